@@ -1,0 +1,227 @@
+//! AWS limits and prices, loaded from the embedded `rules/aws-data.toml`.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+/// The embedded data file, as shipped.
+pub const AWS_DATA_TOML: &str = include_str!("../rules/aws-data.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsData {
+    pub month: Month,
+    pub ebs: Ebs,
+    pub ami: Ami,
+    pub prices: BTreeMap<String, RegionPrices>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Month {
+    pub hours: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ebs {
+    pub gp2: Gp2,
+    pub gp3: Gp3,
+    pub io2: Io2,
+    pub default_volume_type: DefaultVolumeType,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gp2 {
+    pub as_of: String,
+    pub source: String,
+    pub iops_per_gib: f64,
+    pub min_baseline_iops: f64,
+    pub max_baseline_iops: f64,
+    pub burst_iops: f64,
+    pub burst_applies_below_gib: f64,
+    pub small_volume_max_gib: f64,
+    pub small_volume_throughput_mibps: f64,
+    pub large_volume_throughput_mibps: f64,
+}
+
+impl Gp2 {
+    /// Baseline IOPS of a gp2 volume: 3 per GiB, at least 100, at most 16,000.
+    pub fn baseline_iops(&self, size_gib: f64) -> f64 {
+        (size_gib * self.iops_per_gib).clamp(self.min_baseline_iops, self.max_baseline_iops)
+    }
+
+    /// The size from which the baseline is capped.
+    pub fn ceiling_from_gib(&self) -> f64 {
+        (self.max_baseline_iops / self.iops_per_gib).ceil()
+    }
+
+    /// Maximum throughput of a gp2 volume of this size.
+    pub fn max_throughput_mibps(&self, size_gib: f64) -> f64 {
+        if size_gib <= self.small_volume_max_gib {
+            self.small_volume_throughput_mibps
+        } else {
+            self.large_volume_throughput_mibps
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gp3 {
+    pub as_of: String,
+    pub source: String,
+    pub included_iops: f64,
+    pub included_throughput_mibps: f64,
+    pub max_iops: f64,
+    pub max_throughput_mibps: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Io2 {
+    pub as_of: String,
+    pub source: String,
+    pub tier1_max_iops: f64,
+    pub tier2_max_iops: f64,
+    pub durability: String,
+    pub io1_durability: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultVolumeType {
+    pub as_of: String,
+    pub source: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ami {
+    pub as_of: String,
+    pub source: String,
+    pub id_prefix: String,
+}
+
+/// Prices of one region, in USD.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionPrices {
+    pub as_of: String,
+    pub source: String,
+    #[serde(default)]
+    pub notes: String,
+    pub gp2_gb_month: f64,
+    pub gp3_gb_month: f64,
+    pub gp3_iops_month: f64,
+    pub gp3_throughput_mibps_month: f64,
+    pub io1_gb_month: f64,
+    pub io1_iops_month: f64,
+    pub io2_gb_month: f64,
+    pub io2_iops_tier1_month: f64,
+    pub io2_iops_tier2_month: f64,
+    pub io2_iops_tier3_month: f64,
+    pub st1_gb_month: f64,
+    pub sc1_gb_month: f64,
+    pub standard_gb_month: f64,
+    pub public_ipv4_hour: f64,
+    pub eip_remap: f64,
+    pub eip_free_remaps_per_month: f64,
+}
+
+impl AwsData {
+    /// Parses a data file in the format of `rules/aws-data.toml`.
+    pub fn parse(text: &str) -> Result<AwsData, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The embedded data, parsed once. A malformed embedded file is a build defect caught by
+    /// the test suite; at run time it is reported as an error, never a panic.
+    pub fn embedded() -> Result<&'static AwsData, String> {
+        static DATA: OnceLock<Result<AwsData, String>> = OnceLock::new();
+        DATA.get_or_init(|| AwsData::parse(AWS_DATA_TOML))
+            .as_ref()
+            .map_err(|e| format!("embedded rules/aws-data.toml: {e}"))
+    }
+
+    pub fn region(&self, region: &str) -> Option<&RegionPrices> {
+        self.prices.get(region)
+    }
+}
+
+impl RegionPrices {
+    /// Monthly price of an always-on public IPv4 address.
+    pub fn public_ipv4_month(&self, hours: f64) -> f64 {
+        self.public_ipv4_hour * hours
+    }
+
+    /// Monthly price of io1 IOPS.
+    pub fn io1_iops_cost(&self, iops: f64) -> f64 {
+        iops * self.io1_iops_month
+    }
+
+    /// Monthly price of io2 IOPS, by tier.
+    pub fn io2_iops_cost(&self, iops: f64, io2: &Io2) -> f64 {
+        let tier1 = iops.min(io2.tier1_max_iops);
+        let tier2 = (iops.min(io2.tier2_max_iops) - io2.tier1_max_iops).max(0.0);
+        let tier3 = (iops - io2.tier2_max_iops).max(0.0);
+        tier1 * self.io2_iops_tier1_month
+            + tier2 * self.io2_iops_tier2_month
+            + tier3 * self.io2_iops_tier3_month
+    }
+
+    /// Monthly price of a gp3 volume with the given provisioned IOPS and throughput.
+    pub fn gp3_cost(&self, size_gib: f64, iops: f64, throughput: f64, gp3: &Gp3) -> f64 {
+        size_gib * self.gp3_gb_month
+            + (iops - gp3.included_iops).max(0.0) * self.gp3_iops_month
+            + (throughput - gp3.included_throughput_mibps).max(0.0)
+                * self.gp3_throughput_mibps_month
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_data_parses_and_has_us_east_1() {
+        let data = AwsData::embedded().unwrap();
+        let p = data.region("us-east-1").unwrap();
+        assert!((p.public_ipv4_month(data.month.hours) - 3.65).abs() < 1e-9);
+        assert_eq!(data.ebs.default_volume_type.value, "gp2");
+    }
+
+    #[test]
+    fn gp2_baseline_is_clamped() {
+        let gp2 = &AwsData::embedded().unwrap().ebs.gp2;
+        assert_eq!(gp2.baseline_iops(8.0), 100.0);
+        assert_eq!(gp2.baseline_iops(500.0), 1500.0);
+        assert_eq!(gp2.baseline_iops(6000.0), 16000.0);
+        assert_eq!(gp2.ceiling_from_gib(), 5334.0);
+        assert_eq!(gp2.max_throughput_mibps(170.0), 128.0);
+        assert_eq!(gp2.max_throughput_mibps(171.0), 250.0);
+    }
+
+    #[test]
+    fn io2_tiers() {
+        let data = AwsData::embedded().unwrap();
+        let p = data.region("us-east-1").unwrap();
+        let io2 = &data.ebs.io2;
+        assert!((p.io2_iops_cost(32000.0, io2) - p.io1_iops_cost(32000.0)).abs() < 1e-9);
+        // 40,000 IOPS: 32,000 at tier 1 and 8,000 at tier 2.
+        let expected = 32000.0 * 0.065 + 8000.0 * 0.0455;
+        assert!((p.io2_iops_cost(40000.0, io2) - expected).abs() < 1e-9);
+        let expected = 32000.0 * 0.065 + 32000.0 * 0.0455 + 6000.0 * 0.03185;
+        assert!((p.io2_iops_cost(70000.0, io2) - expected).abs() < 1e-9);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let bad = AWS_DATA_TOML.replace("[month]", "[month]\nbogus = 1");
+        assert!(AwsData::parse(&bad).unwrap_err().contains("bogus"));
+    }
+}

@@ -1,0 +1,396 @@
+//! One run: discover, read and parse in parallel, normalize per unit, run the rules.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::aws_data::AwsData;
+use crate::discover::{self, Candidate, FileKind};
+use crate::finding::{Finding, Label, Severity};
+use crate::model::{Model, UnitId};
+use crate::parse::{cloudformation, terraform, yaml};
+use crate::rules::{self, RuleContext};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+
+/// Region whose prices are used when none is configured.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub region: String,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            paths: vec![PathBuf::from(".")],
+            region: DEFAULT_REGION.to_string(),
+        }
+    }
+}
+
+/// Something that stopped a file (or a path) from being checked.
+#[derive(Debug, Clone)]
+pub struct RunError {
+    /// The file or path, as displayed.
+    pub path: String,
+    /// Where in the file, when the file could be read.
+    pub span: Option<Span>,
+    pub message: String,
+    pub related: Vec<Label>,
+}
+
+/// The outcome of a run.
+#[derive(Debug)]
+pub struct CheckResult {
+    pub sources: SourceMap,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<RunError>,
+    /// Terraform and CloudFormation files checked (parsed or not).
+    pub files: usize,
+    pub resources: usize,
+    pub region: String,
+    pub model: Model,
+}
+
+impl CheckResult {
+    /// Estimated monthly waste or saving over all findings whose cost is known.
+    pub fn monthly_cost_usd(&self) -> f64 {
+        self.findings.iter().filter_map(|f| f.monthly_cost_usd).sum()
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    /// 0: clean; 1: a finding of warning or above; 2: the run failed somewhere.
+    pub fn exit_code(&self) -> i32 {
+        if !self.errors.is_empty() {
+            2
+        } else if self.findings.iter().any(|f| f.severity >= Severity::Warning) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+enum Parsed {
+    Terraform(hcl_edit::structure::Body),
+    TfVars(hcl_edit::structure::Body),
+    Template(yaml::YamlDoc),
+    /// Not a CloudFormation template: not part of the run.
+    Skipped,
+    Failed {
+        message: String,
+        range: Option<std::ops::Range<usize>>,
+        related: Vec<(String, std::ops::Range<usize>)>,
+    },
+}
+
+struct Loaded {
+    candidate: Candidate,
+    display: String,
+    text: Option<String>,
+    parsed: Parsed,
+}
+
+/// The path as shown to users: relative to the current directory when below it, `/`
+/// separators, no leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let rel = match (&cwd, path.is_absolute()) {
+        (Some(cwd), true) => path.strip_prefix(cwd).unwrap_or(path),
+        _ => path,
+    };
+    let parts: Vec<String> = rel
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else if rel.is_absolute() {
+        format!("/{}", parts[1..].join("/"))
+    } else {
+        parts.join("/")
+    }
+}
+
+fn load(candidate: Candidate) -> Loaded {
+    let display = display_path(&candidate.path);
+    let bytes = match std::fs::read(&candidate.path) {
+        Ok(b) => b,
+        Err(e) => {
+            return Loaded {
+                candidate,
+                display,
+                text: None,
+                parsed: Parsed::Failed {
+                    message: format!("cannot read file: {}", discover::io_message(&e)),
+                    range: None,
+                    related: Vec::new(),
+                },
+            }
+        }
+    };
+    let (text, utf8_error) = match String::from_utf8(bytes) {
+        Ok(t) => (t, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    };
+    let failed = |message: String, at: usize| Parsed::Failed {
+        message,
+        range: Some(at..at),
+        related: Vec::new(),
+    };
+    let parsed = match candidate.kind {
+        FileKind::CloudFormationCandidate if !cloudformation::looks_like_template(&text) => {
+            Parsed::Skipped
+        }
+        _ if utf8_error.is_some() => {
+            let at = utf8_error.unwrap_or(0);
+            failed(format!("invalid UTF-8 at byte {at}"), at)
+        }
+        FileKind::Terraform | FileKind::TfVars => match text.find('\0') {
+            Some(at) => failed("NUL byte: this looks like a binary file, not Terraform".into(), at),
+            None => {
+                // hcl-edit does not accept a byte-order mark: parse a same-length copy.
+                let result = match text.strip_prefix('\u{feff}') {
+                    Some(rest) => terraform::parse(&format!("   {rest}")),
+                    None => terraform::parse(&text),
+                };
+                match result {
+                    Ok(body) if candidate.kind == FileKind::Terraform => Parsed::Terraform(body),
+                    Ok(body) => Parsed::TfVars(body),
+                    Err(e) => failed(
+                        format!("invalid HCL: {}", e.message),
+                        e.offset.min(text.len()),
+                    ),
+                }
+            }
+        },
+        FileKind::CloudFormationCandidate => match yaml::parse(&text) {
+            Ok(doc) if cloudformation::is_template(&doc.root) => Parsed::Template(doc),
+            Ok(_) => Parsed::Skipped,
+            Err(e) => Parsed::Failed {
+                message: e.message,
+                range: Some(e.span),
+                related: e.related,
+            },
+        },
+    };
+    Loaded {
+        candidate,
+        display,
+        text: Some(text),
+        parsed,
+    }
+}
+
+enum UnitSource {
+    Module {
+        name: String,
+        files: Vec<FileId>,
+        tfvars: Vec<FileId>,
+        complete: bool,
+    },
+    Template {
+        name: String,
+        file: FileId,
+    },
+}
+
+/// Runs a whole check.
+pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
+    let data = AwsData::embedded()?;
+    let (candidates, discover_errors) = discover::discover(&options.paths);
+
+    let loaded: Vec<Loaded> = candidates.into_par_iter().map(load).collect();
+
+    let mut sources = SourceMap::default();
+    let mut errors: Vec<RunError> = discover_errors
+        .into_iter()
+        .map(|e| RunError {
+            path: display_path(&e.path),
+            span: None,
+            message: e.message,
+            related: Vec::new(),
+        })
+        .collect();
+    let mut parsed: Vec<(FileId, Parsed)> = Vec::new();
+    let mut reported: Vec<bool> = Vec::new();
+    let mut files = 0;
+    let mut modules: BTreeMap<PathBuf, (Vec<FileId>, Vec<FileId>, bool)> = BTreeMap::new();
+    let mut templates = Vec::new();
+
+    for l in loaded {
+        if matches!(l.parsed, Parsed::Skipped) {
+            continue;
+        }
+        let Some(text) = l.text else {
+            // Unreadable: no source to point into.
+            if let Parsed::Failed { message, .. } = l.parsed {
+                errors.push(RunError {
+                    path: l.display,
+                    span: None,
+                    message,
+                    related: Vec::new(),
+                });
+            }
+            continue;
+        };
+        if l.candidate.reported {
+            files += 1;
+        }
+        let id = sources.add(SourceFile::new(l.candidate.path.clone(), l.display.clone(), text));
+        reported.push(l.candidate.reported);
+        let dir = l
+            .candidate
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        match &l.parsed {
+            Parsed::Terraform(_) => modules.entry(dir).or_default().0.push(id),
+            Parsed::TfVars(_) => modules.entry(dir).or_default().1.push(id),
+            Parsed::Template(_) => templates.push((l.display.clone(), id)),
+            Parsed::Failed {
+                message,
+                range,
+                related,
+            } => {
+                if l.candidate.kind != FileKind::CloudFormationCandidate {
+                    modules.entry(dir).or_default().2 = true;
+                }
+                errors.push(RunError {
+                    path: l.display.clone(),
+                    span: range.clone().map(|r| Span::new(id, r)),
+                    message: message.clone(),
+                    related: related
+                        .iter()
+                        .map(|(m, r)| Label::new(Span::new(id, r.clone()), m.clone()))
+                        .collect(),
+                });
+            }
+            Parsed::Skipped => {}
+        }
+        parsed.push((id, l.parsed));
+    }
+
+    let mut units = Vec::new();
+    for (dir, (mut tf, mut tfvars, failed)) in modules {
+        if tf.is_empty() {
+            continue;
+        }
+        tf.sort_by(|a, b| sources.display(*a).cmp(sources.display(*b)));
+        // Terraform loads terraform.tfvars first, then *.auto.tfvars in lexical order.
+        tfvars.sort_by_key(|id| {
+            let name = sources
+                .get(*id)
+                .and_then(|f| f.path.file_name())
+                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            (name != "terraform.tfvars", name)
+        });
+        units.push(UnitSource::Module {
+            name: display_path(&dir),
+            files: tf,
+            tfvars,
+            complete: !failed,
+        });
+    }
+    for (name, file) in templates {
+        units.push(UnitSource::Template { name, file });
+    }
+
+    let by_id: Vec<&Parsed> = {
+        let mut v: Vec<Option<&Parsed>> = vec![None; sources.len()];
+        for (id, p) in &parsed {
+            if let Some(slot) = v.get_mut(id.0 as usize) {
+                *slot = Some(p);
+            }
+        }
+        v.into_iter().map(|p| p.unwrap_or(&Parsed::Skipped)).collect()
+    };
+
+    let models: Vec<Model> = units
+        .par_iter()
+        .enumerate()
+        .map(|(i, unit)| normalize_unit(UnitId(i as u32), unit, &by_id))
+        .collect();
+    let mut model = Model::default();
+    for m in models {
+        model.extend(m);
+    }
+
+    let ctx = RuleContext {
+        data,
+        region: &options.region,
+        prices: data.region(&options.region),
+    };
+    let mut findings = Vec::new();
+    for rule in rules::registry() {
+        rule.check(&model, &ctx, &mut findings);
+    }
+    findings.retain(|f| {
+        reported
+            .get(f.primary.span.file.0 as usize)
+            .copied()
+            .unwrap_or(false)
+    });
+    findings.sort_by(|a, b| {
+        (sources.display(a.primary.span.file), a.primary.span.start, a.rule).cmp(&(
+            sources.display(b.primary.span.file),
+            b.primary.span.start,
+            b.rule,
+        ))
+    });
+    errors.sort_by(|a, b| (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start))));
+
+    Ok(CheckResult {
+        sources,
+        findings,
+        errors,
+        files,
+        resources: model.resource_count,
+        region: options.region.clone(),
+        model,
+    })
+}
+
+fn normalize_unit(id: UnitId, unit: &UnitSource, parsed: &[&Parsed]) -> Model {
+    let get = |f: &FileId| parsed.get(f.0 as usize).copied();
+    match unit {
+        UnitSource::Module {
+            name,
+            files,
+            tfvars,
+            complete,
+        } => {
+            let module_files: Vec<terraform::ModuleFile> = files
+                .iter()
+                .filter_map(|f| match get(f) {
+                    Some(Parsed::Terraform(body)) => Some(terraform::ModuleFile { file: *f, body }),
+                    _ => None,
+                })
+                .collect();
+            let var_files: Vec<terraform::ModuleFile> = tfvars
+                .iter()
+                .filter_map(|f| match get(f) {
+                    Some(Parsed::TfVars(body)) => Some(terraform::ModuleFile { file: *f, body }),
+                    _ => None,
+                })
+                .collect();
+            terraform::normalize(id, name, &module_files, &var_files, *complete)
+        }
+        UnitSource::Template { name, file } => match get(file) {
+            Some(Parsed::Template(doc)) => cloudformation::normalize(id, *file, name, doc),
+            _ => Model::default(),
+        },
+    }
+}

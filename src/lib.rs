@@ -1,0 +1,17 @@
+//! infralint: a fast cost-and-compliance linter for EC2, EBS and Elastic IPs in Terraform and
+//! CloudFormation.
+//!
+//! The pipeline: [`discover`] files, parse them in parallel ([`parse`]), normalize each
+//! Terraform module and CloudFormation template into the [`model`], run the [`rules`], and
+//! [`report`].
+
+pub mod aws_data;
+pub mod cli;
+pub mod discover;
+pub mod engine;
+pub mod finding;
+pub mod model;
+pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod source;

@@ -1,0 +1,248 @@
+//! The format-independent model rules run over.
+//!
+//! Every value keeps the span it was written at and may be [`Value::Unknown`]: a variable
+//! without a default, a data source, a function we do not evaluate. Rules treat an unknown
+//! value as "cannot tell" and never fire on it.
+
+use crate::source::Span;
+
+/// A value that is either known statically or not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<T> {
+    Known(T),
+    Unknown,
+}
+
+impl<T> Value<T> {
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Value::Known(v) => Some(v),
+            Value::Unknown => None,
+        }
+    }
+}
+
+/// Where a value came from, when it is not the literal at the use site: a variable's default,
+/// a local, a CloudFormation parameter's `Default`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    pub span: Span,
+    pub label: String,
+}
+
+/// A value with the span of the expression that produced it and the chain of definitions it
+/// was resolved through.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field<T> {
+    pub value: Value<T>,
+    pub span: Span,
+    pub via: Vec<Origin>,
+}
+
+impl<T> Field<T> {
+    pub fn known(&self) -> Option<&T> {
+        self.value.known()
+    }
+}
+
+/// Terraform or CloudFormation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SourceKind {
+    Terraform,
+    CloudFormation,
+}
+
+/// A Terraform module (one directory) or a CloudFormation template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnitId(pub u32);
+
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub id: UnitId,
+    pub kind: SourceKind,
+    /// Directory (Terraform) or template path (CloudFormation), as displayed.
+    pub name: String,
+    /// False when a file of the unit failed to parse: rules that need to see the whole unit
+    /// (is this EIP associated anywhere?) stay silent there.
+    pub complete: bool,
+}
+
+/// The declaring resource of a model object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceRef {
+    /// Terraform address (`aws_eip.web`, `data.aws_ami.ubuntu`) or CloudFormation logical id.
+    pub address: String,
+    /// `aws_eip` or `AWS::EC2::EIP`.
+    pub kind: String,
+    pub unit: UnitId,
+    /// The resource's header: Terraform block labels, CloudFormation logical id key.
+    pub span: Span,
+    /// The whole resource block or definition.
+    pub body_span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    pub resource: ResourceRef,
+    pub instance_type: Option<Field<String>>,
+}
+
+/// A launch template or launch configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaunchTemplate {
+    pub resource: ResourceRef,
+    pub is_launch_configuration: bool,
+}
+
+/// What declares an EBS volume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VolumeOwner {
+    /// `aws_ebs_volume` / `AWS::EC2::Volume`.
+    Standalone,
+    Instance,
+    LaunchTemplate,
+    LaunchConfiguration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Volume {
+    pub resource: ResourceRef,
+    pub owner: VolumeOwner,
+    /// `root_block_device`, `ebs_block_device /dev/sdf`, `BlockDeviceMappings[0]`: empty for a
+    /// standalone volume.
+    pub device: String,
+    /// The block (inline) or resource (standalone) that declares the volume.
+    pub span: Span,
+    /// The volume type. For a standalone volume without a type this is `gp2` (the API default)
+    /// with `type_defaulted` set; for an inline device without a type it is unknown (the AMI's
+    /// block device mapping decides).
+    pub volume_type: Field<String>,
+    pub type_defaulted: bool,
+    pub size_gib: Option<Field<f64>>,
+    pub iops: Option<Field<f64>>,
+    pub throughput: Option<Field<f64>>,
+    pub encrypted: Option<Field<bool>>,
+}
+
+/// Identifies an Elastic IP within the run.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EipKey {
+    pub unit: UnitId,
+    pub address: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ElasticIp {
+    pub resource: ResourceRef,
+    pub key: EipKey,
+    /// `domain`/`vpc` (Terraform) or `Domain` (CloudFormation), when written.
+    pub domain: Option<Field<String>>,
+}
+
+/// How an association is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssociationKind {
+    /// `aws_eip.instance` / `AWS::EC2::EIP.InstanceId`.
+    EipInstance,
+    /// `aws_eip.network_interface` / `AWS::EC2::EIP.NetworkInterfaceId`... 
+    EipNetworkInterface,
+    /// `aws_eip_association` / `AWS::EC2::EIPAssociation`.
+    Association,
+    /// `aws_nat_gateway.allocation_id` / `AWS::EC2::NatGateway.AllocationId`.
+    NatGateway,
+    /// `aws_lb` `subnet_mapping.allocation_id` / `SubnetMappings[].AllocationId`.
+    LoadBalancer,
+}
+
+impl AssociationKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            AssociationKind::EipInstance => "the EIP's own instance attribute",
+            AssociationKind::EipNetworkInterface => "the EIP's own network interface attribute",
+            AssociationKind::Association => "an EIP association",
+            AssociationKind::NatGateway => "a NAT gateway",
+            AssociationKind::LoadBalancer => "a load balancer subnet mapping",
+        }
+    }
+}
+
+/// One declaration that associates an EIP with something.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EipAssociation {
+    /// The resource that declares the association (the EIP itself for `EipInstance`).
+    pub declared_by: ResourceRef,
+    pub kind: AssociationKind,
+    /// The associated EIP, or unknown when the reference cannot be resolved (then any EIP of
+    /// the unit may be the one associated).
+    pub eip: Value<EipKey>,
+    /// The attribute that makes the association.
+    pub span: Span,
+}
+
+/// A use of an EIP that may associate it outside what we see: a Terraform `output` or
+/// `module` argument, a CloudFormation `Outputs` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EipEscape {
+    pub eip: EipKey,
+    pub span: Span,
+    pub context: String,
+}
+
+/// How an image id is chosen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmiRef {
+    pub resource: ResourceRef,
+    /// `ami`, `image_id`, `ImageId`, `LaunchTemplateData.ImageId`.
+    pub attribute: String,
+    /// The resolved image id or reference string.
+    pub image: Field<String>,
+}
+
+/// A `data "aws_ami"` lookup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmiLookup {
+    pub resource: ResourceRef,
+    pub most_recent: Option<Field<bool>>,
+    /// `owners`: known when the list is literal or resolved.
+    pub owners: Option<Field<Vec<String>>>,
+}
+
+/// Everything the rules see.
+#[derive(Debug, Default, Clone)]
+pub struct Model {
+    pub units: Vec<Unit>,
+    /// Number of resources (of any type) declared.
+    pub resource_count: usize,
+    pub instances: Vec<Instance>,
+    pub launch_templates: Vec<LaunchTemplate>,
+    pub volumes: Vec<Volume>,
+    pub elastic_ips: Vec<ElasticIp>,
+    pub eip_associations: Vec<EipAssociation>,
+    pub eip_escapes: Vec<EipEscape>,
+    pub ami_refs: Vec<AmiRef>,
+    pub ami_lookups: Vec<AmiLookup>,
+}
+
+impl Model {
+    pub fn unit(&self, id: UnitId) -> Option<&Unit> {
+        self.units
+            .binary_search_by_key(&id, |u| u.id)
+            .ok()
+            .and_then(|i| self.units.get(i))
+    }
+
+    /// Appends another model (a unit normalized on its own). Unit ids in `other` must
+    /// already be final.
+    pub fn extend(&mut self, other: Model) {
+        self.units.extend(other.units);
+        self.resource_count += other.resource_count;
+        self.instances.extend(other.instances);
+        self.launch_templates.extend(other.launch_templates);
+        self.volumes.extend(other.volumes);
+        self.elastic_ips.extend(other.elastic_ips);
+        self.eip_associations.extend(other.eip_associations);
+        self.eip_escapes.extend(other.eip_escapes);
+        self.ami_refs.extend(other.ami_refs);
+        self.ami_lookups.extend(other.ami_lookups);
+    }
+}

@@ -1,0 +1,5 @@
+//! Format frontends: each turns parsed files into the format-independent model.
+
+pub mod cloudformation;
+pub mod terraform;
+pub mod yaml;

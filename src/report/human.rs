@@ -1,0 +1,277 @@
+//! Rich diagnostics for people, rendered by miette.
+
+use std::fmt;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use crate::engine::{CheckResult, RunError};
+use crate::finding::{usd, Finding, Label, Severity};
+use crate::source::{SourceFile, SourceMap};
+
+#[derive(Debug, Clone, Copy)]
+pub struct HumanOptions {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Default for HumanOptions {
+    fn default() -> Self {
+        HumanOptions {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+/// A [`SourceCode`] over a [`SourceFile`] that finds lines through the precomputed line-start
+/// table instead of scanning from byte 0 for every label.
+struct FileSource<'a>(&'a SourceFile);
+
+impl SourceCode for FileSource<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let file = self.0;
+        let text = file.text.as_str();
+        let starts = file.line_starts();
+        let start = span.offset().min(text.len());
+        let end = (span.offset() + span.len()).min(text.len());
+        let line_of = |offset: usize| match starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        // A window of whole lines around the span, with one extra line each side so that the
+        // delegated scan sees the same context it would in the whole file.
+        let first_line = line_of(start).saturating_sub(context_lines_before + 1);
+        let last_line = line_of(end) + context_lines_after + 2;
+        let window_start = starts.get(first_line).copied().unwrap_or(0);
+        let window_end = starts.get(last_line).copied().unwrap_or(text.len());
+        let window = text.get(window_start..window_end).ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new((start - window_start).into(), end - start);
+        let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
+        let data = inner.data();
+        let inner_span = inner.span();
+        Ok(Box::new(MietteSpanContents::new_named(
+            file.display.clone(),
+            data,
+            SourceSpan::new((inner_span.offset() + window_start).into(), inner_span.len()),
+            inner.line() + first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// One rendered diagnostic: a finding, or a file that could not be checked.
+struct Report<'a> {
+    message: String,
+    code: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<FileSource<'a>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Report<'a>>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        if self.code.is_empty() {
+            None
+        } else {
+            Some(Box::new(&self.code))
+        }
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+        }
+    }
+}
+
+fn miette_severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn labeled(label: &Label, primary: bool) -> LabeledSpan {
+    let span = SourceSpan::new(label.span.start.into(), label.span.len());
+    if primary {
+        LabeledSpan::new_primary_with_span(Some(label.message.clone()), span)
+    } else {
+        LabeledSpan::new_with_span(Some(label.message.clone()), span)
+    }
+}
+
+fn finding_report<'a>(f: &Finding, sources: &'a SourceMap) -> Report<'a> {
+    let file = f.primary.span.file;
+    let mut labels = vec![labeled(&f.primary, true)];
+    let mut related = Vec::new();
+    for label in &f.secondary {
+        if label.span.file == file {
+            labels.push(labeled(label, false));
+        } else {
+            related.push(Report {
+                message: label.message.clone(),
+                code: String::new(),
+                severity: miette::Severity::Advice,
+                help: None,
+                source: sources.get(label.span.file).map(FileSource),
+                labels: vec![labeled(label, true)],
+                related: Vec::new(),
+            });
+        }
+    }
+    let help = match f.monthly_cost_usd {
+        Some(cost) if cost > 0.0 => format!("{} Estimated saving: {}/month.", f.help, usd(cost)),
+        _ => f.help.clone(),
+    };
+    Report {
+        message: f.message.clone(),
+        code: format!("infralint::{}", f.rule),
+        severity: miette_severity(f.severity),
+        help: Some(help),
+        source: sources.get(file).map(FileSource),
+        labels,
+        related,
+    }
+}
+
+fn error_report<'a>(e: &RunError, sources: &'a SourceMap) -> Report<'a> {
+    match e.span {
+        Some(span) => {
+            let mut labels = vec![labeled(&Label::new(span, "here"), true)];
+            labels.extend(e.related.iter().map(|l| labeled(l, false)));
+            Report {
+                message: format!("{}: {}", e.path, e.message),
+                code: "infralint::parse-error".to_string(),
+                severity: miette::Severity::Error,
+                help: Some("Fix the file so Terraform or CloudFormation can read it; the other files were still checked.".to_string()),
+                source: sources.get(span.file).map(FileSource),
+                labels,
+                related: Vec::new(),
+            }
+        }
+        None => Report {
+            message: format!("{}: {}", e.path, e.message),
+            code: "infralint::io-error".to_string(),
+            severity: miette::Severity::Error,
+            help: None,
+            source: None,
+            labels: Vec::new(),
+            related: Vec::new(),
+        },
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The closing summary line.
+pub fn summary(result: &CheckResult) -> String {
+    let mut line = format!(
+        "Checked {} ({}): {}, {}, {}",
+        plural(result.files, "file"),
+        plural(result.resources, "resource"),
+        plural(result.count(Severity::Error), "error"),
+        plural(result.count(Severity::Warning), "warning"),
+        plural(result.count(Severity::Info), "info"),
+    );
+    if !result.errors.is_empty() {
+        line.push_str(&format!(
+            "; {} could not be checked",
+            plural(result.errors.len(), "file")
+        ));
+    }
+    let cost = result.monthly_cost_usd();
+    if cost > 0.0 {
+        line.push_str(&format!(
+            ". Estimated monthly saving: {} ({} prices)",
+            usd(cost),
+            result.region
+        ));
+    }
+    line.push('.');
+    line
+}
+
+pub fn render(result: &CheckResult, options: HumanOptions) -> String {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_links(false);
+    let mut out = String::new();
+    for e in &result.errors {
+        render_one(&handler, &error_report(e, &result.sources), &mut out);
+    }
+    for f in &result.findings {
+        render_one(&handler, &finding_report(f, &result.sources), &mut out);
+    }
+    out.push_str(&summary(result));
+    out.push('\n');
+    out
+}
+
+fn render_one(handler: &GraphicalReportHandler, report: &Report, out: &mut String) {
+    let mut buf = String::new();
+    if handler.render_report(&mut buf, report).is_err() {
+        // A label the renderer cannot place: fall back to the plain message.
+        buf = format!("{}\n", report.message);
+    }
+    out.push_str(&buf);
+    out.push('\n');
+}

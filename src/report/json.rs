@@ -1,0 +1,129 @@
+//! `--format json`: the stable machine format (version 1).
+
+use serde::Serialize;
+
+use crate::engine::CheckResult;
+use crate::finding::Severity;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<JsonError<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: Severity,
+    category: crate::finding::Category,
+    message: &'a str,
+    help: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    resource: &'a str,
+    monthly_cost_usd: Option<f64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    resources: usize,
+    findings: usize,
+    errors: usize,
+    monthly_cost_usd: f64,
+}
+
+/// Money in JSON: rounded to cents at output time.
+fn cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+pub fn render(result: &CheckResult) -> String {
+    let sources = &result.sources;
+    let findings = result
+        .findings
+        .iter()
+        .map(|f| {
+            let (start, end) = sources.line_col(f.primary.span);
+            JsonFinding {
+                rule: f.rule,
+                severity: f.severity,
+                category: f.category,
+                message: &f.message,
+                help: &f.help,
+                file: sources.display(f.primary.span.file),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                resource: &f.resource,
+                monthly_cost_usd: f.monthly_cost_usd.map(cents),
+                related: f
+                    .secondary
+                    .iter()
+                    .map(|l| {
+                        let (at, _) = sources.line_col(l.span);
+                        JsonRelated {
+                            file: sources.display(l.span.file),
+                            line: at.line,
+                            column: at.column,
+                            message: &l.message,
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let errors = result
+        .errors
+        .iter()
+        .map(|e| {
+            let at = e.span.map(|s| sources.line_col(s).0);
+            JsonError {
+                file: &e.path,
+                line: at.map(|a| a.line),
+                column: at.map(|a| a.column),
+                message: &e.message,
+            }
+        })
+        .collect();
+    let report = JsonReport {
+        version: 1,
+        findings,
+        errors,
+        summary: JsonSummary {
+            files: result.files,
+            resources: result.resources,
+            findings: result.findings.len(),
+            errors: result.errors.len(),
+            monthly_cost_usd: cents(result.monthly_cost_usd()),
+        },
+    };
+    let mut out = serde_json::to_string_pretty(&report)
+        .unwrap_or_else(|e| format!("{{\"version\": 1, \"internal_error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}

@@ -1,0 +1,145 @@
+//! `ebs-gp2-iops-ceiling`: gp2 volumes, whose IOPS are tied to their size.
+
+use super::ebs_io1_to_io2::thousands;
+use super::{finding, origin_labels, Rule, RuleContext, RuleMeta};
+use crate::finding::{usd, Category, Finding, Label, Severity};
+use crate::model::{Model, Volume};
+
+pub struct EbsGp2IopsCeiling;
+
+static META: RuleMeta = RuleMeta {
+    id: "ebs-gp2-iops-ceiling",
+    default_severity: Severity::Warning,
+    category: Category::Cost,
+    summary: "gp2 volume: IOPS capped at 3 per GiB (burst 3,000); gp3 is cheaper and faster",
+    doc: include_str!("../../rules/ebs-gp2-iops-ceiling.md"),
+};
+
+impl Rule for EbsGp2IopsCeiling {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
+        for volume in &model.volumes {
+            if volume.volume_type.known().map(String::as_str) != Some("gp2") {
+                continue;
+            }
+            out.push(ceiling_finding(volume, ctx));
+            if let Some(iops) = &volume.iops {
+                if let Some(value) = iops.known() {
+                    let mut f = finding(
+                        &META,
+                        &volume.resource.address,
+                        Label::new(iops.span, "ignored on gp2"),
+                        format!(
+                            "`iops` = {} is set on a gp2 volume: AWS ignores it, the volume gets its size-based baseline",
+                            thousands(*value)
+                        ),
+                        "Remove `iops`, or switch to gp3, where provisioned IOPS are honoured.".to_string(),
+                    );
+                    f.severity = Severity::Error;
+                    f.secondary = origin_labels(&iops.via);
+                    out.push(f);
+                }
+            }
+        }
+    }
+}
+
+fn ceiling_finding(volume: &Volume, ctx: &RuleContext) -> Finding {
+    let gp2 = &ctx.data.ebs.gp2;
+    let gp3 = &ctx.data.ebs.gp3;
+    let what = if volume.device.is_empty() {
+        format!("Volume `{}`", volume.resource.address)
+    } else {
+        format!("`{}` of `{}`", volume.device, volume.resource.address)
+    };
+    let label = if volume.type_defaulted {
+        "no type: defaults to gp2".to_string()
+    } else {
+        "gp2".to_string()
+    };
+    let size = volume.size_gib.as_ref().and_then(|f| f.known()).copied();
+    let (message, saving) = match size {
+        Some(size) if size > 0.0 => {
+            let baseline = gp2.baseline_iops(size);
+            let performance = if baseline >= gp2.max_baseline_iops {
+                format!(
+                    "is capped at {} IOPS (the gp2 ceiling, reached from {} GiB)",
+                    thousands(gp2.max_baseline_iops),
+                    thousands(gp2.ceiling_from_gib())
+                )
+            } else if size < gp2.burst_applies_below_gib && baseline < gp2.burst_iops {
+                format!(
+                    "has a baseline of {} IOPS and depends on burst credits to reach {}",
+                    thousands(baseline),
+                    thousands(gp2.burst_iops)
+                )
+            } else {
+                format!("has a baseline of {} IOPS", thousands(baseline))
+            };
+            let gp3_iops = baseline.max(gp3.included_iops);
+            let gp3_throughput = gp2
+                .max_throughput_mibps(size)
+                .max(gp3.included_throughput_mibps);
+            match ctx.prices {
+                Some(p) => {
+                    let gp2_cost = size * p.gp2_gb_month;
+                    let gp3_cost = p.gp3_cost(size, gp3_iops, gp3_throughput, gp3);
+                    let saving = gp2_cost - gp3_cost;
+                    (
+                        format!(
+                            "{what} is gp2 ({} GiB) and {performance}; gp3 with {} IOPS and {} MiB/s costs {}/month instead of {} (saves {}/month)",
+                            thousands(size),
+                            thousands(gp3_iops),
+                            thousands(gp3_throughput),
+                            usd(gp3_cost),
+                            usd(gp2_cost),
+                            usd(saving)
+                        ),
+                        Some(saving.max(0.0)),
+                    )
+                }
+                None => (
+                    format!(
+                        "{what} is gp2 ({} GiB) and {performance}; gp3 includes {} IOPS at any size",
+                        thousands(size),
+                        thousands(gp3.included_iops)
+                    ),
+                    None,
+                ),
+            }
+        }
+        _ => (
+            format!(
+                "{what} is gp2: its IOPS are {} per GiB (at least {}, at most {}), bursting to {} only below {} GiB; gp3 includes {} IOPS at any size for less per GiB",
+                gp2.iops_per_gib,
+                thousands(gp2.min_baseline_iops),
+                thousands(gp2.max_baseline_iops),
+                thousands(gp2.burst_iops),
+                thousands(gp2.burst_applies_below_gib),
+                thousands(gp3.included_iops)
+            ),
+            None,
+        ),
+    };
+    let help = if volume.type_defaulted {
+        "Set the volume type to gp3 explicitly (an in-place modification with no downtime)."
+    } else {
+        "Change the volume type to gp3 (an in-place modification with no downtime)."
+    };
+    let mut f = finding(
+        &META,
+        &volume.resource.address,
+        Label::new(volume.volume_type.span, label),
+        message,
+        help.to_string(),
+    );
+    f.secondary = origin_labels(&volume.volume_type.via);
+    if let Some(size) = &volume.size_gib {
+        f.secondary.extend(origin_labels(&size.via));
+    }
+    f.monthly_cost_usd = saving;
+    f
+}

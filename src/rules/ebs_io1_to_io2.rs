@@ -1,0 +1,96 @@
+//! `ebs-io1-to-io2`: io1 volumes, which io2 replaces at the same price or less.
+
+use super::{finding, origin_labels, Rule, RuleContext, RuleMeta};
+use crate::finding::{usd, Category, Finding, Label, Severity};
+use crate::model::Model;
+
+pub struct EbsIo1ToIo2;
+
+static META: RuleMeta = RuleMeta {
+    id: "ebs-io1-to-io2",
+    default_severity: Severity::Warning,
+    category: Category::Cost,
+    summary: "io1 volume: io2 costs the same or less and is 100x more durable",
+    doc: include_str!("../../rules/ebs-io1-to-io2.md"),
+};
+
+impl Rule for EbsIo1ToIo2 {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
+        let io2 = &ctx.data.ebs.io2;
+        for volume in &model.volumes {
+            if volume.volume_type.known().map(String::as_str) != Some("io1") {
+                continue;
+            }
+            let iops = volume.iops.as_ref().and_then(|f| f.known()).copied();
+            // Storage is priced the same; only IOPS above the first io2 tier differ.
+            let saving = match (iops, ctx.prices) {
+                (Some(iops), Some(p)) => Some(p.io1_iops_cost(iops) - p.io2_iops_cost(iops, io2)),
+                _ => None,
+            };
+            let cost_text = match (iops, saving) {
+                (Some(iops), Some(s)) if s > 0.005 => format!(
+                    "; at {} IOPS io2's tiered IOPS price saves {}/month",
+                    thousands(iops),
+                    usd(s)
+                ),
+                (Some(_), Some(_)) => format!(
+                    "; up to {} IOPS io2 costs the same",
+                    thousands(io2.tier1_max_iops)
+                ),
+                _ => String::new(),
+            };
+            let what = if volume.device.is_empty() {
+                format!("Volume `{}`", volume.resource.address)
+            } else {
+                format!("`{}` of `{}`", volume.device, volume.resource.address)
+            };
+            let mut f = finding(
+                &META,
+                &volume.resource.address,
+                Label::new(volume.volume_type.span, "io1"),
+                format!(
+                    "{what} is io1: io2 is {} durable instead of {}{cost_text}",
+                    io2.durability, io2.io1_durability
+                ),
+                "Change the volume type to io2 (same IOPS and size; an in-place modification with no downtime).".to_string(),
+            );
+            f.secondary = origin_labels(&volume.volume_type.via);
+            if volume.span != volume.volume_type.span {
+                f.secondary.push(Label::new(volume.span, "volume declared here"));
+            }
+            f.monthly_cost_usd = saving.map(|s| s.max(0.0));
+            out.push(f);
+        }
+    }
+}
+
+/// `40000` -> `40,000`.
+pub(crate) fn thousands(n: f64) -> String {
+    let digits = format!("{:.0}", n.round().abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0.0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(super::thousands(0.0), "0");
+        assert_eq!(super::thousands(999.0), "999");
+        assert_eq!(super::thousands(1500.0), "1,500");
+        assert_eq!(super::thousands(1234567.0), "1,234,567");
+    }
+}

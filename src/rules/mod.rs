@@ -1,0 +1,83 @@
+//! The rule registry. A rule is pure: model in, findings out.
+
+use crate::aws_data::{AwsData, RegionPrices};
+use crate::finding::{Category, Finding, Severity};
+use crate::model::Model;
+
+mod ami_stale;
+mod ebs_gp2_iops_ceiling;
+mod ebs_io1_to_io2;
+mod eip_excessive_remaps;
+mod eip_unattached;
+
+/// What every rule declares about itself. `doc` is `rules/<id>.md`.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub default_severity: Severity,
+    pub category: Category,
+    pub summary: &'static str,
+    pub doc: &'static str,
+}
+
+/// What a rule may read besides the model.
+pub struct RuleContext<'a> {
+    pub data: &'a AwsData,
+    pub region: &'a str,
+    /// Prices of `region`; `None` when the region has no price table (costs are then unknown).
+    pub prices: Option<&'a RegionPrices>,
+}
+
+impl RuleContext<'_> {
+    pub fn hours_per_month(&self) -> f64 {
+        self.data.month.hours
+    }
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>);
+}
+
+/// Every rule, in catalog order.
+pub fn registry() -> &'static [&'static dyn Rule] {
+    &[
+        &eip_unattached::EipUnattached,
+        &eip_excessive_remaps::EipExcessiveRemaps,
+        &ebs_io1_to_io2::EbsIo1ToIo2,
+        &ebs_gp2_iops_ceiling::EbsGp2IopsCeiling,
+        &ami_stale::AmiStale,
+    ]
+}
+
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    registry().iter().copied().find(|r| r.meta().id == id)
+}
+
+/// A new finding of `meta`'s rule with its default severity and category.
+pub(crate) fn finding(
+    meta: &'static RuleMeta,
+    resource: &str,
+    primary: crate::finding::Label,
+    message: String,
+    help: String,
+) -> Finding {
+    Finding {
+        rule: meta.id,
+        severity: meta.default_severity,
+        category: meta.category,
+        message,
+        help,
+        primary,
+        secondary: Vec::new(),
+        resource: resource.to_string(),
+        monthly_cost_usd: None,
+    }
+}
+
+/// Secondary labels for the definitions a value was resolved through.
+pub(crate) fn origin_labels(via: &[crate::model::Origin]) -> Vec<crate::finding::Label> {
+    via.iter()
+        .map(|o| crate::finding::Label::new(o.span, o.label.clone()))
+        .collect()
+}
