@@ -79,6 +79,9 @@ pub struct ResourceRef {
     pub span: Span,
     /// The whole resource block or definition.
     pub body_span: Span,
+    /// The resource may not be created: a CloudFormation `Condition`, a Terraform
+    /// `count`/`for_each` whose value is unknown.
+    pub conditional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -177,6 +180,9 @@ pub struct EipAssociation {
     pub eip: Value<EipKey>,
     /// The attribute that makes the association.
     pub span: Span,
+    /// The association may not exist: its resource is conditional, or the value is chosen by
+    /// an unresolved condition (`!If`, `c ? a : null`).
+    pub conditional: bool,
 }
 
 /// A use of an EIP that may associate it outside what we see: a Terraform `output` or

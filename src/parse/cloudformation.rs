@@ -43,7 +43,7 @@ pub fn normalize(unit: UnitId, file: FileId, name: &str, doc: &YamlDoc) -> Model
             id: unit,
             kind: SourceKind::CloudFormation,
             name: name.to_string(),
-            complete: true,
+            complete: !has_generating_transform(&doc.root),
         }],
         ..Model::default()
     };
@@ -142,6 +142,7 @@ impl<'a> Template<'a> {
             unit: self.unit,
             span: self.span(key),
             body_span: Span::new(self.file, key.span.start..def.span.end),
+            conditional: def.get("Condition").is_some(),
         };
         let props = Props(def.get("Properties").filter(|p| is_literal_map(p)));
         match kind {
@@ -332,6 +333,7 @@ impl<'a> Template<'a> {
                 kind: AssociationKind::EipInstance,
                 eip: Value::Known(key.clone()),
                 span: self.span(node),
+                conditional: resource.conditional || is_if(node),
             });
         }
         model.elastic_ips.push(ElasticIp {
@@ -351,6 +353,7 @@ impl<'a> Template<'a> {
             Some(node) => self.associate(&resource, AssociationKind::Association, node, model),
             None => model.eip_associations.push(EipAssociation {
                 span: resource.span,
+                conditional: resource.conditional,
                 declared_by: resource,
                 kind: AssociationKind::Association,
                 eip: Value::Unknown,
@@ -402,6 +405,7 @@ impl<'a> Template<'a> {
             kind,
             eip,
             span: self.span(node),
+            conditional: resource.conditional || is_if(node),
         });
     }
 
@@ -417,6 +421,7 @@ impl<'a> Template<'a> {
             kind,
             eip: Value::Unknown,
             span: self.span(node),
+            conditional: true,
         });
     }
 
@@ -907,6 +912,25 @@ fn call(node: &Node) -> Call<'_> {
         Some((func, arg)) => Call::Function(func, arg),
         None => Call::Literal,
     }
+}
+
+/// A `Transform` other than SAM (`AWS::Serverless-2016-10-31`) can add resources we do not
+/// see (macros, `Fn::ForEach` of `AWS::LanguageExtensions`): the template is then incomplete
+/// for rules that need to see every association.
+fn has_generating_transform(root: &Node) -> bool {
+    let Some(transform) = root.get("Transform") else {
+        return false;
+    };
+    let is_sam = |n: &Node| n.as_str() == Some("AWS::Serverless-2016-10-31");
+    match &transform.kind {
+        NodeKind::Seq(items) => !items.iter().all(is_sam),
+        _ => !is_sam(transform),
+    }
+}
+
+/// `!If [...]` / `{"Fn::If": [...]}`: the value depends on a condition.
+fn is_if(node: &Node) -> bool {
+    matches!(call(node), Call::Function(Func::If, _))
 }
 
 /// `{Ref: x}` or `{"Fn::Name": args}`: a mapping with a single such key. (`Condition` is a

@@ -554,7 +554,26 @@ impl Normalizer<'_, '_> {
             unit: self.unit,
             span: Span::new(file, header_start..header_end),
             body_span,
+            conditional: self.maybe_not_created(file, &block.body),
         }
+    }
+
+    /// `count`/`for_each` whose value is unknown: the resource may not be created.
+    fn maybe_not_created(&self, file: FileId, body: &Body) -> bool {
+        if let Some(count) = body.get_attribute("count") {
+            if self.scope.eval(file, &count.value).val.as_f64().is_none() {
+                return true;
+            }
+        }
+        if let Some(for_each) = body.get_attribute("for_each") {
+            if !matches!(
+                self.scope.eval(file, &for_each.value).val,
+                Val::List(_) | Val::Obj(_)
+            ) {
+                return true;
+            }
+        }
+        false
     }
 
     /// `count = 0` or an empty `for_each`: the resource is not created.
@@ -701,12 +720,16 @@ impl Normalizer<'_, '_> {
                     ("network_interface", AssociationKind::EipNetworkInterface),
                 ] {
                     if let Some(a) = body.get_attribute(attr) {
-                        if self.scope.eval(file, &a.value).val != Val::Null {
+                        let value = self.scope.eval(file, &a.value).val;
+                        if value != Val::Null {
                             self.model.eip_associations.push(EipAssociation {
                                 declared_by: resource.clone(),
                                 kind,
                                 eip: Value::Known(key.clone()),
                                 span: span_of(file, a.span()),
+                                conditional: resource.conditional
+                                    || (value == Val::Unknown
+                                        && matches!(a.value, Expression::Conditional(_))),
                             });
                         }
                     }
@@ -821,11 +844,17 @@ impl Normalizer<'_, '_> {
         resource: ResourceRef,
         kind: AssociationKind,
     ) {
-        let (eip, span) = match attr {
-            Some(attr) => (self.eip_target(file, &attr.value), span_of(file, attr.span())),
-            None => (Value::Unknown, resource.span),
+        let (eip, span, conditional) = match attr {
+            Some(attr) => (
+                self.eip_target(file, &attr.value),
+                span_of(file, attr.span()),
+                matches!(attr.value, Expression::Conditional(_))
+                    && self.scope.eval(file, &attr.value).val == Val::Unknown,
+            ),
+            None => (Value::Unknown, resource.span, false),
         };
         self.model.eip_associations.push(EipAssociation {
+            conditional: conditional || resource.conditional,
             declared_by: resource,
             kind,
             eip,

@@ -19,7 +19,9 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 
-use granit_parser::{ErrorKind, Event, Options, Parser, ScalarStyle, ScanError, Span, StructureStyle};
+use granit_parser::{
+    ErrorKind, Event, Options, Parser, ScalarStyle, ScanError, Span, StructureStyle,
+};
 
 /// Hard cap for [`Limits::max_depth`]. The tree types use derived (recursive) `Clone`, `Drop`,
 /// `PartialEq` and `Debug`, so nesting must stay bounded to keep those stack-safe on small
@@ -41,7 +43,12 @@ pub struct Tag {
 pub enum NodeKind {
     /// A scalar. `plain` is true for unquoted plain scalars (including empty/implicit nulls),
     /// false for quoted and block (`|`, `>`) scalars.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        /// The scalar value after escape processing and folding (`""` for an empty value).
+        text: String,
+        /// True for an unquoted plain scalar.
+        plain: bool,
+    },
     /// A sequence.
     Seq(Vec<Node>),
     /// A mapping: key node, value node, in source order.
@@ -468,10 +475,16 @@ impl Builder<'_> {
     ) -> Result<(), YamlError> {
         let raw = self.range(span);
         let tag = self.tag(tag, span, raw.start);
-        let start = tag.as_ref().map_or(raw.start, |t| t.span.start.min(raw.start));
+        let start = tag
+            .as_ref()
+            .map_or(raw.start, |t| t.span.start.min(raw.start));
         if self.frames.len() >= self.max_depth {
             let at = tag.as_ref().map_or(raw.clone(), |t| t.span.clone());
-            let at = if at.is_empty() { char_range_at(self.text, at.start) } else { at };
+            let at = if at.is_empty() {
+                char_range_at(self.text, at.start)
+            } else {
+                at
+            };
             return Err(YamlError::new(
                 format!("nesting deeper than {} levels", self.max_depth),
                 at,
@@ -803,7 +816,11 @@ fn block_scalar_range(text: &str, lower: usize, raw: Range<usize>) -> Range<usiz
     }
     match header {
         Some(h) => {
-            let content_end = if end > content_start && end > h.end { end } else { h.end };
+            let content_end = if end > content_start && end > h.end {
+                end
+            } else {
+                h.end
+            };
             clamp_range(text, h.start, content_end)
         }
         None => clamp_range(text, content_start, end),
@@ -840,7 +857,8 @@ fn make_comment(text: &str, body: &str, span: &Span) -> Comment {
     let mut body = body;
     if let Some(stripped) = body.strip_suffix('\r') {
         body = stripped;
-        if text.as_bytes().get(range.end.wrapping_sub(1)) == Some(&b'\r') && range.end > range.start {
+        if text.as_bytes().get(range.end.wrapping_sub(1)) == Some(&b'\r') && range.end > range.start
+        {
             range.end -= 1;
         }
     }
@@ -913,9 +931,9 @@ fn has_consecutive_tags(text: &str, pos: usize) -> bool {
         };
         token.len() >= 2
             && token[0] == b'!'
-            && token[1..]
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'!' | b':' | b'_' | b'.' | b'-'))
+            && token[1..].iter().all(|&b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'!' | b':' | b'_' | b'.' | b'-')
+            })
     };
     let mut prev_was_tag = false;
     for token in window.split(|&b| is_ws(b)).filter(|t| !t.is_empty()) {
@@ -968,7 +986,10 @@ mod tests {
         let text = "a: 1\nb:\n  - x\n  - 'y z'\n  - \"q\"\nc: {d: e, f: [1, 2]}\n\n# trailing\n\n";
         let doc = ok(text);
         let root = &doc.root;
-        assert_eq!(src(text, root), "a: 1\nb:\n  - x\n  - 'y z'\n  - \"q\"\nc: {d: e, f: [1, 2]}");
+        assert_eq!(
+            src(text, root),
+            "a: 1\nb:\n  - x\n  - 'y z'\n  - \"q\"\nc: {d: e, f: [1, 2]}"
+        );
         let entries = root.entries();
         assert_eq!(entries.len(), 3);
         assert_eq!(src(text, &entries[0].0), "a");
@@ -997,11 +1018,20 @@ mod tests {
         let text = "Resources:\n  A:\n    Type: X\n    Properties:\n      - 1\n      - 2\n\n\n# c\n  # d\nOutputs: {}\n";
         let doc = ok(text);
         let res = doc.root.get("Resources").unwrap();
-        assert_eq!(src(text, res), "A:\n    Type: X\n    Properties:\n      - 1\n      - 2");
+        assert_eq!(
+            src(text, res),
+            "A:\n    Type: X\n    Properties:\n      - 1\n      - 2"
+        );
         let props = res.get("A").unwrap().get("Properties").unwrap();
         assert_eq!(src(text, props), "- 1\n      - 2");
         assert_eq!(src(text, &doc.root), &text[..text.len() - 1]);
-        assert_eq!(doc.comments.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), [" c", " d"]);
+        assert_eq!(
+            doc.comments
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>(),
+            [" c", " d"]
+        );
     }
 
     #[test]
@@ -1037,7 +1067,10 @@ mod tests {
         assert!(r.get("c").unwrap().is_null());
         assert!(r.get("d").unwrap().is_null());
         assert!(!r.get("e").unwrap().is_null());
-        assert!(!r.get("f").unwrap().is_null(), "tagged nodes are not plain nulls");
+        assert!(
+            !r.get("f").unwrap().is_null(),
+            "tagged nodes are not plain nulls"
+        );
         assert!(!r.get("g").unwrap().is_null());
     }
 
@@ -1066,7 +1099,13 @@ mod tests {
         let d = r.get("d").unwrap();
         assert_eq!(d.tag_name(), Some("If"));
         assert_eq!(src(text, d), "!If [C, a, b]");
-        assert_eq!(d.items().iter().map(|n| n.as_str().unwrap()).collect::<Vec<_>>(), ["C", "a", "b"]);
+        assert_eq!(
+            d.items()
+                .iter()
+                .map(|n| n.as_str().unwrap())
+                .collect::<Vec<_>>(),
+            ["C", "a", "b"]
+        );
 
         let e = r.get("e").unwrap();
         assert_eq!(e.tag_name(), Some("Join"));
@@ -1085,12 +1124,32 @@ mod tests {
     #[test]
     fn all_cloudformation_short_forms() {
         let names = [
-            "Ref", "GetAtt", "Sub", "If", "Join", "Select", "FindInMap", "Base64", "ImportValue",
-            "GetAZs", "Equals", "Not", "And", "Or", "Condition", "Split", "Cidr",
+            "Ref",
+            "GetAtt",
+            "Sub",
+            "If",
+            "Join",
+            "Select",
+            "FindInMap",
+            "Base64",
+            "ImportValue",
+            "GetAZs",
+            "Equals",
+            "Not",
+            "And",
+            "Or",
+            "Condition",
+            "Split",
+            "Cidr",
         ];
         let text: String = names.iter().map(|n| format!("- !{n} v\n")).collect();
         let doc = ok(&text);
-        let got: Vec<&str> = doc.root.items().iter().map(|n| n.tag_name().unwrap()).collect();
+        let got: Vec<&str> = doc
+            .root
+            .items()
+            .iter()
+            .map(|n| n.tag_name().unwrap())
+            .collect();
         assert_eq!(got, names);
         for (item, name) in doc.root.items().iter().zip(names) {
             assert_eq!(src(&text, item), format!("!{name} v"));
@@ -1102,7 +1161,10 @@ mod tests {
         let text = "V: !Select [0, !GetAZs !Ref AWS::Region]\n";
         // `!GetAZs !Ref` is two tags on one node: an error with the hint.
         let e = err(text);
-        assert!(e.message.contains("short-form tag directly after another"), "{e:?}");
+        assert!(
+            e.message.contains("short-form tag directly after another"),
+            "{e:?}"
+        );
 
         let text = "V: !Select [0, !GetAZs {Ref: AWS::Region}]\nW: !Equals [!Ref Env, prod]\n";
         let doc = ok(text);
@@ -1242,7 +1304,10 @@ mod tests {
 
         let pretty = "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}\n";
         let doc = ok(pretty);
-        assert_eq!(src(pretty, doc.root.get("a").unwrap()), "[\n    1,\n    2\n  ]");
+        assert_eq!(
+            src(pretty, doc.root.get("a").unwrap()),
+            "[\n    1,\n    2\n  ]"
+        );
         assert_eq!(src(pretty, doc.root.get("b").unwrap()), "{}");
     }
 
@@ -1284,7 +1349,10 @@ mod tests {
         assert_eq!(base, used, "alias clones keep the anchor's spans");
         assert_eq!(src(text, used), "{x: 1, y: [2]}");
         let list = r.get("list").unwrap();
-        assert_eq!(list.items()[0].get("y").unwrap().items()[0].as_str(), Some("2"));
+        assert_eq!(
+            list.items()[0].get("y").unwrap().items()[0].as_str(),
+            Some("2")
+        );
         assert_eq!(list.items()[2].as_str(), Some("str"));
         // Containing collections still end at the alias token.
         assert_eq!(src(text, r), text.trim_end());
@@ -1317,16 +1385,25 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
         let started = std::time::Instant::now();
         let e = err(text);
         assert!(started.elapsed() < std::time::Duration::from_secs(20));
-        assert_eq!(e.message, "YAML alias expansion exceeds 2000000 nodes (alias bomb?)");
+        assert_eq!(
+            e.message,
+            "YAML alias expansion exceeds 2000000 nodes (alias bomb?)"
+        );
         assert_eq!(&text[e.span.clone()], "*f");
 
         let small = Limits {
             max_depth: 128,
             max_nodes: 100,
         };
-        let e = parse_with_limits("a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n", small)
-            .unwrap_err();
-        assert_eq!(e.message, "YAML alias expansion exceeds 100 nodes (alias bomb?)");
+        let e = parse_with_limits(
+            "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n",
+            small,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.message,
+            "YAML alias expansion exceeds 100 nodes (alias bomb?)"
+        );
     }
 
     #[test]
@@ -1371,8 +1448,15 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
             max_nodes: usize::MAX,
         };
         let e = parse_with_limits(&"[".repeat(200_000), limits).unwrap_err();
-        assert_eq!(e.message, format!("nesting deeper than {HARD_MAX_DEPTH} levels"));
-        let text = format!("{}{}", "[".repeat(HARD_MAX_DEPTH), "]".repeat(HARD_MAX_DEPTH));
+        assert_eq!(
+            e.message,
+            format!("nesting deeper than {HARD_MAX_DEPTH} levels")
+        );
+        let text = format!(
+            "{}{}",
+            "[".repeat(HARD_MAX_DEPTH),
+            "]".repeat(HARD_MAX_DEPTH)
+        );
         let doc = parse_with_limits(&text, limits).unwrap();
         let copy = doc.clone();
         assert_eq!(doc, copy);
@@ -1416,7 +1500,11 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
         let text = "base: &base {a: 1, b: 2}\nother: &other {b: 20, c: 30}\nm1:\n  <<: *base\n  b: explicit\nm2:\n  x: 0\n  <<: [*other, *base]\n  c: own\n";
         let doc = ok(text);
         let m1 = doc.root.get("m1").unwrap();
-        let keys: Vec<&str> = m1.entries().iter().map(|(k, _)| k.as_str().unwrap()).collect();
+        let keys: Vec<&str> = m1
+            .entries()
+            .iter()
+            .map(|(k, _)| k.as_str().unwrap())
+            .collect();
         assert_eq!(keys, ["a", "b"]);
         assert_eq!(m1.get("a").unwrap().as_str(), Some("1"));
         assert_eq!(m1.get("b").unwrap().as_str(), Some("explicit"));
@@ -1434,7 +1522,10 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
         assert_eq!(e.span, 8..9);
         // A quoted "<<" is an ordinary key.
         let doc = ok("a: {\"<<\": 1}\n");
-        assert_eq!(doc.root.get("a").unwrap().get("<<").unwrap().as_str(), Some("1"));
+        assert_eq!(
+            doc.root.get("a").unwrap().get("<<").unwrap().as_str(),
+            Some("1")
+        );
     }
 
     #[test]
@@ -1455,7 +1546,10 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
     fn syntax_errors_with_location() {
         let text = "a: 1\n b: 2\n";
         let e = err(text);
-        assert!(e.message.contains("mapping values are not allowed"), "{e:?}");
+        assert!(
+            e.message.contains("mapping values are not allowed"),
+            "{e:?}"
+        );
         assert_eq!(e.span, 7..8);
 
         let text = "key: [unclosed";
@@ -1472,9 +1566,27 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
         assert!(e.message.contains("tab"), "{e:?}");
         assert!(e.span.start <= 9);
 
-        for text in ["[", "{", "\"", "'", "a: 'x", "]", "- a\nb: c", "? [\n", "&", "*", "!", "a: b: c", "\u{feff}\u{feff}x: [", "é\t:\té: ["] {
+        for text in [
+            "[",
+            "{",
+            "\"",
+            "'",
+            "a: 'x",
+            "]",
+            "- a\nb: c",
+            "? [\n",
+            "&",
+            "*",
+            "!",
+            "a: b: c",
+            "\u{feff}\u{feff}x: [",
+            "é\t:\té: [",
+        ] {
             if let Err(e) = parse(text) {
-                assert!(e.span.start <= e.span.end && e.span.end <= text.len(), "{text:?} {e:?}");
+                assert!(
+                    e.span.start <= e.span.end && e.span.end <= text.len(),
+                    "{text:?} {e:?}"
+                );
                 assert!(text.is_char_boundary(e.span.start) && text.is_char_boundary(e.span.end));
                 assert!(!e.message.contains("short-form tag"), "{text:?} {e:?}");
             }
@@ -1501,14 +1613,23 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
         let e = err(text);
         assert_eq!(e.span, 20..21);
         // No hint for tags separated by a flow opener, or for unrelated errors.
-        for text in ["V: !Join [!Ref A, !Ref B\n", "V: !Join\n  - !Ref A\n   - x: y\n", "a: !Ref x\n b: 1\n"] {
+        for text in [
+            "V: !Join [!Ref A, !Ref B\n",
+            "V: !Join\n  - !Ref A\n   - x: y\n",
+            "a: !Ref x\n b: 1\n",
+        ] {
             let e = err(text);
             assert!(!e.message.contains("short-form tag"), "{text:?}: {e:?}");
         }
         // The long form parses.
         let text = "Value:\n  Fn::ImportValue: !Sub \"${Env}-vpc\"\n";
         let doc = ok(text);
-        let v = doc.root.get("Value").unwrap().get("Fn::ImportValue").unwrap();
+        let v = doc
+            .root
+            .get("Value")
+            .unwrap()
+            .get("Fn::ImportValue")
+            .unwrap();
         assert_eq!(v.tag_name(), Some("Sub"));
         assert_eq!(src(text, v), "!Sub \"${Env}-vpc\"");
     }
@@ -1517,13 +1638,46 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
     fn lone_tab_and_odd_inputs_do_not_panic() {
         assert!(ok("\t").root.is_null());
         let inputs = [
-            "\t\t\n\t", "\r", "\r\n\r\n", "\0", "\u{85}", "\u{2028}", "- \t- x", "? a\n? a\n",
-            "%YAML 1.2\n---\na: 1", "%FOO bar\n--- x", "!<%ZZ> x", "a: !!binary 'x'",
-            "[a, b]: c", "? [a]\n: b\n? [a]\n: c\n", "{[a]: b, [a]: c}", "&a [*a]", "*a",
-            "a: &x\nb: *x", "<<: *x", "a: &x 1\n<<: *x", "- <<: {a: 1}\n  a: 2",
-            "\u{feff}", "\u{feff}\u{feff}", "---\n---\n", "...", "|", ">", "|-\n", "- |\n-",
-            "a:\n  - b\n  -", "{a: [b, {c: d}]", "'\u{1F600}", "\"\\u\"", "\"\\x", "\"\\ud800\\u0041\"",
-            "key: |\n  a\n b", "a: >\n\n\n", "#", "# é\r", "- # x\n  a",
+            "\t\t\n\t",
+            "\r",
+            "\r\n\r\n",
+            "\0",
+            "\u{85}",
+            "\u{2028}",
+            "- \t- x",
+            "? a\n? a\n",
+            "%YAML 1.2\n---\na: 1",
+            "%FOO bar\n--- x",
+            "!<%ZZ> x",
+            "a: !!binary 'x'",
+            "[a, b]: c",
+            "? [a]\n: b\n? [a]\n: c\n",
+            "{[a]: b, [a]: c}",
+            "&a [*a]",
+            "*a",
+            "a: &x\nb: *x",
+            "<<: *x",
+            "a: &x 1\n<<: *x",
+            "- <<: {a: 1}\n  a: 2",
+            "\u{feff}",
+            "\u{feff}\u{feff}",
+            "---\n---\n",
+            "...",
+            "|",
+            ">",
+            "|-\n",
+            "- |\n-",
+            "a:\n  - b\n  -",
+            "{a: [b, {c: d}]",
+            "'\u{1F600}",
+            "\"\\u\"",
+            "\"\\x",
+            "\"\\ud800\\u0041\"",
+            "key: |\n  a\n b",
+            "a: >\n\n\n",
+            "#",
+            "# é\r",
+            "- # x\n  a",
         ];
         for text in inputs {
             match parse(text) {
@@ -1548,10 +1702,51 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
     #[test]
     fn random_inputs_do_not_panic() {
         const PIECES: &[&str] = &[
-            "a", "Key", ": ", ":", "-", "- ", " ", "  ", "\t", "\n", "\r\n", "[", "]", "{", "}", ",",
-            "!Ref ", "!Sub", "!", "!!str ", "&a ", "*a", "&b", "*b", "<<: ", "? ", "|", ">-", "#c",
-            " # c", "'", "\"", "\\u", "é", "\u{1F600}", "\u{feff}", "---", "...", "%YAML 1.2",
-            "~", "null", "12", "\\", "\u{2028}", "\u{85}",
+            "a",
+            "Key",
+            ": ",
+            ":",
+            "-",
+            "- ",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r\n",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "!Ref ",
+            "!Sub",
+            "!",
+            "!!str ",
+            "&a ",
+            "*a",
+            "&b",
+            "*b",
+            "<<: ",
+            "? ",
+            "|",
+            ">-",
+            "#c",
+            " # c",
+            "'",
+            "\"",
+            "\\u",
+            "é",
+            "\u{1F600}",
+            "\u{feff}",
+            "---",
+            "...",
+            "%YAML 1.2",
+            "~",
+            "null",
+            "12",
+            "\\",
+            "\u{2028}",
+            "\u{85}",
         ];
         let template = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Ip: # eip\n    Type: AWS::EC2::EIP\n    Properties:\n      Domain: !If [C, vpc, !Ref 'AWS::NoValue']\n      Tags:\n        - {Key: k, Value: !Sub \"${A}-x\"}\n  B: &b\n    x: |\n      t\n  C:\n    <<: *b\n";
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -1564,7 +1759,9 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
         for round in 0..6000 {
             let text = if round % 2 == 0 {
                 let len = next(30);
-                (0..len).map(|_| PIECES[next(PIECES.len())]).collect::<String>()
+                (0..len)
+                    .map(|_| PIECES[next(PIECES.len())])
+                    .collect::<String>()
             } else {
                 let mut t: Vec<char> = template.chars().collect();
                 for _ in 0..=next(4) {
@@ -1629,9 +1826,15 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
         let doc = ok(&text);
         assert_eq!(doc.comments.len(), 1000 + 300 + 300);
         let res = doc.root.get("Resources").unwrap();
-        assert_eq!(res.get("A").unwrap().get("Type").unwrap().as_str(), Some("T"));
+        assert_eq!(
+            res.get("A").unwrap().get("Type").unwrap().as_str(),
+            Some("T")
+        );
         assert_eq!(res.get("L").unwrap().items().len(), 2);
-        assert!(doc.comments.windows(2).all(|w| w[0].span.start < w[1].span.start));
+        assert!(doc
+            .comments
+            .windows(2)
+            .all(|w| w[0].span.start < w[1].span.start));
     }
 
     #[test]

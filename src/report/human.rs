@@ -225,7 +225,7 @@ pub fn summary(result: &CheckResult) -> String {
         plural(result.resources, "resource"),
         plural(result.count(Severity::Error), "error"),
         plural(result.count(Severity::Warning), "warning"),
-        plural(result.count(Severity::Info), "info"),
+        format!("{} info", result.count(Severity::Info)),
     );
     if !result.errors.is_empty() {
         line.push_str(&format!(

@@ -59,8 +59,9 @@ impl Rule for EbsIo1ToIo2 {
                 "Change the volume type to io2 (same IOPS and size; an in-place modification with no downtime).".to_string(),
             );
             f.secondary = origin_labels(&volume.volume_type.via);
-            if volume.span != volume.volume_type.span {
-                f.secondary.push(Label::new(volume.span, "volume declared here"));
+            if volume.resource.span != volume.volume_type.span {
+                f.secondary
+                    .push(Label::new(volume.resource.span, "volume declared here"));
             }
             f.monthly_cost_usd = saving.map(|s| s.max(0.0));
             out.push(f);

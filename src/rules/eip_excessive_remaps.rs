@@ -24,6 +24,11 @@ impl Rule for EipExcessiveRemaps {
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
         let mut by_eip: BTreeMap<&EipKey, Vec<&EipAssociation>> = BTreeMap::new();
         for assoc in &model.eip_associations {
+            // Associations that may not exist (conditional resources, `!If`) can be mutually
+            // exclusive: only count the ones that certainly exist.
+            if assoc.conditional {
+                continue;
+            }
             if let Value::Known(key) = &assoc.eip {
                 by_eip.entry(key).or_default().push(assoc);
             }
