@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::baseline::Baseline;
+use crate::config::{Config, FailOn, Level};
 use crate::engine::{self, CheckOptions};
 use crate::report::{human, json};
 use crate::rules;
@@ -24,6 +26,8 @@ pub struct Cli {
 pub enum Command {
     /// Lint Terraform modules and CloudFormation templates.
     Check(CheckArgs),
+    /// Record today's findings in a baseline file; `check --baseline` then reports only new ones.
+    Baseline(BaselineArgs),
     /// List every rule: id, default severity, category, summary.
     Rules(RulesArgs),
     /// Show a rule's documentation.
@@ -31,22 +35,67 @@ pub enum Command {
         /// A rule id, e.g. eip-unattached.
         rule: String,
     },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Options shared by `check` and `baseline`: what to check and how.
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Directories and files to check.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// AWS region whose prices are used (default: the config's `region`, else us-east-1).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Configuration file (default: the nearest .infralint.toml above the checked paths).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Override a rule's severity: RULE=error|warning|info|off (repeatable).
+    #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = parse_severity)]
+    pub severity: Vec<(String, Level)>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Directories and files to check.
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// AWS region whose prices are used for cost estimates.
-    #[arg(long, default_value = engine::DEFAULT_REGION)]
-    pub region: String,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest severity that makes the exit code 1 (default: the config's `fail_on`, else warning).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// When to use colours (NO_COLOR is respected in auto mode).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Human format: print the findings only, without the summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Also list the findings silenced by suppressions.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Report and fail only on findings not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: rewrite the baseline with today's findings.
+    #[arg(long, requires = "baseline")]
+    pub baseline_update: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The baseline file to write.
+    #[arg(long, short = 'o', value_name = "FILE", default_value = ".infralint-baseline.json")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,10 +124,23 @@ pub enum ColorChoice {
     Never,
 }
 
+fn parse_severity(arg: &str) -> Result<(String, Level), String> {
+    let (rule, level) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("expected RULE=LEVEL, got `{arg}`"))?;
+    if rules::find(rule).is_none() {
+        return Err(format!("unknown rule `{rule}` (see `infralint rules`)"));
+    }
+    let level = Level::parse(level)
+        .ok_or_else(|| format!("unknown level `{level}`: use error, warning, info or off"))?;
+    Ok((rule.to_string(), level))
+}
+
 /// Runs the CLI and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Baseline(args) => baseline(args),
         Command::Rules(args) => {
             print(&rules_catalog(args.format));
             0
@@ -97,6 +159,13 @@ pub fn run(cli: Cli) -> i32 {
                 2
             }
         },
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "infralint", &mut out);
+            print(&String::from_utf8_lossy(&out));
+            0
+        }
     }
 }
 
@@ -107,11 +176,70 @@ fn print(text: &str) {
     let _ = out.flush();
 }
 
-fn check(args: CheckArgs) -> i32 {
-    let options = CheckOptions {
-        paths: args.paths,
-        region: args.region,
+/// Builds the engine options: config discovery, region precedence, overrides.
+fn options(input: InputArgs) -> Result<CheckOptions, String> {
+    let config = match &input.config {
+        Some(path) => Config::load(path).map_err(|e| e.to_string())?,
+        None => {
+            let mut found: Vec<PathBuf> = input.paths.iter().filter_map(|p| Config::find(p)).collect();
+            found.sort();
+            found.dedup();
+            match found.as_slice() {
+                [] => Config::default(),
+                [one] => Config::load(one).map_err(|e| e.to_string())?,
+                many => {
+                    let names: Vec<String> = many.iter().map(|p| p.display().to_string()).collect();
+                    return Err(format!(
+                        "the paths use different configuration files ({}): check them separately or pass --config",
+                        names.join(", ")
+                    ));
+                }
+            }
+        }
     };
+    let region = input
+        .region
+        .or_else(|| config.region.clone())
+        .unwrap_or_else(|| engine::DEFAULT_REGION.to_string());
+    Ok(CheckOptions {
+        paths: input.paths,
+        region,
+        config,
+        severity: input.severity,
+        ..CheckOptions::default()
+    })
+}
+
+fn region_warning(region: &str) {
+    if crate::aws_data::AwsData::embedded()
+        .map(|d| d.region(region).is_none())
+        .unwrap_or(true)
+    {
+        eprintln!("warning: no price table for region `{region}`: costs are reported as unknown");
+    }
+}
+
+fn check(args: CheckArgs) -> i32 {
+    let mut options = match options(args.input) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    options.fail_on = args.fail_on;
+    if let Some(path) = &args.baseline {
+        if !args.baseline_update || path.exists() {
+            match Baseline::load(path) {
+                Ok(b) => options.baseline = Some(b),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return 2;
+                }
+            }
+        }
+    }
+    region_warning(&options.region);
     let result = match engine::check(&options) {
         Ok(r) => r,
         Err(e) => {
@@ -119,21 +247,23 @@ fn check(args: CheckArgs) -> i32 {
             return 2;
         }
     };
-    if result.region != engine::DEFAULT_REGION
-        && crate::aws_data::AwsData::embedded()
-            .map(|d| d.region(&result.region).is_none())
-            .unwrap_or(true)
-    {
-        eprintln!(
-            "warning: no price table for region `{}`: costs are reported as unknown",
-            result.region
-        );
+    if args.baseline_update {
+        if let Some(path) = &args.baseline {
+            let all = result.findings.iter().chain(&result.baselined);
+            let b = Baseline::from_findings(all, &result.sources);
+            if let Err(e) = std::fs::write(path, b.to_json()) {
+                eprintln!("error: cannot write {}: {}", path.display(), crate::discover::io_message(&e));
+                return 2;
+            }
+            eprintln!("baseline {} updated: {} findings", path.display(), b.findings.len());
+        }
     }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            args.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stdout().is_terminal()
         }
     };
@@ -142,13 +272,58 @@ fn check(args: CheckArgs) -> i32 {
             &result,
             human::HumanOptions {
                 color,
+                quiet: args.quiet,
+                show_suppressed: args.show_suppressed,
                 ..Default::default()
             },
         ),
         Format::Json => json::render(&result),
     };
-    print(&text);
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &text) {
+                eprintln!("error: cannot write {}: {}", path.display(), crate::discover::io_message(&e));
+                return 2;
+            }
+        }
+        None => print(&text),
+    }
     result.exit_code()
+}
+
+fn baseline(args: BaselineArgs) -> i32 {
+    let options = match options(args.input) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let result = match engine::check(&options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let b = Baseline::from_findings(&result.findings, &result.sources);
+    if let Err(e) = std::fs::write(&args.output, b.to_json()) {
+        eprintln!("error: cannot write {}: {}", args.output.display(), crate::discover::io_message(&e));
+        return 2;
+    }
+    eprintln!(
+        "wrote {} findings to {}",
+        b.findings.len(),
+        args.output.display()
+    );
+    for e in &result.errors {
+        eprintln!("error: {}: {}", e.path, e.message);
+    }
+    if result.errors.is_empty() {
+        0
+    } else {
+        2
+    }
 }
 
 /// The rule catalog in the requested format.

@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::aws_data::AwsData;
+use crate::baseline::{Baseline, BaselineEntry};
+use crate::config::{Config, FailOn, Level};
+use crate::suppress::{self, Comment, FileSuppressions};
 use crate::discover::{self, Candidate, FileKind};
 use crate::finding::{Finding, Label, Severity};
 use crate::model::{Model, UnitId};
@@ -19,7 +22,16 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
+    /// Region whose prices are used.
     pub region: String,
+    /// `.infralint.toml` (or the default configuration).
+    pub config: Config,
+    /// `--severity RULE=LEVEL`: wins over the config file.
+    pub severity: Vec<(String, Level)>,
+    /// `--fail-on`: wins over the config file.
+    pub fail_on: Option<FailOn>,
+    /// `--baseline FILE`, loaded.
+    pub baseline: Option<Baseline>,
 }
 
 impl Default for CheckOptions {
@@ -27,6 +39,10 @@ impl Default for CheckOptions {
         CheckOptions {
             paths: vec![PathBuf::from(".")],
             region: DEFAULT_REGION.to_string(),
+            config: Config::default(),
+            severity: Vec::new(),
+            fail_on: None,
+            baseline: None,
         }
     }
 }
@@ -53,6 +69,13 @@ pub struct CheckResult {
     pub resources: usize,
     pub region: String,
     pub model: Model,
+    /// Findings silenced by an `infralint:ignore` comment or metadata (`--show-suppressed`).
+    pub suppressed: Vec<Finding>,
+    /// Findings already in the baseline.
+    pub baselined: Vec<Finding>,
+    /// Baseline entries no longer found.
+    pub fixed: Vec<BaselineEntry>,
+    pub fail_on: FailOn,
 }
 
 impl CheckResult {
@@ -65,14 +88,15 @@ impl CheckResult {
         self.findings.iter().filter(|f| f.severity == severity).count()
     }
 
-    /// 0: clean; 1: a finding of warning or above; 2: the run failed somewhere.
+    /// 0: clean; 1: a finding at or above the `--fail-on` threshold; 2: the run failed
+    /// somewhere.
     pub fn exit_code(&self) -> i32 {
         if !self.errors.is_empty() {
-            2
-        } else if self.findings.iter().any(|f| f.severity >= Severity::Warning) {
-            1
-        } else {
-            0
+            return 2;
+        }
+        match self.fail_on.threshold() {
+            Some(t) if self.findings.iter().any(|f| f.severity >= t) => 1,
+            _ => 0,
         }
     }
 }
@@ -95,6 +119,9 @@ struct Loaded {
     display: String,
     text: Option<String>,
     parsed: Parsed,
+    /// Comments and resource ranges, for suppressions.
+    comments: Vec<Comment>,
+    scopes: Vec<std::ops::Range<usize>>,
 }
 
 /// The path as shown to users: relative to the current directory when below it, `/`
@@ -133,6 +160,8 @@ fn load(candidate: Candidate) -> Loaded {
                     range: None,
                     related: Vec::new(),
                 },
+                comments: Vec::new(),
+                scopes: Vec::new(),
             }
         }
     };
@@ -184,11 +213,18 @@ fn load(candidate: Candidate) -> Loaded {
             },
         },
     };
+    let (comments, scopes) = match &parsed {
+        Parsed::Terraform(body) => (suppress::hcl_comments(&text), suppress::hcl_scopes(body)),
+        Parsed::Template(doc) => (suppress::yaml_comments(doc), suppress::yaml_scopes(doc)),
+        _ => (Vec::new(), Vec::new()),
+    };
     Loaded {
         candidate,
         display,
         text: Some(text),
         parsed,
+        comments,
+        scopes,
     }
 }
 
@@ -208,7 +244,11 @@ enum UnitSource {
 /// Runs a whole check.
 pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     let data = AwsData::embedded()?;
-    let (candidates, discover_errors) = discover::discover(&options.paths);
+    let (mut candidates, discover_errors) = discover::discover(&options.paths);
+    if let Some(matcher) = options.config.exclude_matcher() {
+        candidates.retain(|c| !matcher.is_excluded(&c.path));
+    }
+    let known_rule = |id: &str| rules::find(id).is_some();
 
     let loaded: Vec<Loaded> = candidates.into_par_iter().map(load).collect();
 
@@ -227,6 +267,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     let mut files = 0;
     let mut modules: BTreeMap<PathBuf, (Vec<FileId>, Vec<FileId>, bool)> = BTreeMap::new();
     let mut templates = Vec::new();
+    let mut suppressions = FileSuppressions::default();
 
     for l in loaded {
         if matches!(l.parsed, Parsed::Skipped) {
@@ -249,6 +290,19 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         }
         let id = sources.add(SourceFile::new(l.candidate.path.clone(), l.display.clone(), text));
         reported.push(l.candidate.reported);
+        if let Some(file) = sources.get(id) {
+            suppress::from_comments(
+                id,
+                &file.text,
+                &l.comments,
+                &l.scopes,
+                &known_rule,
+                &mut suppressions,
+            );
+            if let Parsed::Template(doc) = &l.parsed {
+                suppress::from_cfn_metadata(id, file.text.len(), doc, &known_rule, &mut suppressions);
+            }
+        }
         let dir = l
             .candidate
             .path
@@ -337,19 +391,83 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     for rule in rules::registry() {
         rule.check(&model, &ctx, &mut findings);
     }
-    findings.retain(|f| {
-        reported
-            .get(f.primary.span.file.0 as usize)
-            .copied()
-            .unwrap_or(false)
-    });
-    findings.sort_by(|a, b| {
+    let is_reported = |file: FileId| reported.get(file.0 as usize).copied().unwrap_or(false);
+    findings.retain(|f| is_reported(f.primary.span.file));
+
+    let level_of = |rule: &str| -> Option<Level> {
+        options
+            .severity
+            .iter()
+            .rev()
+            .find(|(id, _)| id == rule)
+            .map(|(_, l)| *l)
+            .or_else(|| options.config.level(rule))
+    };
+    let apply_levels = |findings: &mut Vec<Finding>| {
+        findings.retain_mut(|f| match level_of(f.rule) {
+            Some(level) => match level.severity() {
+                Some(s) => {
+                    f.severity = s;
+                    true
+                }
+                None => false,
+            },
+            None => true,
+        });
+    };
+    apply_levels(&mut findings);
+
+    // Suppressions: silence what they cover, then report the unused and the invalid ones.
+    let mut used = vec![false; suppressions.suppressions.len()];
+    let mut suppressed = Vec::new();
+    let mut kept = Vec::new();
+    for f in findings {
+        let hit = suppressions
+            .suppressions
+            .iter()
+            .position(|s| s.covers(f.rule, f.primary.span));
+        match hit {
+            Some(i) => {
+                if let Some(u) = used.get_mut(i) {
+                    *u = true;
+                }
+                suppressed.push(f);
+            }
+            None => kept.push(f),
+        }
+    }
+    let mut findings = kept;
+    let mut meta = Vec::new();
+    for (s, used) in suppressions.suppressions.iter().zip(&used) {
+        let rules_enabled = s
+            .rules
+            .iter()
+            .any(|r| level_of(r) != Some(Level::Off));
+        if !used && rules_enabled && is_reported(s.span.file) {
+            meta.push(rules::unused_suppression::finding(s.span, &s.rules));
+        }
+    }
+    for p in &suppressions.problems {
+        if is_reported(p.span.file) {
+            meta.push(rules::invalid_suppression::finding(p.span, p.message.clone()));
+        }
+    }
+    apply_levels(&mut meta);
+    findings.extend(meta);
+
+    let (mut findings, baselined, fixed) = match &options.baseline {
+        Some(b) => b.apply(findings, &sources),
+        None => (findings, Vec::new(), Vec::new()),
+    };
+    let order = |a: &Finding, b: &Finding| {
         (sources.display(a.primary.span.file), a.primary.span.start, a.rule).cmp(&(
             sources.display(b.primary.span.file),
             b.primary.span.start,
             b.rule,
         ))
-    });
+    };
+    findings.sort_by(order);
+    suppressed.sort_by(order);
     errors.sort_by(|a, b| (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start))));
 
     Ok(CheckResult {
@@ -360,6 +478,13 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         resources: model.resource_count,
         region: options.region.clone(),
         model,
+        suppressed,
+        baselined,
+        fixed,
+        fail_on: options
+            .fail_on
+            .or(options.config.fail_on)
+            .unwrap_or_default(),
     })
 }
 

@@ -6,7 +6,9 @@
 //! [`report`].
 
 pub mod aws_data;
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod finding;
@@ -15,3 +17,4 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;

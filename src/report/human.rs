@@ -15,6 +15,10 @@ use crate::source::{SourceFile, SourceMap};
 pub struct HumanOptions {
     pub color: bool,
     pub width: usize,
+    /// Findings only, no summary.
+    pub quiet: bool,
+    /// Also render the suppressed findings.
+    pub show_suppressed: bool,
 }
 
 impl Default for HumanOptions {
@@ -22,6 +26,8 @@ impl Default for HumanOptions {
         HumanOptions {
             color: false,
             width: 100,
+            quiet: false,
+            show_suppressed: false,
         }
     }
 }
@@ -233,6 +239,16 @@ pub fn summary(result: &CheckResult) -> String {
             plural(result.errors.len(), "file")
         ));
     }
+    if !result.suppressed.is_empty() {
+        line.push_str(&format!("; {} suppressed", result.suppressed.len()));
+    }
+    if !result.baselined.is_empty() || !result.fixed.is_empty() {
+        line.push_str(&format!(
+            "; {} in the baseline, {} fixed since",
+            result.baselined.len(),
+            result.fixed.len()
+        ));
+    }
     let cost = result.monthly_cost_usd();
     if cost > 0.0 {
         line.push_str(&format!(
@@ -261,8 +277,24 @@ pub fn render(result: &CheckResult, options: HumanOptions) -> String {
     for f in &result.findings {
         render_one(&handler, &finding_report(f, &result.sources), &mut out);
     }
-    out.push_str(&summary(result));
-    out.push('\n');
+    if options.show_suppressed {
+        for f in &result.suppressed {
+            let mut report = finding_report(f, &result.sources);
+            report.message = format!("(suppressed) {}", report.message);
+            report.severity = miette::Severity::Advice;
+            render_one(&handler, &report, &mut out);
+        }
+    }
+    if !options.quiet {
+        for entry in &result.fixed {
+            out.push_str(&format!(
+                "fixed since the baseline: {}[{}] {}: {}\n",
+                entry.file, entry.rule, entry.resource, entry.message
+            ));
+        }
+        out.push_str(&summary(result));
+        out.push('\n');
+    }
     out
 }
 

@@ -53,6 +53,9 @@ struct JsonSummary {
     resources: usize,
     findings: usize,
     errors: usize,
+    suppressed: usize,
+    baselined: usize,
+    fixed: usize,
     monthly_cost_usd: f64,
 }
 
@@ -119,6 +122,9 @@ pub fn render(result: &CheckResult) -> String {
             resources: result.resources,
             findings: result.findings.len(),
             errors: result.errors.len(),
+            suppressed: result.suppressed.len(),
+            baselined: result.baselined.len(),
+            fixed: result.fixed.len(),
             monthly_cost_usd: cents(result.monthly_cost_usd()),
         },
     };

@@ -12,6 +12,7 @@ static META: RuleMeta = RuleMeta {
     category: Category::Compliance,
     summary: "AMI pinned by id, or an aws_ami lookup without most_recent and owners",
     doc: include_str!("../../rules/ami-stale.md"),
+    options: &[],
 };
 
 impl Rule for AmiStale {

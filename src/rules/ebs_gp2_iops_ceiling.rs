@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     category: Category::Cost,
     summary: "gp2 volume: IOPS capped at 3 per GiB (burst 3,000); gp3 is cheaper and faster",
     doc: include_str!("../../rules/ebs-gp2-iops-ceiling.md"),
+    options: &[],
 };
 
 impl Rule for EbsGp2IopsCeiling {

@@ -12,6 +12,7 @@ static META: RuleMeta = RuleMeta {
     category: Category::Cost,
     summary: "io1 volume: io2 costs the same or less and is 100x more durable",
     doc: include_str!("../../rules/ebs-io1-to-io2.md"),
+    options: &[],
 };
 
 impl Rule for EbsIo1ToIo2 {

@@ -14,6 +14,7 @@ static META: RuleMeta = RuleMeta {
     category: Category::Cost,
     summary: "Elastic IP associated by more than one declaration: every apply remaps it",
     doc: include_str!("../../rules/eip-excessive-remaps.md"),
+    options: &[],
 };
 
 impl Rule for EipExcessiveRemaps {

@@ -14,6 +14,7 @@ static META: RuleMeta = RuleMeta {
     category: Category::Cost,
     summary: "Elastic IP that nothing in its module or template associates (billed every hour)",
     doc: include_str!("../../rules/eip-unattached.md"),
+    options: &[],
 };
 
 impl Rule for EipUnattached {

@@ -9,6 +9,8 @@ mod ebs_gp2_iops_ceiling;
 mod ebs_io1_to_io2;
 mod eip_excessive_remaps;
 mod eip_unattached;
+pub mod invalid_suppression;
+pub mod unused_suppression;
 
 /// What every rule declares about itself. `doc` is `rules/<id>.md`.
 #[derive(Debug)]
@@ -18,6 +20,17 @@ pub struct RuleMeta {
     pub category: Category,
     pub summary: &'static str,
     pub doc: &'static str,
+    /// Options accepted under `[rules.<id>]` in `.infralint.toml`.
+    pub options: &'static [OptionSpec],
+}
+
+/// A rule option: its name, what it accepts, and a check of a configured value.
+#[derive(Debug)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    /// For messages: "a whole number of days", "a list of instance types".
+    pub expected: &'static str,
+    pub accepts: fn(&toml::Value) -> bool,
 }
 
 /// What a rule may read besides the model.
@@ -47,6 +60,8 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &ebs_io1_to_io2::EbsIo1ToIo2,
         &ebs_gp2_iops_ceiling::EbsGp2IopsCeiling,
         &ami_stale::AmiStale,
+        &invalid_suppression::InvalidSuppression,
+        &unused_suppression::UnusedSuppression,
     ]
 }
 

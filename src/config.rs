@@ -1,0 +1,392 @@
+//! `.infralint.toml`: rule severities, per-rule options, excludes, default region.
+//!
+//! ```toml
+//! region = "eu-west-1"            # prices used for cost estimates
+//! exclude = ["legacy/**"]         # globs, relative to the config file's directory
+//! fail_on = "warning"             # error | warning | info | never
+//!
+//! [rules.ebs-io1-to-io2]
+//! severity = "error"              # error | warning | info | off
+//!
+//! [rules.ami-stale]
+//! enabled = false
+//! ```
+//! Unknown keys, unknown rule ids and options a rule does not declare are errors that name the
+//! key, the file and the line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::finding::Severity;
+use crate::rules;
+
+pub const CONFIG_FILE_NAME: &str = ".infralint.toml";
+
+/// A rule's configured level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Off => None,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "error" => Some(Level::Error),
+            "warning" => Some(Level::Warning),
+            "info" => Some(Level::Info),
+            "off" => Some(Level::Off),
+            _ => None,
+        }
+    }
+}
+
+/// The lowest severity that makes the run fail (exit code 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Error,
+    #[default]
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    region: Option<String>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    fail_on: Option<FailOn>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, RawRule>,
+}
+
+/// Unknown keys land in `options` (serde's `flatten`) and are checked against the rule.
+#[derive(Debug, Deserialize)]
+struct RawRule {
+    severity: Option<Level>,
+    enabled: Option<bool>,
+    #[serde(flatten)]
+    options: BTreeMap<String, toml::Value>,
+}
+
+/// Settings for one rule.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleSettings {
+    /// `None`: the rule's default severity.
+    pub level: Option<Level>,
+    /// Rule-specific options, already checked against the rule's declared option names.
+    pub options: BTreeMap<String, toml::Value>,
+}
+
+/// The effective configuration of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+    pub region: Option<String>,
+    pub fail_on: Option<FailOn>,
+    pub exclude: Vec<String>,
+    pub rules: BTreeMap<String, RuleSettings>,
+}
+
+/// A configuration error: exit code 2, with the file, line and key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path.display(), line, self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// The offset of `key = ...` after the rule's table header at `from`.
+fn key_offset(text: &str, from: usize, key: &str) -> Option<usize> {
+    let mut offset = text.get(..from)?.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    for line in text.get(offset..)?.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let rest = trimmed
+            .strip_prefix(key)
+            .or_else(|| trimmed.strip_prefix(&format!("\"{key}\"")));
+        if rest.is_some_and(|r| r.trim_start().starts_with('=')) {
+            return Some(offset + (line.len() - trimmed.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset.min(text.len()))
+        .map(|s| s.matches('\n').count() + 1)
+        .unwrap_or(1)
+}
+
+impl Config {
+    /// Parses a config file's text; `path` is used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let err = |offset: Option<usize>, message: String| ConfigError {
+            path: path.to_path_buf(),
+            line: offset.map(|o| line_of(text, o)),
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            err(
+                e.span().map(|s| s.start),
+                e.message().trim_end().replace('\n', "; "),
+            )
+        })?;
+        let mut rules_out = BTreeMap::new();
+        for (id, rule) in raw.rules {
+            let Some(known) = rules::find(id.get_ref()) else {
+                let ids: Vec<&str> = rules::registry().iter().map(|r| r.meta().id).collect();
+                return Err(err(
+                    Some(id.span().start),
+                    format!(
+                        "unknown rule `{}` in [rules]; known rules: {}",
+                        id.get_ref(),
+                        ids.join(", ")
+                    ),
+                ));
+            };
+            let meta = known.meta();
+            let mut options = BTreeMap::new();
+            for (key, value) in rule.options {
+                // serde's `flatten` cannot carry spans: find the key's line in the text.
+                let key_offset = key_offset(text, id.span().start, &key);
+                if !meta.options.iter().any(|o| o.name == key) {
+                    let accepted = if meta.options.is_empty() {
+                        "it has no options".to_string()
+                    } else {
+                        let names: Vec<&str> = meta.options.iter().map(|o| o.name).collect();
+                        format!("its options are: {}", names.join(", "))
+                    };
+                    return Err(err(
+                        key_offset,
+                        format!(
+                            "unknown key `{key}` for rule `{}` (accepted: severity, enabled; {accepted})",
+                            meta.id
+                        ),
+                    ));
+                }
+                if let Some(spec) = meta.options.iter().find(|o| o.name == key) {
+                    if !(spec.accepts)(&value) {
+                        return Err(err(
+                            key_offset,
+                            format!("`{key}` of rule `{}` must be {}", meta.id, spec.expected),
+                        ));
+                    }
+                }
+                options.insert(key, value);
+            }
+            let level = match (rule.enabled, rule.severity) {
+                (Some(false), _) => Some(Level::Off),
+                (_, level) => level,
+            };
+            rules_out.insert(id.into_inner(), RuleSettings { level, options });
+        }
+        let mut exclude = Vec::new();
+        for glob in raw.exclude {
+            if let Err(e) = globset::Glob::new(glob.get_ref()) {
+                return Err(err(
+                    Some(glob.span().start),
+                    format!("invalid glob `{}` in exclude: {e}", glob.get_ref()),
+                ));
+            }
+            exclude.push(glob.into_inner());
+        }
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            region: raw.region,
+            fail_on: raw.fail_on,
+            exclude,
+            rules: rules_out,
+        })
+    }
+
+    /// Reads a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            message: format!("cannot read: {}", crate::discover::io_message(&e)),
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// The nearest `.infralint.toml` walking up from `start` (a file or directory).
+    pub fn find(start: &Path) -> Option<PathBuf> {
+        let absolute = if start.is_absolute() {
+            start.to_path_buf()
+        } else {
+            std::env::current_dir().ok()?.join(start)
+        };
+        let mut dir = if absolute.is_dir() {
+            Some(absolute.as_path())
+        } else {
+            absolute.parent()
+        };
+        while let Some(d) = dir {
+            let candidate = d.join(CONFIG_FILE_NAME);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            dir = d.parent();
+        }
+        None
+    }
+
+    /// The configured level of a rule, if any.
+    pub fn level(&self, rule: &str) -> Option<Level> {
+        self.rules.get(rule).and_then(|r| r.level)
+    }
+
+    /// A matcher for `exclude`, relative to the config file's directory.
+    pub fn exclude_matcher(&self) -> Option<ExcludeMatcher> {
+        if self.exclude.is_empty() {
+            return None;
+        }
+        let mut builder = globset::GlobSetBuilder::new();
+        for g in &self.exclude {
+            // Validated in `parse`.
+            if let Ok(glob) = globset::Glob::new(g) {
+                builder.add(glob);
+            }
+        }
+        let set = builder.build().ok()?;
+        let base = self
+            .path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        Some(ExcludeMatcher { set, base })
+    }
+}
+
+/// Matches paths against the config's `exclude` globs.
+#[derive(Debug, Clone)]
+pub struct ExcludeMatcher {
+    set: globset::GlobSet,
+    base: PathBuf,
+}
+
+impl ExcludeMatcher {
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(path))
+                .unwrap_or_else(|_| path.to_path_buf())
+        };
+        let relative = absolute.strip_prefix(&self.base).unwrap_or(&absolute);
+        let relative = relative
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect::<PathBuf>();
+        self.set.is_match(&relative)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new(".infralint.toml"))
+    }
+
+    #[test]
+    fn full_config() {
+        let c = parse(
+            r#"
+region = "eu-west-1"
+exclude = ["legacy/**"]
+fail_on = "error"
+
+[rules.ebs-io1-to-io2]
+severity = "error"
+
+[rules.ami-stale]
+enabled = false
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(c.fail_on, Some(FailOn::Error));
+        assert_eq!(c.level("ebs-io1-to-io2"), Some(Level::Error));
+        assert_eq!(c.level("ami-stale"), Some(Level::Off));
+        assert_eq!(c.level("eip-unattached"), None);
+    }
+
+    #[test]
+    fn errors_name_the_key_and_line() {
+        let e = parse("region = \"x\"\nbogus = 1\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("bogus"), "{}", e.message);
+
+        let e = parse("\n[rules.no-such-rule]\nseverity = \"error\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("unknown rule `no-such-rule`"));
+
+        let e = parse("[rules.eip-unattached]\nseverity = \"error\"\nmax_age = 3\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e:?}");
+        assert!(e.message.contains("unknown key `max_age`"), "{}", e.message);
+
+        let e = parse("[rules.eip-unattached]\nseverity = \"loud\"\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+
+        let e = parse("exclude = [\"a/[\"]\n").unwrap_err();
+        assert!(e.message.contains("invalid glob"));
+        assert_eq!(
+            e.to_string(),
+            format!(".infralint.toml:1: {}", e.message)
+        );
+    }
+
+    #[test]
+    fn exclude_globs_are_relative_to_the_config() {
+        let mut c = parse("exclude = [\"legacy/**\", \"**/*.gen.tf\"]\n").unwrap();
+        c.path = Some(PathBuf::from("/repo/.infralint.toml"));
+        let m = c.exclude_matcher().unwrap();
+        assert!(m.is_excluded(Path::new("/repo/legacy/a/main.tf")));
+        assert!(m.is_excluded(Path::new("/repo/x/y.gen.tf")));
+        assert!(!m.is_excluded(Path::new("/repo/live/main.tf")));
+    }
+}
