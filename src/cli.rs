@@ -54,6 +54,9 @@ pub struct InputArgs {
     /// Configuration file (default: the nearest .infralint.toml above the checked paths).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Skip paths that do not exist instead of failing (pre-commit passes deleted files).
+    #[arg(long)]
+    pub ignore_missing: bool,
     /// Override a rule's severity: RULE=error|warning|info|off (repeatable).
     #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = parse_severity)]
     pub severity: Vec<(String, Level)>,
@@ -201,8 +204,17 @@ fn options(input: InputArgs) -> Result<CheckOptions, String> {
         .region
         .or_else(|| config.region.clone())
         .unwrap_or_else(|| engine::DEFAULT_REGION.to_string());
+    let paths = if input.ignore_missing {
+        input
+            .paths
+            .into_iter()
+            .filter(|p| p.symlink_metadata().is_ok())
+            .collect()
+    } else {
+        input.paths
+    };
     Ok(CheckOptions {
-        paths: input.paths,
+        paths,
         region,
         config,
         severity: input.severity,

@@ -1299,7 +1299,7 @@ terraform {{
 
   backend "s3" {{
     bucket         = "{team}-terraform-state"
-    key            = "${{var.environment}}/{service}/terraform.tfstate"
+    key            = "{env}/{service}/terraform.tfstate"
     region         = "us-east-1"
     dynamodb_table = "terraform-locks"
     encrypt        = true
@@ -1422,6 +1422,11 @@ fn is_inline(v: &V) -> bool {
     match v {
         V::S(_) | V::N(_) | V::B(_) | V::Ref(_) | V::GetAtt(..) => true,
         V::Sub(t) => !t.contains('\n'),
+        // `!Base64 !Sub x` would be two tags on one node: such a value takes the block form.
+        V::Fn(_, args) if args.len() == 1 => {
+            matches!(args[0], V::S(_) | V::N(_) | V::B(_) | V::L(_) | V::M(_))
+                && is_inline(&args[0])
+        }
         V::Fn(_, args) => args.iter().all(is_inline),
         V::L(items) => items.is_empty(),
         V::M(entries) => entries.is_empty(),
@@ -2016,7 +2021,7 @@ impl Cfn {
             Some(i) => ga(i, "AvailabilityZone"),
             None => V::Fn(
                 "Select",
-                vec![s("0"), V::Fn("GetAZs", vec![rf("AWS::Region")])],
+                vec![s("0"), V::Fn("GetAZs", vec![s("")])],
             ),
         };
         self.resource(
