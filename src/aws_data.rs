@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The embedded data file, as shipped.
 pub const AWS_DATA_TOML: &str = include_str!("../rules/aws-data.toml");
@@ -108,7 +108,7 @@ pub struct Ami {
 }
 
 /// Prices of one region, in USD.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegionPrices {
     pub as_of: String,
@@ -153,7 +153,71 @@ impl AwsData {
     }
 }
 
+/// The keys of a region's price table that are prices (scaled by a discount).
+pub const PRICE_KEYS: &[&str] = &[
+    "gp2_gb_month",
+    "gp3_gb_month",
+    "gp3_iops_month",
+    "gp3_throughput_mibps_month",
+    "io1_gb_month",
+    "io1_iops_month",
+    "io2_gb_month",
+    "io2_iops_tier1_month",
+    "io2_iops_tier2_month",
+    "io2_iops_tier3_month",
+    "st1_gb_month",
+    "sc1_gb_month",
+    "standard_gb_month",
+    "public_ipv4_hour",
+    "eip_remap",
+];
+
 impl RegionPrices {
+    /// Sets one numeric key (a price, or `eip_free_remaps_per_month`).
+    pub fn set(&mut self, key: &str, value: f64) -> Result<(), String> {
+        if !PRICE_KEYS.contains(&key) && key != "eip_free_remaps_per_month" {
+            return Err(format!(
+                "unknown price key `{key}` (known: {}, eip_free_remaps_per_month)",
+                PRICE_KEYS.join(", ")
+            ));
+        }
+        let mut json = serde_json::to_value(&*self).map_err(|e| e.to_string())?;
+        if let Some(obj) = json.as_object_mut() {
+            obj.insert(key.to_string(), serde_json::json!(value));
+        }
+        *self = serde_json::from_value(json).map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    /// Multiplies every price by `factor` (an enterprise discount).
+    pub fn scale(&mut self, factor: f64) -> Result<(), String> {
+        let json = serde_json::to_value(&*self).map_err(|e| e.to_string())?;
+        for key in PRICE_KEYS {
+            if let Some(v) = json.get(*key).and_then(|v| v.as_f64()) {
+                self.set(key, v * factor)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every key and value, for `infralint pricing`.
+    pub fn entries(&self) -> Vec<(String, String)> {
+        let json = serde_json::to_value(self).unwrap_or_default();
+        json.as_object()
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| {
+                        let v = match v {
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Monthly price of an always-on public IPv4 address.
     pub fn public_ipv4_month(&self, hours: f64) -> f64 {
         self.public_ipv4_hour * hours

@@ -30,6 +30,15 @@ pub enum Command {
     Baseline(BaselineArgs),
     /// List every rule: id, default severity, category, summary.
     Rules(RulesArgs),
+    /// Print the price table in use (after `[pricing]` overrides), with its sources.
+    Pricing {
+        /// Region to print (default: the config's `region`, else us-east-1).
+        #[arg(long)]
+        region: Option<String>,
+        /// Configuration file (default: the nearest .infralint.toml above the current directory).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
     /// Show a rule's documentation.
     Explain {
         /// A rule id, e.g. eip-unattached.
@@ -57,6 +66,15 @@ pub struct InputArgs {
     /// Skip paths that do not exist instead of failing (pre-commit passes deleted files).
     #[arg(long)]
     pub ignore_missing: bool,
+    /// Usage data (YAML): monthly EIP remaps, expected volume IOPS (default: the config's `usage`).
+    #[arg(long, value_name = "FILE")]
+    pub usage: Option<PathBuf>,
+    /// AMI inventory: the JSON of `aws ec2 describe-images` (default: the config's `ami_inventory`).
+    #[arg(long, value_name = "FILE")]
+    pub ami_inventory: Option<PathBuf>,
+    /// Today's date, YYYY-MM-DD, for AMI ages (default: the clock).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub now: Option<i64>,
     /// Override a rule's severity: RULE=error|warning|info|off (repeatable).
     #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = parse_severity)]
     pub severity: Vec<(String, Level)>,
@@ -127,6 +145,13 @@ pub enum ColorChoice {
     Never,
 }
 
+fn parse_date(arg: &str) -> Result<i64, String> {
+    if arg.len() != 10 {
+        return Err(format!("expected YYYY-MM-DD, got `{arg}`"));
+    }
+    crate::inventory::days_since_epoch(arg).ok_or_else(|| format!("expected YYYY-MM-DD, got `{arg}`"))
+}
+
 fn parse_severity(arg: &str) -> Result<(String, Level), String> {
     let (rule, level) = arg
         .split_once('=')
@@ -148,6 +173,7 @@ pub fn run(cli: Cli) -> i32 {
             print(&rules_catalog(args.format));
             0
         }
+        Command::Pricing { region, config } => pricing(region, config),
         Command::Explain { rule } => match rules::find(&rule) {
             Some(r) => {
                 print(r.meta().doc);
@@ -213,12 +239,24 @@ fn options(input: InputArgs) -> Result<CheckOptions, String> {
     } else {
         input.paths
     };
+    let usage = match input.usage.or_else(|| config.usage.clone()) {
+        Some(path) => Some(crate::usage::Usage::load(&path)?),
+        None => None,
+    };
+    let inventory = match input.ami_inventory.or_else(|| config.ami_inventory.clone()) {
+        Some(path) => Some(crate::inventory::Inventory::load(&path)?),
+        None => None,
+    };
+    let defaults = CheckOptions::default();
     Ok(CheckOptions {
         paths,
         region,
         config,
         severity: input.severity,
-        ..CheckOptions::default()
+        usage,
+        inventory,
+        today: input.now.unwrap_or(defaults.today),
+        ..defaults
     })
 }
 
@@ -259,6 +297,9 @@ fn check(args: CheckArgs) -> i32 {
             return 2;
         }
     };
+    for w in &result.warnings {
+        eprintln!("warning: {w}");
+    }
     if args.baseline_update {
         if let Some(path) = &args.baseline {
             let all = result.findings.iter().chain(&result.baselined);
@@ -336,6 +377,43 @@ fn baseline(args: BaselineArgs) -> i32 {
     } else {
         2
     }
+}
+
+fn pricing(region: Option<String>, config: Option<PathBuf>) -> i32 {
+    let config = match config.or_else(|| Config::find(std::path::Path::new("."))) {
+        Some(path) => match Config::load(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        },
+        None => Config::default(),
+    };
+    let data = match crate::aws_data::AwsData::embedded().and_then(|d| config.pricing.apply(d)) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let region = region
+        .or(config.region.clone())
+        .unwrap_or_else(|| engine::DEFAULT_REGION.to_string());
+    let Some(prices) = data.region(&region) else {
+        let known: Vec<&str> = data.prices.keys().map(String::as_str).collect();
+        eprintln!(
+            "error: no price table for `{region}`; tables exist for: {}",
+            known.join(", ")
+        );
+        return 2;
+    };
+    let mut out = format!("Prices for {region} (USD; a month is {} hours)\n", data.month.hours);
+    for (key, value) in prices.entries() {
+        out.push_str(&format!("  {key:<28} {value}\n"));
+    }
+    print(&out);
+    0
 }
 
 /// The rule catalog in the requested format.

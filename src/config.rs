@@ -87,6 +87,9 @@ struct RawConfig {
     fail_on: Option<FailOn>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, RawRule>,
+    usage: Option<String>,
+    ami_inventory: Option<String>,
+    pricing: Option<Spanned<toml::Table>>,
 }
 
 /// Unknown keys land in `options` (serde's `flatten`) and are checked against the rule.
@@ -116,6 +119,52 @@ pub struct Config {
     pub fail_on: Option<FailOn>,
     pub exclude: Vec<String>,
     pub rules: BTreeMap<String, RuleSettings>,
+    /// `usage = "..."`, resolved against the config file's directory.
+    pub usage: Option<PathBuf>,
+    /// `ami_inventory = "..."`, resolved against the config file's directory.
+    pub ami_inventory: Option<PathBuf>,
+    pub pricing: PricingOverrides,
+}
+
+/// `[pricing]`: a discount on every price, and per-region overrides of single prices.
+///
+/// ```toml
+/// [pricing]
+/// discount_percent = 12
+/// [pricing.us-east-1]
+/// gp3_gb_month = 0.07
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PricingOverrides {
+    pub discount_percent: Option<f64>,
+    pub regions: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+impl PricingOverrides {
+    /// The data with the overrides applied.
+    pub fn apply(&self, data: &crate::aws_data::AwsData) -> Result<crate::aws_data::AwsData, String> {
+        let mut data = data.clone();
+        for (region, prices) in &self.regions {
+            let table = data.prices.get_mut(region).ok_or_else(|| {
+                format!("[pricing.{region}]: no built-in price table for `{region}` to override")
+            })?;
+            for (key, value) in prices {
+                table
+                    .set(key, *value)
+                    .map_err(|e| format!("[pricing.{region}]: {e}"))?;
+            }
+            table.source = format!("{} (overridden in .infralint.toml)", table.source);
+        }
+        if let Some(percent) = self.discount_percent {
+            for table in data.prices.values_mut() {
+                table.scale(1.0 - percent / 100.0)?;
+                table.notes = format!("{} {percent}% discount from .infralint.toml applied.", table.notes)
+                    .trim()
+                    .to_string();
+            }
+        }
+        Ok(data)
+    }
 }
 
 /// A configuration error: exit code 2, with the file, line and key.
@@ -230,7 +279,37 @@ impl Config {
             }
             exclude.push(glob.into_inner());
         }
+        let mut pricing = PricingOverrides::default();
+        if let Some(table) = raw.pricing {
+            let offset = Some(table.span().start);
+            for (key, value) in table.into_inner() {
+                match (key.as_str(), value) {
+                    ("discount_percent", v) => match v.as_float().or(v.as_integer().map(|i| i as f64)) {
+                        Some(p) if (0.0..100.0).contains(&p) => pricing.discount_percent = Some(p),
+                        _ => return Err(err(offset, "`discount_percent` in [pricing] must be a number from 0 to 100".to_string())),
+                    },
+                    (region, toml::Value::Table(prices)) => {
+                        let mut out = BTreeMap::new();
+                        for (k, v) in prices {
+                            let Some(n) = v.as_float().or(v.as_integer().map(|i| i as f64)) else {
+                                return Err(err(key_offset(text, 0, &k), format!("[pricing.{region}] `{k}` must be a number")));
+                            };
+                            if !crate::aws_data::PRICE_KEYS.contains(&k.as_str()) && k != "eip_free_remaps_per_month" {
+                                return Err(err(key_offset(text, 0, &k), format!("[pricing.{region}]: unknown price key `{k}`")));
+                            }
+                            out.insert(k, n);
+                        }
+                        pricing.regions.insert(region.to_string(), out);
+                    }
+                    (other, _) => return Err(err(offset, format!("unknown key `{other}` in [pricing] (expected `discount_percent` or a region table such as [pricing.us-east-1])"))),
+                }
+            }
+        }
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Config {
+            usage: raw.usage.map(|u| base.join(u)),
+            ami_inventory: raw.ami_inventory.map(|a| base.join(a)),
+            pricing,
             path: Some(path.to_path_buf()),
             region: raw.region,
             fail_on: raw.fail_on,

@@ -8,6 +8,8 @@ use rayon::prelude::*;
 use crate::aws_data::AwsData;
 use crate::baseline::{Baseline, BaselineEntry};
 use crate::config::{Config, FailOn, Level};
+use crate::inventory::Inventory;
+use crate::usage::Usage;
 use crate::suppress::{self, Comment, FileSuppressions};
 use crate::discover::{self, Candidate, FileKind};
 use crate::finding::{Finding, Label, Severity};
@@ -32,6 +34,12 @@ pub struct CheckOptions {
     pub fail_on: Option<FailOn>,
     /// `--baseline FILE`, loaded.
     pub baseline: Option<Baseline>,
+    /// `--usage FILE` (or the config's `usage`), read but not yet parsed.
+    pub usage: Option<Usage>,
+    /// `--ami-inventory FILE` (or the config's `ami_inventory`).
+    pub inventory: Option<Inventory>,
+    /// Today in days since the epoch (`--now`, else the clock).
+    pub today: i64,
 }
 
 impl Default for CheckOptions {
@@ -43,6 +51,9 @@ impl Default for CheckOptions {
             severity: Vec::new(),
             fail_on: None,
             baseline: None,
+            usage: None,
+            inventory: None,
+            today: crate::inventory::today(),
         }
     }
 }
@@ -75,6 +86,8 @@ pub struct CheckResult {
     pub baselined: Vec<Finding>,
     /// Baseline entries no longer found.
     pub fixed: Vec<BaselineEntry>,
+    /// Problems that do not fail the run (a usage entry for a resource not checked).
+    pub warnings: Vec<String>,
     pub fail_on: FailOn,
 }
 
@@ -82,6 +95,32 @@ impl CheckResult {
     /// Estimated monthly waste or saving over all findings whose cost is known.
     pub fn monthly_cost_usd(&self) -> f64 {
         self.findings.iter().filter_map(|f| f.monthly_cost_usd).sum()
+    }
+
+    /// Estimated monthly cost per rule (rules with a known cost only), largest first.
+    pub fn monthly_cost_by_rule(&self) -> Vec<(&'static str, f64)> {
+        let mut by: BTreeMap<&'static str, f64> = BTreeMap::new();
+        for f in &self.findings {
+            if let Some(c) = f.monthly_cost_usd {
+                *by.entry(f.rule).or_default() += c;
+            }
+        }
+        let mut v: Vec<_> = by.into_iter().filter(|(_, c)| *c > 0.0).collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        v
+    }
+
+    /// Estimated monthly cost per file, largest first.
+    pub fn monthly_cost_by_file(&self) -> Vec<(&str, f64)> {
+        let mut by: BTreeMap<&str, f64> = BTreeMap::new();
+        for f in &self.findings {
+            if let Some(c) = f.monthly_cost_usd {
+                *by.entry(self.sources.display(f.primary.span.file)).or_default() += c;
+            }
+        }
+        let mut v: Vec<_> = by.into_iter().filter(|(_, c)| *c > 0.0).collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        v
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -243,7 +282,7 @@ enum UnitSource {
 
 /// Runs a whole check.
 pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
-    let data = AwsData::embedded()?;
+    let data = &options.config.pricing.apply(AwsData::embedded()?)?;
     let (mut candidates, discover_errors) = discover::discover(&options.paths);
     if let Some(matcher) = options.config.exclude_matcher() {
         candidates.retain(|c| !matcher.is_excluded(&c.path));
@@ -382,10 +421,43 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         model.extend(m);
     }
 
+    // The usage file is a source too, so its problems point at its lines.
+    let mut usage = options.usage.clone();
+    let mut usage_warnings = Vec::new();
+    if let Some(u) = usage.as_mut() {
+        let problems = u.parse();
+        let id = sources.add(SourceFile::new(
+            u.path.clone(),
+            display_path(&u.path),
+            u.text.clone(),
+        ));
+        reported.push(false);
+        for p in problems {
+            errors.push(RunError {
+                path: display_path(&u.path),
+                span: Some(Span::new(id, p.span)),
+                message: p.message,
+                related: Vec::new(),
+            });
+        }
+        let addresses = model.resource_addresses();
+        for (name, entry) in u.unmatched(&addresses) {
+            let file = sources.get(id);
+            let line = file.map(|f| f.line_col(entry.span.start).line).unwrap_or(0);
+            usage_warnings.push(format!(
+                "{}:{line}: usage for `{name}`, which is not among the checked resources",
+                display_path(&u.path)
+            ));
+        }
+    }
     let ctx = RuleContext {
         data,
         region: &options.region,
         prices: data.region(&options.region),
+        config: &options.config,
+        usage: usage.as_ref(),
+        inventory: options.inventory.as_ref(),
+        today: options.today,
     };
     let mut findings = Vec::new();
     for rule in rules::registry() {
@@ -481,6 +553,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         suppressed,
         baselined,
         fixed,
+        warnings: usage_warnings,
         fail_on: options
             .fail_on
             .or(options.config.fail_on)

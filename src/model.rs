@@ -237,6 +237,21 @@ impl Model {
             .and_then(|i| self.units.get(i))
     }
 
+    /// The addresses of every modeled resource (instances, volumes, EIPs...).
+    pub fn resource_addresses(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .instances
+            .iter()
+            .map(|i| i.resource.address.as_str())
+            .chain(self.volumes.iter().map(|v| v.resource.address.as_str()))
+            .chain(self.elastic_ips.iter().map(|e| e.resource.address.as_str()))
+            .chain(self.launch_templates.iter().map(|l| l.resource.address.as_str()))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Appends another model (a unit normalized on its own). Unit ids in `other` must
     /// already be final.
     pub fn extend(&mut self, other: Model) {

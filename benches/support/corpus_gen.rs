@@ -24,6 +24,13 @@ const FORMAT_VERSION: u32 = 1;
 // ---------------------------------------------------------------------------------------------
 // PRNG
 
+/// The splitmix64 finalizer.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// splitmix64: tiny, fast, good enough for test data.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -35,19 +42,15 @@ impl Rng {
 
     /// An independent stream for item `index` of kind `kind`.
     pub fn stream(seed: u64, kind: u64, index: u64) -> Rng {
-        let mut r = Rng(seed ^ kind.wrapping_mul(0xD6E8_FEB8_6659_FD93));
-        let base = r.next_u64();
-        let mut s = Rng(base.wrapping_add(index.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
-        s.next_u64();
-        s
+        // Hash the index into a random starting state: splitmix streams started at nearby
+        // states would be shifted copies of each other.
+        let base = mix(seed ^ mix(kind.wrapping_add(0x5851_F42D_4C95_7F2D)));
+        Rng(mix(base ^ mix(index.wrapping_add(1))))
     }
 
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        mix(self.0)
     }
 
     /// Uniform in `0..n` (`n > 0`).
@@ -650,11 +653,12 @@ impl Tf {
         // Elastic IPs for the tier.
         match self.r.below(10) {
             0..=3 => {
+                let public = if self.r.chance(60) { "true" } else { "false" };
                 self.variable(
                     &format!("{role}_public"),
                     "bool",
                     &format!("Give each {role} instance an Elastic IP"),
-                    Some(if self.r.chance(60) { "true" } else { "false" }),
+                    Some(public),
                 );
                 let alloc = if self.r.chance(50) { "id" } else { "allocation_id" };
                 let text = format!(
@@ -879,11 +883,12 @@ resource "aws_volume_attachment" "data" {{
             "Public subnets, one NAT gateway each",
             Some(&format!("[{subnets}]")),
         );
+        let single = if self.r.chance(50) { "true" } else { "false" };
         self.variable(
             "single_nat_gateway",
             "bool",
             "One NAT gateway for all AZs (cheaper, less available)",
-            Some(if self.r.chance(50) { "true" } else { "false" }),
+            Some(single),
         );
         self.variable(
             "private_route_table_ids",
@@ -1401,9 +1406,9 @@ fn plain_ok(x: &str) -> bool {
     first_ok
         && x
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-' | ':'))
-        && !x.ends_with(':')
-        && !x.contains("::")
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-' | ':' | ' ' | '(' | ')'))
+        && !x.ends_with([':', ' '])
+        && !x.contains(": ")
         && !matches!(
             x.to_ascii_lowercase().as_str(),
             "y" | "n" | "yes" | "no" | "true" | "false" | "on" | "off" | "null"
@@ -1615,7 +1620,14 @@ fn json_write(out: &mut String, v: &V, indent: usize) {
         }
         V::L(items) if items.is_empty() => out.push_str("[]"),
         V::M(entries) if entries.is_empty() => out.push_str("{}"),
-        _ if json_compact_ok(v) => json_compact(out, v),
+        _ if json_compact_ok(v) && {
+            let mut one_line = String::new();
+            json_compact(&mut one_line, v);
+            one_line.len() + indent <= 96
+        } =>
+        {
+            json_compact(out, v)
+        }
         V::L(items) => {
             out.push_str("[\n");
             for (i, item) in items.iter().enumerate() {
@@ -1893,11 +1905,12 @@ impl Cfn {
                 ],
             );
             self.instances.push(id.clone());
+            let export = self.r.chance(40);
             self.output(
                 &format!("{id}Id"),
                 &format!("Instance {i} of the {role} tier"),
                 rf(&id),
-                self.r.chance(40),
+                export,
             );
             self.output(
                 &format!("{id}PrivateIp"),

@@ -292,6 +292,23 @@ pub fn render(result: &CheckResult, options: HumanOptions) -> String {
                 entry.file, entry.rule, entry.resource, entry.message
             ));
         }
+        let by_rule = result.monthly_cost_by_rule();
+        if !by_rule.is_empty() {
+            out.push_str(&format!(
+                "Estimated monthly waste or saving ({} prices):\n",
+                result.region
+            ));
+            for (rule, cost) in &by_rule {
+                out.push_str(&format!("  {:>14}  {rule}\n", format!("{}/month", usd(*cost))));
+            }
+            let by_file = result.monthly_cost_by_file();
+            if by_file.len() > 1 {
+                out.push_str("Top files:\n");
+                for (file, cost) in by_file.iter().take(5) {
+                    out.push_str(&format!("  {:>14}  {file}\n", format!("{}/month", usd(*cost))));
+                }
+            }
+        }
         out.push_str(&summary(result));
         out.push('\n');
     }

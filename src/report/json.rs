@@ -57,6 +57,8 @@ struct JsonSummary {
     baselined: usize,
     fixed: usize,
     monthly_cost_usd: f64,
+    monthly_cost_usd_by_rule: std::collections::BTreeMap<&'static str, f64>,
+    region: String,
 }
 
 /// Money in JSON: rounded to cents at output time.
@@ -126,6 +128,12 @@ pub fn render(result: &CheckResult) -> String {
             baselined: result.baselined.len(),
             fixed: result.fixed.len(),
             monthly_cost_usd: cents(result.monthly_cost_usd()),
+            monthly_cost_usd_by_rule: result
+                .monthly_cost_by_rule()
+                .into_iter()
+                .map(|(r, c)| (r, cents(c)))
+                .collect(),
+            region: result.region.clone(),
         },
     };
     let mut out = serde_json::to_string_pretty(&report)

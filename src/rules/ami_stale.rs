@@ -1,6 +1,8 @@
 //! `ami-stale`: images pinned by id, and `aws_ami` lookups that can return a stale image.
 
-use super::{finding, origin_labels, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, OptionSpec, Rule, RuleContext, RuleMeta};
+use crate::inventory::{days_since_epoch, Inventory};
+use crate::model::AmiRef;
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::{AmiLookup, Model};
 
@@ -12,8 +14,17 @@ static META: RuleMeta = RuleMeta {
     category: Category::Compliance,
     summary: "AMI pinned by id, or an aws_ami lookup without most_recent and owners",
     doc: include_str!("../../rules/ami-stale.md"),
-    options: &[],
+    options: &[OptionSpec {
+        name: "max_age_days",
+        expected: "a whole number of days, at least 1",
+        accepts: |v| v.as_integer().is_some_and(|i| i >= 1),
+    }],
 };
+
+/// Images older than this are stale, with an inventory (`max_age_days` overrides it). 90 days:
+/// the Amazon Linux and Ubuntu images are rebuilt at least monthly, so an image a quarter old
+/// has missed several rounds of patches.
+const DEFAULT_MAX_AGE_DAYS: i64 = 90;
 
 impl Rule for AmiStale {
     fn meta(&self) -> &'static RuleMeta {
@@ -27,6 +38,16 @@ impl Rule for AmiStale {
                 continue;
             };
             if !is_ami_id(image, prefix) {
+                continue;
+            }
+            if let Some(inventory) = ctx.inventory {
+                let max_age = ctx
+                    .option(META.id, "max_age_days")
+                    .and_then(|v| v.as_integer())
+                    .unwrap_or(DEFAULT_MAX_AGE_DAYS);
+                if let Some(f) = inventory_finding(ami, image, inventory, ctx.today, max_age) {
+                    out.push(f);
+                }
                 continue;
             }
             let mut f = finding(
@@ -50,6 +71,66 @@ impl Rule for AmiStale {
     }
 }
 
+/// With an inventory: deprecated, disabled or missing images are errors, old ones warnings,
+/// fresh ones fine.
+fn inventory_finding(
+    ami: &AmiRef,
+    image: &str,
+    inventory: &Inventory,
+    today: i64,
+    max_age: i64,
+) -> Option<Finding> {
+    let help = "Move to a current image: an SSM public parameter or `data \"aws_ami\"` with `most_recent = true` and `owners` keeps it current.".to_string();
+    let (message, label, severity) = match inventory.get(image) {
+        None => (
+            format!("`{}` of `{}` pins image `{image}`, which is not found in the AMI inventory: it may be deregistered, private to another account, or deprecated and hidden", ami.attribute, ami.resource.address),
+            "not found in inventory".to_string(),
+            Severity::Error,
+        ),
+        Some(img) if img.state.as_deref() == Some("disabled") => (
+            format!("`{}` of `{}` pins image `{image}`, which is disabled: new instances cannot launch from it", ami.attribute, ami.resource.address),
+            "disabled".to_string(),
+            Severity::Error,
+        ),
+        Some(img) => {
+            let deprecated_on = img.deprecation_time.as_deref().and_then(days_since_epoch);
+            let deprecated = img.state.as_deref() == Some("deprecated")
+                || deprecated_on.is_some_and(|d| d <= today);
+            let age = img
+                .creation_date
+                .as_deref()
+                .and_then(days_since_epoch)
+                .map(|c| today - c);
+            if deprecated {
+                let since = img
+                    .deprecation_time
+                    .as_deref()
+                    .and_then(|t| t.get(..10))
+                    .map(|d| format!(" since {d}"))
+                    .unwrap_or_default();
+                (
+                    format!("`{}` of `{}` pins image `{image}`, deprecated{since}", ami.attribute, ami.resource.address),
+                    "deprecated".to_string(),
+                    Severity::Error,
+                )
+            } else {
+                match age {
+                    Some(age) if age > max_age => (
+                        format!("`{}` of `{}` pins image `{image}`, {age} days old (created {}; the limit is {max_age} days)", ami.attribute, ami.resource.address, img.creation_date.as_deref().and_then(|c| c.get(..10)).unwrap_or("?")),
+                        format!("{age} days old"),
+                        Severity::Warning,
+                    ),
+                    _ => return None,
+                }
+            }
+        }
+    };
+    let mut f = finding(&META, &ami.resource.address, Label::new(ami.image.span, label), message, help);
+    f.severity = severity;
+    f.secondary = origin_labels(&ami.image.via);
+    Some(f)
+}
+
 /// `ami-` followed by 8 or 17 hex digits.
 fn is_ami_id(value: &str, prefix: &str) -> bool {
     let Some(hex) = value.strip_prefix(prefix) else {
@@ -71,8 +152,12 @@ fn lookup_finding(lookup: &AmiLookup) -> Option<Finding> {
             Some(true) | None => {}
         },
     }
-    if lookup.owners.is_none() {
-        problems.push("no `owners`: anyone's public image that matches the filters can be picked");
+    match lookup.owners.as_ref().map(|o| o.known().map(Vec::is_empty)) {
+        None => problems
+            .push("no `owners`: anyone's public image that matches the filters can be picked"),
+        Some(Some(true)) => problems
+            .push("`owners` is empty: anyone's public image that matches the filters can be picked"),
+        Some(_) => {}
     }
     if problems.is_empty() {
         return None;

@@ -32,9 +32,9 @@ impl Rule for EbsGp2IopsCeiling {
                     let mut f = finding(
                         &META,
                         &volume.resource.address,
-                        Label::new(iops.span, "ignored on gp2"),
+                        Label::new(iops.span, "not valid on gp2"),
                         format!(
-                            "`iops` = {} is set on a gp2 volume: AWS ignores it, the volume gets its size-based baseline",
+                            "`iops` = {} is set on a gp2 volume, where IOPS come from the size alone: the EC2 API rejects the parameter for gp2 (Terraform fails at plan) and CloudFormation tooling ignores it",
                             thousands(*value)
                         ),
                         "Remove `iops`, or switch to gp3, where provisioned IOPS are honoured.".to_string(),
@@ -62,9 +62,15 @@ fn ceiling_finding(volume: &Volume, ctx: &RuleContext) -> Finding {
         "gp2".to_string()
     };
     let size = volume.size_gib.as_ref().and_then(|f| f.known()).copied();
+    let expected = ctx
+        .usage
+        .and_then(|u| u.expected_iops(&volume.resource.address, &volume.resource.kind))
+        .filter(|_| volume.owner == crate::model::VolumeOwner::Standalone);
+    let mut starved = false;
     let (message, saving) = match size {
         Some(size) if size > 0.0 => {
             let baseline = gp2.baseline_iops(size);
+            starved = expected.is_some_and(|e| e > baseline);
             let performance = if baseline >= gp2.max_baseline_iops {
                 format!(
                     "is capped at {} IOPS (the gp2 ceiling, reached from {} GiB)",
@@ -80,7 +86,17 @@ fn ceiling_finding(volume: &Volume, ctx: &RuleContext) -> Finding {
             } else {
                 format!("has a baseline of {} IOPS", thousands(baseline))
             };
-            let gp3_iops = baseline.max(gp3.included_iops);
+            let performance = match expected {
+                Some(e) if e > baseline => format!(
+                    "{performance}, below the {} IOPS it is expected to serve (usage file): it runs on burst credits all the time and is throttled to {} once they are spent",
+                    thousands(e),
+                    thousands(baseline)
+                ),
+                _ => performance,
+            };
+            // gp3 priced for the performance the volume needs: its expected IOPS when known,
+            // else the gp2 baseline (at least the included 3,000).
+            let gp3_iops = expected.unwrap_or(baseline).max(baseline).max(gp3.included_iops);
             let gp3_throughput = gp2
                 .max_throughput_mibps(size)
                 .max(gp3.included_throughput_mibps);
@@ -89,15 +105,19 @@ fn ceiling_finding(volume: &Volume, ctx: &RuleContext) -> Finding {
                     let gp2_cost = size * p.gp2_gb_month;
                     let gp3_cost = p.gp3_cost(size, gp3_iops, gp3_throughput, gp3);
                     let saving = gp2_cost - gp3_cost;
+                    let verdict = if saving >= 0.0 {
+                        format!("saves {}/month", usd(saving))
+                    } else {
+                        format!("{}/month more, for IOPS gp2 cannot sustain", usd(-saving))
+                    };
                     (
                         format!(
-                            "{what} is gp2 ({} GiB) and {performance}; gp3 with {} IOPS and {} MiB/s costs {}/month instead of {} (saves {}/month)",
+                            "{what} is gp2 ({} GiB) and {performance}; gp3 with {} IOPS and {} MiB/s costs {}/month instead of {} ({verdict})",
                             thousands(size),
                             thousands(gp3_iops),
                             thousands(gp3_throughput),
                             usd(gp3_cost),
                             usd(gp2_cost),
-                            usd(saving)
                         ),
                         Some(saving.max(0.0)),
                     )
@@ -125,10 +145,10 @@ fn ceiling_finding(volume: &Volume, ctx: &RuleContext) -> Finding {
             None,
         ),
     };
-    let help = if volume.type_defaulted {
-        "Set the volume type to gp3 explicitly (an in-place modification with no downtime)."
-    } else {
-        "Change the volume type to gp3 (an in-place modification with no downtime)."
+    let help = match (volume.type_defaulted, volume.owner) {
+        (true, _) => "Set the volume type to gp3 explicitly (Elastic Volumes changes the type of an existing volume in place, with no downtime).",
+        (false, crate::model::VolumeOwner::Standalone) => "Change the volume type to gp3 (Elastic Volumes changes it in place, with no downtime).",
+        (false, _) => "Change the volume type to gp3. For a device declared inline, check first whether your tool replaces the instance or template version on this change (CloudFormation replaces an instance whose BlockDeviceMappings change).",
     };
     let mut f = finding(
         &META,
@@ -142,5 +162,8 @@ fn ceiling_finding(volume: &Volume, ctx: &RuleContext) -> Finding {
         f.secondary.extend(origin_labels(&size.via));
     }
     f.monthly_cost_usd = saving;
+    if starved {
+        f.severity = Severity::Error;
+    }
     f
 }

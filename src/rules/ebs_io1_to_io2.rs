@@ -57,7 +57,11 @@ impl Rule for EbsIo1ToIo2 {
                     "{what} is io1: io2 is {} durable instead of {}{cost_text}",
                     io2.durability, io2.io1_durability
                 ),
-                "Change the volume type to io2 (same IOPS and size; an in-place modification with no downtime).".to_string(),
+                if volume.owner == crate::model::VolumeOwner::Standalone {
+                    "Change the volume type to io2 with the same size and IOPS (Elastic Volumes changes it in place, with no downtime).".to_string()
+                } else {
+                    "Change the volume type to io2 with the same size and IOPS. For a device declared inline, check first whether your tool replaces the instance or template version on this change (CloudFormation replaces an instance whose BlockDeviceMappings change).".to_string()
+                },
             );
             f.secondary = origin_labels(&volume.volume_type.via);
             if volume.resource.span != volume.volume_type.span {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::ebs_io1_to_io2::thousands;
 use super::{finding, Rule, RuleContext, RuleMeta};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::{EipAssociation, EipKey, Model, Value};
@@ -77,6 +78,70 @@ impl Rule for EipExcessiveRemaps {
             }
             out.push(f);
         }
+        if let Some(usage) = ctx.usage {
+            usage_costs(model, ctx, usage, out);
+        }
+    }
+}
+
+/// With usage data: the first free remaps per month are shared by the account's EIPs in a
+/// region; the excess is billed per remap. The cost is put on the EIPs that remap most,
+/// greedily, so the message names who causes the bill.
+fn usage_costs(model: &Model, ctx: &RuleContext, usage: &crate::usage::Usage, out: &mut Vec<Finding>) {
+    let mut remapping: Vec<(&crate::model::ElasticIp, f64)> = model
+        .elastic_ips
+        .iter()
+        .filter_map(|eip| {
+            usage
+                .monthly_remaps(&eip.resource.address, &eip.resource.kind)
+                .filter(|r| *r > 0.0)
+                .map(|r| (eip, r))
+        })
+        .collect();
+    let total: f64 = remapping.iter().map(|(_, r)| r).sum();
+    let Some(prices) = ctx.prices else {
+        return;
+    };
+    let free = prices.eip_free_remaps_per_month;
+    let mut excess = total - free;
+    if excess <= 0.0 {
+        return;
+    }
+    remapping.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.resource.address.cmp(&b.0.resource.address)));
+    let breakdown: Vec<String> = remapping
+        .iter()
+        .map(|(e, r)| format!("{} {}", thousands(*r), e.resource.address))
+        .collect();
+    let total_cost = (total - free) * prices.eip_remap;
+    for (eip, remaps) in &remapping {
+        if excess <= 0.0 {
+            break;
+        }
+        let billed = remaps.min(excess);
+        excess -= billed;
+        let cost = billed * prices.eip_remap;
+        let mut f = finding(
+            &META,
+            &eip.resource.address,
+            Label::new(eip.resource.span, format!("{} remaps a month", thousands(*remaps))),
+            format!(
+                "Elastic IP `{}` is remapped {} times a month: the EIPs of {} total {} remaps ({}), {} above the {} free per account and region, at {} each = {}/month; {} of them are attributed here ({}/month)",
+                eip.resource.address,
+                thousands(*remaps),
+                ctx.region,
+                thousands(total),
+                breakdown.join(" + "),
+                thousands(total - free),
+                thousands(free),
+                usd(prices.eip_remap),
+                usd(total_cost),
+                thousands(billed),
+                usd(cost)
+            ),
+            "Keep the address on one target (one association, no re-association on every deploy), or use a load balancer or DNS instead of moving the EIP.".to_string(),
+        );
+        f.monthly_cost_usd = Some(cost);
+        out.push(f);
     }
 }
 

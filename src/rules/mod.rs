@@ -1,6 +1,9 @@
 //! The rule registry. A rule is pure: model in, findings out.
 
 use crate::aws_data::{AwsData, RegionPrices};
+use crate::config::Config;
+use crate::inventory::Inventory;
+use crate::usage::Usage;
 use crate::finding::{Category, Finding, Severity};
 use crate::model::Model;
 
@@ -39,11 +42,23 @@ pub struct RuleContext<'a> {
     pub region: &'a str,
     /// Prices of `region`; `None` when the region has no price table (costs are then unknown).
     pub prices: Option<&'a RegionPrices>,
+    pub config: &'a Config,
+    /// `--usage`: what static code cannot know (remaps, expected IOPS).
+    pub usage: Option<&'a Usage>,
+    /// `--ami-inventory`: image dates and states.
+    pub inventory: Option<&'a Inventory>,
+    /// Today, in days since 1970-01-01 (`--now` in tests).
+    pub today: i64,
 }
 
 impl RuleContext<'_> {
     pub fn hours_per_month(&self) -> f64 {
         self.data.month.hours
+    }
+
+    /// A configured option of a rule (already validated by the config parser).
+    pub fn option(&self, rule: &str, name: &str) -> Option<&toml::Value> {
+        self.config.rules.get(rule)?.options.get(name)
     }
 }
 

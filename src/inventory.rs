@@ -1,0 +1,118 @@
+//! AMI inventory (`--ami-inventory FILE`): the JSON printed by
+//! `aws ec2 describe-images --image-ids ...`, so `ami-stale` knows each pinned image's age,
+//! deprecation and state.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct Image {
+    pub image_id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub creation_date: Option<String>,
+    #[serde(default)]
+    pub deprecation_time: Option<String>,
+    #[serde(default)]
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DescribeImages {
+    images: Vec<Image>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub images: BTreeMap<String, Image>,
+}
+
+impl Inventory {
+    pub fn parse(text: &str) -> Result<Inventory, String> {
+        let parsed: DescribeImages = serde_json::from_str(text).map_err(|e| {
+            format!("expected the JSON of `aws ec2 describe-images` ({{\"Images\": [...]}}): {e}")
+        })?;
+        Ok(Inventory {
+            images: parsed
+                .images
+                .into_iter()
+                .map(|i| (i.image_id.clone(), i))
+                .collect(),
+        })
+    }
+
+    pub fn load(path: &Path) -> Result<Inventory, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            format!(
+                "{}: cannot read AMI inventory: {}",
+                path.display(),
+                crate::discover::io_message(&e)
+            )
+        })?;
+        Inventory::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    pub fn get(&self, image_id: &str) -> Option<&Image> {
+        self.images.get(image_id)
+    }
+}
+
+/// Days since 1970-01-01 of a date `YYYY-MM-DD` (anything after the day, such as
+/// `T12:00:00.000Z`, is ignored). `None` when it is not such a date.
+pub fn days_since_epoch(date: &str) -> Option<i64> {
+    let date = date.get(..10)?;
+    let mut parts = date.split('-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || date.as_bytes().get(4) != Some(&b'-') {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Today, in days since the epoch, from the system clock.
+pub fn today() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| (d.as_secs() / 86_400) as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(days_since_epoch("1970-01-01"), Some(0));
+        assert_eq!(days_since_epoch("2000-03-01T00:00:00.000Z"), Some(11_017));
+        assert_eq!(days_since_epoch("2026-11-27"), Some(20_784));
+        assert_eq!(days_since_epoch("2024-02-29"), Some(19_782));
+        assert_eq!(days_since_epoch("2024-13-01"), None);
+        assert_eq!(days_since_epoch("yesterday"), None);
+    }
+
+    #[test]
+    fn parses_describe_images() {
+        let inv = Inventory::parse(
+            r#"{"Images": [{"ImageId": "ami-0123456789abcdef0", "CreationDate": "2024-01-15T10:00:00.000Z", "State": "available", "DeprecationTime": "2026-01-15T10:00:00.000Z", "Architecture": "x86_64"}]}"#,
+        )
+        .unwrap();
+        let img = inv.get("ami-0123456789abcdef0").unwrap();
+        assert_eq!(img.state.as_deref(), Some("available"));
+        assert!(Inventory::parse("[]").unwrap_err().contains("describe-images"));
+    }
+}

@@ -1,0 +1,1133 @@
+//! The expression evaluator: a module's variables, locals and resources, and the bindings of
+//! the instance being evaluated (`count.index`, `each.key`, dynamic block iterators, `for`
+//! variables).
+//!
+//! Three outcomes: a value (possibly [`Val::OneOf`] several, or with unknown parts), `Unknown`
+//! (cannot be known statically), or [`Fail`] (Terraform itself would fail: what `try()` and
+//! `can()` catch). Locals, variables and resource expansions are memoized; cycles and
+//! evaluation depth are bounded.
+
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::template::{Directive, Element, Template};
+
+use super::funcs;
+use super::ir::{AttrIr, AttrValue};
+use super::types::{self, Ty};
+use super::value::{
+    equals, hoist_list, hoist_obj, lift, merge_via, quote_key, EvalResult, Evaluated, Fail, Val,
+    MAX_VALUE_WEIGHT,
+};
+use crate::model::Origin;
+use crate::source::Span;
+
+/// Deepest evaluation nesting (expressions inside expressions, through locals).
+pub(crate) const MAX_EVAL_DEPTH: usize = 96;
+
+/// Most instances a `count`/`for_each` expands to; beyond that the count is treated as
+/// unknown (one conditional model object), so `count = 1e9` allocates nothing.
+pub(crate) const MAX_INSTANCES: usize = 10_000;
+
+/// Longest string a template builds.
+const MAX_STRING: usize = 1 << 20;
+
+/// A name bound while evaluating: `count`, `each`, a dynamic block iterator, a `for` variable.
+#[derive(Debug, Clone)]
+pub(crate) struct Binding<'a> {
+    pub name: String,
+    pub value: Evaluated,
+    /// The expression the bound values come from (a `for_each`), followed when looking for the
+    /// EIPs an expression mentions.
+    pub source: Option<&'a AttrIr<'a>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Env<'a> {
+    pub bindings: Vec<Binding<'a>>,
+}
+
+impl<'a> Env<'a> {
+    pub fn with(&self, binding: Binding<'a>) -> Env<'a> {
+        let mut env = self.clone();
+        env.bindings.push(binding);
+        env
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<&Binding<'a>> {
+        self.bindings.iter().rev().find(|b| b.name == name)
+    }
+}
+
+/// A declared variable.
+pub(crate) struct VarDecl<'a> {
+    pub default: Option<&'a AttrIr<'a>>,
+    pub ty: Option<Ty>,
+    pub nullable: bool,
+    /// `variable "x"`.
+    pub header: Span,
+}
+
+/// A value given to a variable from outside its declaration.
+pub(crate) struct VarValue<'a> {
+    pub source: VarSource<'a>,
+    pub label: String,
+}
+
+pub(crate) enum VarSource<'a> {
+    /// A tfvars attribute.
+    Attr(&'a AttrIr<'a>),
+    /// `--var name=value`, already parsed; the span is the variable's declaration.
+    Cli(Val, Span),
+}
+
+/// `count`/`for_each` of a resource or data source.
+pub(crate) struct ResDecl<'a> {
+    pub count: Option<&'a AttrIr<'a>>,
+    pub for_each: Option<&'a AttrIr<'a>>,
+}
+
+/// The instances of a resource.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Expansion {
+    /// No `count`/`for_each`.
+    Single,
+    Count(usize),
+    /// `for_each`: keys with their values, and where the collection came from.
+    ForEach(Vec<(String, Val)>, Vec<Origin>),
+    /// Unknown (or too large) `count`/`for_each`.
+    Unknown,
+}
+
+impl Expansion {
+    /// Instance addresses of resource `address`.
+    pub fn addresses(&self, address: &str) -> Vec<String> {
+        match self {
+            Expansion::Single | Expansion::Unknown => vec![address.to_string()],
+            Expansion::Count(n) => (0..*n).map(|i| format!("{address}[{i}]")).collect(),
+            Expansion::ForEach(entries, _) => entries
+                .iter()
+                .map(|(k, _)| format!("{address}[{}]", quote_key(k)))
+                .collect(),
+        }
+    }
+}
+
+type Memo = RefCell<HashMap<String, Result<Rc<Evaluated>, Fail>>>;
+
+/// Everything of a module needed to evaluate expressions.
+#[derive(Default)]
+pub(crate) struct Scope<'a> {
+    pub variables: HashMap<&'a str, VarDecl<'a>>,
+    /// The winning value of each variable given one (tfvars, `--var-file`, `--var`).
+    pub values: HashMap<&'a str, VarValue<'a>>,
+    pub locals: HashMap<&'a str, &'a AttrIr<'a>>,
+    /// Managed resources (`aws_eip.web`) and data sources (`data.aws_ami.x`).
+    pub resources: HashMap<String, ResDecl<'a>>,
+    memo_vars: Memo,
+    memo_locals: Memo,
+    memo_expansion: RefCell<HashMap<String, Rc<Expansion>>>,
+    /// Locals and resources being evaluated (cycle detection).
+    active: RefCell<Vec<String>>,
+    depth: Cell<usize>,
+}
+
+fn plain_env<'a>() -> Env<'a> {
+    Env::default()
+}
+
+impl<'a> Scope<'a> {
+    /// Evaluates an attribute's value.
+    pub fn eval_attr(&self, attr: &AttrIr<'_>, env: &mut Env<'a>) -> EvalResult {
+        match &attr.value {
+            AttrValue::Expr(e) => self.eval(e, env),
+            AttrValue::Literal(v) => Ok(Evaluated::plain(v.clone())),
+        }
+    }
+
+    /// Evaluates an attribute, failures as unknown.
+    pub fn value_of(&self, attr: &AttrIr<'_>, env: &Env<'a>) -> Evaluated {
+        self.eval_attr(attr, &mut env.clone())
+            .unwrap_or_else(|Fail| Evaluated::unknown())
+    }
+
+    pub fn eval(&self, expr: &Expression, env: &mut Env<'a>) -> EvalResult {
+        let depth = self.depth.get();
+        if depth >= MAX_EVAL_DEPTH {
+            return Ok(Evaluated::unknown());
+        }
+        self.depth.set(depth + 1);
+        let result = self.eval_inner(expr, env);
+        self.depth.set(depth);
+        result
+    }
+
+    fn eval_inner(&self, expr: &Expression, env: &mut Env<'a>) -> EvalResult {
+        match expr {
+            Expression::Null(_) => Ok(Evaluated::plain(Val::Null)),
+            Expression::Bool(b) => Ok(Evaluated::plain(Val::Bool(*b.value()))),
+            Expression::Number(n) => Ok(Evaluated::plain(
+                n.value().as_f64().map(Val::Num).unwrap_or(Val::Unknown),
+            )),
+            Expression::String(s) => Ok(Evaluated::plain(Val::Str(s.value().to_string()))),
+            Expression::Parenthesis(p) => self.eval(p.inner(), env),
+            Expression::Array(items) => {
+                let mut via = Vec::new();
+                let mut out = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    let e = self.eval(item, env)?;
+                    merge_via(&mut via, e.via);
+                    out.push(e.val);
+                }
+                Ok(Evaluated::with_via(hoist_list(out).bounded(), via))
+            }
+            Expression::Object(object) => {
+                let mut via = Vec::new();
+                let mut out: Vec<(String, Val)> = Vec::with_capacity(object.len());
+                let mut unknown_key = false;
+                for (key, value) in object.iter() {
+                    let key = match key {
+                        ObjectKey::Ident(ident) => Some(ident.as_str().to_string()),
+                        ObjectKey::Expression(k) => {
+                            let k = self.eval(k, env)?;
+                            match &k.val {
+                                Val::Null => return Err(Fail),
+                                Val::List(_) | Val::Obj(_) => return Err(Fail),
+                                v => v.as_string(),
+                            }
+                        }
+                    };
+                    let e = self.eval(value.expr(), env)?;
+                    merge_via(&mut via, e.via);
+                    match key {
+                        Some(key) => {
+                            if out.iter().any(|(k, _)| *k == key) {
+                                return Err(Fail);
+                            }
+                            out.push((key, e.val));
+                        }
+                        None => unknown_key = true,
+                    }
+                }
+                if unknown_key {
+                    return Ok(Evaluated::unknown());
+                }
+                Ok(Evaluated::with_via(hoist_obj(out).bounded(), via))
+            }
+            Expression::StringTemplate(template) => {
+                // `"${x}"` is `x` itself, not converted to a string.
+                if let (1, Some(Element::Interpolation(interp))) =
+                    (template.len(), template.iter().next())
+                {
+                    return self.eval(&interp.expr, env);
+                }
+                let mut via = Vec::new();
+                let val = self.template(template, env, &mut via)?;
+                Ok(Evaluated::with_via(val, via))
+            }
+            Expression::HeredocTemplate(heredoc) => {
+                let mut via = Vec::new();
+                let val = self.template(&heredoc.template, env, &mut via)?;
+                Ok(Evaluated::with_via(val, via))
+            }
+            Expression::Conditional(cond) => {
+                let c = self.eval(&cond.cond_expr, env)?;
+                let mut via = c.via;
+                let mut branch = |s: &Self, e: &Expression, env: &mut Env<'a>| {
+                    s.eval(e, env)
+                };
+                let choice = match &c.val {
+                    Val::Null => return Err(Fail),
+                    Val::Unknown | Val::Ref { .. } => None,
+                    Val::OneOf(alts) => {
+                        let bools: Option<Vec<bool>> = alts.iter().map(Val::as_bool).collect();
+                        match bools {
+                            Some(_) => None,
+                            None => return Ok(Evaluated::unknown()),
+                        }
+                    }
+                    v => Some(v.as_bool().ok_or(Fail)?),
+                };
+                match choice {
+                    Some(true) => {
+                        let e = branch(self, &cond.true_expr, env)?;
+                        merge_via(&mut via, e.via);
+                        Ok(Evaluated::with_via(e.val, via))
+                    }
+                    Some(false) => {
+                        let e = branch(self, &cond.false_expr, env)?;
+                        merge_via(&mut via, e.via);
+                        Ok(Evaluated::with_via(e.val, via))
+                    }
+                    None => {
+                        // Unknown condition: the value is one of the two branches.
+                        let (Ok(t), Ok(f)) = (
+                            branch(self, &cond.true_expr, env),
+                            branch(self, &cond.false_expr, env),
+                        ) else {
+                            return Ok(Evaluated::unknown());
+                        };
+                        merge_via(&mut via, t.via);
+                        merge_via(&mut via, f.via);
+                        Ok(Evaluated::with_via(Val::one_of(vec![t.val, f.val]), via))
+                    }
+                }
+            }
+            Expression::Traversal(traversal) => {
+                let ops: Vec<&TraversalOperator> =
+                    traversal.operators.iter().map(|op| op.value()).collect();
+                self.traversal(&traversal.expr, &ops, env)
+            }
+            Expression::Variable(v) => match env.lookup(v.as_str()) {
+                Some(b) => Ok(b.value.clone()),
+                None => Ok(Evaluated::unknown()),
+            },
+            Expression::FuncCall(call) => self.func_call(call, env),
+            Expression::UnaryOp(op) => {
+                let e = self.eval(&op.expr, env)?;
+                let operator = *op.operator.value();
+                let val = lift(vec![e.val], |a| match (operator, &a[0]) {
+                    (_, Val::Unknown | Val::Ref { .. }) => Ok(Val::Unknown),
+                    (UnaryOperator::Neg, v) => v.as_f64().map(|n| Val::Num(-n)).ok_or(Fail),
+                    (UnaryOperator::Not, v) => v.as_bool().map(|b| Val::Bool(!b)).ok_or(Fail),
+                })?;
+                Ok(Evaluated::with_via(val, e.via))
+            }
+            Expression::BinaryOp(op) => {
+                let l = self.eval(&op.lhs_expr, env)?;
+                let r = self.eval(&op.rhs_expr, env)?;
+                let mut via = l.via;
+                merge_via(&mut via, r.via);
+                let operator = *op.operator.value();
+                let val = lift(vec![l.val, r.val], |a| binary(operator, &a[0], &a[1]))?;
+                Ok(Evaluated::with_via(val, via))
+            }
+            Expression::ForExpr(for_expr) => self.for_expr(for_expr, env),
+        }
+    }
+
+    // ---- templates ------------------------------------------------------------------------
+
+    fn template(&self, template: &Template, env: &mut Env<'a>, via: &mut Vec<Origin>) -> Result<Val, Fail> {
+        self.render(template, false, false, env, via)
+    }
+
+    /// Renders a template; `trim_first`/`trim_last` strip whitespace from its first/last
+    /// literal (the `~` of the enclosing directive markers).
+    fn render(
+        &self,
+        template: &Template,
+        trim_first: bool,
+        trim_last: bool,
+        env: &mut Env<'a>,
+        via: &mut Vec<Origin>,
+    ) -> Result<Val, Fail> {
+        let mut pieces: Vec<Val> = Vec::new();
+        // Whether the last piece is a literal (strippable) and a strip of the next literal is
+        // pending.
+        let mut last_literal = false;
+        let mut strip_next = trim_first;
+        let strip_prev = |pieces: &mut Vec<Val>, last_literal: bool| {
+            if last_literal {
+                if let Some(Val::Str(s)) = pieces.last_mut() {
+                    let kept = s.trim_end().len();
+                    s.truncate(kept);
+                }
+            }
+        };
+        for element in template.iter() {
+            match element {
+                Element::Literal(lit) => {
+                    let text: &str = lit.value();
+                    let text = if strip_next { text.trim_start() } else { text };
+                    pieces.push(Val::Str(text.to_string()));
+                    last_literal = true;
+                    strip_next = false;
+                }
+                Element::Interpolation(interp) => {
+                    if interp.strip.strip_start() {
+                        strip_prev(&mut pieces, last_literal);
+                    }
+                    let e = self.eval(&interp.expr, env)?;
+                    merge_via(via, e.via);
+                    pieces.push(lift(vec![e.val], |a| to_template_string(&a[0]))?);
+                    last_literal = false;
+                    strip_next = interp.strip.strip_end();
+                }
+                Element::Directive(directive) => match directive.as_ref() {
+                    Directive::If(d) => {
+                        if d.if_expr.strip.strip_start() {
+                            strip_prev(&mut pieces, last_literal);
+                        }
+                        let c = self.eval(&d.if_expr.cond_expr, env)?;
+                        merge_via(via, c.via);
+                        let true_trim_last = match &d.else_expr {
+                            Some(e) => e.strip.strip_start(),
+                            None => d.endif_expr.strip.strip_start(),
+                        };
+                        let mut when_true = |s: &Self, env: &mut Env<'a>, via: &mut Vec<Origin>| {
+                            s.render(
+                                &d.if_expr.template,
+                                d.if_expr.strip.strip_end(),
+                                true_trim_last,
+                                env,
+                                via,
+                            )
+                        };
+                        let when_false =
+                            |s: &Self, env: &mut Env<'a>, via: &mut Vec<Origin>| match &d.else_expr
+                            {
+                                Some(e) => s.render(
+                                    &e.template,
+                                    e.strip.strip_end(),
+                                    d.endif_expr.strip.strip_start(),
+                                    env,
+                                    via,
+                                ),
+                                None => Ok(Val::Str(String::new())),
+                            };
+                        let piece = match &c.val {
+                            Val::Null => return Err(Fail),
+                            Val::Unknown | Val::Ref { .. } | Val::OneOf(_) => {
+                                match (when_true(self, env, via), when_false(self, env, via)) {
+                                    (Ok(t), Ok(f)) => Val::one_of(vec![t, f]),
+                                    _ => Val::Unknown,
+                                }
+                            }
+                            v => {
+                                if v.as_bool().ok_or(Fail)? {
+                                    when_true(self, env, via)?
+                                } else {
+                                    when_false(self, env, via)?
+                                }
+                            }
+                        };
+                        pieces.push(piece);
+                        last_literal = false;
+                        strip_next = d.endif_expr.strip.strip_end();
+                    }
+                    Directive::For(d) => {
+                        if d.for_expr.strip.strip_start() {
+                            strip_prev(&mut pieces, last_literal);
+                        }
+                        let coll = self.eval(&d.for_expr.collection_expr, env)?;
+                        merge_via(via, coll.via);
+                        let Some(items) = iterate(&coll.val)? else {
+                            return Ok(Val::Unknown);
+                        };
+                        for (k, v) in items {
+                            let mut pushed = 0;
+                            if let Some(kv) = &d.for_expr.key_var {
+                                env.bindings.push(binding(kv.as_str(), k));
+                                pushed += 1;
+                            }
+                            env.bindings.push(binding(d.for_expr.value_var.as_str(), v));
+                            pushed += 1;
+                            let r = self.render(
+                                &d.for_expr.template,
+                                d.for_expr.strip.strip_end(),
+                                d.endfor_expr.strip.strip_start(),
+                                env,
+                                via,
+                            );
+                            env.bindings.truncate(env.bindings.len() - pushed);
+                            pieces.push(r?);
+                        }
+                        last_literal = false;
+                        strip_next = d.endfor_expr.strip.strip_end();
+                    }
+                },
+            }
+        }
+        if trim_last {
+            strip_prev(&mut pieces, last_literal);
+        }
+        if pieces.iter().any(Val::is_unknown) {
+            return Ok(Val::Unknown);
+        }
+        lift(pieces, |parts| {
+            let mut out = String::new();
+            for p in parts {
+                match p {
+                    Val::Str(s) => out.push_str(&s),
+                    _ => return Ok(Val::Unknown),
+                }
+                if out.len() > MAX_STRING {
+                    return Ok(Val::Unknown);
+                }
+            }
+            Ok(Val::Str(out))
+        })
+    }
+
+    // ---- traversals ---------------------------------------------------------------------
+
+    fn traversal(
+        &self,
+        root: &Expression,
+        ops: &[&TraversalOperator],
+        env: &mut Env<'a>,
+    ) -> EvalResult {
+        let Expression::Variable(root) = root else {
+            // `(expr).attr`, `[...][0]`, `func(...)[0]`.
+            let base = self.eval(root, env)?;
+            let mut via = base.via;
+            let val = self.apply(&base.val, ops, env, &mut via)?;
+            return Ok(Evaluated::with_via(val, via));
+        };
+        let name = root.as_str();
+        if let Some(b) = env.lookup(name) {
+            let base = b.value.clone();
+            let mut via = base.via;
+            let val = self.apply(&base.val, ops, env, &mut via)?;
+            return Ok(Evaluated::with_via(val, via));
+        }
+        let attr_at = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(ident)) => Some(ident.as_str()),
+            _ => None,
+        };
+        let (base, rest): (Rc<Evaluated>, &[&TraversalOperator]) = match name {
+            "var" => match attr_at(0) {
+                Some(v) => (self.var(v)?, &ops[1..]),
+                None => return Ok(Evaluated::unknown()),
+            },
+            "local" => match attr_at(0) {
+                Some(l) => (self.local(l)?, &ops[1..]),
+                None => return Ok(Evaluated::unknown()),
+            },
+            "data" => match (attr_at(0), attr_at(1)) {
+                (Some(ty), Some(n)) => {
+                    let address = format!("data.{ty}.{n}");
+                    if !self.resources.contains_key(&address) {
+                        return Ok(Evaluated::unknown());
+                    }
+                    (Rc::new(Evaluated::plain(self.resource_value(&address))), &ops[2..])
+                }
+                _ => return Ok(Evaluated::unknown()),
+            },
+            "module" | "path" | "terraform" | "self" | "count" | "each" => {
+                return Ok(Evaluated::unknown())
+            }
+            ty => match attr_at(0) {
+                Some(n) => {
+                    let address = format!("{ty}.{n}");
+                    if !self.resources.contains_key(&address) {
+                        return Ok(Evaluated::unknown());
+                    }
+                    (Rc::new(Evaluated::plain(self.resource_value(&address))), &ops[1..])
+                }
+                None => return Ok(Evaluated::unknown()),
+            },
+        };
+        let mut via = base.via.clone();
+        let val = self.apply(&base.val, rest, env, &mut via)?;
+        Ok(Evaluated::with_via(val, via))
+    }
+
+    /// What a resource reference evaluates to: a reference (no `count`/`for_each`), a list
+    /// (`count`) or map (`for_each`) of instance references, or unknown.
+    fn resource_value(&self, address: &str) -> Val {
+        match &*self.expansion(address) {
+            Expansion::Single => Val::Ref {
+                address: address.to_string(),
+                attr: None,
+            },
+            Expansion::Unknown => Val::Unknown,
+            e @ Expansion::Count(_) => Val::List(
+                e.addresses(address)
+                    .into_iter()
+                    .map(|address| Val::Ref {
+                        address,
+                        attr: None,
+                    })
+                    .collect(),
+            ),
+            e @ Expansion::ForEach(entries, _) => Val::Obj(
+                entries
+                    .iter()
+                    .zip(e.addresses(address))
+                    .map(|((k, _), address)| {
+                        (
+                            k.clone(),
+                            Val::Ref {
+                                address,
+                                attr: None,
+                            },
+                        )
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Applies traversal operators to `base`, borrowing into it as long as possible.
+    fn apply(
+        &self,
+        base: &Val,
+        ops: &[&TraversalOperator],
+        env: &mut Env<'a>,
+        via: &mut Vec<Origin>,
+    ) -> Result<Val, Fail> {
+        let mut cur: Cow<'_, Val> = Cow::Borrowed(base);
+        let mut i = 0;
+        while i < ops.len() {
+            match &*cur {
+                Val::Unknown => return Ok(Val::Unknown),
+                Val::OneOf(alts) => {
+                    let alts = alts.clone();
+                    let rest = &ops[i..];
+                    return lift(vec![Val::OneOf(alts)], |a| self.apply(&a[0], rest, env, via));
+                }
+                _ => {}
+            }
+            match ops[i] {
+                TraversalOperator::GetAttr(ident) => {
+                    cur = step(cur, |v| get_attr(v, ident.as_str()))?;
+                }
+                TraversalOperator::Index(index) => {
+                    let idx = self.eval(index, env)?;
+                    merge_via(via, idx.via);
+                    let current = cur.into_owned();
+                    let next = lift(vec![idx.val], |k| {
+                        Ok(match index_of(&current, &k[0])? {
+                            Cow::Borrowed(v) => v.clone(),
+                            Cow::Owned(v) => v,
+                        })
+                    })?;
+                    cur = Cow::Owned(next);
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    let k = Val::Num(*n.value() as f64);
+                    cur = step(cur, |v| index_of(v, &k))?;
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let end = if matches!(ops[i], TraversalOperator::AttrSplat(_)) {
+                        i + 1
+                            + ops[i + 1..]
+                                .iter()
+                                .take_while(|op| matches!(op, TraversalOperator::GetAttr(_)))
+                                .count()
+                    } else {
+                        ops.len()
+                    };
+                    let sub = &ops[i + 1..end];
+                    let items: Vec<Val> = match &*cur {
+                        Val::List(items) => items.clone(),
+                        Val::Null => Vec::new(),
+                        Val::Unknown => return Ok(Val::Unknown),
+                        other => vec![other.clone()],
+                    };
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in &items {
+                        out.push(self.apply(item, sub, env, via)?);
+                    }
+                    cur = Cow::Owned(hoist_list(out));
+                    i = end;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        Ok(cur.into_owned())
+    }
+
+    // ---- variables, locals, resources --------------------------------------------------
+
+    fn var(&self, name: &str) -> Result<Rc<Evaluated>, Fail> {
+        if let Some(r) = self.memo_vars.borrow().get(name) {
+            return r.clone();
+        }
+        let result = Ok(Rc::new(self.var_uncached(name)));
+        self.memo_vars
+            .borrow_mut()
+            .insert(name.to_string(), result.clone());
+        result
+    }
+
+    fn var_uncached(&self, name: &str) -> Evaluated {
+        let Some(decl) = self.variables.get(name) else {
+            return Evaluated::unknown();
+        };
+        let default = || match decl.default {
+            Some(attr) => (
+                self.value_of(attr, &plain_env()).val,
+                Origin {
+                    span: attr.value_span,
+                    label: format!("variable `{name}` default"),
+                },
+            ),
+            None => (
+                Val::Unknown,
+                Origin {
+                    span: decl.header,
+                    label: String::new(),
+                },
+            ),
+        };
+        let (mut val, mut origin) = match self.values.get(name) {
+            Some(given) => match &given.source {
+                VarSource::Attr(attr) => (
+                    self.value_of(attr, &plain_env()).val,
+                    Origin {
+                        span: attr.value_span,
+                        label: format!("variable `{name}` {}", given.label),
+                    },
+                ),
+                VarSource::Cli(v, span) => (
+                    v.clone(),
+                    Origin {
+                        span: *span,
+                        label: format!("variable `{name}` {}", given.label),
+                    },
+                ),
+            },
+            None => default(),
+        };
+        if val == Val::Null && !decl.nullable {
+            (val, origin) = default();
+        }
+        if let Some(ty) = &decl.ty {
+            val = types::convert(&val, ty).unwrap_or(Val::Unknown);
+        }
+        Evaluated::with_via(val.bounded(), vec![origin])
+    }
+
+    fn local(&self, name: &str) -> Result<Rc<Evaluated>, Fail> {
+        if let Some(r) = self.memo_locals.borrow().get(name) {
+            return r.clone();
+        }
+        let Some(attr) = self.locals.get(name) else {
+            return Ok(Rc::new(Evaluated::unknown()));
+        };
+        let key = format!("local.{name}");
+        if self.active.borrow().contains(&key) {
+            // A cycle: Terraform rejects it.
+            return Ok(Rc::new(Evaluated::unknown()));
+        }
+        self.active.borrow_mut().push(key);
+        let result = self.eval_attr(attr, &mut plain_env());
+        self.active.borrow_mut().pop();
+        let result = result.map(|mut e| {
+            e.val = e.val.bounded();
+            if e.val.is_unknown() {
+                e.via.clear();
+            } else {
+                e.via.push(Origin {
+                    span: attr.value_span,
+                    label: format!("local `{name}`"),
+                });
+            }
+            Rc::new(e)
+        });
+        self.memo_locals
+            .borrow_mut()
+            .insert(name.to_string(), result.clone());
+        result
+    }
+
+    /// The instances of resource `address` (`aws_eip.nat`, `data.aws_ami.x`).
+    pub fn expansion(&self, address: &str) -> Rc<Expansion> {
+        if let Some(e) = self.memo_expansion.borrow().get(address) {
+            return e.clone();
+        }
+        if self.active.borrow().iter().any(|a| a == address) {
+            return Rc::new(Expansion::Unknown);
+        }
+        self.active.borrow_mut().push(address.to_string());
+        let e = Rc::new(self.expansion_uncached(address));
+        self.active.borrow_mut().pop();
+        self.memo_expansion
+            .borrow_mut()
+            .insert(address.to_string(), e.clone());
+        e
+    }
+
+    fn expansion_uncached(&self, address: &str) -> Expansion {
+        let Some(decl) = self.resources.get(address) else {
+            return Expansion::Single;
+        };
+        if let Some(count) = decl.count {
+            let v = self.value_of(count, &plain_env()).val;
+            return match (&v, v.as_index()) {
+                (Val::Num(_) | Val::Str(_), Some(n)) if n <= MAX_INSTANCES => Expansion::Count(n),
+                _ => Expansion::Unknown,
+            };
+        }
+        if let Some(for_each) = decl.for_each {
+            let e = self.value_of(for_each, &plain_env());
+            return match for_each_entries(&e.val) {
+                Some(entries) => Expansion::ForEach(entries, e.via),
+                None => Expansion::Unknown,
+            };
+        }
+        Expansion::Single
+    }
+
+    // ---- functions and `for` ------------------------------------------------------------
+
+    fn func_call(&self, call: &FuncCall, env: &mut Env<'a>) -> EvalResult {
+        if call.name.is_namespaced() {
+            return Ok(Evaluated::unknown());
+        }
+        let name = call.name.name.as_str();
+        match name {
+            "try" => {
+                for arg in call.args.iter() {
+                    match self.eval(arg, env) {
+                        Err(Fail) => continue,
+                        Ok(e) if e.val.is_wholly_known() => return Ok(e),
+                        Ok(_) => return Ok(Evaluated::unknown()),
+                    }
+                }
+                return Err(Fail);
+            }
+            "can" => {
+                let Some(arg) = call.args.iter().next() else {
+                    return Err(Fail);
+                };
+                return Ok(match self.eval(arg, env) {
+                    Err(Fail) => Evaluated::plain(Val::Bool(false)),
+                    Ok(e) if e.val.is_wholly_known() => Evaluated::plain(Val::Bool(true)),
+                    Ok(_) => Evaluated::unknown(),
+                });
+            }
+            _ => {}
+        }
+        if !funcs::is_supported(name) {
+            return Ok(Evaluated::unknown());
+        }
+        let mut via = Vec::new();
+        let mut args = Vec::with_capacity(call.args.len());
+        for arg in call.args.iter() {
+            let e = self.eval(arg, env)?;
+            merge_via(&mut via, e.via);
+            args.push(e.val);
+        }
+        if call.args.expand_final() {
+            match args.pop() {
+                Some(Val::List(items)) => args.extend(items),
+                Some(Val::Null) | Some(Val::Str(_) | Val::Num(_) | Val::Bool(_) | Val::Obj(_)) => {
+                    return Err(Fail)
+                }
+                _ => return Ok(Evaluated::unknown()),
+            }
+        }
+        let val = lift(args, |a| funcs::call(name, a))?;
+        Ok(Evaluated::with_via(val.bounded(), via))
+    }
+
+    fn for_expr(&self, f: &ForExpr, env: &mut Env<'a>) -> EvalResult {
+        let coll = self.eval(&f.intro.collection_expr, env)?;
+        let mut via = coll.via;
+        let val = lift(vec![coll.val], |c| self.for_over(f, &c[0], env, &mut via))?;
+        Ok(Evaluated::with_via(val.bounded(), via))
+    }
+
+    fn for_over(
+        &self,
+        f: &ForExpr,
+        coll: &Val,
+        env: &mut Env<'a>,
+        via: &mut Vec<Origin>,
+    ) -> Result<Val, Fail> {
+        let Some(items) = iterate(coll)? else {
+            return Ok(Val::Unknown);
+        };
+        let mut list = Vec::new();
+        let mut entries: Vec<(String, Val)> = Vec::new();
+        let mut groups: Vec<(String, Vec<Val>)> = Vec::new();
+        for (k, v) in items {
+            let mut pushed = 0;
+            if let Some(kv) = &f.intro.key_var {
+                env.bindings.push(binding(kv.as_str(), k));
+                pushed += 1;
+            }
+            env.bindings.push(binding(f.intro.value_var.as_str(), v));
+            pushed += 1;
+            let r = self.for_item(f, env, via);
+            env.bindings.truncate(env.bindings.len() - pushed);
+            match r? {
+                ForItem::Skip => {}
+                ForItem::Unknown => return Ok(Val::Unknown),
+                ForItem::Value(v) => list.push(v),
+                ForItem::Entry(k, v) if f.grouping => match groups.iter_mut().find(|g| g.0 == k) {
+                    Some(g) => g.1.push(v),
+                    None => groups.push((k, vec![v])),
+                },
+                ForItem::Entry(k, v) => {
+                    if entries.iter().any(|e| e.0 == k) {
+                        return Err(Fail);
+                    }
+                    entries.push((k, v));
+                }
+            }
+        }
+        Ok(match &f.key_expr {
+            None => hoist_list(list),
+            Some(_) if f.grouping => {
+                hoist_obj(groups.into_iter().map(|(k, v)| (k, hoist_list(v))).collect())
+            }
+            Some(_) => hoist_obj(entries),
+        })
+    }
+
+    fn for_item(&self, f: &ForExpr, env: &mut Env<'a>, via: &mut Vec<Origin>) -> Result<ForItem, Fail> {
+        if let Some(cond) = &f.cond {
+            let c = self.eval(&cond.expr, env)?;
+            merge_via(via, c.via);
+            match &c.val {
+                Val::Unknown | Val::OneOf(_) | Val::Ref { .. } => return Ok(ForItem::Unknown),
+                v => {
+                    if !v.as_bool().ok_or(Fail)? {
+                        return Ok(ForItem::Skip);
+                    }
+                }
+            }
+        }
+        let value = self.eval(&f.value_expr, env)?;
+        merge_via(via, value.via);
+        match &f.key_expr {
+            None => Ok(ForItem::Value(value.val)),
+            Some(key_expr) => {
+                let k = self.eval(key_expr, env)?;
+                merge_via(via, k.via);
+                match &k.val {
+                    Val::Null | Val::List(_) | Val::Obj(_) => Err(Fail),
+                    v => match v.as_string() {
+                        Some(k) => Ok(ForItem::Entry(k, value.val)),
+                        None => Ok(ForItem::Unknown),
+                    },
+                }
+            }
+        }
+    }
+
+    /// Parses a `--var` value as Terraform does for the variable's type.
+    pub fn cli_value(&self, raw: &str, ty: Option<&Ty>) -> Val {
+        if types::parses_literally(ty) {
+            let v = Val::Str(raw.to_string());
+            return match ty {
+                Some(ty) => types::convert(&v, ty).unwrap_or(Val::Unknown),
+                None => v,
+            };
+        }
+        match hcl_edit::parser::parse_expr(raw) {
+            Ok(expr) if is_literal(&expr, 0) => {
+                let v = self
+                    .eval(&expr, &mut plain_env())
+                    .map(|e| e.val)
+                    .unwrap_or(Val::Unknown);
+                match ty {
+                    Some(ty) => types::convert(&v, ty).unwrap_or(Val::Unknown),
+                    None => v,
+                }
+            }
+            _ => Val::Str(raw.to_string()),
+        }
+    }
+
+    /// A literal expression evaluated without scope (type defaults).
+    pub fn literal(&self, expr: &Expression) -> Val {
+        if !is_literal(expr, 0) {
+            return Val::Unknown;
+        }
+        self.eval(expr, &mut plain_env())
+            .map(|e| e.val)
+            .unwrap_or(Val::Unknown)
+    }
+
+    /// Limit on the size of values, re-exported for tests.
+    #[cfg(test)]
+    pub(crate) fn max_weight() -> usize {
+        MAX_VALUE_WEIGHT
+    }
+}
+
+enum ForItem {
+    Skip,
+    Unknown,
+    Value(Val),
+    Entry(String, Val),
+}
+
+fn binding<'a>(name: &str, value: Val) -> Binding<'a> {
+    Binding {
+        name: name.to_string(),
+        value: Evaluated::plain(value),
+        source: None,
+    }
+}
+
+/// Whether an expression is a literal value (what `--var` and `optional()` defaults accept).
+fn is_literal(expr: &Expression, depth: usize) -> bool {
+    if depth > 32 {
+        return false;
+    }
+    match expr {
+        Expression::Null(_)
+        | Expression::Bool(_)
+        | Expression::Number(_)
+        | Expression::String(_) => true,
+        Expression::Parenthesis(p) => is_literal(p.inner(), depth + 1),
+        Expression::UnaryOp(op) => is_literal(&op.expr, depth + 1),
+        Expression::Array(items) => items.iter().all(|i| is_literal(i, depth + 1)),
+        Expression::Object(object) => object.iter().all(|(k, v)| {
+            let key_ok = match k {
+                ObjectKey::Ident(_) => true,
+                ObjectKey::Expression(e) => is_literal(e, depth + 1),
+            };
+            key_ok && is_literal(v.expr(), depth + 1)
+        }),
+        Expression::StringTemplate(t) => t.iter().all(|e| matches!(e, Element::Literal(_))),
+        _ => false,
+    }
+}
+
+/// Elements of a collection to iterate (`for`, template `for`): index or key, and value.
+/// `Ok(None)` when the collection is unknown.
+fn iterate(coll: &Val) -> Result<Option<Vec<(Val, Val)>>, Fail> {
+    match coll {
+        Val::List(items) => Ok(Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Val::Num(i as f64), v.clone()))
+                .collect(),
+        )),
+        Val::Obj(entries) => Ok(Some(
+            entries
+                .iter()
+                .map(|(k, v)| (Val::Str(k.clone()), v.clone()))
+                .collect(),
+        )),
+        Val::Unknown | Val::Ref { .. } | Val::OneOf(_) => Ok(None),
+        _ => Err(Fail),
+    }
+}
+
+/// Keys and values of a known `for_each` collection (a map, or a set of strings), or `None`.
+pub(crate) fn for_each_entries(v: &Val) -> Option<Vec<(String, Val)>> {
+    let entries: Vec<(String, Val)> = match v {
+        Val::Obj(entries) => entries.clone(),
+        Val::List(items) => {
+            let mut keys = Vec::with_capacity(items.len());
+            for i in items {
+                match i {
+                    Val::Str(_) | Val::Num(_) | Val::Bool(_) => keys.push(i.as_string()?),
+                    _ => return None,
+                }
+            }
+            keys.sort();
+            keys.dedup();
+            keys.into_iter().map(|k| (k.clone(), Val::Str(k))).collect()
+        }
+        _ => return None,
+    };
+    if entries.len() > MAX_INSTANCES {
+        return None;
+    }
+    Some(entries)
+}
+
+/// Moves one step into `cur`, borrowing when `cur` is borrowed.
+fn step<'v>(
+    cur: Cow<'v, Val>,
+    f: impl for<'x> Fn(&'x Val) -> Result<Cow<'x, Val>, Fail>,
+) -> Result<Cow<'v, Val>, Fail> {
+    match cur {
+        Cow::Borrowed(v) => f(v),
+        Cow::Owned(v) => Ok(Cow::Owned(f(&v)?.into_owned())),
+    }
+}
+
+fn get_attr<'x>(v: &'x Val, name: &str) -> Result<Cow<'x, Val>, Fail> {
+    match v {
+        Val::Obj(_) => v.get_key(name).map(Cow::Borrowed).ok_or(Fail),
+        Val::Ref { address, attr } => Ok(Cow::Owned(Val::Ref {
+            address: address.clone(),
+            attr: attr.clone().or_else(|| Some(name.to_string())),
+        })),
+        Val::Unknown => Ok(Cow::Owned(Val::Unknown)),
+        _ => Err(Fail),
+    }
+}
+
+fn index_of<'x>(v: &'x Val, key: &Val) -> Result<Cow<'x, Val>, Fail> {
+    match (v, key) {
+        (Val::Unknown, _) | (_, Val::Unknown | Val::Ref { .. }) => Ok(Cow::Owned(Val::Unknown)),
+        (_, Val::Null) => Err(Fail),
+        (Val::List(items), k) => {
+            let i = k.as_index().ok_or(Fail)?;
+            items.get(i).map(Cow::Borrowed).ok_or(Fail)
+        }
+        (Val::Obj(_), k) => {
+            let k = k.as_string().ok_or(Fail)?;
+            v.get_key(&k).map(Cow::Borrowed).ok_or(Fail)
+        }
+        (Val::Ref { .. }, _) => Ok(Cow::Owned(v.clone())),
+        _ => Err(Fail),
+    }
+}
+
+fn to_template_string(v: &Val) -> Result<Val, Fail> {
+    match v {
+        Val::Str(_) | Val::Num(_) | Val::Bool(_) => Ok(Val::Str(v.as_string().unwrap_or_default())),
+        Val::Unknown | Val::Ref { .. } => Ok(Val::Unknown),
+        _ => Err(Fail),
+    }
+}
+
+fn binary(op: BinaryOperator, l: &Val, r: &Val) -> Result<Val, Fail> {
+    use BinaryOperator::*;
+    let unknown = |v: &Val| matches!(v, Val::Unknown | Val::Ref { .. });
+    match op {
+        Eq | NotEq => Ok(match equals(l, r) {
+            Some(eq) => Val::Bool(eq == (op == Eq)),
+            None => Val::Unknown,
+        }),
+        And | Or => {
+            let side = |v: &Val| -> Result<Option<bool>, Fail> {
+                if unknown(v) {
+                    Ok(None)
+                } else {
+                    v.as_bool().map(Some).ok_or(Fail)
+                }
+            };
+            let (a, b) = (side(l)?, side(r)?);
+            // The value is decided by one known side (the other failing would fail the plan).
+            let decisive = op == Or;
+            Ok(match (a, b) {
+                (Some(x), _) if x == decisive => Val::Bool(decisive),
+                (_, Some(y)) if y == decisive => Val::Bool(decisive),
+                (Some(_), Some(_)) => Val::Bool(!decisive),
+                _ => Val::Unknown,
+            })
+        }
+        _ => {
+            if unknown(l) || unknown(r) {
+                return Ok(Val::Unknown);
+            }
+            let x = l.as_f64().ok_or(Fail)?;
+            let y = r.as_f64().ok_or(Fail)?;
+            Ok(match op {
+                Less => Val::Bool(x < y),
+                LessEq => Val::Bool(x <= y),
+                Greater => Val::Bool(x > y),
+                GreaterEq => Val::Bool(x >= y),
+                Plus => Val::Num(x + y),
+                Minus => Val::Num(x - y),
+                Mul => Val::Num(x * y),
+                Div if y == 0.0 => return Err(Fail),
+                Div => Val::Num(x / y),
+                Mod if y == 0.0 => return Err(Fail),
+                Mod => Val::Num(x % y),
+                Eq | NotEq | And | Or => Val::Unknown,
+            })
+        }
+    }
+}

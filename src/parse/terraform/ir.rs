@@ -1,0 +1,434 @@
+//! One shape for the two syntaxes of a module: native HCL bodies and Terraform JSON.
+//!
+//! HCL bodies are borrowed as they are. A JSON file is turned into the same blocks and
+//! attributes: which keys of a resource are nested blocks is decided by name (the block types
+//! the normalizer reads: [`JSON_NESTED_BLOCKS`]); every other key is an attribute. Attribute
+//! values are expressions: a JSON string is a template (`"${var.x}"`), and the JSON text of a
+//! value is parsed as an HCL expression at its own offset, so spans inside it still point into
+//! the JSON file (JSON and HCL agree on numbers, `true`, `null`, arrays, `{"k": v}` objects and
+//! most string escapes). When the text is not valid HCL (`\/` escapes, duplicate keys) the
+//! value is re-serialized as HCL and parsed again: the value is right, spans inside it then
+//! only approximately so (they are clamped to the value). Variable defaults and `.tfvars.json`
+//! values are literal JSON, never templates.
+
+use std::borrow::Cow;
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::Span as _;
+
+use super::json::{JKind, JNode, JProp, JsonFile};
+use super::value::Val;
+use crate::source::{FileId, Span};
+
+/// Block types that, as keys of a JSON resource (or nested block), are blocks, not
+/// attributes.
+pub(crate) const JSON_NESTED_BLOCKS: &[&str] = &[
+    "root_block_device",
+    "ebs_block_device",
+    "block_device_mappings",
+    "ebs",
+    "subnet_mapping",
+    "dynamic",
+    "content",
+    "filter",
+    "lifecycle",
+    "provisioner",
+    "connection",
+    "timeouts",
+];
+
+/// Where the spans of an expression are: its file, and the offset its own spans are relative
+/// to (0 for HCL files; the value's offset in a JSON file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Src {
+    pub file: FileId,
+    pub base: usize,
+}
+
+impl Src {
+    /// The span of `range` (relative to `base`), kept within `within`.
+    pub fn span(&self, range: Option<std::ops::Range<usize>>, within: Span) -> Span {
+        match range {
+            Some(r) => {
+                let start = (self.base + r.start).clamp(within.start, within.end);
+                let end = (self.base + r.end).clamp(start, within.end);
+                Span::new(self.file, start..end)
+            }
+            None => within,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum AttrValue<'a> {
+    Expr(Cow<'a, Expression>),
+    /// A literal from JSON (variable default, `.tfvars.json` value), or a value that could not
+    /// be parsed (`Unknown`).
+    Literal(Val),
+}
+
+#[derive(Debug)]
+pub(crate) struct AttrIr<'a> {
+    pub key: &'a str,
+    pub value: AttrValue<'a>,
+    pub src: Src,
+    /// The whole attribute.
+    pub span: Span,
+    /// Its value.
+    pub value_span: Span,
+}
+
+impl AttrIr<'_> {
+    pub fn expr(&self) -> Option<&Expression> {
+        match &self.value {
+            AttrValue::Expr(e) => Some(e),
+            AttrValue::Literal(_) => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct BlockIr<'a> {
+    pub ident: &'a str,
+    pub labels: Vec<&'a str>,
+    pub body: BodyIr<'a>,
+    /// The whole block.
+    pub span: Span,
+    /// The block type keyword (`root_block_device`).
+    pub ident_span: Span,
+    /// Type and labels (`resource "aws_eip" "web"`).
+    pub header: Span,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct BodyIr<'a> {
+    pub attrs: Vec<AttrIr<'a>>,
+    pub blocks: Vec<BlockIr<'a>>,
+}
+
+impl<'a> BodyIr<'a> {
+    pub fn attr(&self, key: &str) -> Option<&AttrIr<'a>> {
+        // Duplicates are an error in Terraform; HCL keeps the first, JSON the last.
+        self.attrs.iter().rev().find(|a| a.key == key)
+    }
+}
+
+pub(crate) struct FileIr<'a> {
+    pub file: FileId,
+    pub body: BodyIr<'a>,
+}
+
+fn span(file: FileId, range: Option<std::ops::Range<usize>>, fallback: Span) -> Span {
+    range.map(|r| Span::new(file, r)).unwrap_or(fallback)
+}
+
+pub(crate) fn from_hcl(file: FileId, body: &Body) -> BodyIr<'_> {
+    let zero = Span::new(file, 0..0);
+    let src = Src { file, base: 0 };
+    let mut out = BodyIr::default();
+    for attr in body.attributes() {
+        let value_span = span(file, attr.value.span(), zero);
+        out.attrs.push(AttrIr {
+            key: attr.key.as_str(),
+            value: AttrValue::Expr(Cow::Borrowed(&attr.value)),
+            src,
+            span: span(file, attr.span(), value_span),
+            value_span,
+        });
+    }
+    for block in body.blocks() {
+        out.blocks.push(block_from_hcl(file, block));
+    }
+    out
+}
+
+fn block_from_hcl(file: FileId, block: &Block) -> BlockIr<'_> {
+    let whole = span(file, block.span(), Span::new(file, 0..0));
+    let ident_span = span(file, block.ident.span(), whole);
+    let header_end = block
+        .labels
+        .last()
+        .and_then(|l| l.span())
+        .map(|r| r.end)
+        .unwrap_or(ident_span.end);
+    BlockIr {
+        ident: block.ident.as_str(),
+        labels: block.labels.iter().map(|l| l.as_str()).collect(),
+        body: from_hcl(file, &block.body),
+        span: whole,
+        ident_span,
+        header: Span::new(file, ident_span.start..header_end),
+    }
+}
+
+/// Top-level attributes of a variables file (`terraform.tfvars`, `x.tfvars.json`).
+pub(crate) fn vars_from_hcl(file: FileId, body: &Body) -> Vec<AttrIr<'_>> {
+    from_hcl(file, body).attrs
+}
+
+pub(crate) fn vars_from_json(file: FileId, json: &JsonFile) -> Vec<AttrIr<'_>> {
+    let mut out = Vec::new();
+    for p in json.root.as_object().unwrap_or(&[]) {
+        out.push(literal_attr(file, p));
+    }
+    out
+}
+
+fn literal_attr(file: FileId, p: &JProp) -> AttrIr<'_> {
+    AttrIr {
+        key: &p.key,
+        value: AttrValue::Literal(p.value.to_val()),
+        src: Src {
+            file,
+            base: p.value.span.start,
+        },
+        span: Span::new(file, p.key_span.start..p.value.span.end),
+        value_span: Span::new(file, p.value.span.clone()),
+    }
+}
+
+/// A `.tf.json` file as blocks and attributes.
+pub(crate) fn from_json<'a>(file: FileId, text: &str, json: &'a JsonFile) -> BodyIr<'a> {
+    let mut out = BodyIr::default();
+    let conv = JsonConv { file, text };
+    for top in json.root.as_object().unwrap_or(&[]) {
+        match top.key.as_str() {
+            "resource" | "data" => {
+                // {"aws_eip": {"web": {...}}}, each level possibly an array of objects.
+                for types in objects(&top.value) {
+                    for ty in types {
+                        for names in objects(&ty.value) {
+                            for name in names {
+                                for body in objects_or_self(&name.value) {
+                                    out.blocks.push(conv.block(
+                                        &top.key,
+                                        vec![&ty.key, &name.key],
+                                        top,
+                                        name,
+                                        body,
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            "variable" | "output" | "module" => {
+                for names in objects(&top.value) {
+                    for name in names {
+                        for body in objects_or_self(&name.value) {
+                            let mut block =
+                                conv.block(&top.key, vec![&name.key], top, name, body);
+                            if top.key == "variable" {
+                                // The default is a literal; the type a type expression.
+                                let props = body.as_object().unwrap_or(&[]);
+                                block.body.attrs.retain(|a| a.key != "default");
+                                if let Some(p) = props.iter().rev().find(|p| p.key == "default") {
+                                    block.body.attrs.push(literal_attr(file, p));
+                                }
+                                if let Some(p) = props.iter().rev().find(|p| p.key == "type") {
+                                    if let JKind::Str(s) = &p.value.kind {
+                                        block.body.attrs.retain(|a| a.key != "type");
+                                        let value = match hcl_edit::parser::parse_expr(s) {
+                                            Ok(e) => AttrValue::Expr(Cow::Owned(e)),
+                                            Err(_) => AttrValue::Literal(Val::Unknown),
+                                        };
+                                        block.body.attrs.push(AttrIr {
+                                            key: &p.key,
+                                            value,
+                                            src: Src {
+                                                file,
+                                                base: p.value.span.start + 1,
+                                            },
+                                            span: Span::new(file, p.key_span.start..p.value.span.end),
+                                            value_span: Span::new(file, p.value.span.clone()),
+                                        });
+                                    }
+                                }
+                            }
+                            out.blocks.push(block);
+                        }
+                    }
+                }
+            }
+            "locals" => {
+                for body in objects_or_self(&top.value) {
+                    out.blocks.push(conv.block("locals", Vec::new(), top, top, body));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The objects of a value that is an object or an array of objects.
+fn objects(node: &JNode) -> Vec<&[JProp]> {
+    match &node.kind {
+        JKind::Object(props) => vec![props.as_slice()],
+        JKind::Array(items) => items.iter().filter_map(JNode::as_object).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn objects_or_self(node: &JNode) -> Vec<&JNode> {
+    match &node.kind {
+        JKind::Array(items) => items.iter().filter(|i| i.as_object().is_some()).collect(),
+        JKind::Object(_) => vec![node],
+        _ => Vec::new(),
+    }
+}
+
+struct JsonConv<'t> {
+    file: FileId,
+    text: &'t str,
+}
+
+impl JsonConv<'_> {
+    /// A block `ident labels... { body }`: `outer` is the property that names the block type,
+    /// `name` the innermost label property (its key span is the header).
+    fn block<'a>(
+        &self,
+        ident: &'a str,
+        labels: Vec<&'a str>,
+        outer: &'a JProp,
+        name: &'a JProp,
+        body: &'a JNode,
+    ) -> BlockIr<'a> {
+        let header = Span::new(self.file, name.key_span.clone());
+        BlockIr {
+            ident,
+            labels,
+            body: self.body(body),
+            span: Span::new(self.file, name.key_span.start..body.span.end),
+            ident_span: Span::new(self.file, outer.key_span.clone()),
+            header,
+        }
+    }
+
+    fn body<'a>(&self, node: &'a JNode) -> BodyIr<'a> {
+        let mut out = BodyIr::default();
+        for p in node.as_object().unwrap_or(&[]) {
+            if p.key == "//" {
+                continue;
+            }
+            let is_block = JSON_NESTED_BLOCKS.contains(&p.key.as_str())
+                && !objects(&p.value).is_empty();
+            if !is_block {
+                out.attrs.push(self.attr(p));
+                continue;
+            }
+            if p.key == "dynamic" {
+                // {"dynamic": {"ebs_block_device": {"for_each": ..., "content": {...}}}}
+                for labels in objects(&p.value) {
+                    for label in labels {
+                        for body in objects_or_self(&label.value) {
+                            let mut b = self.block(&p.key, vec![&label.key], p, label, body);
+                            b.ident_span = Span::new(self.file, label.key_span.clone());
+                            out.blocks.push(b);
+                        }
+                    }
+                }
+                continue;
+            }
+            for body in objects_or_self(&p.value) {
+                out.blocks.push(BlockIr {
+                    ident: &p.key,
+                    labels: Vec::new(),
+                    body: self.body(body),
+                    span: Span::new(self.file, body.span.clone()),
+                    ident_span: Span::new(self.file, p.key_span.clone()),
+                    header: Span::new(self.file, p.key_span.clone()),
+                });
+            }
+        }
+        out
+    }
+
+    fn attr<'a>(&self, p: &'a JProp) -> AttrIr<'a> {
+        let (value, base) = self.expr(&p.value);
+        AttrIr {
+            key: &p.key,
+            value,
+            src: Src {
+                file: self.file,
+                base,
+            },
+            span: Span::new(self.file, p.key_span.start..p.value.span.end),
+            value_span: Span::new(self.file, p.value.span.clone()),
+        }
+    }
+
+    /// A JSON value in expression mode, and the offset its spans are relative to.
+    fn expr<'a>(&self, node: &JNode) -> (AttrValue<'a>, usize) {
+        let raw = self.text.get(node.span.clone()).unwrap_or("");
+        if let Ok(e) = hcl_edit::parser::parse_expr(raw) {
+            return (AttrValue::Expr(Cow::Owned(e)), node.span.start);
+        }
+        let mut hcl = String::new();
+        to_hcl(node, &mut hcl);
+        match hcl_edit::parser::parse_expr(&hcl) {
+            Ok(e) => (AttrValue::Expr(Cow::Owned(e)), node.span.start),
+            Err(_) => (AttrValue::Literal(Val::Unknown), node.span.start),
+        }
+    }
+}
+
+/// HCL text of a JSON value in expression mode: strings stay templates.
+fn to_hcl(node: &JNode, out: &mut String) {
+    match &node.kind {
+        JKind::Null => out.push_str("null"),
+        JKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        JKind::Num(n) => out.push_str(&format!("{n:?}")),
+        JKind::Str(s) => template_string(s, out),
+        JKind::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                to_hcl(item, out);
+            }
+            out.push(']');
+        }
+        JKind::Object(props) => {
+            // Later duplicates win, as in the JSON decoders Terraform uses.
+            let mut seen: Vec<&str> = Vec::new();
+            let mut kept: Vec<&JProp> = Vec::new();
+            for p in props.iter().rev() {
+                if p.key != "//" && !seen.contains(&p.key.as_str()) {
+                    seen.push(&p.key);
+                    kept.push(p);
+                }
+            }
+            kept.reverse();
+            out.push('{');
+            for (i, p) in kept.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                template_string(&p.key, out);
+                out.push_str(" = ");
+                to_hcl(&p.value, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn template_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}

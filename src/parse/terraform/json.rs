@@ -1,0 +1,291 @@
+//! JSON with byte spans, for `.tf.json` and `.tfvars.json` files.
+//!
+//! serde_json does not report where a value is, and findings must point into the file: this
+//! small parser keeps the span of every value and object key. Strings are decoded with
+//! serde_json.
+
+use std::ops::Range;
+
+use super::value::Val;
+use super::HclError;
+
+/// Deepest nesting accepted (guards the recursive parser against hostile input).
+const MAX_DEPTH: usize = 256;
+
+/// A parsed `.tf.json` or `.tfvars.json` file. Build with [`super::parse_json`].
+#[derive(Debug, Clone)]
+pub struct JsonFile {
+    pub(crate) root: JNode,
+}
+
+/// A JSON value with the byte range of its text.
+#[derive(Debug, Clone)]
+pub(crate) struct JNode {
+    pub kind: JKind,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum JKind {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    Array(Vec<JNode>),
+    /// Properties in file order, duplicates kept, with the span of each key.
+    Object(Vec<JProp>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct JProp {
+    pub key: String,
+    pub key_span: Range<usize>,
+    pub value: JNode,
+}
+
+impl JNode {
+    pub fn as_object(&self) -> Option<&[JProp]> {
+        match &self.kind {
+            JKind::Object(props) => Some(props),
+            _ => None,
+        }
+    }
+
+    /// The value as a literal (no templates): what `.tfvars.json` values and variable defaults
+    /// are.
+    pub fn to_val(&self) -> Val {
+        match &self.kind {
+            JKind::Null => Val::Null,
+            JKind::Bool(b) => Val::Bool(*b),
+            JKind::Num(n) => Val::Num(*n),
+            JKind::Str(s) => Val::Str(s.clone()),
+            JKind::Array(items) => Val::List(items.iter().map(JNode::to_val).collect()),
+            JKind::Object(props) => Val::obj(
+                props
+                    .iter()
+                    .map(|p| (p.key.clone(), p.value.to_val()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+pub(crate) fn parse(text: &str) -> Result<JsonFile, HclError> {
+    let mut p = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    // A byte-order mark is not JSON, but editors write it.
+    if text.starts_with('\u{feff}') {
+        p.pos = 3;
+    }
+    p.ws();
+    let root = p.value(0)?;
+    p.ws();
+    if p.pos < p.bytes.len() {
+        return Err(p.error("unexpected text after the JSON value"));
+    }
+    if root.as_object().is_none() {
+        return Err(HclError {
+            message: "a Terraform JSON file must hold a JSON object".to_string(),
+            offset: root.span.start,
+        });
+    }
+    Ok(JsonFile { root })
+}
+
+struct Parser<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, message: &str) -> HclError {
+        HclError {
+            message: format!("invalid JSON: {message}"),
+            offset: self.pos.min(self.bytes.len()),
+        }
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<JNode, HclError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("nesting too deep"));
+        }
+        let start = self.pos;
+        let kind = match self.bytes.get(self.pos) {
+            None => return Err(self.error("unexpected end of file")),
+            Some(b'{') => {
+                self.pos += 1;
+                let mut props = Vec::new();
+                self.ws();
+                if self.bytes.get(self.pos) == Some(&b'}') {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        self.ws();
+                        if self.bytes.get(self.pos) != Some(&b'"') {
+                            return Err(self.error("expected a string key"));
+                        }
+                        let key_start = self.pos;
+                        let key = self.string()?;
+                        let key_span = key_start..self.pos;
+                        self.ws();
+                        if self.bytes.get(self.pos) != Some(&b':') {
+                            return Err(self.error("expected `:`"));
+                        }
+                        self.pos += 1;
+                        self.ws();
+                        let value = self.value(depth + 1)?;
+                        props.push(JProp {
+                            key,
+                            key_span,
+                            value,
+                        });
+                        self.ws();
+                        match self.bytes.get(self.pos) {
+                            Some(b',') => self.pos += 1,
+                            Some(b'}') => {
+                                self.pos += 1;
+                                break;
+                            }
+                            _ => return Err(self.error("expected `,` or `}`")),
+                        }
+                    }
+                }
+                JKind::Object(props)
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.bytes.get(self.pos) == Some(&b']') {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        self.ws();
+                        items.push(self.value(depth + 1)?);
+                        self.ws();
+                        match self.bytes.get(self.pos) {
+                            Some(b',') => self.pos += 1,
+                            Some(b']') => {
+                                self.pos += 1;
+                                break;
+                            }
+                            _ => return Err(self.error("expected `,` or `]`")),
+                        }
+                    }
+                }
+                JKind::Array(items)
+            }
+            Some(b'"') => JKind::Str(self.string()?),
+            Some(b't') => self.keyword("true", JKind::Bool(true))?,
+            Some(b'f') => self.keyword("false", JKind::Bool(false))?,
+            Some(b'n') => self.keyword("null", JKind::Null)?,
+            Some(b'-' | b'0'..=b'9') => {
+                while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') =
+                    self.bytes.get(self.pos)
+                {
+                    self.pos += 1;
+                }
+                match self.text[start..self.pos].parse::<f64>() {
+                    Ok(n) if n.is_finite() => JKind::Num(n),
+                    _ => {
+                        self.pos = start;
+                        return Err(self.error("invalid number"));
+                    }
+                }
+            }
+            Some(_) => return Err(self.error("expected a value")),
+        };
+        Ok(JNode {
+            kind,
+            span: start..self.pos,
+        })
+    }
+
+    fn keyword(&mut self, word: &str, kind: JKind) -> Result<JKind, HclError> {
+        if self.text[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(kind)
+        } else {
+            Err(self.error("expected a value"))
+        }
+    }
+
+    /// A string token at `pos` (on its opening quote), decoded.
+    fn string(&mut self) -> Result<String, HclError> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut escaped = false;
+        loop {
+            match self.bytes.get(self.pos) {
+                None => {
+                    self.pos = start;
+                    return Err(self.error("unterminated string"));
+                }
+                Some(b'"') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(b'\\') => {
+                    escaped = true;
+                    self.pos += 2;
+                }
+                Some(_) => self.pos += 1,
+            }
+        }
+        let raw = &self.text[start..self.pos.min(self.text.len())];
+        if !escaped {
+            return Ok(raw[1..raw.len() - 1].to_string());
+        }
+        serde_json::from_str::<String>(raw).map_err(|_| HclError {
+            message: "invalid JSON: invalid string escape".to_string(),
+            offset: start,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_of_keys_and_values() {
+        let text = r#"{"a": [1, "x\"y", true, null], "b": {"c": -2.5e1}}"#;
+        let f = parse(text).unwrap();
+        let props = f.root.as_object().unwrap();
+        assert_eq!(&text[props[0].key_span.clone()], "\"a\"");
+        assert_eq!(&text[props[0].value.span.clone()], r#"[1, "x\"y", true, null]"#);
+        assert_eq!(
+            props[0].value.to_val(),
+            Val::List(vec![
+                Val::Num(1.0),
+                Val::Str("x\"y".into()),
+                Val::Bool(true),
+                Val::Null
+            ])
+        );
+        assert_eq!(props[1].value.to_val().get_key("c"), Some(&Val::Num(-25.0)));
+    }
+
+    #[test]
+    fn errors_and_limits() {
+        assert!(parse("[1]").is_err(), "root must be an object");
+        assert!(parse(r#"{"a": }"#).is_err());
+        assert!(parse(r#"{"a": "x"#).is_err());
+        assert!(parse(r#"{"a": 1} x"#).is_err());
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(parse(&deep).is_err(), "deep nesting is an error, not a stack overflow");
+        // Multi-byte text inside strings keeps spans on char boundaries.
+        let f = parse("{\"é\": \"ü\"}").unwrap();
+        assert_eq!(f.root.as_object().unwrap()[0].key, "é");
+    }
+}

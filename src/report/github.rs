@@ -1,0 +1,117 @@
+//! `--format github`: GitHub Actions workflow commands, which GitHub turns into annotations on
+//! the pull request diff.
+//!
+//! ```text
+//! ::warning file=main.tf,line=3,col=1,endLine=3,endColumn=27,title=eip-unattached::Elastic IP ...
+//! ```
+
+use crate::engine::{CheckResult, RunError};
+use crate::finding::{Finding, Severity};
+use crate::source::SourceMap;
+
+/// Escapes a command's message (after `::`): `%`, CR and LF.
+pub fn escape_data(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a property value (`file=`, `title=`): as [`escape_data`], plus `:` and `,`.
+pub fn escape_property(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' => out.push_str("%3A"),
+            ',' => out.push_str("%2C"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn command(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    }
+}
+
+fn finding_command(f: &Finding, sources: &SourceMap) -> String {
+    let (start, end) = sources.line_col(f.primary.span);
+    format!(
+        "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+        command(f.severity),
+        escape_property(sources.display(f.primary.span.file)),
+        start.line,
+        start.column,
+        end.line,
+        end.column,
+        escape_property(f.rule),
+        escape_data(&f.message)
+    )
+}
+
+fn error_command(e: &RunError, sources: &SourceMap) -> String {
+    match e.span {
+        Some(span) => {
+            let (start, _) = sources.line_col(span);
+            format!(
+                "::error file={},line={},col={},title=parse-error::{}",
+                escape_property(&e.path),
+                start.line,
+                start.column,
+                escape_data(&e.message)
+            )
+        }
+        None => format!(
+            "::error file={},title=io-error::{}",
+            escape_property(&e.path),
+            escape_data(&e.message)
+        ),
+    }
+}
+
+pub fn render(result: &CheckResult) -> String {
+    let mut out = String::new();
+    for f in &result.findings {
+        out.push_str(&finding_command(f, &result.sources));
+        out.push('\n');
+    }
+    for e in &result.errors {
+        out.push_str(&error_command(e, &result.sources));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_escapes_percent_and_line_breaks_only() {
+        assert_eq!(escape_data("100% a:b, c\r\nd"), "100%25 a:b, c%0D%0Ad");
+    }
+
+    #[test]
+    fn properties_also_escape_colon_and_comma() {
+        assert_eq!(escape_property("C:\\x,y%\n.tf"), "C%3A\\x%2Cy%25%0A.tf");
+    }
+
+    #[test]
+    fn percent_is_escaped_first_so_escapes_are_not_doubled() {
+        assert_eq!(escape_data("%0A"), "%250A");
+        assert_eq!(escape_property("%3A"), "%253A");
+    }
+}

@@ -1,0 +1,412 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+//!
+//! One run. `tool.driver.rules` lists every registered rule (so alerts keep their rule
+//! metadata even when a run has no finding of it); results point into files relative to
+//! `%SRCROOT%` (the current directory); `partialFingerprints` hash the rule, file, resource and
+//! primary source text, not the line, so alerts survive lines moving. Run errors are
+//! `toolExecutionNotifications` of the invocation.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Map, Value};
+
+use crate::engine::{CheckResult, RunError};
+use crate::finding::{Category, Finding, Label, Severity};
+use crate::rules::{self, RuleMeta};
+use crate::source::{SourceMap, Span};
+
+pub const SCHEMA_URI: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+pub const INFORMATION_URI: &str = "https://github.com/infralint/infralint";
+/// The key of our entry in `partialFingerprints`.
+pub const FINGERPRINT_KEY: &str = "infralintFingerprint/v1";
+/// The `uriBaseId` of every relative location: the directory the run started in.
+pub const SRCROOT: &str = "%SRCROOT%";
+
+/// `https://github.com/infralint/infralint/blob/main/rules/<id>.md`.
+pub fn help_uri(rule: &str) -> String {
+    format!("{INFORMATION_URI}/blob/main/rules/{rule}.md")
+}
+
+/// `eip-unattached` -> `EipUnattached`.
+pub fn camel_case(id: &str) -> String {
+    id.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// The first paragraph of the doc's `## What it does` section, reflowed to one line; `None`
+/// when the doc has no such paragraph.
+pub fn what_it_does(doc: &str) -> Option<String> {
+    let mut lines = doc.lines().skip_while(|l| l.trim() != "## What it does");
+    lines.next()?;
+    let paragraph: Vec<&str> = lines
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::trim)
+        .collect();
+    if paragraph.is_empty() {
+        None
+    } else {
+        Some(paragraph.join(" "))
+    }
+}
+
+/// SARIF `level`.
+pub fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// GitHub's `security-severity` (a CVSS-like score as a string) for compliance rules:
+/// high for errors, medium for warnings, low for info.
+pub fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.0",
+        Severity::Info => "2.0",
+    }
+}
+
+/// FNV-1a, 64 bits: tiny, and its output never changes across Rust versions or platforms.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// Percent-encodes a path for a URI: everything but RFC 3986 unreserved characters and `/`
+/// (and `:` when `keep_colon`, for a Windows drive in a `file:` URI). Encoding `:` in relative
+/// paths keeps `a:b.tf` from reading as a URI with scheme `a`.
+pub fn encode_path(path: &str, keep_colon: bool) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            b':' if keep_colon => out.push(':'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A `file:` URI for an absolute path; `dir` adds the trailing slash SARIF wants on a base.
+pub fn file_uri(path: &str, dir: bool) -> String {
+    let mut p = path.replace('\\', "/");
+    if !p.starts_with('/') {
+        p.insert(0, '/');
+    }
+    if dir && !p.ends_with('/') {
+        p.push('/');
+    }
+    format!("file://{}", encode_path(&p, true))
+}
+
+/// The artifact location of a displayed path: relative to `%SRCROOT%` when the path is (it is
+/// relative to the current directory), an absolute `file:` URI otherwise.
+fn artifact_location(display: &str) -> Value {
+    if display.starts_with('/') {
+        json!({ "uri": file_uri(display, false) })
+    } else {
+        let uri = if display.is_empty() {
+            ".".to_string()
+        } else {
+            encode_path(display, false)
+        };
+        json!({ "uri": uri, "uriBaseId": SRCROOT })
+    }
+}
+
+fn region(sources: &SourceMap, span: Span) -> Value {
+    let (start, end) = sources.line_col(span);
+    json!({
+        "startLine": start.line,
+        "startColumn": start.column,
+        "endLine": end.line,
+        "endColumn": end.column,
+    })
+}
+
+fn physical_location(sources: &SourceMap, display: &str, span: Option<Span>) -> Value {
+    let mut loc = Map::new();
+    loc.insert("artifactLocation".into(), artifact_location(display));
+    if let Some(span) = span {
+        loc.insert("region".into(), region(sources, span));
+    }
+    json!({ "physicalLocation": loc })
+}
+
+fn label_location(sources: &SourceMap, label: &Label) -> Value {
+    physical_location(sources, sources.display(label.span.file), Some(label.span))
+}
+
+/// Money rounded to cents only here, at output time.
+fn cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn rule_descriptor(meta: &RuleMeta) -> Value {
+    let full = what_it_does(meta.doc).unwrap_or_else(|| meta.summary.to_string());
+    let mut tags = vec![meta.category.as_str()];
+    let mut properties = Map::new();
+    if meta.category == Category::Compliance {
+        // GitHub reads `security-severity` only on rules tagged `security`.
+        tags.push("security");
+        properties.insert(
+            "security-severity".into(),
+            json!(security_severity(meta.default_severity)),
+        );
+    }
+    tags.extend(["terraform", "cloudformation"]);
+    properties.insert("tags".into(), json!(tags));
+    json!({
+        "id": meta.id,
+        "name": camel_case(meta.id),
+        "shortDescription": { "text": meta.summary },
+        "fullDescription": { "text": full },
+        "help": { "text": meta.doc, "markdown": meta.doc },
+        "helpUri": help_uri(meta.id),
+        "defaultConfiguration": { "level": level(meta.default_severity) },
+        "properties": properties,
+    })
+}
+
+/// The stable identity of a finding: rule, file, resource and the primary label's source text
+/// (whitespace runs collapsed), hashed; never its line, so inserting lines above keeps it.
+pub fn fingerprint(f: &Finding, sources: &SourceMap) -> u64 {
+    let text = sources
+        .get(f.primary.span.file)
+        .and_then(|file| file.text.get(f.primary.span.start..f.primary.span.end))
+        .unwrap_or("");
+    let text: Vec<&str> = text.split_whitespace().collect();
+    let key = [
+        f.rule,
+        sources.display(f.primary.span.file),
+        &f.resource,
+        &text.join(" "),
+    ]
+    .join("\0");
+    fnv1a64(key.as_bytes())
+}
+
+fn result_object(
+    f: &Finding,
+    sources: &SourceMap,
+    rule_index: Option<usize>,
+    fingerprint: String,
+) -> Value {
+    let mut r = Map::new();
+    r.insert("ruleId".into(), json!(f.rule));
+    if let Some(i) = rule_index {
+        r.insert("ruleIndex".into(), json!(i));
+    }
+    r.insert("level".into(), json!(level(f.severity)));
+    r.insert("message".into(), json!({ "text": f.message }));
+    r.insert(
+        "locations".into(),
+        json!([label_location(sources, &f.primary)]),
+    );
+    if !f.secondary.is_empty() {
+        let related: Vec<Value> = f
+            .secondary
+            .iter()
+            .enumerate()
+            .map(|(i, label)| {
+                let mut loc = label_location(sources, label);
+                if let Some(obj) = loc.as_object_mut() {
+                    obj.insert("id".into(), json!(i + 1));
+                    obj.insert("message".into(), json!({ "text": label.message }));
+                }
+                loc
+            })
+            .collect();
+        r.insert("relatedLocations".into(), json!(related));
+    }
+    r.insert(
+        "partialFingerprints".into(),
+        json!({ FINGERPRINT_KEY: fingerprint }),
+    );
+    let mut properties = Map::new();
+    properties.insert("category".into(), json!(f.category.as_str()));
+    if !f.resource.is_empty() {
+        properties.insert("resource".into(), json!(f.resource));
+    }
+    if let Some(cost) = f.monthly_cost_usd {
+        properties.insert("monthly_cost_usd".into(), json!(cents(cost)));
+    }
+    r.insert("properties".into(), Value::Object(properties));
+    Value::Object(r)
+}
+
+fn notification(e: &RunError, sources: &SourceMap) -> Value {
+    let id = if e.span.is_some() {
+        "parse-error"
+    } else {
+        "io-error"
+    };
+    let location = if e.path.is_empty() {
+        Vec::new()
+    } else {
+        vec![physical_location(sources, &e.path, e.span)]
+    };
+    json!({
+        "level": "error",
+        "message": { "text": e.message },
+        "descriptor": { "id": id },
+        "locations": location,
+    })
+}
+
+/// The run's `originalUriBaseIds`, when the current directory is known.
+fn original_uri_base_ids() -> Option<Value> {
+    let cwd = std::env::current_dir().ok()?;
+    let cwd = cwd.to_str()?;
+    Some(json!({ SRCROOT: { "uri": file_uri(cwd, true) } }))
+}
+
+pub fn render(result: &CheckResult) -> String {
+    let sources = &result.sources;
+    let registry = rules::registry();
+    let rules: Vec<Value> = registry.iter().map(|r| rule_descriptor(r.meta())).collect();
+    let index: HashMap<&str, usize> = registry
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.meta().id, i))
+        .collect();
+
+    // Identical findings (same rule, file, resource and text) get distinct fingerprints by
+    // occurrence, in source order.
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    let results: Vec<Value> = result
+        .findings
+        .iter()
+        .map(|f| {
+            let hash = fingerprint(f, sources);
+            let n = seen.entry(hash).or_insert(0);
+            *n += 1;
+            let hash = if *n == 1 {
+                hash
+            } else {
+                let mut bytes = hash.to_le_bytes().to_vec();
+                bytes.extend(n.to_string().bytes());
+                fnv1a64(&bytes)
+            };
+            result_object(
+                f,
+                sources,
+                index.get(f.rule).copied(),
+                format!("{hash:016x}"),
+            )
+        })
+        .collect();
+
+    let mut invocation = Map::new();
+    invocation.insert(
+        "executionSuccessful".into(),
+        json!(result.errors.is_empty()),
+    );
+    if !result.errors.is_empty() {
+        let notes: Vec<Value> = result
+            .errors
+            .iter()
+            .map(|e| notification(e, sources))
+            .collect();
+        invocation.insert("toolExecutionNotifications".into(), json!(notes));
+    }
+
+    let mut run = Map::new();
+    run.insert(
+        "tool".into(),
+        json!({
+            "driver": {
+                "name": "infralint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
+            }
+        }),
+    );
+    run.insert("invocations".into(), json!([invocation]));
+    if let Some(bases) = original_uri_base_ids() {
+        run.insert("originalUriBaseIds".into(), bases);
+    }
+    // Our columns count Unicode characters, not UTF-16 code units (SARIF's default).
+    run.insert("columnKind".into(), json!("unicodeCodePoints"));
+    run.insert("results".into(), json!(results));
+
+    let log = json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [Value::Object(run)],
+    });
+    let mut out = serde_json::to_string_pretty(&log)
+        .unwrap_or_else(|e| format!("{{\"version\": \"2.1.0\", \"internal_error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camel_case_of_ids() {
+        assert_eq!(camel_case("eip-unattached"), "EipUnattached");
+        assert_eq!(camel_case("ebs-io1-to-io2"), "EbsIo1ToIo2");
+        assert_eq!(camel_case("x"), "X");
+    }
+
+    #[test]
+    fn fnv1a64_known_values() {
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn paths_are_percent_encoded() {
+        assert_eq!(encode_path("a b/ç:x.tf", false), "a%20b/%C3%A7%3Ax.tf");
+        assert_eq!(
+            file_uri("/home/me/my repo", true),
+            "file:///home/me/my%20repo/"
+        );
+        assert_eq!(file_uri("/x/", true), "file:///x/");
+        assert_eq!(file_uri("C:\\work\\a", true), "file:///C:/work/a/");
+    }
+
+    #[test]
+    fn relative_and_absolute_locations() {
+        assert_eq!(
+            artifact_location("mod/main.tf"),
+            json!({ "uri": "mod/main.tf", "uriBaseId": "%SRCROOT%" })
+        );
+        assert_eq!(
+            artifact_location("/elsewhere/x.tf"),
+            json!({ "uri": "file:///elsewhere/x.tf" })
+        );
+    }
+
+    #[test]
+    fn first_paragraph_of_what_it_does() {
+        let doc = "# r\n\nSummary.\n\n## What it does\n\nReports a\n`thing`.\n\nMore.\n\n## Why\n";
+        assert_eq!(what_it_does(doc).as_deref(), Some("Reports a `thing`."));
+        assert_eq!(what_it_does("# r\n\n## What it does\n\n## Why\n"), None);
+        assert_eq!(what_it_does("# r\n"), None);
+    }
+}
