@@ -264,3 +264,249 @@ fn adversarial_inputs_never_crash() {
     assert_eq!(f["file"], "bom/main.tf");
     assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(1), Some(1)));
 }
+
+fn json_of(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(out)))
+}
+
+fn rules_of(json: &serde_json::Value) -> Vec<String> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{}:{}", f["rule"].as_str().unwrap(), f["severity"].as_str().unwrap()))
+        .collect()
+}
+
+#[test]
+fn config_file_changes_severities_and_excludes() {
+    let dir = scratch(&[
+        ("infra/eip.tf", UNATTACHED),
+        ("legacy/eip.tf", UNATTACHED),
+        (
+            ".infralint.toml",
+            b"exclude = [\"legacy/**\"]\n\n[rules.eip-unattached]\nseverity = \"error\"\n",
+        ),
+    ]);
+    let out = infralint(&["check", "--format", "json", "."], dir.path());
+    let json = json_of(&out);
+    assert_eq!(rules_of(&json), vec!["eip-unattached:error"]);
+    assert_eq!(json["findings"][0]["file"], "infra/eip.tf");
+    // The command line wins over the file.
+    let out = infralint(
+        &["check", "--format", "json", "--severity", "eip-unattached=off", "."],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(rules_of(&json_of(&out)).is_empty());
+}
+
+#[test]
+fn config_errors_name_file_line_and_key() {
+    let dir = scratch(&[
+        ("main.tf", UNATTACHED),
+        (
+            ".infralint.toml",
+            b"region = \"us-east-1\"\n\n[rules.eip-unattached]\nseverity = \"error\"\nmax_remaps = 3\n",
+        ),
+    ]);
+    let out = infralint(&["check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(".infralint.toml:5: unknown key `max_remaps` for rule `eip-unattached`"), "{err}");
+}
+
+#[test]
+fn fail_on_thresholds() {
+    let dir = scratch(&[("main.tf", UNATTACHED)]);
+    let code = |args: &[&str]| infralint(args, dir.path()).status.code();
+    assert_eq!(code(&["check", "."]), Some(1));
+    assert_eq!(code(&["check", "--fail-on", "error", "."]), Some(0));
+    assert_eq!(code(&["check", "--fail-on", "never", "."]), Some(0));
+    assert_eq!(code(&["check", "--severity", "eip-unattached=info", "."]), Some(0));
+    assert_eq!(
+        code(&["check", "--severity", "eip-unattached=info", "--fail-on", "info", "."]),
+        Some(1)
+    );
+    assert_eq!(code(&["check", "--severity", "nope=info", "."]), Some(2));
+}
+
+#[test]
+fn baseline_reports_only_new_findings_and_survives_line_shifts() {
+    let dir = scratch(&[("main.tf", UNATTACHED)]);
+    let out = infralint(&["baseline", "--output", "base.json", "."], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // Unrelated edits shift the lines: still baselined.
+    let shifted = format!("# comment\n\n{}", String::from_utf8_lossy(UNATTACHED));
+    std::fs::write(dir.path().join("main.tf"), &shifted).unwrap();
+    let out = infralint(&["check", "--format", "json", "--baseline", "base.json", "."], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let json = json_of(&out);
+    assert_eq!(json["summary"]["baselined"], 1);
+    assert!(rules_of(&json).is_empty());
+    // A new finding fails; the old one stays baselined.
+    let more = format!("{shifted}\nresource \"aws_eip\" \"new\" {{\n  domain = \"vpc\"\n}}\n");
+    std::fs::write(dir.path().join("main.tf"), more).unwrap();
+    let out = infralint(&["check", "--format", "json", "--baseline", "base.json", "."], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let json = json_of(&out);
+    assert_eq!(json["findings"][0]["resource"], "aws_eip.new");
+    assert_eq!(json["findings"].as_array().unwrap().len(), 1);
+    // The baselined one is fixed: reported as fixed; --baseline-update rewrites the file.
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_eip\" \"new\" {\n  domain = \"vpc\"\n}\n",
+    )
+    .unwrap();
+    let out = infralint(&["check", "--baseline", "base.json", "--baseline-update", "."], dir.path());
+    assert!(stdout(&out).contains("fixed since the baseline: main.tf[eip-unattached] aws_eip.orphan"), "{}", stdout(&out));
+    let base: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("base.json")).unwrap()).unwrap();
+    assert_eq!(base["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(base["findings"][0]["resource"], "aws_eip.new");
+    let out = infralint(&["check", "--baseline", "base.json", "."], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+}
+
+const TWO_EIPS: &[u8] = b"resource \"aws_eip\" \"bastion\" {\n  domain   = \"vpc\"\n  instance = \"i-0123456789abcdef0\"\n}\n\nresource \"aws_eip\" \"web\" {\n  domain   = \"vpc\"\n  instance = \"i-0fedcba9876543210\"\n}\n";
+
+#[test]
+fn usage_prices_remaps_above_the_free_tier() {
+    let dir = scratch(&[
+        ("main.tf", TWO_EIPS),
+        (
+            "usage.yaml",
+            b"resources:\n  aws_eip.bastion: { monthly_remaps: 240 }\n  aws_eip.web: { monthly_remaps: 60 }\n",
+        ),
+    ]);
+    let out = infralint(&["check", "--format", "json", "--usage", "usage.yaml", "."], dir.path());
+    let json = json_of(&out);
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["resource"], "aws_eip.bastion");
+    assert_eq!(findings[0]["monthly_cost_usd"], 20.0);
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(message.contains("300 remaps (240 aws_eip.bastion + 60 aws_eip.web), 200 above the 100 free"), "{message}");
+    assert_eq!(json["summary"]["monthly_cost_usd_by_rule"]["eip-excessive-remaps"], 20.0);
+    assert_eq!(json["summary"]["region"], "us-east-1");
+}
+
+#[test]
+fn usage_errors_point_at_the_usage_file() {
+    let dir = scratch(&[
+        ("main.tf", TWO_EIPS),
+        ("usage.yaml", b"resources:\n  aws_eip.bastion: { monthly_remap: 240 }\n  aws_eip.gone: { monthly_remaps: 1 }\n"),
+    ]);
+    let out = infralint(&["check", "--format", "json", "--usage", "usage.yaml", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let json = json_of(&out);
+    assert_eq!(json["errors"][0]["file"], "usage.yaml");
+    assert_eq!(json["errors"][0]["line"], 2);
+    assert!(json["errors"][0]["message"].as_str().unwrap().contains("unknown usage key `monthly_remap`"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("usage.yaml:3: usage for `aws_eip.gone`"), "{err}");
+}
+
+#[test]
+fn gp2_below_expected_iops_is_an_error() {
+    let dir = scratch(&[
+        (
+            "main.tf",
+            b"resource \"aws_ebs_volume\" \"db\" {\n  availability_zone = \"us-east-1a\"\n  type = \"gp2\"\n  size = 500\n}\n",
+        ),
+        ("usage.yaml", b"resources:\n  aws_ebs_volume.db: { expected_iops: 4500 }\n"),
+    ]);
+    let out = infralint(&["check", "--format", "json", "--usage", "usage.yaml", "."], dir.path());
+    let json = json_of(&out);
+    let f = &json["findings"][0];
+    assert_eq!(f["severity"], "error");
+    let message = f["message"].as_str().unwrap();
+    assert!(message.contains("below the 4,500 IOPS it is expected to serve"), "{message}");
+    // gp3 at 4,500 IOPS and 250 MiB/s: 40 + 7.50 + 5.00 = 52.50 vs gp2 50.00.
+    assert!(message.contains("gp3 with 4,500 IOPS and 250 MiB/s costs $52.50/month instead of $50.00"), "{message}");
+    assert_eq!(f["monthly_cost_usd"], 0.0);
+}
+
+#[test]
+fn ami_inventory_ages_and_states() {
+    let tf = b"resource \"aws_instance\" \"old\" {\n  ami = \"ami-0000000000000000a\"\n  instance_type = \"t3.micro\"\n}\nresource \"aws_instance\" \"fresh\" {\n  ami = \"ami-0000000000000000b\"\n  instance_type = \"t3.micro\"\n}\nresource \"aws_instance\" \"deprecated\" {\n  ami = \"ami-0000000000000000c\"\n  instance_type = \"t3.micro\"\n}\nresource \"aws_instance\" \"missing\" {\n  ami = \"ami-0000000000000000d\"\n  instance_type = \"t3.micro\"\n}\n";
+    let inventory = br#"{"Images": [
+      {"ImageId": "ami-0000000000000000a", "CreationDate": "2026-01-01T00:00:00.000Z", "State": "available"},
+      {"ImageId": "ami-0000000000000000b", "CreationDate": "2026-11-01T00:00:00.000Z", "State": "available"},
+      {"ImageId": "ami-0000000000000000c", "CreationDate": "2026-10-01T00:00:00.000Z", "State": "available", "DeprecationTime": "2026-11-20T00:00:00.000Z"}
+    ]}"#;
+    let dir = scratch(&[("main.tf", tf), ("images.json", inventory)]);
+    let out = infralint(
+        &["check", "--format", "json", "--ami-inventory", "images.json", "--now", "2026-11-27", "."],
+        dir.path(),
+    );
+    let json = json_of(&out);
+    let got: Vec<(String, String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["resource"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!((got[0].0.as_str(), got[0].1.as_str()), ("aws_instance.old", "warning"));
+    assert!(got[0].2.contains("330 days old (created 2026-01-01; the limit is 90 days)"), "{}", got[0].2);
+    assert_eq!((got[1].0.as_str(), got[1].1.as_str()), ("aws_instance.deprecated", "error"));
+    assert!(got[1].2.contains("deprecated since 2026-11-20"));
+    assert_eq!((got[2].0.as_str(), got[2].1.as_str()), ("aws_instance.missing", "error"));
+    assert!(got[2].2.contains("not found in the AMI inventory"));
+    // The age limit is a rule option.
+    std::fs::write(dir.path().join(".infralint.toml"), "[rules.ami-stale]\nmax_age_days = 400\n").unwrap();
+    let out = infralint(
+        &["check", "--format", "json", "--ami-inventory", "images.json", "--now", "2026-11-27", "."],
+        dir.path(),
+    );
+    assert_eq!(json_of(&out)["findings"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn pricing_overrides_apply_and_unknown_regions_are_unpriced() {
+    let dir = scratch(&[
+        ("main.tf", UNATTACHED),
+        (".infralint.toml", b"[pricing]\ndiscount_percent = 50\n"),
+    ]);
+    let out = infralint(&["check", "--format", "json", "."], dir.path());
+    assert_eq!(json_of(&out)["findings"][0]["monthly_cost_usd"], 1.83);
+    let out = infralint(&["pricing"], dir.path());
+    assert!(stdout(&out).contains("public_ipv4_hour"), "{}", stdout(&out));
+    let out = infralint(&["check", "--format", "json", "--region", "xx-nowhere-1", "."], dir.path());
+    assert_eq!(json_of(&out)["findings"][0]["monthly_cost_usd"], serde_json::Value::Null);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no price table for region `xx-nowhere-1`"));
+}
+
+#[test]
+fn completions_and_output_file() {
+    let dir = scratch(&[("main.tf", UNATTACHED)]);
+    let out = infralint(&["completions", "bash"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("infralint"));
+    let out = infralint(&["check", "--format", "json", "--output", "report.json", "."], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let report = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+    assert!(report.contains("\"eip-unattached\""));
+}
+
+#[test]
+fn suppressed_findings_are_counted_and_listed_on_request() {
+    let dir = scratch(&[(
+        "main.tf",
+        b"# infralint:ignore[eip-unattached] reserved for the partner VPN (NET-42)\nresource \"aws_eip\" \"vpn\" {\n  domain = \"vpc\"\n}\n",
+    )]);
+    let out = infralint(&["check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("1 suppressed"), "{}", stdout(&out));
+    assert!(!stdout(&out).contains("(suppressed)"));
+    let out = infralint(&["check", "--show-suppressed", "."], dir.path());
+    assert!(stdout(&out).contains("(suppressed) Elastic IP `aws_eip.vpn`"), "{}", stdout(&out));
+}

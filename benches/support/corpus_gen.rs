@@ -364,7 +364,13 @@ impl Tf {
         let _ = writeln!(v, "}}\n");
     }
 
-    fn validated_variable(&mut self, name: &str, description: &str, default: &str, allowed: &[&str]) {
+    fn validated_variable(
+        &mut self,
+        name: &str,
+        description: &str,
+        default: &str,
+        allowed: &[&str],
+    ) {
         let list = allowed
             .iter()
             .map(|a| format!("\"{a}\""))
@@ -410,7 +416,10 @@ impl Tf {
             let owners = self.r.chance(85);
             let (owner, pattern) = *self.r.pick(&[
                 ("amazon", "al2023-ami-2023.*-x86_64"),
-                ("099720109477", "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"),
+                (
+                    "099720109477",
+                    "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
+                ),
                 ("amazon", "amzn2-ami-kernel-5.10-hvm-*-x86_64-gp2"),
                 ("136693071363", "debian-12-amd64-*"),
             ]);
@@ -660,7 +669,11 @@ impl Tf {
                     &format!("Give each {role} instance an Elastic IP"),
                     Some(public),
                 );
-                let alloc = if self.r.chance(50) { "id" } else { "allocation_id" };
+                let alloc = if self.r.chance(50) {
+                    "id"
+                } else {
+                    "allocation_id"
+                };
                 let text = format!(
                     r#"resource "aws_eip" "{role}" {{
   count  = var.{role}_public ? var.{role}_instance_count : 0
@@ -756,7 +769,9 @@ resource "aws_eip_association" "{role}" {{
             self.tfvar(&format!("data_volume_size = {s}"));
         }
         let attach_to = match self.counted_instances.first() {
-            Some(role) => format!("aws_instance.{role}[count.index % var.{role}_instance_count].id"),
+            Some(role) => {
+                format!("aws_instance.{role}[count.index % var.{role}_instance_count].id")
+            }
             None => {
                 self.variable(
                     "instance_id",
@@ -896,7 +911,11 @@ resource "aws_volume_attachment" "data" {{
             "Route tables of the private subnets",
             Some("[]"),
         );
-        let alloc = if self.r.chance(50) { "id" } else { "allocation_id" };
+        let alloc = if self.r.chance(50) {
+            "id"
+        } else {
+            "allocation_id"
+        };
         let text = format!(
             r#"locals {{
   nat_gateway_count = var.single_nat_gateway ? 1 : length(var.public_subnet_ids)
@@ -1345,9 +1364,8 @@ locals {{
         ("outputs.tf".to_string(), m.outputs),
     ];
     if m.split {
-        let name = *m
-            .r
-            .pick(&["compute.tf", "storage.tf", "network.tf", "resources.tf"]);
+        let name =
+            *m.r.pick(&["compute.tf", "storage.tf", "network.tf", "resources.tf"]);
         files.push((name.to_string(), m.extra));
     }
     files.push(("terraform.tfvars".to_string(), m.tfvars));
@@ -1387,7 +1405,12 @@ fn sub(x: impl Into<String>) -> V {
     V::Sub(x.into())
 }
 fn m(entries: Vec<(&str, V)>) -> V {
-    V::M(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    V::M(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
 }
 fn tags(pairs: Vec<(&str, V)>) -> V {
     V::L(
@@ -1398,15 +1421,21 @@ fn tags(pairs: Vec<(&str, V)>) -> V {
     )
 }
 
+/// Intrinsics whose one argument is written bare (`!Base64 x`); `Fn::Not` takes a list even
+/// of one condition.
+fn single(name: &str, args: &[V]) -> bool {
+    args.len() == 1 && name != "Not"
+}
+
 fn plain_ok(x: &str) -> bool {
     let first_ok = x
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '/');
     first_ok
-        && x
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-' | ':' | ' ' | '(' | ')'))
+        && x.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-' | ':' | ' ' | '(' | ')')
+        })
         && !x.ends_with([':', ' '])
         && !x.contains(": ")
         && !matches!(
@@ -1428,7 +1457,7 @@ fn is_inline(v: &V) -> bool {
         V::S(_) | V::N(_) | V::B(_) | V::Ref(_) | V::GetAtt(..) => true,
         V::Sub(t) => !t.contains('\n'),
         // `!Base64 !Sub x` would be two tags on one node: such a value takes the block form.
-        V::Fn(_, args) if args.len() == 1 => {
+        V::Fn(name, args) if single(name, args) => {
             matches!(args[0], V::S(_) | V::N(_) | V::B(_) | V::L(_) | V::M(_))
                 && is_inline(&args[0])
         }
@@ -1447,7 +1476,7 @@ fn yaml_inline(v: &V) -> String {
         V::Ref(x) => format!("!Ref {}", yaml_scalar(x)),
         V::GetAtt(a, b) => format!("!GetAtt {a}.{b}"),
         V::Sub(t) => format!("!Sub {}", yaml_scalar(t)),
-        V::Fn(name, args) if args.len() == 1 => format!("!{name} {}", yaml_inline(&args[0])),
+        V::Fn(name, args) if single(name, args) => format!("!{name} {}", yaml_inline(&args[0])),
         V::Fn(name, args) => format!(
             "!{name} [{}]",
             args.iter().map(yaml_inline).collect::<Vec<_>>().join(", ")
@@ -1479,7 +1508,7 @@ fn yaml_after_key(out: &mut String, v: &V, indent: usize) {
         V::Fn(name, args) if !is_inline(v) => {
             out.push('\n');
             let _ = write!(out, "{:w$}Fn::{name}:", "", w = indent + 2);
-            if args.len() == 1 {
+            if single(name, args) {
                 yaml_after_key(out, &args[0], indent + 2);
             } else {
                 yaml_after_key(out, &V::L(args.clone()), indent + 2);
@@ -1582,7 +1611,7 @@ fn long_form(v: &V) -> V {
         V::Sub(t) => V::M(vec![("Fn::Sub".into(), s(t.clone()))]),
         V::Fn(name, args) => {
             let args: Vec<V> = args.iter().map(long_form).collect();
-            let arg = if args.len() == 1 && *name != "Not" {
+            let arg = if single(name, &args) {
                 args.into_iter().next().unwrap_or(V::S(String::new()))
             } else {
                 V::L(args)
@@ -1727,7 +1756,10 @@ impl Cfn {
             m(vec![
                 ("Type", s("String")),
                 ("Default", s(default)),
-                ("AllowedValues", V::L(allowed.iter().map(|a| s(*a)).collect())),
+                (
+                    "AllowedValues",
+                    V::L(allowed.iter().map(|a| s(*a)).collect()),
+                ),
                 ("Description", s(description)),
             ]),
         ));
@@ -1837,7 +1869,10 @@ impl Cfn {
             "AWS::EC2::SecurityGroup",
             vec![],
             vec![
-                ("GroupDescription", sub(format!("{role} tier of ${{AWS::StackName}}"))),
+                (
+                    "GroupDescription",
+                    sub(format!("{role} tier of ${{AWS::StackName}}")),
+                ),
                 ("VpcId", rf("VpcId")),
                 ("SecurityGroupIngress", V::L(ingress)),
                 (
@@ -1890,7 +1925,10 @@ impl Cfn {
                     ("SubnetId", rf("SubnetId")),
                     ("SecurityGroupIds", V::L(vec![rf(&sg)])),
                     ("IamInstanceProfile", rf("InstanceProfile")),
-                    ("Monitoring", V::Fn("If", vec![s("IsProd"), V::B(true), V::B(false)])),
+                    (
+                        "Monitoring",
+                        V::Fn("If", vec![s("IsProd"), V::B(true), V::B(false)]),
+                    ),
                     ("EbsOptimized", V::B(true)),
                     ("BlockDeviceMappings", V::L(bdms)),
                     ("UserData", user_data),
@@ -1938,7 +1976,10 @@ impl Cfn {
                     vec![
                         ("Domain", s("vpc")),
                         ("InstanceId", rf(&first)),
-                        ("Tags", tags(vec![("Name", sub(format!("${{AWS::StackName}}-{role}")))])),
+                        (
+                            "Tags",
+                            tags(vec![("Name", sub(format!("${{AWS::StackName}}-{role}")))]),
+                        ),
                     ],
                 );
                 if self.r.chance(20) && count > 1 {
@@ -1989,7 +2030,10 @@ impl Cfn {
                 self.output(
                     &format!("{c}PublicIp"),
                     "Elastic IP of the first instance",
-                    V::Fn("If", vec![s("HasPublicIp"), rf(format!("{c}Eip1")), rf("AWS::NoValue")]),
+                    V::Fn(
+                        "If",
+                        vec![s("HasPublicIp"), rf(format!("{c}Eip1")), rf("AWS::NoValue")],
+                    ),
                     false,
                 );
             }
@@ -2032,10 +2076,7 @@ impl Cfn {
         );
         let az = match self.instances.first() {
             Some(i) => ga(i, "AvailabilityZone"),
-            None => V::Fn(
-                "Select",
-                vec![s("0"), V::Fn("GetAZs", vec![s("")])],
-            ),
+            None => V::Fn("Select", vec![s("0"), V::Fn("GetAZs", vec![s("")])]),
         };
         self.resource(
             "DataVolume",
@@ -2052,7 +2093,11 @@ impl Cfn {
                     "Iops",
                     V::Fn(
                         "If",
-                        vec![s("HasProvisionedIops"), rf("DataVolumeIops"), rf("AWS::NoValue")],
+                        vec![
+                            s("HasProvisionedIops"),
+                            rf("DataVolumeIops"),
+                            rf("AWS::NoValue"),
+                        ],
                     ),
                 ),
                 ("Encrypted", V::B(true)),
@@ -2094,7 +2139,10 @@ impl Cfn {
             self.resource(
                 &format!("{}Volume{i}", camel(k)),
                 "AWS::EC2::Volume",
-                vec![("DeletionPolicy", s("Snapshot"))],
+                vec![
+                    ("DeletionPolicy", s("Snapshot")),
+                    ("UpdateReplacePolicy", s("Snapshot")),
+                ],
                 props,
             );
         }
@@ -2166,7 +2214,10 @@ impl Cfn {
             "AWS::EC2::LaunchTemplate",
             vec![],
             vec![
-                ("LaunchTemplateName", sub(format!("${{AWS::StackName}}-{role}"))),
+                (
+                    "LaunchTemplateName",
+                    sub(format!("${{AWS::StackName}}-{role}")),
+                ),
                 (
                     "LaunchTemplateData",
                     m(vec![
@@ -2176,7 +2227,10 @@ impl Cfn {
                         ("BlockDeviceMappings", V::L(vec![root, scratch])),
                         (
                             "MetadataOptions",
-                            m(vec![("HttpTokens", s("required")), ("HttpEndpoint", s("enabled"))]),
+                            m(vec![
+                                ("HttpTokens", s("required")),
+                                ("HttpEndpoint", s("enabled")),
+                            ]),
                         ),
                         (
                             "TagSpecifications",
@@ -2189,7 +2243,12 @@ impl Cfn {
                 ),
             ],
         );
-        self.param("SubnetIds", "List<AWS::EC2::Subnet::Id>", None, "Subnets of the fleet");
+        self.param(
+            "SubnetIds",
+            "List<AWS::EC2::Subnet::Id>",
+            None,
+            "Subnets of the fleet",
+        );
         let max = self.r.range(2, 20);
         self.param(
             &format!("{c}MaxSize"),

@@ -150,7 +150,7 @@ pub fn render(result: &CheckResult) -> String {
             .or_default()
             .cases
             .entry(name.to_string())
-            .or_insert(Case::default())
+            .or_default()
             .errors
             .push(e);
     }

@@ -22,7 +22,6 @@ use super::ir::{AttrIr, AttrValue};
 use super::types::{self, Ty};
 use super::value::{
     equals, hoist_list, hoist_obj, lift, merge_via, quote_key, EvalResult, Evaluated, Fail, Val,
-    MAX_VALUE_WEIGHT,
 };
 use crate::model::Origin;
 use crate::source::Span;
@@ -238,7 +237,7 @@ impl<'a> Scope<'a> {
             Expression::Conditional(cond) => {
                 let c = self.eval(&cond.cond_expr, env)?;
                 let mut via = c.via;
-                let mut branch = |s: &Self, e: &Expression, env: &mut Env<'a>| {
+                let branch = |s: &Self, e: &Expression, env: &mut Env<'a>| {
                     s.eval(e, env)
                 };
                 let choice = match &c.val {
@@ -370,7 +369,7 @@ impl<'a> Scope<'a> {
                             Some(e) => e.strip.strip_start(),
                             None => d.endif_expr.strip.strip_start(),
                         };
-                        let mut when_true = |s: &Self, env: &mut Env<'a>, via: &mut Vec<Origin>| {
+                        let when_true = |s: &Self, env: &mut Env<'a>, via: &mut Vec<Origin>| {
                             s.render(
                                 &d.if_expr.template,
                                 d.if_expr.strip.strip_end(),
@@ -592,14 +591,16 @@ impl<'a> Scope<'a> {
                 TraversalOperator::Index(index) => {
                     let idx = self.eval(index, env)?;
                     merge_via(via, idx.via);
-                    let current = cur.into_owned();
-                    let next = lift(vec![idx.val], |k| {
-                        Ok(match index_of(&current, &k[0])? {
-                            Cow::Borrowed(v) => v.clone(),
-                            Cow::Owned(v) => v,
-                        })
-                    })?;
-                    cur = Cow::Owned(next);
+                    if let Val::OneOf(_) = idx.val {
+                        let current = cur.into_owned();
+                        let next = lift(vec![idx.val], |k| {
+                            Ok(index_of(&current, &k[0])?.into_owned())
+                        })?;
+                        cur = Cow::Owned(next);
+                    } else {
+                        let k = idx.val;
+                        cur = step(cur, |v| index_of(v, &k))?;
+                    }
                 }
                 TraversalOperator::LegacyIndex(n) => {
                     let k = Val::Num(*n.value() as f64);
@@ -616,15 +617,16 @@ impl<'a> Scope<'a> {
                         ops.len()
                     };
                     let sub = &ops[i + 1..end];
-                    let items: Vec<Val> = match &*cur {
-                        Val::List(items) => items.clone(),
-                        Val::Null => Vec::new(),
+                    let mut out = Vec::new();
+                    match &*cur {
+                        Val::List(items) => {
+                            for item in items {
+                                out.push(self.apply(item, sub, env, via)?);
+                            }
+                        }
+                        Val::Null => {}
                         Val::Unknown => return Ok(Val::Unknown),
-                        other => vec![other.clone()],
-                    };
-                    let mut out = Vec::with_capacity(items.len());
-                    for item in &items {
-                        out.push(self.apply(item, sub, env, via)?);
+                        other => out.push(self.apply(other, sub, env, via)?),
                     }
                     cur = Cow::Owned(hoist_list(out));
                     i = end;
@@ -939,12 +941,6 @@ impl<'a> Scope<'a> {
         self.eval(expr, &mut plain_env())
             .map(|e| e.val)
             .unwrap_or(Val::Unknown)
-    }
-
-    /// Limit on the size of values, re-exported for tests.
-    #[cfg(test)]
-    pub(crate) fn max_weight() -> usize {
-        MAX_VALUE_WEIGHT
     }
 }
 

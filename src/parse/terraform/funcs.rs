@@ -462,7 +462,7 @@ pub(crate) fn call(name: &str, args: Vec<Val>) -> R {
     }
 }
 
-fn is_supported(name: &str) -> bool {
+pub(crate) fn is_supported(name: &str) -> bool {
     matches!(
         name,
         "sensitive"

@@ -16,6 +16,7 @@ const MAX_DEPTH: usize = 256;
 #[derive(Debug, Clone)]
 pub struct JsonFile {
     pub(crate) root: JNode,
+    pub(crate) text: String,
 }
 
 /// A JSON value with the byte range of its text.
@@ -92,7 +93,10 @@ pub(crate) fn parse(text: &str) -> Result<JsonFile, HclError> {
             offset: root.span.start,
         });
     }
-    Ok(JsonFile { root })
+    Ok(JsonFile {
+        root,
+        text: String::new(),
+    })
 }
 
 struct Parser<'t> {
