@@ -115,7 +115,6 @@ impl<'a> BodyIr<'a> {
 }
 
 pub(crate) struct FileIr<'a> {
-    pub file: FileId,
     pub body: BodyIr<'a>,
 }
 

@@ -145,7 +145,6 @@ pub fn normalize_files(
     let irs: Vec<FileIr> = files
         .iter()
         .map(|f| FileIr {
-            file: f.file,
             body: match f.source {
                 TfSource::Hcl(body) => ir::from_hcl(f.file, body),
                 TfSource::Json(json) => ir::from_json(f.file, &json.text, json),
