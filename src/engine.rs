@@ -185,6 +185,19 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
+/// Whether a file that failed to parse was meant to be a template: it declares
+/// `AWSTemplateFormatVersion`, or has a top-level `Resources:` key (YAML) or a `"Resources"`
+/// key (JSON). A mere mention of `AWS::` in a comment is not enough.
+fn clearly_a_template(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion")
+        || text
+            .lines()
+            .any(|l| l.trim_end() == "Resources:" || l.starts_with("Resources: "))
+        || text.match_indices("\"Resources\"").any(|(i, m)| {
+            text[i + m.len()..].trim_start().starts_with(':')
+        })
+}
+
 fn load(candidate: Candidate) -> Loaded {
     let display = display_path(&candidate.path);
     let bytes = match std::fs::read(&candidate.path) {
@@ -245,6 +258,9 @@ fn load(candidate: Candidate) -> Loaded {
         FileKind::CloudFormationCandidate => match yaml::parse(&text) {
             Ok(doc) if cloudformation::is_template(&doc.root) => Parsed::Template(doc),
             Ok(_) => Parsed::Skipped,
+            // A YAML file that does not parse is reported only if it clearly is a template:
+            // a Helm chart or a CI file that merely mentions `AWS::` is not our business.
+            Err(_) if !clearly_a_template(&text) => Parsed::Skipped,
             Err(e) => Parsed::Failed {
                 message: e.message,
                 range: Some(e.span),

@@ -113,7 +113,7 @@ pub fn from_comments(
                 continue;
             }
         };
-        if !check(&rules, &reason, span, known_rule, out) {
+        if !check(&rules, &reason, span, known_rule, "after the `]`", out) {
             continue;
         }
         let scope = if whole_file {
@@ -143,6 +143,7 @@ fn check(
     reason: &str,
     span: Span,
     known_rule: &dyn Fn(&str) -> bool,
+    where_reason_goes: &str,
     out: &mut FileSuppressions,
 ) -> bool {
     let unknown: Vec<&str> = rules
@@ -165,7 +166,7 @@ fn check(
         out.problems.push(SuppressionProblem {
             span,
             message: format!(
-                "suppression of `{}` has no reason: say why after the `]`",
+                "suppression of `{}` has no reason: say why {where_reason_goes}",
                 rules.join("`, `")
             ),
         });
@@ -388,7 +389,7 @@ fn metadata_entries(
                 continue;
             }
         };
-        if !check(&rules, &reason, span, known_rule, out) {
+        if !check(&rules, &reason, span, known_rule, "in a `reason:` key", out) {
             continue;
         }
         out.suppressions.push(Suppression {

@@ -510,3 +510,22 @@ fn suppressed_findings_are_counted_and_listed_on_request() {
     let out = infralint(&["check", "--show-suppressed", "."], dir.path());
     assert!(stdout(&out).contains("(suppressed) Elastic IP `aws_eip.vpn`"), "{}", stdout(&out));
 }
+
+#[test]
+fn a_helm_chart_that_mentions_aws_types_is_skipped() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = infralint(&["check", "--format", "json", "fixtures/skipped/helm-chart"], root);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let json = json_of(&out);
+    assert_eq!(json["summary"]["files"], 0);
+    assert!(json["errors"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn no_priced_findings_sum_to_zero_not_negative_zero() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = infralint(&["check", "--format", "json", "fixtures/report/no-priced-findings"], root);
+    let text = stdout(&out);
+    assert!(text.contains("\"monthly_cost_usd\": 0.0"), "{text}");
+    assert!(!text.contains("-0.0"), "{text}");
+}

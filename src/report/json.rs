@@ -63,7 +63,8 @@ struct JsonSummary {
 
 /// Money in JSON: rounded to cents at output time.
 fn cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    // `+ 0.0` turns the -0.0 of an empty sum into 0.0.
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 pub fn render(result: &CheckResult) -> String {

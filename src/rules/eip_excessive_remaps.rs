@@ -42,8 +42,6 @@ impl Rule for EipExcessiveRemaps {
             if assocs.len() < 2 {
                 continue;
             }
-            let (first, rest) = (assocs[0], &assocs[1..]);
-            let second = rest[0];
             let price = match ctx.prices {
                 Some(p) => format!(
                     "; past {} remaps a month per account and region each remap costs {}",
@@ -52,29 +50,31 @@ impl Rule for EipExcessiveRemaps {
                 ),
                 None => String::new(),
             };
+            // The finding sits on the EIP (the resource with the problem, where a suppression
+            // belongs); each competing association is a secondary label.
             let mut f = finding(
                 &META,
                 &eip.resource.address,
                 Label::new(
-                    second.span,
-                    format!("also associated here, by {}", describe(second)),
+                    eip.resource.span,
+                    format!("associated by {} declarations", assocs.len()),
                 ),
                 format!(
-                    "Elastic IP `{}` is associated by {} declarations: each apply can move the address between them{price}",
+                    "Elastic IP `{}` is associated by {} declarations ({}): each apply can move the address between them{price}",
                     eip.resource.address,
-                    assocs.len()
+                    assocs.len(),
+                    assocs
+                        .iter()
+                        .map(|a| format!("`{}`", a.declared_by.address))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 "Keep exactly one association per Elastic IP: either the EIP's own `instance`/`InstanceId` or one association resource.".to_string(),
             );
-            f.secondary
-                .push(Label::new(first.span, format!("associated here, by {}", describe(first))));
-            for other in &rest[1..] {
+            for (i, assoc) in assocs.iter().enumerate() {
+                let prefix = if i == 0 { "associated here" } else { "and here" };
                 f.secondary
-                    .push(Label::new(other.span, format!("and here, by {}", describe(other))));
-            }
-            if eip.resource.span != first.span && eip.resource.span != second.span {
-                f.secondary
-                    .push(Label::new(eip.resource.span, "the Elastic IP"));
+                    .push(Label::new(assoc.span, format!("{prefix}, by {}", describe(assoc))));
             }
             out.push(f);
         }

@@ -3,13 +3,14 @@
 //! HCL bodies are borrowed as they are. A JSON file is turned into the same blocks and
 //! attributes: which keys of a resource are nested blocks is decided by name (the block types
 //! the normalizer reads: [`JSON_NESTED_BLOCKS`]); every other key is an attribute. Attribute
-//! values are expressions: a JSON string is a template (`"${var.x}"`), and the JSON text of a
-//! value is parsed as an HCL expression at its own offset, so spans inside it still point into
-//! the JSON file (JSON and HCL agree on numbers, `true`, `null`, arrays, `{"k": v}` objects and
-//! most string escapes). When the text is not valid HCL (`\/` escapes, duplicate keys) the
-//! value is re-serialized as HCL and parsed again: the value is right, spans inside it then
-//! only approximately so (they are clamped to the value). Variable defaults and `.tfvars.json`
-//! values are literal JSON, never templates.
+//! values are expressions where JSON strings are templates (`"${var.x}"`). Spans: the JSON
+//! parser keeps the span of every key and value, so blocks, attributes and values point into
+//! the JSON file exactly. Inside a value, a value whose JSON text has no backslash is parsed as
+//! HCL where it is written (JSON and HCL agree on numbers, `true`, `null`, arrays, `{"k": v}`
+//! objects and escape-free strings), so spans inside it are exact too; a value with escapes is
+//! decoded first and each string parsed as a template on its own (`\"` inside `${...}` is a
+//! quote): spans inside it are then approximate, clamped to the value. Variable defaults and
+//! `.tfvars.json` values are literal JSON, never templates.
 
 use std::borrow::Cow;
 
@@ -362,72 +363,57 @@ impl JsonConv<'_> {
     /// A JSON value in expression mode, and the offset its spans are relative to.
     fn expr<'a>(&self, node: &JNode) -> (AttrValue<'a>, usize) {
         let raw = self.text.get(node.span.clone()).unwrap_or("");
-        if let Ok(e) = hcl_edit::parser::parse_expr(raw) {
-            return (AttrValue::Expr(Cow::Owned(e)), node.span.start);
+        // Without escapes, JSON text is also the HCL text of the same value: parsed where it is
+        // written, spans are exact.
+        if !raw.contains('\\') {
+            if let Ok(e) = hcl_edit::parser::parse_expr(raw) {
+                return (AttrValue::Expr(Cow::Owned(e)), node.span.start);
+            }
         }
-        let mut hcl = String::new();
-        to_hcl(node, &mut hcl);
-        match hcl_edit::parser::parse_expr(&hcl) {
-            Ok(e) => (AttrValue::Expr(Cow::Owned(e)), node.span.start),
-            Err(_) => (AttrValue::Literal(Val::Unknown), node.span.start),
+        let base = match node.kind {
+            JKind::Str(_) => node.span.start + 1,
+            _ => node.span.start,
+        };
+        match json_expr(node, 0) {
+            Some(e) => (AttrValue::Expr(Cow::Owned(e)), base),
+            None => (AttrValue::Literal(Val::Unknown), base),
         }
     }
 }
 
-/// HCL text of a JSON value in expression mode: strings stay templates.
-fn to_hcl(node: &JNode, out: &mut String) {
-    match &node.kind {
-        JKind::Null => out.push_str("null"),
-        JKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        JKind::Num(n) => out.push_str(&format!("{n:?}")),
-        JKind::Str(s) => template_string(s, out),
+/// A JSON value as an expression: strings are templates (decoded first, so `\"` inside
+/// `${...}` is a quote); spans inside are relative to each string (approximate).
+fn json_expr(node: &JNode, depth: usize) -> Option<Expression> {
+    if depth > 64 {
+        return None;
+    }
+    Some(match &node.kind {
+        JKind::Null => Expression::Null(hcl_edit::expr::Null.into()),
+        JKind::Bool(b) => Expression::from(*b),
+        JKind::Num(n) => Expression::from(*n),
+        JKind::Str(s) => template(s)?,
         JKind::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                to_hcl(item, out);
-            }
-            out.push(']');
+            let items: Option<Vec<Expression>> =
+                items.iter().map(|i| json_expr(i, depth + 1)).collect();
+            Expression::Array(hcl_edit::expr::Array::from(items?))
         }
         JKind::Object(props) => {
-            // Later duplicates win, as in the JSON decoders Terraform uses.
-            let mut seen: Vec<&str> = Vec::new();
-            let mut kept: Vec<&JProp> = Vec::new();
-            for p in props.iter().rev() {
-                if p.key != "//" && !seen.contains(&p.key.as_str()) {
-                    seen.push(&p.key);
-                    kept.push(p);
+            let mut object = hcl_edit::expr::Object::new();
+            for p in props {
+                if p.key == "//" {
+                    continue;
                 }
+                let key = hcl_edit::expr::ObjectKey::Expression(template(&p.key)?);
+                let value = hcl_edit::expr::ObjectValue::new(json_expr(&p.value, depth + 1)?);
+                object.insert(key, value);
             }
-            kept.reverse();
-            out.push('{');
-            for (i, p) in kept.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                template_string(&p.key, out);
-                out.push_str(" = ");
-                to_hcl(&p.value, out);
-            }
-            out.push('}');
+            Expression::Object(object)
         }
-    }
+    })
 }
 
-fn template_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+fn template(s: &str) -> Option<Expression> {
+    let t = hcl_edit::parser::parse_template(s).ok()?;
+    let elements: Vec<hcl_edit::template::Element> = t.iter().cloned().collect();
+    Some(Expression::StringTemplate(elements.into()))
 }

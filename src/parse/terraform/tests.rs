@@ -234,3 +234,1252 @@ values = ["x"]
     assert!(model.ami_lookups[1].most_recent.is_none());
     assert!(model.ami_lookups[1].owners.is_none());
 }
+
+// ---- harness --------------------------------------------------------------------------------
+
+enum Parsed {
+    Hcl(Body),
+    Json(JsonFile),
+}
+
+fn parse_any(name: &str, text: &str) -> Parsed {
+    if name.ends_with(".json") {
+        Parsed::Json(parse_json(text).unwrap_or_else(|e| panic!("{name}: {e:?}")))
+    } else {
+        Parsed::Hcl(parse(text).unwrap_or_else(|e| panic!("{name}: {e:?}")))
+    }
+}
+
+fn tf_file(id: usize, p: &Parsed) -> TfFile<'_> {
+    TfFile {
+        file: FileId(id as u32),
+        source: match p {
+            Parsed::Hcl(b) => TfSource::Hcl(b),
+            Parsed::Json(j) => TfSource::Json(j),
+        },
+    }
+}
+
+/// A module: `.tf`/`.tf.json` files, auto-loaded variables files (in load order),
+/// `--var-file` files and `--var` values. File ids follow the order files are given in.
+#[derive(Default)]
+struct Case<'c> {
+    files: &'c [(&'c str, &'c str)],
+    tfvars: &'c [(&'c str, &'c str)],
+    var_files: &'c [(&'c str, &'c str)],
+    vars: &'c [(&'c str, &'c str)],
+}
+
+impl Case<'_> {
+    fn run(&self) -> (Model, Vec<String>) {
+        let all: Vec<(&str, &str)> = self
+            .files
+            .iter()
+            .chain(self.tfvars)
+            .chain(self.var_files)
+            .copied()
+            .collect();
+        let parsed: Vec<Parsed> = all.iter().map(|(n, t)| parse_any(n, t)).collect();
+        let tfs: Vec<TfFile> = parsed.iter().enumerate().map(|(i, p)| tf_file(i, p)).collect();
+        let (files, rest) = tfs.split_at(self.files.len());
+        let (tfvars, var_files) = rest.split_at(self.tfvars.len());
+        let vars: Vec<(String, String)> = self
+            .vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let options = TfOptions {
+            var_files,
+            vars: &vars,
+        };
+        let model = normalize_files(UnitId(0), "m", files, tfvars, true, &options);
+        (model, all.iter().map(|(_, t)| t.to_string()).collect())
+    }
+}
+
+fn tf(text: &str) -> Model {
+    Case {
+        files: &[("main.tf", text)],
+        ..Case::default()
+    }
+    .run()
+    .0
+}
+
+/// Evaluates `expr` as a local of `module`.
+fn eval_in(module: &str, expr: &str) -> Result<Val, Fail> {
+    let text = format!("{module}\nlocals {{\n  __probe = {expr}\n}}\n");
+    let body = parse(&text).unwrap_or_else(|e| panic!("{expr}: {e:?}"));
+    let irs = vec![ir::FileIr {
+        body: ir::from_hcl(FileId(0), &body),
+    }];
+    let scope = build_scope(&irs, &[], &[], &[]);
+    let attr = scope.locals["__probe"];
+    scope.eval_attr(attr, &mut Env::default()).map(|e| e.val)
+}
+
+fn ev(expr: &str) -> Val {
+    eval_in("", expr).unwrap_or_else(|Fail| panic!("{expr} failed"))
+}
+
+fn s(v: &str) -> Val {
+    Val::Str(v.to_string())
+}
+
+fn n(v: f64) -> Val {
+    Val::Num(v)
+}
+
+fn list(items: &[Val]) -> Val {
+    Val::List(items.to_vec())
+}
+
+fn types_of(model: &Model) -> Vec<(String, Option<String>)> {
+    model
+        .volumes
+        .iter()
+        .map(|v| {
+            let who = if v.device.is_empty() {
+                v.resource.address.clone()
+            } else {
+                format!("{} {}", v.resource.address, v.device)
+            };
+            (who, v.volume_type.known().cloned())
+        })
+        .collect()
+}
+
+fn pairs(items: &[(&str, Option<&str>)]) -> Vec<(String, Option<String>)> {
+    items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.map(str::to_string)))
+        .collect()
+}
+
+fn associations(model: &Model) -> Vec<(String, Option<String>, bool)> {
+    model
+        .eip_associations
+        .iter()
+        .map(|a| {
+            (
+                a.declared_by.address.clone(),
+                a.eip.known().map(|k| k.address.clone()),
+                a.conditional,
+            )
+        })
+        .collect()
+}
+
+fn assoc(items: &[(&str, Option<&str>, bool)]) -> Vec<(String, Option<String>, bool)> {
+    items
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.map(str::to_string), *c))
+        .collect()
+}
+
+// ---- expressions ----------------------------------------------------------------------------
+
+#[test]
+fn locals_chains_maps_objects_index_and_attributes() {
+    let module = r#"
+locals {
+  env   = "prod"
+  sizes = { dev = 20, prod = 500 }
+  size  = local.sizes[local.env]
+  cfg   = { data = { type = "io1", iops = [1000, 4000] } }
+  kinds = ["gp3", local.cfg.data.type]
+}
+"#;
+    assert_eq!(eval_in(module, "local.size"), Ok(n(500.0)));
+    assert_eq!(eval_in(module, "local.cfg.data.type"), Ok(s("io1")));
+    assert_eq!(eval_in(module, "local.cfg.data.iops[1]"), Ok(n(4000.0)));
+    assert_eq!(eval_in(module, "local.cfg[\"data\"][\"type\"]"), Ok(s("io1")));
+    assert_eq!(eval_in(module, "local.kinds[1]"), Ok(s("io1")));
+    assert_eq!(eval_in(module, "local.cfg.data.iops.0"), Ok(n(1000.0)), "legacy index");
+    // Failures: a missing attribute or key, an index out of range.
+    assert_eq!(eval_in(module, "local.cfg.nope"), Err(Fail));
+    assert_eq!(eval_in(module, "local.sizes[\"qa\"]"), Err(Fail));
+    assert_eq!(eval_in(module, "local.kinds[5]"), Err(Fail));
+    assert_eq!(eval_in(module, "local.undeclared"), Ok(Val::Unknown));
+}
+
+#[test]
+fn conditionals_known_and_unknown() {
+    let module = r#"
+variable "big" { type = bool }
+variable "small" { default = false }
+"#;
+    assert_eq!(eval_in(module, "var.small ? \"io1\" : \"gp3\""), Ok(s("gp3")));
+    assert_eq!(eval_in(module, "!var.small ? \"io1\" : \"gp3\""), Ok(s("io1")));
+    // Unknown condition: both branches.
+    assert_eq!(eval_in(module, "var.big ? \"io1\" : \"io1\""), Ok(s("io1")));
+    assert_eq!(
+        eval_in(module, "var.big ? \"io1\" : \"gp3\""),
+        Ok(Val::OneOf(vec![s("io1"), s("gp3")]))
+    );
+    // ... carried through functions and templates.
+    assert_eq!(
+        eval_in(module, "upper(var.big ? \"a\" : \"b\")"),
+        Ok(Val::OneOf(vec![s("A"), s("B")]))
+    );
+    assert_eq!(eval_in(module, "length(var.big ? \"ab\" : \"cd\")"), Ok(n(2.0)));
+    assert_eq!(
+        eval_in(module, "var.big ? var.undeclared : \"x\""),
+        Ok(Val::Unknown)
+    );
+    assert_eq!(eval_in(module, "null ? 1 : 2"), Err(Fail));
+    // `false && x` is false whatever x is.
+    assert_eq!(eval_in(module, "var.small && var.big"), Ok(Val::Bool(false)));
+    assert_eq!(eval_in(module, "var.small || var.big"), Ok(Val::Unknown));
+}
+
+#[test]
+fn unknown_condition_fields_known_only_when_branches_agree() {
+    let model = tf(r#"
+variable "big" { type = bool }
+resource "aws_ebs_volume" "same" {
+  type = var.big ? "io1" : "io1"
+  size = var.big ? 500 : 100
+}
+resource "aws_ebs_volume" "differ" {
+  type = var.big ? "io1" : "gp3"
+}
+"#);
+    assert_eq!(
+        types_of(&model),
+        pairs(&[
+            ("aws_ebs_volume.same", Some("io1")),
+            ("aws_ebs_volume.differ", None)
+        ])
+    );
+    assert_eq!(model.volumes[0].size_gib.as_ref().unwrap().value, Value::Unknown);
+}
+
+#[test]
+fn templates_heredocs_and_directives() {
+    let module = r#"
+variable "on" { default = true }
+variable "unknown" {}
+locals {
+  env   = "prod"
+  names = ["a", "b"]
+}
+"#;
+    assert_eq!(eval_in(module, r#""${local.env}-data""#), Ok(s("prod-data")));
+    assert_eq!(eval_in(module, r#""${local.names}""#), Ok(list(&[s("a"), s("b")])), "a lone interpolation is the value itself");
+    assert_eq!(eval_in(module, r#""x${local.names}""#), Err(Fail));
+    assert_eq!(eval_in(module, r#""%{if var.on}io1%{else}gp3%{endif}""#), Ok(s("io1")));
+    assert_eq!(eval_in(module, r#""%{if !var.on}io1%{endif}""#), Ok(s("")));
+    assert_eq!(
+        eval_in(module, r#""%{if var.unknown}io1%{else}gp3%{endif}""#),
+        Ok(Val::OneOf(vec![s("io1"), s("gp3")]))
+    );
+    assert_eq!(eval_in(module, r#""%{if var.unknown}io1%{else}io1%{endif}""#), Ok(s("io1")));
+    assert_eq!(eval_in(module, r#""${var.unknown}x""#), Ok(Val::Unknown));
+    assert_eq!(eval_in(module, r#""%{for n in local.names}[${n}]%{endfor}""#), Ok(s("[a][b]")));
+    assert_eq!(eval_in(module, r#""a  %{~ if var.on ~}  b  %{~ endif ~}  c""#), Ok(s("abc")));
+    assert_eq!(eval_in(module, r#""$${not} %%{x}""#), Ok(s("${not} %{x}")));
+    assert_eq!(
+        eval_in(module, "<<-EOT\n    type: ${local.env}\n      indented\n    EOT"),
+        Ok(s("type: prod\n  indented\n"))
+    );
+    assert_eq!(eval_in(module, "<<EOT\n${local.env}\nEOT"), Ok(s("prod\n")));
+}
+
+#[test]
+fn functions() {
+    let cases: &[(&str, Val)] = &[
+        (r#"lookup({a = "x"}, "a")"#, s("x")),
+        (r#"lookup({a = "x"}, "b", "d")"#, s("d")),
+        (r#"merge({a = 1, b = 2}, {b = 3}, null)"#, Val::obj(vec![("a".into(), n(1.0)), ("b".into(), n(3.0))])),
+        (r#"coalesce("", null, "io1")"#, s("io1")),
+        (r#"coalescelist([], ["a"])"#, list(&[s("a")])),
+        (r#"concat(["a"], [], ["b"])"#, list(&[s("a"), s("b")])),
+        (r#"tomap({a = 1})"#, Val::obj(vec![("a".into(), n(1.0))])),
+        (r#"tolist(["a"])"#, list(&[s("a")])),
+        (r#"toset(["b", "a", "b"])"#, list(&[s("a"), s("b")])),
+        (r#"toset([1, "a", true])"#, list(&[s("1"), s("a"), s("true")])),
+        (r#"tostring(5)"#, s("5")),
+        (r#"tonumber("40")"#, n(40.0)),
+        (r#"tobool("true")"#, Val::Bool(true)),
+        (r#"format("%s-%d-%v-%q-%%", "a", 3, [1], "x")"#, s(r#"a-3-[1]-"x"-%"#)),
+        (r#"format("%.2f", 1.5)"#, s("1.50")),
+        (r#"lower("IO1")"#, s("io1")),
+        (r#"upper("io1")"#, s("IO1")),
+        (r#"max(1, 5, 3)"#, n(5.0)),
+        (r#"min([4, 2]...)"#, n(2.0)),
+        (r#"length([1, 2, 3])"#, n(3.0)),
+        (r#"length({a = 1})"#, n(1.0)),
+        (r#"length("héllo")"#, n(5.0)),
+        (r#"element(["a", "b"], 3)"#, s("b")),
+        (r#"contains(["a", "b"], "b")"#, Val::Bool(true)),
+        (r#"contains(["a", "b"], "c")"#, Val::Bool(false)),
+        (r#"keys({b = 1, a = 2})"#, list(&[s("a"), s("b")])),
+        (r#"values({b = 1, a = 2})"#, list(&[n(2.0), n(1.0)])),
+        (r#"join("-", ["a", "b"], ["c"])"#, s("a-b-c")),
+        (r#"split(",", "a,b")"#, list(&[s("a"), s("b")])),
+        (r#"split("", "ab")"#, list(&[s("a"), s("b")])),
+        (r#"replace("io1-disk", "io1", "io2")"#, s("io2-disk")),
+        (r#"replace("t3.micro", "/^t3\\..*$/", "1")"#, Val::Unknown),
+        (r#"trimspace("  io1 \n")"#, s("io1")),
+        (r#"substr("hello", 1, 3)"#, s("ell")),
+        (r#"substr("hello", -3, -1)"#, s("llo")),
+        (r#"substr("hello", 10, 2)"#, s("")),
+        (r#"abs(-4)"#, n(4.0)),
+        (r#"ceil(1.2)"#, n(2.0)),
+        (r#"floor(1.8)"#, n(1.0)),
+        (r#"flatten([["a"], [["b"]], "c"])"#, list(&[s("a"), s("b"), s("c")])),
+        (r#"distinct(["a", "a", "b"])"#, list(&[s("a"), s("b")])),
+        (r#"compact(["a", "", null])"#, list(&[s("a")])),
+        (r#"zipmap(["a"], [1])"#, Val::obj(vec![("a".into(), n(1.0))])),
+        (r#"one([])"#, Val::Null),
+        (r#"range(3)"#, list(&[n(0.0), n(1.0), n(2.0)])),
+        (r#"nonsensitive("x")"#, s("x")),
+        (r#"file("user_data.sh")"#, Val::Unknown),
+        (r#"templatefile("t.tpl", {})"#, Val::Unknown),
+        (r#"jsonencode({})"#, Val::Unknown),
+        (r#"provider::aws::arn_parse("arn:x")"#, Val::Unknown),
+        (r#"upper(file("x"))"#, Val::Unknown),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(eval_in("", expr).as_ref(), Ok(want), "{expr}");
+    }
+    for failing in [
+        r#"lookup({a = 1}, "b")"#,
+        r#"coalesce(null, "")"#,
+        r#"tonumber("abc")"#,
+        r#"element([], 0)"#,
+        r#"element(["a"], -1)"#,
+        r#"format("%d", 1.5)"#,
+        r#"format("%s")"#,
+        r#"length(null)"#,
+        r#"one(["a", "b"])"#,
+        r#"merge({}, "x")"#,
+    ] {
+        assert_eq!(eval_in("", failing), Err(Fail), "{failing}");
+    }
+}
+
+#[test]
+fn try_and_can() {
+    let module = r#"
+variable "unknown" {}
+variable "settings" {
+  default = { type = "io1" }
+}
+"#;
+    assert_eq!(eval_in(module, r#"try(var.settings.type, "gp3")"#), Ok(s("io1")));
+    // A missing attribute of a known object fails: the fallback is taken.
+    assert_eq!(eval_in(module, r#"try(var.settings.iops, 3000)"#), Ok(n(3000.0)));
+    assert_eq!(eval_in(module, r#"try(var.settings.iops, var.settings.x, "d")"#), Ok(s("d")));
+    // An unknown first argument: the result is unknown (it may or may not fail).
+    assert_eq!(eval_in(module, r#"try(var.unknown.type, "gp3")"#), Ok(Val::Unknown));
+    assert_eq!(eval_in(module, r#"try(var.settings.nope)"#), Err(Fail));
+    assert_eq!(eval_in(module, r#"can(var.settings.type)"#), Ok(Val::Bool(true)));
+    assert_eq!(eval_in(module, r#"can(var.settings.iops)"#), Ok(Val::Bool(false)));
+    assert_eq!(eval_in(module, r#"can(var.unknown.x)"#), Ok(Val::Unknown));
+    assert_eq!(eval_in(module, r#"try(tonumber("x"), 5)"#), Ok(n(5.0)));
+}
+
+#[test]
+fn operators() {
+    let cases: &[(&str, Val)] = &[
+        ("1 + 2 * 3", n(7.0)),
+        ("(1 + 2) * 3", n(9.0)),
+        ("10 / 4", n(2.5)),
+        ("10 % 4", n(2.0)),
+        ("\"3\" + 1", n(4.0)),
+        ("-(2)", n(-2.0)),
+        ("1 == 1", Val::Bool(true)),
+        ("1 == \"1\"", Val::Bool(false)),
+        ("[1, \"a\"] == [1, \"a\"]", Val::Bool(true)),
+        ("{a = 1} != {a = 2}", Val::Bool(true)),
+        ("null == null", Val::Bool(true)),
+        ("2 < 3", Val::Bool(true)),
+        ("2 <= 2", Val::Bool(true)),
+        ("2 > 3", Val::Bool(false)),
+        ("3 >= 4", Val::Bool(false)),
+        ("true && !false", Val::Bool(true)),
+        ("false || true", Val::Bool(true)),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(eval_in("", expr).as_ref(), Ok(want), "{expr}");
+    }
+    assert_eq!(eval_in("", "1 / 0"), Err(Fail));
+    assert_eq!(eval_in("", "\"a\" + 1"), Err(Fail));
+    assert_eq!(eval_in("", "!\"x\""), Err(Fail));
+}
+
+#[test]
+fn for_expressions() {
+    let module = r#"
+locals {
+  disks = {
+    data = { type = "io1", size = 100 }
+    logs = { type = "gp3", size = 20 }
+  }
+}
+"#;
+    assert_eq!(
+        eval_in(module, "[for k, d in local.disks : d.type]"),
+        Ok(list(&[s("io1"), s("gp3")]))
+    );
+    assert_eq!(
+        eval_in(module, "[for k, d in local.disks : k if d.size > 50]"),
+        Ok(list(&[s("data")]))
+    );
+    assert_eq!(
+        eval_in(module, "{for k, d in local.disks : upper(k) => d.size}"),
+        Ok(Val::obj(vec![("DATA".into(), n(100.0)), ("LOGS".into(), n(20.0))]))
+    );
+    assert_eq!(
+        eval_in(module, "{for k, d in local.disks : d.type => k...}"),
+        Ok(Val::obj(vec![
+            ("gp3".into(), list(&[s("logs")])),
+            ("io1".into(), list(&[s("data")]))
+        ]))
+    );
+    assert_eq!(
+        eval_in(module, "[for i, x in [\"a\", \"b\"] : \"${i}${x}\"]"),
+        Ok(list(&[s("0a"), s("1b")]))
+    );
+    assert_eq!(eval_in(module, "{for x in [\"a\", \"a\"] : x => 1}"), Err(Fail), "duplicate key");
+    assert_eq!(eval_in("variable \"u\" {}", "[for x in var.u : x]"), Ok(Val::Unknown));
+    assert_eq!(eval_in("variable \"u\" {}", "[for x in [1, 2] : x if var.u]"), Ok(Val::Unknown));
+}
+
+#[test]
+fn unknown_sources_are_unknown_never_errors() {
+    let module = r#"
+data "aws_ami" "x" {}
+resource "aws_instance" "web" {}
+module "m" { source = "./m" }
+"#;
+    for expr in [
+        "data.aws_ami.x.id",
+        "module.m.out",
+        "aws_instance.web.private_ip",
+        "path.module",
+        "terraform.workspace",
+        "self.id",
+        "count.index",
+        "each.key",
+        "unknown_fn(1)",
+        "aws_nothing.here.id",
+        "var.undeclared",
+    ] {
+        let v = eval_in(module, expr);
+        assert!(
+            matches!(v, Ok(Val::Unknown) | Ok(Val::Ref { .. })),
+            "{expr}: {v:?}"
+        );
+        assert!(!matches!(v, Ok(Val::Ref { ref attr, .. }) if attr.is_none()), "{expr}");
+    }
+    // A reference to a resource keeps which resource it is.
+    assert_eq!(
+        eval_in(module, "aws_instance.web.id"),
+        Ok(Val::Ref {
+            address: "aws_instance.web".into(),
+            attr: Some("id".into())
+        })
+    );
+    // Converting it to a string is unknown.
+    assert_eq!(eval_in(module, r#""${aws_instance.web.id}-x""#), Ok(Val::Unknown));
+}
+
+#[test]
+fn splats_over_counted_resources() {
+    let module = r#"
+resource "aws_eip" "nat" { count = 2 }
+resource "aws_eip" "one" {}
+resource "aws_eip" "many" { for_each = toset(["a", "b"]) }
+variable "u" {}
+resource "aws_eip" "unknown" { count = var.u }
+"#;
+    let r = |a: &str| Val::Ref {
+        address: a.into(),
+        attr: Some("id".into()),
+    };
+    assert_eq!(eval_in(module, "aws_eip.nat.*.id"), Ok(list(&[r("aws_eip.nat[0]"), r("aws_eip.nat[1]")])));
+    assert_eq!(eval_in(module, "aws_eip.nat[*].id"), Ok(list(&[r("aws_eip.nat[0]"), r("aws_eip.nat[1]")])));
+    assert_eq!(eval_in(module, "aws_eip.one[*].id"), Ok(list(&[r("aws_eip.one")])));
+    assert_eq!(eval_in(module, "element(aws_eip.nat.*.id, 3)"), Ok(r("aws_eip.nat[1]")));
+    assert_eq!(eval_in(module, "aws_eip.many[\"b\"].id"), Ok(r("aws_eip.many[\"b\"]")));
+    assert_eq!(eval_in(module, "[for k, e in aws_eip.many : e.id]"), Ok(list(&[r("aws_eip.many[\"a\"]"), r("aws_eip.many[\"b\"]")])));
+    assert_eq!(eval_in(module, "length(aws_eip.nat)"), Ok(n(2.0)));
+    assert_eq!(eval_in(module, "aws_eip.nat[2].id"), Err(Fail));
+    assert_eq!(eval_in(module, "aws_eip.unknown[*].id"), Ok(Val::Unknown));
+    assert_eq!(eval_in(module, "aws_eip.unknown[0].id"), Ok(Val::Unknown));
+    // try() over instances that may not exist, as terraform-aws-modules do.
+    assert_eq!(
+        eval_in(module, "try(aws_eip.nat[5].id, aws_eip.one.id, null)"),
+        Ok(r("aws_eip.one"))
+    );
+}
+
+// ---- variables --------------------------------------------------------------------------------
+
+const PRECEDENCE_MAIN: &str = r#"
+variable "t" {
+  type    = string
+  default = "d-default"
+}
+resource "aws_ebs_volume" "a" { type = var.t }
+"#;
+
+fn precedence(tfvars: &[(&str, &str)], var_files: &[(&str, &str)], vars: &[(&str, &str)]) -> (String, String, String) {
+    let (model, texts) = Case {
+        files: &[("main.tf", PRECEDENCE_MAIN)],
+        tfvars,
+        var_files,
+        vars,
+    }
+    .run();
+    let f = &model.volumes[0].volume_type;
+    let origin = &f.via[0];
+    (
+        f.known().cloned().unwrap_or_default(),
+        origin.label.clone(),
+        texts[origin.span.file.0 as usize][origin.span.start..origin.span.end].to_string(),
+    )
+}
+
+#[test]
+fn variable_precedence() {
+    let tfvars = [
+        ("terraform.tfvars", "t = \"a-tfvars\"\n"),
+        ("terraform.tfvars.json", "{\"t\": \"b-tfvars-json\"}"),
+        ("a.auto.tfvars", "t = \"c-auto\"\n"),
+        ("b.auto.tfvars.json", "{\n  \"other\": 1,\n  \"t\" : \"d-auto-json\"\n}"),
+    ];
+    let var_files = [
+        ("one.tfvars", "t = \"e-var-file-1\"\n"),
+        ("two.tfvars.json", "{\"t\": \"f-var-file-2\"}"),
+    ];
+    let vars = [("t", "g-var-1"), ("t", "h-var-2")];
+    assert_eq!(
+        precedence(&[], &[], &[]),
+        ("d-default".into(), "variable `t` default".into(), "\"d-default\"".into())
+    );
+    for i in 1..=tfvars.len() {
+        let (v, label, text) = precedence(&tfvars[..i], &[], &[]);
+        let want = &tfvars[i - 1].1;
+        assert!(want.contains(&v), "{i}: {v} from {want}");
+        assert_eq!(label, "variable `t` value from tfvars");
+        assert_eq!(text, format!("\"{v}\""), "origin is the value in its file");
+    }
+    assert_eq!(precedence(&tfvars, &var_files[..1], &[]).0, "e-var-file-1");
+    let (v, label, text) = precedence(&tfvars, &var_files, &[]);
+    assert_eq!((v.as_str(), label.as_str(), text.as_str()), ("f-var-file-2", "variable `t` value from --var-file", "\"f-var-file-2\""));
+    let (v, label, text) = precedence(&tfvars, &var_files, &vars);
+    assert_eq!(v, "h-var-2", "the later --var wins");
+    assert_eq!(label, "variable `t` (from --var)");
+    assert_eq!(text, "variable \"t\"", "a --var has no span: the declaration");
+}
+
+#[test]
+fn cli_vars_are_parsed_as_terraform_does() {
+    let main = r#"
+variable "untyped" {}
+variable "num" { type = number }
+variable "names" { type = list(string) }
+variable "any" { type = any }
+variable "obj" {
+  type = object({ type = string, iops = optional(number, 3000) })
+}
+locals {
+  all = [var.untyped, var.num, var.names, var.any, var.obj]
+}
+"#;
+    let body = parse(main).unwrap();
+    let irs = vec![ir::FileIr {
+        body: ir::from_hcl(FileId(0), &body),
+    }];
+    let vars: Vec<(String, String)> = [
+        ("untyped", "[\"a\"]"),
+        ("num", "5"),
+        ("names", "[\"a\", \"b\"]"),
+        ("any", "hello"),
+        ("obj", "{type = \"io1\"}"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let scope = build_scope(&irs, &[], &[], &vars);
+    let v = scope
+        .eval_attr(scope.locals["all"], &mut Env::default())
+        .unwrap()
+        .val;
+    assert_eq!(
+        v,
+        list(&[
+            s("[\"a\"]"),
+            n(5.0),
+            list(&[s("a"), s("b")]),
+            s("hello"),
+            Val::obj(vec![("iops".into(), n(3000.0)), ("type".into(), s("io1"))]),
+        ])
+    );
+}
+
+#[test]
+fn typed_variables_and_optional_defaults() {
+    let module = r#"
+variable "root" {
+  type = object({
+    type = optional(string)
+    size = optional(number, 8)
+    iops = optional(number)
+  })
+  default = { type = "gp2" }
+}
+variable "volumes" {
+  type = map(object({ type = optional(string, "gp3"), size = number }))
+  default = {
+    data = { type = "io1", size = "100" }
+    logs = { size = 20 }
+  }
+}
+variable "zones" {
+  type    = set(string)
+  default = ["b", "a", "b"]
+}
+variable "kept_null" {
+  default = "d"
+}
+variable "not_nullable" {
+  default  = "d"
+  nullable = false
+}
+variable "bad" {
+  type    = number
+  default = "many"
+}
+"#;
+    assert_eq!(eval_in(module, "var.root.size"), Ok(n(8.0)));
+    assert_eq!(eval_in(module, "var.root.iops"), Ok(Val::Null));
+    assert_eq!(eval_in(module, "var.volumes.logs.type"), Ok(s("gp3")));
+    assert_eq!(eval_in(module, "var.volumes.data.size"), Ok(n(100.0)), "converted to number");
+    assert_eq!(eval_in(module, "var.zones"), Ok(list(&[s("a"), s("b")])));
+    assert_eq!(eval_in(module, "var.bad"), Ok(Val::Unknown), "Terraform rejects it");
+
+    let (model, _) = Case {
+        files: &[(
+            "main.tf",
+            r#"
+variable "kept_null" { default = "io1" }
+variable "not_nullable" {
+  default  = "io1"
+  nullable = false
+}
+resource "aws_ebs_volume" "a" { type = var.kept_null }
+resource "aws_ebs_volume" "b" { type = var.not_nullable }
+"#,
+        )],
+        tfvars: &[("terraform.tfvars", "kept_null = null\nnot_nullable = null\n")],
+        ..Case::default()
+    }
+    .run();
+    // null given: the API default (gp2) for a nullable variable, the default otherwise.
+    assert_eq!(
+        types_of(&model),
+        pairs(&[("aws_ebs_volume.a", Some("gp2")), ("aws_ebs_volume.b", Some("io1"))])
+    );
+    assert!(model.volumes[0].type_defaulted);
+}
+
+// ---- count and for_each -----------------------------------------------------------------------
+
+#[test]
+fn count_instances_with_count_index() {
+    let model = tf(r#"
+locals {
+  types = ["io1", "gp3"]
+}
+resource "aws_ebs_volume" "data" {
+  count = length(local.types)
+  type  = local.types[count.index]
+  size  = 100 * (count.index + 1)
+}
+"#);
+    assert_eq!(
+        types_of(&model),
+        pairs(&[("aws_ebs_volume.data[0]", Some("io1")), ("aws_ebs_volume.data[1]", Some("gp3"))])
+    );
+    assert_eq!(model.volumes[1].size_gib.as_ref().unwrap().known(), Some(&200.0));
+    assert!(model.volumes.iter().all(|v| !v.resource.conditional));
+    assert_eq!(model.resource_count, 1, "declarations, not instances");
+}
+
+#[test]
+fn for_each_instances_over_maps_and_sets() {
+    let (model, texts) = Case {
+        files: &[(
+            "main.tf",
+            r#"
+variable "volumes" {
+  type = map(object({ type = string, size = number }))
+}
+resource "aws_ebs_volume" "data" {
+  for_each = var.volumes
+  type     = each.value.type
+  size     = each.value.size
+  tags     = { Name = each.key }
+}
+resource "aws_ebs_volume" "scratch" {
+  for_each = toset(["b", "a"])
+  type     = "${each.key == "a" ? "io1" : "gp3"}"
+}
+"#,
+        )],
+        tfvars: &[(
+            "terraform.tfvars",
+            "volumes = {\n  logs = { type = \"gp3\", size = 20 }\n  data = { type = \"io1\", size = 500 }\n}\n",
+        )],
+        ..Case::default()
+    }
+    .run();
+    assert_eq!(
+        types_of(&model),
+        pairs(&[
+            ("aws_ebs_volume.data[\"data\"]", Some("io1")),
+            ("aws_ebs_volume.data[\"logs\"]", Some("gp3")),
+            ("aws_ebs_volume.scratch[\"a\"]", Some("io1")),
+            ("aws_ebs_volume.scratch[\"b\"]", Some("gp3")),
+        ])
+    );
+    // The type is traced to the tfvars value.
+    let via = &model.volumes[0].volume_type.via;
+    assert_eq!(via[0].label, "variable `volumes` value from tfvars");
+    assert_eq!(via[0].span.file, FileId(1));
+    assert!(texts[1][via[0].span.start..via[0].span.end].starts_with('{'));
+}
+
+#[test]
+fn zero_empty_and_unknown_expansions() {
+    let model = tf(r#"
+variable "n" { type = number }
+variable "names" { type = set(string) }
+resource "aws_eip" "zero" { count = 0 }
+resource "aws_eip" "empty" { for_each = {} }
+resource "aws_eip" "empty_set" { for_each = toset([]) }
+resource "aws_eip" "unknown_count" { count = var.n }
+resource "aws_eip" "unknown_each" {
+  for_each = var.names
+  tags     = { Name = each.key }
+}
+resource "aws_eip" "maybe" { count = var.n > 0 ? 1 : 0 }
+resource "aws_eip" "sure" { count = var.n > 0 ? 1 : 1 }
+"#);
+    let eips: Vec<(String, bool)> = model
+        .elastic_ips
+        .iter()
+        .map(|e| (e.key.address.clone(), e.resource.conditional))
+        .collect();
+    assert_eq!(
+        eips,
+        vec![
+            ("aws_eip.unknown_count".to_string(), true),
+            ("aws_eip.unknown_each".to_string(), true),
+            ("aws_eip.maybe".to_string(), true),
+            ("aws_eip.sure[0]".to_string(), false),
+        ]
+    );
+}
+
+#[test]
+fn huge_count_is_capped_not_allocated() {
+    let start = std::time::Instant::now();
+    let model = tf(r#"
+resource "aws_ebs_volume" "many" {
+  count = 1e9
+  type  = "io1"
+}
+resource "aws_ebs_volume" "cap" {
+  count = 10000
+  type  = "gp3"
+}
+resource "aws_ebs_volume" "over" {
+  count = 10001
+  type  = "gp3"
+}
+"#);
+    let many: Vec<&Volume> = model
+        .volumes
+        .iter()
+        .filter(|v| v.resource.address.starts_with("aws_ebs_volume.many"))
+        .collect();
+    assert_eq!(many.len(), 1);
+    assert_eq!(many[0].resource.address, "aws_ebs_volume.many");
+    assert!(many[0].resource.conditional);
+    assert_eq!(model.volumes.len(), 1 + 10_000 + 1);
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[test]
+fn count_cycles_are_unknown() {
+    let model = tf(r#"
+resource "aws_eip" "a" { count = length(aws_eip.b) }
+resource "aws_eip" "b" { count = length(aws_eip.a) }
+resource "aws_eip" "self" { count = length(aws_eip.self) }
+locals { n = length(aws_eip.c) }
+resource "aws_eip" "c" { count = local.n }
+"#);
+    assert_eq!(model.elastic_ips.len(), 4);
+    assert!(model.elastic_ips.iter().all(|e| e.resource.conditional));
+}
+
+// ---- dynamic blocks ---------------------------------------------------------------------------
+
+#[test]
+fn dynamic_block_devices() {
+    let model = tf(r#"
+variable "root" {
+  type = object({ type = optional(string), size = optional(number) })
+  default = { type = "gp2", size = 50 }
+}
+variable "unknown_list" { type = list(any) }
+locals {
+  disks = [
+    { name = "/dev/sdf", type = "io1", iops = 4000 },
+    { name = "/dev/sdg", type = "gp3", iops = null },
+  ]
+}
+resource "aws_instance" "web" {
+  ami = "ami-0123456789abcdef0"
+  dynamic "root_block_device" {
+    for_each = var.root != null ? [var.root] : []
+    content {
+      volume_type = root_block_device.value.type
+      volume_size = root_block_device.value.size
+    }
+  }
+  dynamic "ebs_block_device" {
+    for_each = local.disks
+    iterator = disk
+    content {
+      device_name = disk.value.name
+      volume_type = disk.value.type
+      iops        = disk.value.iops
+    }
+  }
+  dynamic "ebs_block_device" {
+    for_each = var.unknown_list
+    content {
+      device_name = ebs_block_device.value.name
+      volume_type = "io1"
+    }
+  }
+  dynamic "ebs_block_device" {
+    for_each = {}
+    content {
+      volume_type = "io1"
+    }
+  }
+}
+"#);
+    assert_eq!(
+        types_of(&model),
+        pairs(&[
+            ("aws_instance.web root_block_device", Some("gp2")),
+            ("aws_instance.web ebs_block_device /dev/sdf", Some("io1")),
+            ("aws_instance.web ebs_block_device /dev/sdg", Some("gp3")),
+        ])
+    );
+    assert_eq!(model.volumes[0].size_gib.as_ref().unwrap().known(), Some(&50.0));
+    assert_eq!(model.volumes[1].iops.as_ref().unwrap().known(), Some(&4000.0));
+    assert!(model.volumes[2].iops.is_none(), "null iops is no iops");
+}
+
+#[test]
+fn dynamic_launch_template_mappings() {
+    let model = tf(r#"
+locals {
+  mappings = {
+    "/dev/xvda" = { type = "gp2" }
+    "/dev/xvdb" = { type = "io1" }
+  }
+}
+resource "aws_launch_template" "lt" {
+  image_id = "ami-0123456789abcdef0"
+  dynamic "block_device_mappings" {
+    for_each = local.mappings
+    content {
+      device_name = block_device_mappings.key
+      dynamic "ebs" {
+        for_each = [block_device_mappings.value]
+        content {
+          volume_type = ebs.value.type
+        }
+      }
+    }
+  }
+}
+"#);
+    assert_eq!(
+        types_of(&model),
+        pairs(&[
+            ("aws_launch_template.lt block_device_mappings /dev/xvda", Some("gp2")),
+            ("aws_launch_template.lt block_device_mappings /dev/xvdb", Some("io1")),
+        ])
+    );
+}
+
+#[test]
+fn dynamic_subnet_mappings() {
+    let model = tf(r#"
+variable "mappings" { type = list(object({ subnet = string, allocation_id = string })) }
+resource "aws_eip" "a" {}
+resource "aws_eip" "b" {}
+resource "aws_eip" "c" {}
+resource "aws_lb" "known" {
+  dynamic "subnet_mapping" {
+    for_each = { s1 = aws_eip.a.id, s2 = aws_eip.b.id }
+    content {
+      subnet_id     = subnet_mapping.key
+      allocation_id = subnet_mapping.value
+    }
+  }
+}
+resource "aws_lb" "unknown" {
+  dynamic "subnet_mapping" {
+    for_each = var.mappings
+    content {
+      subnet_id     = subnet_mapping.value.subnet
+      allocation_id = subnet_mapping.value.allocation_id
+    }
+  }
+}
+"#);
+    assert_eq!(
+        associations(&model),
+        assoc(&[
+            ("aws_lb.known", Some("aws_eip.a"), false),
+            ("aws_lb.known", Some("aws_eip.b"), false),
+            ("aws_lb.unknown", None, true),
+        ])
+    );
+}
+
+#[test]
+fn dynamic_subnet_mapping_over_unknown_collection_of_eips() {
+    let model = tf(r#"
+variable "subnets" { type = list(string) }
+resource "aws_eip" "nlb" { count = 2 }
+resource "aws_lb" "nlb" {
+  dynamic "subnet_mapping" {
+    for_each = zipmap(var.subnets, aws_eip.nlb[*].id)
+    content {
+      subnet_id     = subnet_mapping.key
+      allocation_id = subnet_mapping.value
+    }
+  }
+}
+"#);
+    // Which EIP goes with which subnet is unknown, but only these two can be.
+    assert_eq!(
+        associations(&model),
+        assoc(&[
+            ("aws_lb.nlb", Some("aws_eip.nlb[0]"), true),
+            ("aws_lb.nlb", Some("aws_eip.nlb[1]"), true),
+        ])
+    );
+}
+
+// ---- EIP associations -------------------------------------------------------------------------
+
+#[test]
+fn nat_gateways_per_instance() {
+    let model = tf(r#"
+variable "azs" { default = ["a", "b"] }
+resource "aws_eip" "nat" {
+  count = length(var.azs)
+}
+resource "aws_nat_gateway" "legacy" {
+  count         = length(var.azs)
+  allocation_id = element(aws_eip.nat.*.id, count.index)
+}
+resource "aws_nat_gateway" "modern" {
+  count         = 2
+  allocation_id = aws_eip.nat[count.index].id
+}
+"#);
+    let eips: Vec<&str> = model.elastic_ips.iter().map(|e| e.key.address.as_str()).collect();
+    assert_eq!(eips, vec!["aws_eip.nat[0]", "aws_eip.nat[1]"]);
+    assert_eq!(
+        associations(&model),
+        assoc(&[
+            ("aws_nat_gateway.legacy[0]", Some("aws_eip.nat[0]"), false),
+            ("aws_nat_gateway.legacy[1]", Some("aws_eip.nat[1]"), false),
+            ("aws_nat_gateway.modern[0]", Some("aws_eip.nat[0]"), false),
+            ("aws_nat_gateway.modern[1]", Some("aws_eip.nat[1]"), false),
+        ])
+    );
+}
+
+#[test]
+fn inexact_associations_fall_back_to_mentions() {
+    let model = tf(r#"
+variable "n" { type = number }
+variable "color" { type = string }
+variable "attach" { type = bool }
+resource "aws_eip" "web" { count = 2 }
+resource "aws_eip" "blue" {}
+resource "aws_eip" "green" {}
+resource "aws_eip" "solo" {}
+locals {
+  by_color = { blue = aws_eip.blue.id, green = aws_eip.green.id }
+}
+resource "aws_eip_association" "web" {
+  count         = var.n
+  allocation_id = element(aws_eip.web.*.id, count.index)
+}
+resource "aws_eip_association" "color" {
+  allocation_id = local.by_color[var.color]
+}
+resource "aws_eip_association" "either" {
+  allocation_id = var.attach ? aws_eip.blue.id : aws_eip.green.id
+}
+resource "aws_eip_association" "maybe" {
+  allocation_id = var.attach ? aws_eip.solo.id : null
+}
+resource "aws_eip_association" "opaque" {
+  allocation_id = var.color
+}
+resource "aws_nat_gateway" "private" {
+  allocation_id = null
+}
+"#);
+    assert_eq!(
+        associations(&model),
+        assoc(&[
+            // Unknown count: either instance, conditionally.
+            ("aws_eip_association.web", Some("aws_eip.web[0]"), true),
+            ("aws_eip_association.web", Some("aws_eip.web[1]"), true),
+            ("aws_eip_association.color", Some("aws_eip.blue"), true),
+            ("aws_eip_association.color", Some("aws_eip.green"), true),
+            ("aws_eip_association.either", Some("aws_eip.blue"), true),
+            ("aws_eip_association.either", Some("aws_eip.green"), true),
+            ("aws_eip_association.maybe", Some("aws_eip.solo"), true),
+            ("aws_eip_association.opaque", None, false),
+        ])
+    );
+}
+
+#[test]
+fn eip_own_instance_per_instance_and_escapes() {
+    let model = tf(r#"
+variable "attach" { type = bool }
+resource "aws_instance" "web" {
+  count = 2
+  ami   = "ami-0123456789abcdef0"
+}
+resource "aws_eip" "web" {
+  count    = 2
+  instance = aws_instance.web[count.index].id
+}
+resource "aws_eip" "maybe" {
+  instance = var.attach ? aws_instance.web[0].id : null
+}
+resource "aws_eip" "none" {
+  instance = null
+}
+resource "aws_eip" "exported" { for_each = toset(["x", "y"]) }
+output "ips" {
+  value = [for e in aws_eip.exported : e.allocation_id]
+}
+"#);
+    assert_eq!(
+        associations(&model),
+        assoc(&[
+            ("aws_eip.web[0]", Some("aws_eip.web[0]"), false),
+            ("aws_eip.web[1]", Some("aws_eip.web[1]"), false),
+            ("aws_eip.maybe", Some("aws_eip.maybe"), true),
+        ])
+    );
+    let escaped: Vec<&str> = model.eip_escapes.iter().map(|e| e.eip.address.as_str()).collect();
+    assert_eq!(escaped, vec!["aws_eip.exported[\"x\"]", "aws_eip.exported[\"y\"]"]);
+}
+
+#[test]
+fn for_each_association_follows_each_value() {
+    let model = tf(r#"
+variable "targets" { type = map(string) }
+resource "aws_eip" "a" {}
+resource "aws_eip" "b" {}
+resource "aws_eip_association" "known" {
+  for_each      = { x = aws_eip.a.id }
+  allocation_id = each.value
+}
+resource "aws_eip_association" "unknown" {
+  for_each      = merge(var.targets, { y = aws_eip.b.id })
+  allocation_id = each.value
+}
+"#);
+    assert_eq!(
+        associations(&model),
+        assoc(&[
+            ("aws_eip_association.known[\"x\"]", Some("aws_eip.a"), false),
+            ("aws_eip_association.unknown", Some("aws_eip.b"), true),
+        ])
+    );
+}
+
+// ---- limits -----------------------------------------------------------------------------------
+
+#[test]
+fn deep_local_chains_are_bounded() {
+    let mut module = String::from("locals {\n  l0 = \"io1\"\n");
+    for i in 1..2000 {
+        module.push_str(&format!("  l{i} = local.l{}\n", i - 1));
+    }
+    module.push_str("}\n");
+    // Run on a small stack: evaluation depth is bounded, not the thread's stack.
+    let handle = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let shallow = eval_in(&module, "local.l10");
+            let deep = eval_in(&module, "local.l1999");
+            (shallow, deep)
+        })
+        .unwrap();
+    let (shallow, deep) = handle.join().expect("no stack overflow");
+    assert_eq!(shallow, Ok(s("io1")));
+    assert_eq!(deep, Ok(Val::Unknown));
+}
+
+#[test]
+fn exponential_values_are_bounded() {
+    let mut module = String::from("locals {\n  l0 = [\"x\", \"y\"]\n  s0 = \"ab\"\n");
+    for i in 1..60 {
+        module.push_str(&format!("  l{i} = [local.l{p}, local.l{p}]\n", p = i - 1));
+        module.push_str(&format!("  s{i} = \"${{local.s{p}}}${{local.s{p}}}\"\n", p = i - 1));
+    }
+    module.push_str("}\n");
+    let start = std::time::Instant::now();
+    for probe in ["local.l59", "local.s59"] {
+        let v = eval_in(&module, probe).unwrap();
+        let max = super::value::MAX_VALUE_WEIGHT;
+        assert!(v.weight(max) <= max, "{probe} is bounded");
+    }
+    assert_eq!(eval_in(&module, "length(local.l5)"), Ok(n(2.0)));
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[test]
+fn alternatives_are_bounded() {
+    let module = r#"
+variable "u" {}
+locals {
+  a = var.u ? 1 : 2
+  b = var.u ? 10 : 20
+  c = var.u ? 100 : 200
+  d = var.u ? 1000 : 2000
+  e = var.u ? 10000 : 20000
+}
+"#;
+    assert_eq!(eval_in(module, "local.a + local.b > 0"), Ok(Val::Bool(true)));
+    assert_eq!(
+        eval_in(module, "local.a + local.b + local.c + local.d + local.e"),
+        Ok(Val::Unknown),
+        "32 combinations"
+    );
+}
+
+// ---- JSON syntax ------------------------------------------------------------------------------
+
+const MAIN_TF_JSON: &str = r#"{
+  "variable": {
+    "disk_type": { "type": "string", "default": "io1" },
+    "literal": { "default": "${not.a.template}" }
+  },
+  "locals": { "iops": "${2000 * 2}" },
+  "resource": {
+    "aws_ebs_volume": {
+      "data": {
+        "count": 1,
+        "type": "${var.disk_type}",
+        "iops": "${local.iops}",
+        "tags": { "Name": "data-${count.index}" }
+      },
+      "literal": { "type": "${var.literal}" }
+    },
+    "aws_instance": {
+      "web": {
+        "ami": "ami-0123456789abcdef0",
+        "root_block_device": { "volume_type": "gp2" },
+        "dynamic": {
+          "ebs_block_device": {
+            "for_each": "${[\"/dev/sdf\", \"/dev/sdg\"]}",
+            "content": { "device_name": "${ebs_block_device.value}", "volume_type": "io1" }
+          }
+        }
+      }
+    },
+    "aws_eip": { "web": { "instance": "${aws_instance.web.id}" } }
+  },
+  "output": { "dns": { "value": "${aws_eip.web.public_dns}" } }
+}"#;
+
+#[test]
+fn tf_json_modules() {
+    let (model, texts) = Case {
+        files: &[("main.tf.json", MAIN_TF_JSON)],
+        ..Case::default()
+    }
+    .run();
+    assert_eq!(
+        types_of(&model),
+        pairs(&[
+            ("aws_ebs_volume.data[0]", Some("io1")),
+            ("aws_ebs_volume.literal", Some("${not.a.template}")),
+            ("aws_instance.web root_block_device", Some("gp2")),
+            ("aws_instance.web ebs_block_device /dev/sdf", Some("io1")),
+            ("aws_instance.web ebs_block_device /dev/sdg", Some("io1")),
+        ])
+    );
+    let text = |span: Span| &texts[span.file.0 as usize][span.start..span.end];
+    let data = &model.volumes[0];
+    assert_eq!(text(data.volume_type.span), "\"${var.disk_type}\"");
+    assert_eq!(text(data.volume_type.via[0].span), "\"io1\"");
+    assert_eq!(data.volume_type.via[0].label, "variable `disk_type` default");
+    assert_eq!(data.iops.as_ref().unwrap().known(), Some(&4000.0));
+    assert_eq!(text(data.resource.span), "\"data\"");
+    assert!(text(data.resource.body_span).starts_with("\"data\": {"));
+    assert_eq!(
+        associations(&model),
+        assoc(&[("aws_eip.web", Some("aws_eip.web"), false)])
+    );
+    assert_eq!(text(model.eip_associations[0].span), "\"instance\": \"${aws_instance.web.id}\"");
+    assert!(model.eip_escapes.is_empty(), "public_dns in an output does not associate");
+}
+
+#[test]
+fn tf_json_mixed_with_hcl_and_odd_json() {
+    let (model, texts) = Case {
+        files: &[
+            ("main.tf", "variable \"t\" { default = \"io1\" }\n"),
+            (
+                "volumes.tf.json",
+                r#"{"resource": [{"aws_ebs_volume": {"a": [{"type": "${var.t}", "tags": {"k": "a\/b", "k": "c"}}]}}], "//": "comment"}"#,
+            ),
+        ],
+        ..Case::default()
+    }
+    .run();
+    assert_eq!(types_of(&model), pairs(&[("aws_ebs_volume.a", Some("io1"))]));
+    let span = model.volumes[0].volume_type.via[0].span;
+    assert_eq!(&texts[0][span.start..span.end], "\"io1\"");
+    assert!(parse_json("[]").is_err());
+    assert!(parse_json("{\"resource\": ").is_err());
+}
+
+#[test]
+fn expansion_addresses() {
+    assert_eq!(Expansion::Count(2).addresses("a.b"), vec!["a.b[0]", "a.b[1]"]);
+    assert_eq!(
+        Expansion::ForEach(vec![("say \"hi\"".into(), Val::Null)], Vec::new()).addresses("a.b"),
+        vec!["a.b[\"say \\\"hi\\\"\"]"]
+    );
+    assert_eq!(Expansion::Unknown.addresses("a.b"), vec!["a.b"]);
+}
