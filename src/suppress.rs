@@ -49,7 +49,10 @@ const MARKER: &str = "infralint:ignore";
 
 /// Parses the text of a comment (without its `#`/`//`/`/*`) if it is a suppression.
 /// Returns `(whole_file, rules, reason)`, or an error message for a malformed one.
-fn parse_comment(text: &str) -> Option<Result<(bool, Vec<String>, String), String>> {
+/// A parsed suppression comment: whether it covers the whole file, its rule ids, its reason.
+type ParsedComment = (bool, Vec<String>, String);
+
+fn parse_comment(text: &str) -> Option<Result<ParsedComment, String>> {
     let at = text.find(MARKER)?;
     let rest = &text[at + MARKER.len()..];
     let (whole_file, rest) = match rest.strip_prefix("-file") {

@@ -226,12 +226,12 @@ fn plural(n: usize, word: &str) -> String {
 /// The closing summary line.
 pub fn summary(result: &CheckResult) -> String {
     let mut line = format!(
-        "Checked {} ({}): {}, {}, {}",
+        "Checked {} ({}): {}, {}, {} info",
         plural(result.files, "file"),
         plural(result.resources, "resource"),
         plural(result.count(Severity::Error), "error"),
         plural(result.count(Severity::Warning), "warning"),
-        format!("{} info", result.count(Severity::Info)),
+        result.count(Severity::Info),
     );
     if !result.errors.is_empty() {
         line.push_str(&format!(

@@ -144,13 +144,12 @@ fn lookup_finding(lookup: &AmiLookup) -> Option<Finding> {
     let mut primary = None;
     match &lookup.most_recent {
         None => problems.push("no `most_recent = true`: the lookup fails, or keeps an old image, once several images match"),
-        Some(field) => match field.known() {
-            Some(false) => {
+        Some(field) => {
+            if field.known() == Some(&false) {
                 problems.push("`most_recent = false`: the lookup fails, or keeps an old image, once several images match");
                 primary = Some(Label::new(field.span, "not the most recent image"));
             }
-            Some(true) | None => {}
-        },
+        }
     }
     match lookup.owners.as_ref().map(|o| o.known().map(Vec::is_empty)) {
         None => problems
