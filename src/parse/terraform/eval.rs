@@ -235,8 +235,9 @@ impl<'a> Scope<'a> {
                 Ok(Evaluated::with_via(val, via))
             }
             Expression::Conditional(cond) => {
+                // Origins are those of the value chosen, not of the condition that chose it.
                 let c = self.eval(&cond.cond_expr, env)?;
-                let mut via = c.via;
+                let mut via = Vec::new();
                 let branch = |s: &Self, e: &Expression, env: &mut Env<'a>| {
                     s.eval(e, env)
                 };
@@ -364,7 +365,6 @@ impl<'a> Scope<'a> {
                             strip_prev(&mut pieces, last_literal);
                         }
                         let c = self.eval(&d.if_expr.cond_expr, env)?;
-                        merge_via(via, c.via);
                         let true_trim_last = match &d.else_expr {
                             Some(e) => e.strip.strip_start(),
                             None => d.endif_expr.strip.strip_start(),
@@ -881,7 +881,6 @@ impl<'a> Scope<'a> {
     fn for_item(&self, f: &ForExpr, env: &mut Env<'a>, via: &mut Vec<Origin>) -> Result<ForItem, Fail> {
         if let Some(cond) = &f.cond {
             let c = self.eval(&cond.expr, env)?;
-            merge_via(via, c.via);
             match &c.val {
                 Val::Unknown | Val::OneOf(_) | Val::Ref { .. } => return Ok(ForItem::Unknown),
                 v => {

@@ -1483,3 +1483,41 @@ fn expansion_addresses() {
     );
     assert_eq!(Expansion::Unknown.addresses("a.b"), vec!["a.b"]);
 }
+
+#[test]
+fn origins_are_those_of_the_chosen_value() {
+    let (model, texts) = Case {
+        files: &[(
+            "main.tf",
+            r#"
+variable "create" { default = true }
+variable "volumes" { default = {} }
+locals {
+  kind = "io1"
+}
+resource "aws_ebs_volume" "this" {
+  for_each = var.create && var.volumes != null ? var.volumes : {}
+  type     = each.value.type
+}
+resource "aws_ebs_volume" "local" {
+  type = var.create ? local.kind : "gp3"
+}
+"#,
+        )],
+        tfvars: &[("terraform.tfvars", "volumes = { a = { type = \"io1\" } }\n")],
+        ..Case::default()
+    }
+    .run();
+    let labels = |i: usize| -> Vec<String> {
+        model.volumes[i]
+            .volume_type
+            .via
+            .iter()
+            .map(|o| o.label.clone())
+            .collect()
+    };
+    assert_eq!(labels(0), vec!["variable `volumes` value from tfvars"]);
+    assert_eq!(labels(1), vec!["local `kind`"]);
+    let o = &model.volumes[1].volume_type.via[0];
+    assert_eq!(&texts[0][o.span.start..o.span.end], "\"io1\"");
+}

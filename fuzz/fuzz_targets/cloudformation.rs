@@ -1,0 +1,24 @@
+//! CloudFormation frontend: our YAML/JSON parser, then `is_template` and `normalize` (the
+//! intrinsic-function evaluator).
+#![no_main]
+
+use infralint::model::UnitId;
+use infralint::parse::{cloudformation, yaml};
+use infralint::source::FileId;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    std::hint::black_box(cloudformation::looks_like_template(text));
+    let Ok(doc) = yaml::parse(text) else {
+        return;
+    };
+    if !cloudformation::is_template(&doc.root) {
+        return;
+    }
+    // If `normalize` gains an options argument (`&CfnOptions`), pass `&Default::default()`.
+    let model = cloudformation::normalize(UnitId(0), FileId(0), "fuzz.yaml", &doc);
+    std::hint::black_box(model);
+});
