@@ -31,6 +31,28 @@ pub struct Ebs {
     pub gp3: Gp3,
     pub io2: Io2,
     pub default_volume_type: DefaultVolumeType,
+    /// What the EC2 API accepts, per volume type.
+    pub limits: BTreeMap<String, VolumeLimits>,
+}
+
+/// What the EC2 API accepts for one volume type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeLimits {
+    pub as_of: String,
+    pub source: String,
+    pub min_size_gib: f64,
+    pub max_size_gib: f64,
+    /// `None`: the type takes no `iops`.
+    pub min_iops: Option<f64>,
+    pub max_iops: Option<f64>,
+    pub max_iops_per_gib: Option<f64>,
+    #[serde(default)]
+    pub iops_required: bool,
+    /// `None`: the type takes no `throughput`.
+    pub min_throughput_mibps: Option<f64>,
+    pub max_throughput_mibps: Option<f64>,
+    pub max_throughput_per_iops: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -128,6 +150,9 @@ pub struct RegionPrices {
     pub st1_gb_month: f64,
     pub sc1_gb_month: f64,
     pub standard_gb_month: f64,
+    /// Magnetic volumes also pay per I/O; not known for every region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard_io_million: Option<f64>,
     pub public_ipv4_hour: f64,
     pub eip_remap: f64,
     pub eip_free_remaps_per_month: f64,
@@ -168,6 +193,7 @@ pub const PRICE_KEYS: &[&str] = &[
     "st1_gb_month",
     "sc1_gb_month",
     "standard_gb_month",
+    "standard_io_million",
     "public_ipv4_hour",
     "eip_remap",
 ];

@@ -18,6 +18,7 @@ const MAIN_TF: &str = r#"resource "aws_eip" "orphan" {
 resource "aws_ebs_volume" "v" {
   availability_zone = "us-east-1a"
   size              = 500
+  encrypted         = true
 }
 "#;
 
@@ -508,6 +509,20 @@ fn sarif_locations_are_relative_and_one_based() {
     // Never a git:// or empty uri anywhere.
     let text = sarif::render(&result);
     assert!(!text.contains("git://") && !text.contains("\"uri\": \"\""));
+}
+
+#[test]
+fn sarif_percent_encodes_uris() {
+    let scratch = Scratch::new(&[("odd, dir/main.tf", MAIN_TF)]);
+    let result = scratch.check(&["odd, dir"]);
+    let log = sarif_of(&result);
+    assert_valid_sarif(&log);
+    let display = scratch.display("odd, dir/main.tf");
+    let uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"]
+        .as_str()
+        .unwrap();
+    assert_eq!(uri, display.replace(", ", "%2C%20"));
 }
 
 #[test]

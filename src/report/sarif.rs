@@ -120,7 +120,7 @@ pub fn file_uri(path: &str, dir: bool) -> String {
 /// The artifact location of a displayed path: relative to `%SRCROOT%` when the path is (it is
 /// relative to the current directory), an absolute `file:` URI otherwise.
 fn artifact_location(display: &str) -> Value {
-    if display.starts_with('/') {
+    if display.starts_with('/') || std::path::Path::new(display).is_absolute() {
         json!({ "uri": file_uri(display, false) })
     } else {
         let uri = if display.is_empty() {

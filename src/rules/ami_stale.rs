@@ -12,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     id: "ami-stale",
     default_severity: Severity::Warning,
     category: Category::Compliance,
-    summary: "AMI pinned by id, or an aws_ami lookup without most_recent and owners",
+    summary: "AMI pinned by id (or, with an inventory, old or deprecated), or an aws_ami lookup without most_recent",
     doc: include_str!("../../rules/ami-stale.md"),
     options: &[OptionSpec {
         name: "max_age_days",
@@ -151,13 +151,7 @@ fn lookup_finding(lookup: &AmiLookup) -> Option<Finding> {
             }
         }
     }
-    match lookup.owners.as_ref().map(|o| o.known().map(Vec::is_empty)) {
-        None => problems
-            .push("no `owners`: anyone's public image that matches the filters can be picked"),
-        Some(Some(true)) => problems
-            .push("`owners` is empty: anyone's public image that matches the filters can be picked"),
-        Some(_) => {}
-    }
+    // A lookup without `owners` is `ami-owner-unrestricted`'s finding.
     if problems.is_empty() {
         return None;
     }
@@ -167,7 +161,7 @@ fn lookup_finding(lookup: &AmiLookup) -> Option<Finding> {
         &lookup.resource.address,
         primary,
         format!("`{}`: {}", lookup.resource.address, problems.join("; ")),
-        "Set `most_recent = true` and `owners` (an account id or `amazon`), or read the image id from an SSM public parameter.".to_string(),
+        "Set `most_recent = true` (with `owners` and name filters), or read the image id from an SSM public parameter.".to_string(),
     );
     if let Some(field) = &lookup.most_recent {
         f.secondary = origin_labels(&field.via);

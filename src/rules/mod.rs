@@ -7,7 +7,12 @@ use crate::usage::Usage;
 use crate::finding::{Category, Finding, Severity};
 use crate::model::Model;
 
+mod ami_owner_unrestricted;
 mod ami_stale;
+mod asg_launch_configuration;
+mod ebs_invalid_config;
+mod ebs_magnetic;
+mod eip_classic;
 mod ebs_gp2_iops_ceiling;
 mod ebs_io1_to_io2;
 mod eip_excessive_remaps;
@@ -75,6 +80,11 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &ebs_io1_to_io2::EbsIo1ToIo2,
         &ebs_gp2_iops_ceiling::EbsGp2IopsCeiling,
         &ami_stale::AmiStale,
+        &ebs_invalid_config::EbsInvalidConfig,
+        &ebs_magnetic::EbsMagnetic,
+        &asg_launch_configuration::AsgLaunchConfiguration,
+        &eip_classic::EipClassic,
+        &ami_owner_unrestricted::AmiOwnerUnrestricted,
         &invalid_suppression::InvalidSuppression,
         &unused_suppression::UnusedSuppression,
     ]

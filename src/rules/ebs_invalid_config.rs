@@ -1,0 +1,171 @@
+//! `ebs-invalid-config`: volume settings the EC2 API rejects at apply time.
+
+use super::ebs_io1_to_io2::thousands;
+use super::{finding, origin_labels, Rule, RuleContext, RuleMeta};
+use crate::aws_data::VolumeLimits;
+use crate::finding::{Category, Finding, Label, Severity};
+use crate::model::{Field, Model, Origin, Volume};
+use crate::source::Span;
+
+pub struct EbsInvalidConfig;
+
+static META: RuleMeta = RuleMeta {
+    id: "ebs-invalid-config",
+    default_severity: Severity::Error,
+    category: Category::Correctness,
+    summary: "Volume size, IOPS or throughput that the EC2 API rejects for its type",
+    doc: include_str!("../../rules/ebs-invalid-config.md"),
+    options: &[],
+};
+
+impl Rule for EbsInvalidConfig {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
+        for volume in &model.volumes {
+            let Some(kind) = volume.volume_type.known() else {
+                continue;
+            };
+            let Some(limits) = ctx.data.ebs.limits.get(kind.as_str()) else {
+                continue;
+            };
+            check_volume(volume, kind, limits, out);
+        }
+    }
+}
+
+fn at<T>(field: &Field<T>) -> (Span, &[Origin]) {
+    (field.span, &field.via)
+}
+
+fn known(field: &Option<Field<f64>>) -> Option<(f64, &Field<f64>)> {
+    let f = field.as_ref()?;
+    f.known().map(|v| (*v, f))
+}
+
+fn check_volume(volume: &Volume, kind: &str, limits: &VolumeLimits, out: &mut Vec<Finding>) {
+    let what = if volume.device.is_empty() {
+        format!("`{}`", volume.resource.address)
+    } else {
+        format!("`{}` of `{}`", volume.device, volume.resource.address)
+    };
+    let mut push = |at: (Span, &[Origin]), label: String, message: String, help: &str| {
+        let mut f = finding(
+            &META,
+            &volume.resource.address,
+            Label::new(at.0, label),
+            message,
+            help.to_string(),
+        );
+        f.secondary = origin_labels(at.1);
+        out.push(f);
+    };
+    let size = known(&volume.size_gib);
+    if let Some((size, field)) = size {
+        if size < limits.min_size_gib || size > limits.max_size_gib {
+            push(
+                at(field),
+                format!("{} GiB", thousands(size)),
+                format!(
+                    "{what}: {kind} volumes must be {} to {} GiB, not {}",
+                    thousands(limits.min_size_gib),
+                    thousands(limits.max_size_gib),
+                    thousands(size)
+                ),
+                "Choose a size in the type's range, or a type that allows this size.",
+            );
+        }
+    }
+    let iops = known(&volume.iops);
+    match (limits.min_iops, limits.max_iops, iops) {
+        (Some(min), Some(max), Some((iops, field))) => {
+            if iops < min || iops > max {
+                push(
+                    at(field),
+                    format!("{} IOPS", thousands(iops)),
+                    format!(
+                        "{what}: {kind} volumes take {} to {} IOPS, not {}",
+                        thousands(min),
+                        thousands(max),
+                        thousands(iops)
+                    ),
+                    "Provision IOPS within the type's range.",
+                );
+            } else if let (Some(ratio), Some((size, _))) = (limits.max_iops_per_gib, size) {
+                if iops > size * ratio {
+                    push(
+                        at(field),
+                        format!("more than {} IOPS per GiB", thousands(ratio)),
+                        format!(
+                            "{what}: {kind} allows at most {} IOPS per GiB; {} GiB allows {} IOPS, not {}",
+                            thousands(ratio),
+                            thousands(size),
+                            thousands(size * ratio),
+                            thousands(iops)
+                        ),
+                        "Lower the IOPS or grow the volume.",
+                    );
+                }
+            }
+        }
+        (None, _, Some((_, field))) if kind != "gp2" => push(
+            at(field),
+            "not valid here".to_string(),
+            format!("{what}: `iops` is not valid for {kind} volumes"),
+            "Remove `iops`; only io1, io2 and gp3 take provisioned IOPS.",
+        ),
+        _ => {}
+    }
+    if limits.iops_required && volume.iops.is_none() {
+        push(
+            at(&volume.volume_type),
+            format!("{kind} without iops"),
+            format!("{what}: {kind} volumes require `iops`"),
+            "Set `iops` (Terraform `iops`, CloudFormation `Iops`).",
+        );
+    }
+    if let Some((throughput, field)) = known(&volume.throughput) {
+        match (limits.min_throughput_mibps, limits.max_throughput_mibps) {
+            (Some(min), Some(max)) => {
+                let effective_iops = iops.map(|(i, _)| i).or(limits.min_iops);
+                if throughput < min || throughput > max {
+                    push(
+                        at(field),
+                        format!("{} MiB/s", thousands(throughput)),
+                        format!(
+                            "{what}: {kind} throughput must be {} to {} MiB/s, not {}",
+                            thousands(min),
+                            thousands(max),
+                            thousands(throughput)
+                        ),
+                        "Choose a throughput in the type's range.",
+                    );
+                } else if let (Some(per_iops), Some(i)) =
+                    (limits.max_throughput_per_iops, effective_iops)
+                {
+                    if throughput > i * per_iops {
+                        push(
+                            at(field),
+                            format!("more than {per_iops} MiB/s per IOPS"),
+                            format!(
+                                "{what}: {kind} allows at most {per_iops} MiB/s per provisioned IOPS; {} IOPS allow {} MiB/s, not {}",
+                                thousands(i),
+                                thousands(i * per_iops),
+                                thousands(throughput)
+                            ),
+                            "Raise the IOPS or lower the throughput.",
+                        );
+                    }
+                }
+            }
+            _ => push(
+                at(field),
+                "not valid here".to_string(),
+                format!("{what}: `throughput` is only valid for gp3 volumes, not {kind}"),
+                "Remove `throughput`, or use gp3.",
+            ),
+        }
+    }
+}
