@@ -63,6 +63,12 @@ pub struct InputArgs {
     /// Configuration file (default: the nearest .infralint.toml above the checked paths).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// CloudFormation parameter value, Name=Value (repeatable; wins over --parameter-file).
+    #[arg(long = "parameter", value_name = "NAME=VALUE", value_parser = crate::parse::cfn_params::parse_parameter_arg)]
+    pub parameters: Vec<(String, String)>,
+    /// CloudFormation parameter file: `[{"ParameterKey":..,"ParameterValue":..}]` or `{"Parameters": {..}}` (repeatable).
+    #[arg(long = "parameter-file", value_name = "FILE")]
+    pub parameter_files: Vec<PathBuf>,
     /// Skip paths that do not exist instead of failing (pre-commit passes deleted files).
     #[arg(long)]
     pub ignore_missing: bool,
@@ -226,10 +232,20 @@ fn options(input: InputArgs) -> Result<CheckOptions, String> {
             }
         }
     };
-    let region = input
-        .region
-        .or_else(|| config.region.clone())
+    let deploy_region = input.region.or_else(|| config.region.clone());
+    let region = deploy_region
+        .clone()
         .unwrap_or_else(|| engine::DEFAULT_REGION.to_string());
+    let mut cfn_parameters = std::collections::BTreeMap::new();
+    for file in &input.parameter_files {
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            format!("{}: cannot read parameter file: {}", file.display(), crate::discover::io_message(&e))
+        })?;
+        let values = crate::parse::cfn_params::parse_parameter_file(&text)
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+        cfn_parameters.extend(values);
+    }
+    cfn_parameters.extend(input.parameters);
     let paths = if input.ignore_missing {
         input
             .paths
@@ -256,6 +272,8 @@ fn options(input: InputArgs) -> Result<CheckOptions, String> {
         usage,
         inventory,
         today: input.now.unwrap_or(defaults.today),
+        deploy_region,
+        cfn_parameters,
         ..defaults
     })
 }

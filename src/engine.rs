@@ -40,6 +40,11 @@ pub struct CheckOptions {
     pub inventory: Option<Inventory>,
     /// Today in days since the epoch (`--now`, else the clock).
     pub today: i64,
+    /// The region the user named (`--region` or the config), which makes CloudFormation's
+    /// `AWS::Region` known; `None` when `region` is only the pricing default.
+    pub deploy_region: Option<String>,
+    /// CloudFormation parameter values (`--parameter`, `--parameter-file`).
+    pub cfn_parameters: BTreeMap<String, String>,
 }
 
 impl Default for CheckOptions {
@@ -54,6 +59,8 @@ impl Default for CheckOptions {
             usage: None,
             inventory: None,
             today: crate::inventory::today(),
+            deploy_region: None,
+            cfn_parameters: BTreeMap::new(),
         }
     }
 }
@@ -427,10 +434,14 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         v.into_iter().map(|p| p.unwrap_or(&Parsed::Skipped)).collect()
     };
 
+    let cfn_options = cloudformation::CfnOptions {
+        parameters: options.cfn_parameters.clone(),
+        region: options.deploy_region.clone(),
+    };
     let models: Vec<Model> = units
         .par_iter()
         .enumerate()
-        .map(|(i, unit)| normalize_unit(UnitId(i as u32), unit, &by_id))
+        .map(|(i, unit)| normalize_unit(UnitId(i as u32), unit, &by_id, &cfn_options))
         .collect();
     let mut model = Model::default();
     for m in models {
@@ -577,7 +588,12 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     })
 }
 
-fn normalize_unit(id: UnitId, unit: &UnitSource, parsed: &[&Parsed]) -> Model {
+fn normalize_unit(
+    id: UnitId,
+    unit: &UnitSource,
+    parsed: &[&Parsed],
+    cfn_options: &cloudformation::CfnOptions,
+) -> Model {
     let get = |f: &FileId| parsed.get(f.0 as usize).copied();
     match unit {
         UnitSource::Module {
@@ -603,7 +619,7 @@ fn normalize_unit(id: UnitId, unit: &UnitSource, parsed: &[&Parsed]) -> Model {
             terraform::normalize(id, name, &module_files, &var_files, *complete)
         }
         UnitSource::Template { name, file } => match get(file) {
-            Some(Parsed::Template(doc)) => cloudformation::normalize(id, *file, name, doc),
+            Some(Parsed::Template(doc)) => cloudformation::normalize(id, *file, name, doc, cfn_options),
             _ => Model::default(),
         },
     }

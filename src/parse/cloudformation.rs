@@ -1,15 +1,39 @@
 //! CloudFormation templates (YAML or JSON) normalized into the [`Model`].
 //!
 //! A template is one unit. Property values go through a small evaluator of intrinsic functions
-//! that resolves only what it can prove statically (literals, parameter defaults, references to
-//! resources of the template) and reports everything else as unknown: precision first, never
-//! guess.
+//! that resolves only what it can prove statically and reports everything else as unknown:
+//! precision first, never guess.
+//!
+//! What the evaluator knows:
+//! - parameters: a value given on the command line ([`CfnOptions::parameters`]) wins over the
+//!   `Default`; without either, the `AllowedValues` are the candidates;
+//! - pseudo parameters: `AWS::Region` when [`CfnOptions::region`] is set, `AWS::NoValue`;
+//! - `Conditions` (`Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not`, `Condition`): a resource whose
+//!   condition is false is not created (not modeled, not counted); `Fn::If` picks its branch
+//!   when the condition is known;
+//! - `Fn::FindInMap` (with the `DefaultValue` of `AWS::LanguageExtensions`), `Fn::Sub`,
+//!   `Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::Base64`, `Fn::Length`.
+//!
+//! A value may be one of several candidates (the allowed values of a parameter, both branches
+//! of an `Fn::If` whose condition is unknown, every row of a mapping for an unknown key). A
+//! field is known only when every candidate gives the same value: rules then fire on what is
+//! deployed whichever candidate is chosen.
 
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::*;
 use crate::parse::yaml::{Node, NodeKind, YamlDoc};
 use crate::source::{FileId, Span};
+
+/// What the run knows about the deployment of a template.
+#[derive(Debug, Clone, Default)]
+pub struct CfnOptions {
+    /// `--parameter Name=Value` and `--parameter-file` values; override `Default`.
+    pub parameters: BTreeMap<String, String>,
+    /// `--region`: the value of `AWS::Region` (unknown when None).
+    pub region: Option<String>,
+}
 
 /// Cheap content sniff before parsing: true when the text could be a CloudFormation template.
 pub fn looks_like_template(text: &str) -> bool {
@@ -37,7 +61,13 @@ pub fn is_template(root: &Node) -> bool {
 
 /// Normalizes one template into a model fragment for unit `unit`; `name` is the template's
 /// display path.
-pub fn normalize(unit: UnitId, file: FileId, name: &str, doc: &YamlDoc) -> Model {
+pub fn normalize(
+    unit: UnitId,
+    file: FileId,
+    name: &str,
+    doc: &YamlDoc,
+    options: &CfnOptions,
+) -> Model {
     let mut model = Model {
         units: vec![Unit {
             id: unit,
@@ -48,12 +78,12 @@ pub fn normalize(unit: UnitId, file: FileId, name: &str, doc: &YamlDoc) -> Model
         ..Model::default()
     };
     let root = &doc.root;
-    let template = Template::new(unit, file, root);
+    let template = Template::new(unit, file, root, options);
     if let Some(resources) = root.get("Resources") {
-        let entries = resources.entries();
-        model.resource_count = entries.len();
-        for (key, def) in entries {
-            template.resource(key, def, &mut model);
+        for (key, def) in resources.entries() {
+            if template.resource(key, def, &mut model) {
+                model.resource_count += 1;
+            }
         }
     }
     if let Some(outputs) = root.get("Outputs") {
@@ -61,10 +91,18 @@ pub fn normalize(unit: UnitId, file: FileId, name: &str, doc: &YamlDoc) -> Model
             let Some(name) = literal_str(key) else {
                 continue;
             };
+            if template.condition_of(def) == Some(false) {
+                continue;
+            }
             template.escapes(def, &format!("output `{name}`"), &mut model);
         }
     }
     model
+}
+
+/// [`normalize`] without parameter values or region.
+pub fn normalize_default(unit: UnitId, file: FileId, name: &str, doc: &YamlDoc) -> Model {
+    normalize(unit, file, name, doc, &CfnOptions::default())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -75,41 +113,70 @@ const EIP: &str = "AWS::EC2::EIP";
 /// Guards the recursion of the evaluator and of reference walks against hostile nesting.
 const MAX_DEPTH: usize = 128;
 
-/// The template-wide context: what `Ref` and `Fn::GetAtt` can point at.
+/// Most candidates a value may have before it is given up as unknown.
+const MAX_CANDIDATES: usize = 64;
+
+/// A condition being evaluated (to break cycles) or its result.
+#[derive(Clone)]
+enum CondState {
+    Busy,
+    Done(Evaluated),
+}
+
+/// The template-wide context: what `Ref`, `Fn::GetAtt`, `Fn::FindInMap` and `Fn::If` can
+/// point at.
 struct Template<'a> {
     unit: UnitId,
     file: FileId,
-    /// Parameter name -> its definition.
-    parameters: HashMap<&'a str, &'a Node>,
+    options: &'a CfnOptions,
+    /// Parameter name -> its key and definition.
+    parameters: HashMap<&'a str, (&'a Node, &'a Node)>,
     /// Logical id -> resource type (None when `Type` is missing or not a string).
     resources: HashMap<&'a str, Option<&'a str>>,
+    /// Mapping name -> its definition.
+    mappings: HashMap<&'a str, &'a Node>,
+    /// Condition name -> its key and definition.
+    conditions: HashMap<&'a str, (&'a Node, &'a Node)>,
+    /// Evaluated conditions.
+    condition_memo: RefCell<HashMap<String, CondState>>,
+    /// While a resource with an unknown `Condition` is modeled: that condition's name and the
+    /// span of the resource's `Condition` value. Wherever the resource exists, it is true.
+    assumed: Cell<Option<(&'a str, Span)>>,
 }
 
 impl<'a> Template<'a> {
-    fn new(unit: UnitId, file: FileId, root: &'a Node) -> Template<'a> {
-        let mut parameters = HashMap::new();
-        if let Some(params) = root.get("Parameters") {
-            for (key, def) in params.entries() {
-                if let Some(name) = literal_str(key) {
-                    parameters.entry(name).or_insert(def);
+    fn new(unit: UnitId, file: FileId, root: &'a Node, options: &'a CfnOptions) -> Template<'a> {
+        let named = |section: &str| {
+            let mut out = HashMap::new();
+            if let Some(node) = root.get(section) {
+                for (key, def) in node.entries() {
+                    if let Some(name) = literal_str(key) {
+                        out.entry(name).or_insert((key, def));
+                    }
                 }
             }
-        }
-        let mut resources = HashMap::new();
-        if let Some(res) = root.get("Resources") {
-            for (key, def) in res.entries() {
-                if let Some(id) = literal_str(key) {
-                    resources
-                        .entry(id)
-                        .or_insert_with(|| def.get("Type").and_then(literal_str));
-                }
-            }
-        }
+            out
+        };
+        let parameters = named("Parameters");
+        let conditions = named("Conditions");
+        let mappings = named("Mappings")
+            .into_iter()
+            .map(|(name, (_, def))| (name, def))
+            .collect();
+        let resources = named("Resources")
+            .into_iter()
+            .map(|(id, (_, def))| (id, def.get("Type").and_then(literal_str)))
+            .collect();
         Template {
             unit,
             file,
+            options,
             parameters,
             resources,
+            mappings,
+            conditions,
+            condition_memo: RefCell::new(HashMap::new()),
+            assumed: Cell::new(None),
         }
     }
 
@@ -128,13 +195,32 @@ impl<'a> Template<'a> {
         }
     }
 
-    /// Models one entry of `Resources`.
-    fn resource(&self, key: &Node, def: &Node, model: &mut Model) {
+    /// The value of the `Condition` attribute of a resource or output: None when there is
+    /// none or it is unknown.
+    fn condition_of(&self, def: &Node) -> Option<bool> {
+        let name = literal_str(def.get("Condition")?)?;
+        truth(&self.condition_named(name, 0).value)
+    }
+
+    /// Models one entry of `Resources`. Returns false when the resource is not created (its
+    /// condition is false).
+    fn resource(&self, key: &'a Node, def: &'a Node, model: &mut Model) -> bool {
+        let (conditional, assumed) = match def.get("Condition") {
+            None => (false, None),
+            Some(c) => match literal_str(c) {
+                Some(name) => match truth(&self.condition_named(name, 0).value) {
+                    Some(false) => return false,
+                    Some(true) => (false, None),
+                    None => (true, Some((name, self.span(c)))),
+                },
+                None => (true, None),
+            },
+        };
         let Some(id) = literal_str(key) else {
-            return;
+            return true;
         };
         let Some(kind) = def.get("Type").and_then(literal_str) else {
-            return;
+            return true;
         };
         let resource = ResourceRef {
             address: id.to_string(),
@@ -142,9 +228,23 @@ impl<'a> Template<'a> {
             unit: self.unit,
             span: self.span(key),
             body_span: Span::new(self.file, key.span.start..def.span.end),
-            conditional: def.get("Condition").is_some(),
+            conditional,
         };
-        let props = Props(def.get("Properties").filter(|p| is_literal_map(p)));
+        self.assumed.set(assumed);
+        self.resource_body(id, kind, resource, def, model);
+        self.assumed.set(None);
+        true
+    }
+
+    fn resource_body(
+        &self,
+        id: &str,
+        kind: &str,
+        resource: ResourceRef,
+        def: &Node,
+        model: &mut Model,
+    ) {
+        let props = Props(self.pick_map(def.get("Properties"), &mut Vec::new()));
         match kind {
             "AWS::EC2::Instance" => self.instance(resource, props, model),
             "AWS::EC2::LaunchTemplate" => self.launch_template(resource, props, model),
@@ -155,8 +255,15 @@ impl<'a> Template<'a> {
             EIP => self.eip(resource, props, model),
             "AWS::EC2::EIPAssociation" => self.eip_association(resource, props, model),
             "AWS::EC2::NatGateway" => {
-                if let Some(node) = self.present(props.get("AllocationId")) {
-                    self.associate(&resource, AssociationKind::NatGateway, node, model);
+                if let Some(node) = props.get("AllocationId") {
+                    let (targets, absent) = self.targets(node);
+                    self.push_associations(
+                        &resource,
+                        AssociationKind::NatGateway,
+                        targets,
+                        absent,
+                        model,
+                    );
                 }
             }
             "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
@@ -197,11 +304,7 @@ impl<'a> Template<'a> {
     }
 
     fn launch_template(&self, resource: ResourceRef, props: Props<'_>, model: &mut Model) {
-        let data = Props(
-            props
-                .get("LaunchTemplateData")
-                .filter(|d| is_literal_map(d)),
-        );
+        let data = Props(self.pick_map(props.get("LaunchTemplateData"), &mut Vec::new()));
         self.block_devices(
             &resource,
             VolumeOwner::LaunchTemplate,
@@ -247,8 +350,9 @@ impl<'a> Template<'a> {
     }
 
     /// Inline `BlockDeviceMappings[].Ebs` of an instance, launch template or launch
-    /// configuration. Entries that are not literal (an `Fn::If` choosing a whole mapping) are
-    /// skipped: we cannot tell which device exists.
+    /// configuration. An `Fn::If` with a known condition is resolved; entries that stay
+    /// unresolved (an `Fn::If` on an unknown condition choosing a whole mapping) are skipped:
+    /// we cannot tell which device exists.
     fn block_devices(
         &self,
         resource: &ResourceRef,
@@ -257,15 +361,17 @@ impl<'a> Template<'a> {
         mappings: Option<&Node>,
         model: &mut Model,
     ) {
-        let Some(mappings) = mappings.filter(|m| is_literal_seq(m)) else {
+        let mut list_via = Vec::new();
+        let Some(mappings) = self.pick_seq(mappings, &mut list_via) else {
             return;
         };
         for (i, mapping) in mappings.items().iter().enumerate() {
-            if !is_literal_map(mapping) {
+            let mut via = list_via.clone();
+            let Some(mapping) = self.pick_map(Some(mapping), &mut via) else {
                 continue;
-            }
+            };
             let mapping = Props(Some(mapping));
-            let Some(ebs) = mapping.get("Ebs").filter(|e| is_literal_map(e)) else {
+            let Some(ebs) = self.pick_map(mapping.get("Ebs"), &mut via) else {
                 continue;
             };
             let device = match self
@@ -276,13 +382,14 @@ impl<'a> Template<'a> {
                 None => format!("{path}[{i}]"),
             };
             let ebs_props = Props(Some(ebs));
-            let volume_type = self
+            let mut volume_type = self
                 .string_field(ebs_props.get("VolumeType"))
                 .unwrap_or_else(|| Field {
                     value: Value::Unknown,
                     span: self.span(ebs),
                     via: Vec::new(),
                 });
+            extend_via(&mut volume_type.via, &via);
             model.volumes.push(Volume {
                 resource: resource.clone(),
                 owner,
@@ -325,16 +432,21 @@ impl<'a> Template<'a> {
         });
     }
 
+    /// `AWS::EC2::EIP`. `InstanceId` associates the EIP whichever instance it names; the
+    /// association is conditional only when the property may be absent.
     fn eip(&self, resource: ResourceRef, props: Props<'_>, model: &mut Model) {
         let key = self.eip_key(&resource.address);
-        if let Some(node) = self.present(props.get("InstanceId")) {
-            model.eip_associations.push(EipAssociation {
-                declared_by: resource.clone(),
-                kind: AssociationKind::EipInstance,
-                eip: Value::Known(key.clone()),
-                span: self.span(node),
-                conditional: resource.conditional || is_if(node),
-            });
+        if let Some(node) = props.get("InstanceId") {
+            let (present, absent) = self.outcomes(node);
+            if !present.is_empty() {
+                model.eip_associations.push(EipAssociation {
+                    declared_by: resource.clone(),
+                    kind: AssociationKind::EipInstance,
+                    eip: Value::Known(key.clone()),
+                    span: self.span(node),
+                    conditional: resource.conditional || absent,
+                });
+            }
         }
         model.elastic_ips.push(ElasticIp {
             domain: self.string_field(props.get("Domain")),
@@ -346,83 +458,164 @@ impl<'a> Template<'a> {
     /// `AWS::EC2::EIPAssociation`: the EIP is named by `AllocationId` (VPC) or `EIP` (the
     /// public IP, EC2-Classic style); without either we cannot tell which EIP it is.
     fn eip_association(&self, resource: ResourceRef, props: Props<'_>, model: &mut Model) {
-        let target = self
-            .present(props.get("AllocationId"))
-            .or_else(|| self.present(props.get("EIP")));
-        match target {
-            Some(node) => self.associate(&resource, AssociationKind::Association, node, model),
-            None => model.eip_associations.push(EipAssociation {
+        let mut targets = Vec::new();
+        let mut absent = true;
+        if let Some(node) = props.get("AllocationId") {
+            let (found, may_be_absent) = self.targets(node);
+            targets = found;
+            absent = may_be_absent;
+        }
+        if absent {
+            if let Some(node) = props.get("EIP") {
+                let (found, may_be_absent) = self.targets(node);
+                targets.extend(found);
+                absent = may_be_absent;
+            }
+        }
+        if targets.is_empty() {
+            model.eip_associations.push(EipAssociation {
                 span: resource.span,
                 conditional: resource.conditional,
                 declared_by: resource,
                 kind: AssociationKind::Association,
                 eip: Value::Unknown,
-            }),
+            });
+            return;
         }
+        self.push_associations(
+            &resource,
+            AssociationKind::Association,
+            targets,
+            absent,
+            model,
+        );
     }
 
-    /// `SubnetMappings[].AllocationId` of a load balancer.
+    /// `SubnetMappings[].AllocationId` of a load balancer. Each mapping is its own
+    /// association; one that an unresolved `Fn::If` chooses (or whose allocation may be
+    /// absent, or is one of several) is conditional.
     fn load_balancer(&self, resource: &ResourceRef, props: Props<'_>, model: &mut Model) {
-        let Some(mappings) = self.present(props.get("SubnetMappings")) else {
+        let Some(node) = props.get("SubnetMappings") else {
             return;
         };
-        if !is_literal_seq(mappings) {
-            // An intrinsic picks the mappings: if it mentions an allocation id, some EIP is
-            // associated but we cannot tell which.
-            if mentions_key(mappings, "AllocationId", 0) {
-                self.unknown_association(resource, AssociationKind::LoadBalancer, mappings, model);
-            }
-            return;
-        }
-        for mapping in mappings.items() {
-            if is_literal_map(mapping) {
-                if let Some(node) = self.present(Props(Some(mapping)).get("AllocationId")) {
-                    self.associate(resource, AssociationKind::LoadBalancer, node, model);
+        let mut targets = Vec::new();
+        match self.pick_seq(Some(node), &mut Vec::new()) {
+            Some(list) => {
+                for item in list.items() {
+                    let Some(item) = self.pick(item, &mut Vec::new()) else {
+                        continue;
+                    };
+                    if is_literal_map(item) {
+                        if let Some(alloc) = Props(Some(item)).get("AllocationId") {
+                            let (found, absent) = self.targets(alloc);
+                            let found = dedup_targets(found);
+                            let alternatives = found.len() > 1;
+                            targets.extend(
+                                found
+                                    .into_iter()
+                                    .map(|(eip, span, _)| (eip, span, absent || alternatives)),
+                            );
+                        }
+                    } else {
+                        self.evaluated_allocations(self.eval(item), item, &mut targets);
+                    }
                 }
-            } else if mentions_key(mapping, "AllocationId", 0) {
-                self.unknown_association(resource, AssociationKind::LoadBalancer, mapping, model);
+            }
+            None => {
+                for list in self.eval(node).split() {
+                    match list.value {
+                        Val::List(items) => {
+                            for item in items {
+                                self.evaluated_allocations(item, node, &mut targets);
+                            }
+                        }
+                        Val::NoValue => {}
+                        _ => self.unknown_allocation(node, &mut targets),
+                    }
+                }
+            }
+        }
+        for (eip, span, conditional) in dedup_targets(targets) {
+            model.eip_associations.push(EipAssociation {
+                declared_by: resource.clone(),
+                kind: AssociationKind::LoadBalancer,
+                eip,
+                span,
+                conditional: resource.conditional || conditional,
+            });
+        }
+    }
+
+    /// The allocations of a subnet mapping that is not written literally, from its evaluated
+    /// candidates; all conditional. `node` is the expression that builds it.
+    fn evaluated_allocations(&self, ev: Evaluated, node: &Node, targets: &mut Vec<Target>) {
+        for candidate in ev.split() {
+            match candidate.value {
+                Val::NoValue => {}
+                Val::Map(entries) => {
+                    if let Some((_, alloc)) = entries.into_iter().find(|(k, _)| k == "AllocationId")
+                    {
+                        for value in alloc.split() {
+                            if !matches!(value.value, Val::NoValue) {
+                                targets.push((self.eip_of(&value.value), self.span(node), true));
+                            }
+                        }
+                    }
+                }
+                _ => self.unknown_allocation(node, targets),
             }
         }
     }
 
-    /// An association whose EIP is given by the expression `node`: known when it resolves to
-    /// an EIP of this template (`Ref`, or `Fn::GetAtt` of any attribute), unknown otherwise.
-    fn associate(
-        &self,
-        resource: &ResourceRef,
-        kind: AssociationKind,
-        node: &Node,
-        model: &mut Model,
-    ) {
-        let eip = match self.eval(node).value {
-            Val::Resource { logical_id, .. } if self.is_eip(&logical_id) => {
-                Value::Known(self.eip_key(&logical_id))
+    /// An allocation we cannot resolve, when `node` mentions one.
+    fn unknown_allocation(&self, node: &Node, targets: &mut Vec<Target>) {
+        if mentions_key(node, "AllocationId", 0) {
+            targets.push((Value::Unknown, self.span(node), true));
+        }
+    }
+
+    /// The EIPs the expression `node` may name, with its span, and whether it may be absent
+    /// (`AWS::NoValue` in a branch).
+    fn targets(&self, node: &Node) -> (Vec<Target>, bool) {
+        let (present, absent) = self.outcomes(node);
+        let targets = present
+            .iter()
+            .map(|c| (self.eip_of(&c.value), self.span(node), false))
+            .collect();
+        (targets, absent)
+    }
+
+    /// An EIP of this template (`Ref`, or `Fn::GetAtt` of any attribute), or unknown.
+    fn eip_of(&self, value: &Val) -> Value<EipKey> {
+        match value {
+            Val::Resource { logical_id, .. } if self.is_eip(logical_id) => {
+                Value::Known(self.eip_key(logical_id))
             }
             _ => Value::Unknown,
-        };
-        model.eip_associations.push(EipAssociation {
-            declared_by: resource.clone(),
-            kind,
-            eip,
-            span: self.span(node),
-            conditional: resource.conditional || is_if(node),
-        });
+        }
     }
 
-    fn unknown_association(
+    /// One association per distinct target. The targets are alternatives: with more than one,
+    /// or when the property may be absent, each is conditional.
+    fn push_associations(
         &self,
         resource: &ResourceRef,
         kind: AssociationKind,
-        node: &Node,
+        targets: Vec<Target>,
+        absent: bool,
         model: &mut Model,
     ) {
-        model.eip_associations.push(EipAssociation {
-            declared_by: resource.clone(),
-            kind,
-            eip: Value::Unknown,
-            span: self.span(node),
-            conditional: true,
-        });
+        let targets = dedup_targets(targets);
+        let alternatives = targets.len() > 1;
+        for (eip, span, conditional) in targets {
+            model.eip_associations.push(EipAssociation {
+                declared_by: resource.clone(),
+                kind,
+                eip,
+                span,
+                conditional: resource.conditional || absent || alternatives || conditional,
+            });
+        }
     }
 
     /// Every reference to an EIP of this template inside `node` is an escape: what receives
@@ -442,25 +635,100 @@ impl<'a> Template<'a> {
     }
 
     // -----------------------------------------------------------------------------------------
-    // Fields
+    // Structure
 
-    /// The property node if it is set: present, not null, not `!Ref AWS::NoValue`.
-    fn present<'n>(&self, node: Option<&'n Node>) -> Option<&'n Node> {
-        node.filter(|n| !matches!(self.eval(n).value, Val::NoValue))
+    /// Resolves a node in a structural position (a property mapping, a list of mappings): an
+    /// `Fn::If` whose condition is known is replaced by its branch (the condition's origins are
+    /// added to `via`), `AWS::NoValue` is absence. Anything else is returned as is.
+    fn pick<'n>(&self, node: &'n Node, via: &mut Vec<Origin>) -> Option<&'n Node> {
+        let mut node = node;
+        for depth in 0..MAX_DEPTH {
+            match call(node) {
+                Call::Function(Func::Ref, arg) if arg.text() == Some("AWS::NoValue") => {
+                    return None
+                }
+                Call::Function(Func::If, arg) => {
+                    let Some([cond, yes, no]) = arg.items() else {
+                        return Some(node);
+                    };
+                    let Some(name) = literal_str(cond) else {
+                        return Some(node);
+                    };
+                    let c = self.if_condition(name, depth);
+                    match truth(&c.value) {
+                        Some(true) => node = yes,
+                        Some(false) => node = no,
+                        None => return Some(node),
+                    }
+                    extend_via(via, &c.via);
+                }
+                _ => return Some(node),
+            }
+        }
+        Some(node)
     }
 
-    fn field<T>(
+    fn pick_map<'n>(&self, node: Option<&'n Node>, via: &mut Vec<Origin>) -> Option<&'n Node> {
+        self.pick(node?, via).filter(|n| is_literal_map(n))
+    }
+
+    fn pick_seq<'n>(&self, node: Option<&'n Node>, via: &mut Vec<Origin>) -> Option<&'n Node> {
+        self.pick(node?, via).filter(|n| is_literal_seq(n))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Fields
+
+    /// The possible values of a property other than `AWS::NoValue`, and whether it may be
+    /// `AWS::NoValue` (absent).
+    fn outcomes(&self, node: &Node) -> (Vec<Evaluated>, bool) {
+        let mut absent = false;
+        let present = self
+            .eval(node)
+            .split()
+            .into_iter()
+            .filter(|c| {
+                let no_value = matches!(c.value, Val::NoValue);
+                absent |= no_value;
+                !no_value
+            })
+            .collect();
+        (present, absent)
+    }
+
+    /// A field: None when the property is absent (or `AWS::NoValue`); known when every
+    /// candidate converts to the same value; unknown otherwise (including when the property
+    /// may be absent).
+    fn field<T: PartialEq>(
         &self,
         node: Option<&Node>,
         convert: impl Fn(&Val) -> Option<T>,
     ) -> Option<Field<T>> {
         let node = node?;
-        let Evaluated { value, via } = self.eval(node);
-        if let Val::NoValue = value {
+        let evaluated = self.eval(node);
+        if let Val::NoValue = evaluated.value {
             return None;
         }
+        let mut via = Vec::new();
+        let mut agreed: Option<T> = None;
+        let mut known = true;
+        for candidate in evaluated.split() {
+            extend_via(&mut via, &candidate.via);
+            if !known {
+                continue;
+            }
+            match (convert(&candidate.value), &agreed) {
+                (Some(v), None) => agreed = Some(v),
+                (Some(v), Some(a)) if v == *a => {}
+                _ => known = false,
+            }
+        }
+        let value = match agreed {
+            Some(v) if known => Value::Known(v),
+            _ => Value::Unknown,
+        };
         Some(Field {
-            value: convert(&value).map_or(Value::Unknown, Value::Known),
+            value,
             span: self.span(node),
             via,
         })
@@ -496,6 +764,21 @@ impl<'a> Template<'a> {
         }
     }
 
+    /// The single argument of a function: for the short form (`!Base64 x`) the node's content
+    /// without its tag.
+    fn eval_arg(&self, arg: Arg<'_>, depth: usize) -> Evaluated {
+        if depth > MAX_DEPTH {
+            return Evaluated::unknown();
+        }
+        if !arg.short {
+            return self.eval_at(arg.node, depth + 1);
+        }
+        match long_form(arg.node) {
+            Some((func, inner)) => self.apply(func, inner, depth + 1),
+            None => self.literal(arg.node, depth + 1),
+        }
+    }
+
     fn literal(&self, node: &Node, depth: usize) -> Evaluated {
         match &node.kind {
             NodeKind::Scalar { text, .. } => {
@@ -505,14 +788,23 @@ impl<'a> Template<'a> {
                     Evaluated::of(Val::Str(text.clone()))
                 }
             }
-            // `AWS::NoValue` removes a list item or a map entry.
-            NodeKind::Seq(items) => Evaluated::of(Val::List(
-                items
-                    .iter()
-                    .map(|item| self.eval_at(item, depth + 1))
-                    .filter(|e| !matches!(e.value, Val::NoValue))
-                    .collect(),
-            )),
+            // `AWS::NoValue` removes a list item; an item that may be removed makes the
+            // positions of the others unknown.
+            NodeKind::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    let e = self.eval_at(item, depth + 1);
+                    match &e.value {
+                        Val::NoValue => {}
+                        Val::OneOf(c) if c.iter().any(|c| matches!(c.value, Val::NoValue)) => {
+                            return Evaluated::unknown()
+                        }
+                        _ => out.push(e),
+                    }
+                }
+                Evaluated::of(Val::List(out))
+            }
+            // ... and a map entry.
             NodeKind::Map(entries) => Evaluated::of(Val::Map(
                 entries
                     .iter()
@@ -536,21 +828,49 @@ impl<'a> Template<'a> {
                 .text()
                 .map_or_else(Evaluated::unknown, |name| self.reference(name)),
             Func::GetAtt => self.get_att(arg, depth),
-            _ => Evaluated::unknown(),
+            Func::If => self.eval_if(arg, depth),
+            Func::Sub => self.sub(arg, depth),
+            Func::Join => self.join(arg, depth),
+            Func::Select => self.select(arg, depth),
+            Func::Split => self.split(arg, depth),
+            Func::FindInMap => self.find_in_map(arg, depth),
+            Func::Base64 => lift(&[self.eval_arg(arg, depth)], |v| {
+                match v[0].value.as_string() {
+                    Some(s) => Evaluated::of(Val::Str(base64(s.as_bytes()))),
+                    None => Evaluated::unknown(),
+                }
+            }),
+            Func::Length => lift(&[self.eval_arg(arg, depth)], |v| match &v[0].value {
+                Val::List(items) => Evaluated::of(Val::Num(items.len() as f64)),
+                _ => Evaluated::unknown(),
+            }),
+            Func::Equals | Func::Not | Func::And | Func::Or | Func::Condition => {
+                self.condition_fn(func, arg, depth)
+            }
+            Func::ImportValue
+            | Func::GetAZs
+            | Func::Cidr
+            | Func::ToJsonString
+            | Func::Transform
+            | Func::Other => Evaluated::unknown(),
         }
     }
 
     /// `Ref`: a pseudo parameter, a parameter or a resource.
     fn reference(&self, name: &str) -> Evaluated {
-        if name.starts_with("AWS::") {
-            return if name == "AWS::NoValue" {
-                Evaluated::of(Val::NoValue)
-            } else {
-                Evaluated::unknown()
+        if let Some(pseudo) = name.strip_prefix("AWS::") {
+            return match pseudo {
+                "NoValue" => Evaluated::of(Val::NoValue),
+                "Region" => match &self.options.region {
+                    Some(region) => Evaluated::of(Val::Str(region.clone())),
+                    None => Evaluated::unknown(),
+                },
+                // AccountId, StackName, StackId, NotificationARNs, URLSuffix, Partition.
+                _ => Evaluated::unknown(),
             };
         }
-        if let Some(def) = self.parameters.get(name) {
-            return self.parameter(name, def);
+        if let Some((key, def)) = self.parameters.get(name) {
+            return self.parameter(name, key, def);
         }
         if self.resources.contains_key(name) {
             return Evaluated::of(Val::Resource {
@@ -561,30 +881,82 @@ impl<'a> Template<'a> {
         Evaluated::unknown()
     }
 
-    /// The value of a parameter when the stack is created without overriding it: its literal
-    /// `Default`. SSM-typed parameters resolve at deploy time (their default names an SSM
-    /// parameter) and list-typed ones are not modeled yet.
-    fn parameter(&self, name: &str, def: &Node) -> Evaluated {
+    /// The value of a parameter: the one given for the run, else its literal `Default`, else
+    /// one of its `AllowedValues`. SSM-typed parameters resolve at deploy time (their value
+    /// names an SSM parameter). List-typed parameters are split on commas.
+    fn parameter(&self, name: &str, key: &Node, def: &Node) -> Evaluated {
         let ty = def.get("Type").and_then(literal_str).unwrap_or("String");
-        if ty.starts_with("AWS::SSM::") || ty.starts_with("List<") || ty == "CommaDelimitedList" {
+        if ty.starts_with("AWS::SSM::") {
             return Evaluated::unknown();
         }
-        let Some(default) = def.get("Default") else {
+        let list = ty.starts_with("List<") || ty == "CommaDelimitedList";
+        let value = if let Some(given) = self.options.parameters.get(name) {
+            Evaluated {
+                value: Val::Str(given.clone()),
+                via: vec![Origin {
+                    span: self.span(key),
+                    label: format!("parameter `{name}` (from --parameter)"),
+                }],
+            }
+        } else if let Some(default) = def.get("Default") {
+            match &default.kind {
+                NodeKind::Scalar { text, .. } if is_literal(default) && !default.is_null() => {
+                    Evaluated {
+                        value: Val::Str(text.clone()),
+                        via: vec![Origin {
+                            span: self.span(default),
+                            label: format!("parameter `{name}` default"),
+                        }],
+                    }
+                }
+                _ => Evaluated::unknown(),
+            }
+        } else if list {
+            // `AllowedValues` of a list parameter constrain each item, not the list.
+            Evaluated::unknown()
+        } else {
+            self.allowed_values(name, def)
+        };
+        if !list {
+            return value;
+        }
+        lift(&[value], |v| match &v[0].value {
+            Val::Str(s) => Evaluated::of(Val::List(
+                s.split(',')
+                    .map(|item| {
+                        // Whether surrounding spaces are kept is not something we rely on.
+                        if item.trim() == item {
+                            Evaluated::of(Val::Str(item.to_string()))
+                        } else {
+                            Evaluated::unknown()
+                        }
+                    })
+                    .collect(),
+            )),
+            _ => Evaluated::unknown(),
+        })
+    }
+
+    /// A parameter without a value: it is one of its `AllowedValues`, when they are literal.
+    fn allowed_values(&self, name: &str, def: &Node) -> Evaluated {
+        let Some(allowed) = def.get("AllowedValues").filter(|a| is_literal_seq(a)) else {
             return Evaluated::unknown();
         };
-        if default.is_null() || !is_literal(default) {
-            return Evaluated::unknown();
-        }
-        let NodeKind::Scalar { text, .. } = &default.kind else {
-            return Evaluated::unknown();
+        let origin = Origin {
+            span: self.span(allowed),
+            label: format!("parameter `{name}` AllowedValues"),
         };
-        Evaluated {
-            value: Val::Str(text.clone()),
-            via: vec![Origin {
-                span: self.span(default),
-                label: format!("parameter `{name}` default"),
-            }],
+        let mut candidates = Vec::new();
+        for item in allowed.items() {
+            let Some(text) = literal_str(item) else {
+                return Evaluated::unknown();
+            };
+            candidates.push(Evaluated {
+                value: Val::Str(text.to_string()),
+                via: vec![origin.clone()],
+            });
         }
+        one_of(candidates)
     }
 
     /// `Fn::GetAtt`: `Logical.Attr` or `[Logical, Attr]` (the attribute may be a `Ref`).
@@ -618,12 +990,369 @@ impl<'a> Template<'a> {
         }
     }
 
+    /// `Fn::If [Condition, then, else]`: the branch when the condition is known, else either.
+    fn eval_if(&self, arg: Arg<'_>, depth: usize) -> Evaluated {
+        let Some([cond, yes, no]) = arg.items() else {
+            return Evaluated::unknown();
+        };
+        let Some(name) = literal_str(cond) else {
+            return Evaluated::unknown();
+        };
+        let c = self.if_condition(name, depth);
+        let branch = match truth(&c.value) {
+            Some(true) => yes,
+            Some(false) => no,
+            None => {
+                return one_of(vec![
+                    self.eval_at(yes, depth + 1),
+                    self.eval_at(no, depth + 1),
+                ])
+            }
+        };
+        let mut e = self.eval_at(branch, depth + 1);
+        extend_via(&mut e.via, &c.via);
+        e
+    }
+
+    /// `Fn::Sub`: `template` or `[template, {Name: value}]`.
+    fn sub(&self, arg: Arg<'_>, depth: usize) -> Evaluated {
+        let (text, locals): (&str, &[(Node, Node)]) = if let Some(text) = arg.text() {
+            (text, &[])
+        } else {
+            match arg.items() {
+                Some([t]) => match literal_str(t) {
+                    Some(text) => (text, &[]),
+                    None => return Evaluated::unknown(),
+                },
+                Some([t, vars]) if is_literal_map(vars) => match literal_str(t) {
+                    Some(text) => (text, vars.entries()),
+                    None => return Evaluated::unknown(),
+                },
+                _ => return Evaluated::unknown(),
+            }
+        };
+        let Some(parts) = sub_parts(text) else {
+            return Evaluated::unknown();
+        };
+        let mut values = Vec::new();
+        for part in &parts {
+            if let SubPart::Var(var) = part {
+                let local = locals.iter().find(|(k, _)| literal_str(k) == Some(*var));
+                values.push(match local {
+                    Some((_, value)) => self.eval_at(value, depth + 1),
+                    None if var.starts_with("AWS::") || !var.contains('.') => self.reference(var),
+                    // `Resource.Attr`: an attribute, known only at deploy time.
+                    None => Evaluated::unknown(),
+                });
+            }
+        }
+        lift(&values, |v| {
+            let mut out = String::new();
+            let mut vars = v.iter();
+            for part in &parts {
+                match part {
+                    SubPart::Text(t) => out.push_str(t),
+                    SubPart::Var(_) => match vars.next().and_then(|e| e.value.as_string()) {
+                        Some(s) => out.push_str(&s),
+                        None => return Evaluated::unknown(),
+                    },
+                }
+            }
+            Evaluated::of(Val::Str(out))
+        })
+    }
+
+    /// `Fn::Join [delimiter, list]`.
+    fn join(&self, arg: Arg<'_>, depth: usize) -> Evaluated {
+        let Some([delim, list]) = arg.items() else {
+            return Evaluated::unknown();
+        };
+        let args = [
+            self.eval_at(delim, depth + 1),
+            self.eval_at(list, depth + 1),
+        ];
+        lift(&args, |v| {
+            let (Some(delim), Val::List(items)) = (v[0].value.as_string(), &v[1].value) else {
+                return Evaluated::unknown();
+            };
+            lift(items, |items| {
+                let mut parts = Vec::with_capacity(items.len());
+                for item in items {
+                    match item.value.as_string() {
+                        Some(s) => parts.push(s),
+                        None => return Evaluated::unknown(),
+                    }
+                }
+                Evaluated::of(Val::Str(parts.join(&delim)))
+            })
+        })
+    }
+
+    /// `Fn::Select [index, list]`.
+    fn select(&self, arg: Arg<'_>, depth: usize) -> Evaluated {
+        let Some([index, list]) = arg.items() else {
+            return Evaluated::unknown();
+        };
+        let args = [
+            self.eval_at(index, depth + 1),
+            self.eval_at(list, depth + 1),
+        ];
+        lift(&args, |v| {
+            let index = v[0]
+                .value
+                .as_string()
+                .and_then(|s| s.trim().parse::<usize>().ok());
+            match (index, &v[1].value) {
+                (Some(i), Val::List(items)) => {
+                    items.get(i).cloned().unwrap_or_else(Evaluated::unknown)
+                }
+                _ => Evaluated::unknown(),
+            }
+        })
+    }
+
+    /// `Fn::Split [delimiter, string]`.
+    fn split(&self, arg: Arg<'_>, depth: usize) -> Evaluated {
+        let Some([delim, source]) = arg.items() else {
+            return Evaluated::unknown();
+        };
+        let args = [
+            self.eval_at(delim, depth + 1),
+            self.eval_at(source, depth + 1),
+        ];
+        lift(&args, |v| {
+            match (v[0].value.as_string(), v[1].value.as_string()) {
+                (Some(d), Some(s)) if !d.is_empty() => Evaluated::of(Val::List(
+                    s.split(d.as_str())
+                        .map(|p| Evaluated::of(Val::Str(p.to_string())))
+                        .collect(),
+                )),
+                _ => Evaluated::unknown(),
+            }
+        })
+    }
+
+    /// `Fn::FindInMap [Map, TopKey, SecondKey]`, optionally with `{DefaultValue: x}`
+    /// (`AWS::LanguageExtensions`). An unknown key may be any key of the mapping (the stack
+    /// fails to deploy with another one, unless there is a default): the candidates are then
+    /// every matching entry.
+    fn find_in_map(&self, arg: Arg<'_>, depth: usize) -> Evaluated {
+        let (map, top, second, default) = match arg.items() {
+            Some([m, t, s]) => (m, t, s, None),
+            Some([m, t, s, d]) => {
+                let Some(value) = d.get("DefaultValue").filter(|_| is_literal_map(d)) else {
+                    return Evaluated::unknown();
+                };
+                (m, t, s, Some(value))
+            }
+            _ => return Evaluated::unknown(),
+        };
+        let map_name = self.eval_at(map, depth + 1);
+        let Val::Str(map_name) = &map_name.value else {
+            return Evaluated::unknown();
+        };
+        let Some(mapping) = self.mappings.get(map_name.as_str()) else {
+            return Evaluated::unknown();
+        };
+        let default = default.map(|d| self.eval_at(d, depth + 1));
+        let top = self.eval_at(top, depth + 1);
+        let second = self.eval_at(second, depth + 1);
+
+        let mut candidates = Vec::new();
+        let Some((tops, mut may_default)) = key_choices(&top, mapping) else {
+            return Evaluated::unknown();
+        };
+        for (k1, via1) in tops {
+            let Some(row) = mapping.get(&k1).filter(|r| is_literal_map(r)) else {
+                may_default = true;
+                continue;
+            };
+            let Some((seconds, guessed)) = key_choices(&second, row) else {
+                return Evaluated::unknown();
+            };
+            may_default |= guessed;
+            for (k2, via2) in seconds {
+                let Some(value) = row.get(&k2) else {
+                    may_default = true;
+                    continue;
+                };
+                let mut e = self.eval_at(value, depth + 1);
+                let mut via = vec![Origin {
+                    span: self.span(value),
+                    label: format!("mapping `{map_name}.{k1}.{k2}`"),
+                }];
+                extend_via(&mut via, &e.via);
+                extend_via(&mut via, &via1);
+                extend_via(&mut via, &via2);
+                e.via = via;
+                candidates.push(e);
+                if candidates.len() > MAX_CANDIDATES * 4 {
+                    return Evaluated::unknown();
+                }
+            }
+        }
+        // A key that is not in the mapping: the default, or a failed deployment.
+        if may_default {
+            if let Some(default) = default {
+                candidates.push(default);
+            }
+        }
+        one_of(candidates)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Conditions
+
+    /// The condition named by `Fn::If`: true when it is the condition of the resource being
+    /// modeled (wherever the resource exists, its condition holds).
+    fn if_condition(&self, name: &str, depth: usize) -> Evaluated {
+        if let Some((assumed, span)) = self.assumed.get() {
+            if assumed == name {
+                return Evaluated {
+                    value: Val::Bool(true),
+                    via: vec![Origin {
+                        span,
+                        label: format!("condition `{name}` holds wherever this resource exists"),
+                    }],
+                };
+            }
+        }
+        self.condition_named(name, depth)
+    }
+
+    /// A condition of `Conditions`, evaluated once. Cycles and unknown names are unknown.
+    fn condition_named(&self, name: &str, depth: usize) -> Evaluated {
+        if depth > MAX_DEPTH {
+            return Evaluated::unknown();
+        }
+        let cached = self.condition_memo.borrow().get(name).cloned();
+        match cached {
+            Some(CondState::Busy) => return Evaluated::unknown(),
+            Some(CondState::Done(e)) => return e,
+            None => {}
+        }
+        let Some((key, def)) = self.conditions.get(name).copied() else {
+            return Evaluated::unknown();
+        };
+        self.condition_memo
+            .borrow_mut()
+            .insert(name.to_string(), CondState::Busy);
+        let e = self.eval_condition(def, depth + 1);
+        let result = match truth(&e.value) {
+            Some(b) => {
+                let mut via = vec![Origin {
+                    span: self.span(key),
+                    label: format!("condition `{name}` is {b}"),
+                }];
+                extend_via(&mut via, &e.via);
+                Evaluated {
+                    value: Val::Bool(b),
+                    via,
+                }
+            }
+            None => Evaluated::unknown(),
+        };
+        self.condition_memo
+            .borrow_mut()
+            .insert(name.to_string(), CondState::Done(result.clone()));
+        result
+    }
+
+    /// A condition expression: a condition function, or `{Condition: Name}`.
+    fn eval_condition(&self, node: &Node, depth: usize) -> Evaluated {
+        if depth > MAX_DEPTH {
+            return Evaluated::unknown();
+        }
+        if let [(k, v)] = node.entries() {
+            if is_literal(node) && literal_str(k) == Some("Condition") {
+                return match literal_str(v) {
+                    Some(name) => self.condition_named(name, depth + 1),
+                    None => Evaluated::unknown(),
+                };
+            }
+        }
+        match call(node) {
+            Call::Function(
+                func @ (Func::Equals | Func::Not | Func::And | Func::Or | Func::Condition),
+                arg,
+            ) => self.condition_fn(func, arg, depth + 1),
+            _ => Evaluated::unknown(),
+        }
+    }
+
+    fn condition_fn(&self, func: Func, arg: Arg<'_>, depth: usize) -> Evaluated {
+        if depth > MAX_DEPTH {
+            return Evaluated::unknown();
+        }
+        match func {
+            Func::Equals => {
+                let Some([a, b]) = arg.items() else {
+                    return Evaluated::unknown();
+                };
+                let args = [self.eval_at(a, depth + 1), self.eval_at(b, depth + 1)];
+                lift(&args, |v| match loose_eq(&v[0].value, &v[1].value, 0) {
+                    Some(eq) => Evaluated::of(Val::Bool(eq)),
+                    None => Evaluated::unknown(),
+                })
+            }
+            Func::Not => {
+                let Some([c]) = arg.items() else {
+                    return Evaluated::unknown();
+                };
+                let c = self.eval_condition(c, depth + 1);
+                match truth(&c.value) {
+                    Some(b) => Evaluated {
+                        value: Val::Bool(!b),
+                        via: c.via,
+                    },
+                    None => Evaluated::unknown(),
+                }
+            }
+            Func::And | Func::Or => {
+                let Some(items) = arg.items().filter(|i| !i.is_empty()) else {
+                    return Evaluated::unknown();
+                };
+                // The value that decides alone: false for `And`, true for `Or`.
+                let decisive = func == Func::Or;
+                let results: Vec<Evaluated> = items
+                    .iter()
+                    .map(|c| self.eval_condition(c, depth + 1))
+                    .collect();
+                let mut via = Vec::new();
+                if results.iter().any(|r| truth(&r.value) == Some(decisive)) {
+                    for r in results.iter().filter(|r| truth(&r.value) == Some(decisive)) {
+                        extend_via(&mut via, &r.via);
+                    }
+                    return Evaluated {
+                        value: Val::Bool(decisive),
+                        via,
+                    };
+                }
+                if results.iter().all(|r| truth(&r.value) == Some(!decisive)) {
+                    for r in &results {
+                        extend_via(&mut via, &r.via);
+                    }
+                    return Evaluated {
+                        value: Val::Bool(!decisive),
+                        via,
+                    };
+                }
+                Evaluated::unknown()
+            }
+            Func::Condition => match arg.text() {
+                Some(name) => self.condition_named(name, depth + 1),
+                None => Evaluated::unknown(),
+            },
+            _ => Evaluated::unknown(),
+        }
+    }
+
     // -----------------------------------------------------------------------------------------
     // Reference walk
 
     /// Collects the logical ids referenced in `node` (`Ref`, `Fn::GetAtt`, `Fn::Sub` variables)
-    /// with the span of the referencing expression. Purely syntactic: every branch of an
-    /// `Fn::If` counts.
+    /// with the span of the referencing expression. Syntactic, except that an `Fn::If` whose
+    /// condition is known contributes only its branch.
     fn references(&self, node: &Node, depth: usize, out: &mut Vec<(String, Span)>) {
         if depth > MAX_DEPTH {
             return;
@@ -682,10 +1411,33 @@ impl<'a> Template<'a> {
                     }
                 }
             }
-            _ => match arg {
-                Arg { node, bare: true } => self.child_references(node, depth, out),
-                Arg { node, bare: false } => self.references(node, depth + 1, out),
-            },
+            Func::If => {
+                if let Some([cond, yes, no]) = arg.items() {
+                    let known = literal_str(cond)
+                        .and_then(|name| truth(&self.if_condition(name, depth).value));
+                    match known {
+                        Some(true) => self.references(yes, depth + 1, out),
+                        Some(false) => self.references(no, depth + 1, out),
+                        None => {
+                            self.references(yes, depth + 1, out);
+                            self.references(no, depth + 1, out);
+                        }
+                    }
+                } else {
+                    self.arg_references(arg, depth, out);
+                }
+            }
+            _ => self.arg_references(arg, depth, out),
+        }
+    }
+
+    fn arg_references(&self, arg: Arg<'_>, depth: usize, out: &mut Vec<(String, Span)>) {
+        if !arg.short {
+            self.references(arg.node, depth + 1, out);
+        } else if let Some((func, inner)) = long_form(arg.node) {
+            self.call_references(arg.node, func, inner, depth + 1, out);
+        } else {
+            self.child_references(arg.node, depth, out);
         }
     }
 
@@ -704,6 +1456,22 @@ impl<'a> Template<'a> {
             }
         }
     }
+}
+
+/// An association target: the EIP (or unknown), the span of the expression naming it, and
+/// whether it is conditional on its own.
+type Target = (Value<EipKey>, Span, bool);
+
+/// Merges targets naming the same EIP (keeping the first span); alternatives stay flagged.
+fn dedup_targets(targets: Vec<Target>) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    for (eip, span, alt) in targets {
+        match out.iter_mut().find(|(e, _, _)| *e == eip) {
+            Some(existing) => existing.2 &= alt,
+            None => out.push((eip, span, alt)),
+        }
+    }
+    out
 }
 
 /// The properties of a resource (or any literal mapping), possibly absent.
@@ -727,11 +1495,9 @@ enum Val {
     /// A string. CloudFormation values are strings; numbers and booleans written as scalars
     /// are strings usable as numbers and booleans.
     Str(String),
-    /// Results of functions that compute numbers (`Fn::Length`), once evaluated.
-    #[allow(dead_code)]
+    /// The result of `Fn::Length`.
     Num(f64),
-    /// Results of condition functions (`Fn::Equals`...), once evaluated.
-    #[allow(dead_code)]
+    /// The result of a condition function (`Fn::Equals`...).
     Bool(bool),
     List(Vec<Evaluated>),
     Map(Vec<(String, Evaluated)>),
@@ -742,6 +1508,8 @@ enum Val {
     },
     /// `AWS::NoValue`: the property is not set.
     NoValue,
+    /// One of several values (at least two distinct ones, none itself `OneOf`); see [`one_of`].
+    OneOf(Vec<Evaluated>),
     Unknown,
 }
 
@@ -803,6 +1571,198 @@ impl Evaluated {
     fn unknown() -> Evaluated {
         Evaluated::of(Val::Unknown)
     }
+
+    /// The possible values: the candidates of a `OneOf` (each also carrying this value's
+    /// origins), or the value itself.
+    fn split(self) -> Vec<Evaluated> {
+        let Evaluated { value, via } = self;
+        match value {
+            Val::OneOf(candidates) => candidates
+                .into_iter()
+                .map(|mut c| {
+                    extend_via(&mut c.via, &via);
+                    c
+                })
+                .collect(),
+            value => vec![Evaluated { value, via }],
+        }
+    }
+}
+
+/// A value that is one of `candidates`: equal candidates are merged (their origins kept),
+/// a single one is returned as is, too many are unknown.
+fn one_of(candidates: Vec<Evaluated>) -> Evaluated {
+    let mut out: Vec<Evaluated> = Vec::new();
+    for candidate in candidates {
+        for c in candidate.split() {
+            match out.iter_mut().find(|o| same_value(&o.value, &c.value, 0)) {
+                Some(existing) => extend_via(&mut existing.via, &c.via),
+                None => out.push(c),
+            }
+        }
+        if out.len() > MAX_CANDIDATES {
+            return Evaluated::unknown();
+        }
+    }
+    match out.len() {
+        0 => Evaluated::unknown(),
+        1 => out.pop().unwrap_or_else(Evaluated::unknown),
+        _ => Evaluated::of(Val::OneOf(out)),
+    }
+}
+
+/// Applies `f` to every combination of the candidates of `args` and collects the results as
+/// candidates; each result also carries the origins of the arguments it was computed from.
+fn lift(args: &[Evaluated], f: impl Fn(&[Evaluated]) -> Evaluated) -> Evaluated {
+    let mut combos: Vec<Vec<Evaluated>> = vec![Vec::new()];
+    for arg in args {
+        let candidates = arg.clone().split();
+        if combos.len().saturating_mul(candidates.len()) > MAX_CANDIDATES {
+            return Evaluated::unknown();
+        }
+        combos = combos
+            .into_iter()
+            .flat_map(|combo| {
+                candidates.iter().map(move |c| {
+                    let mut next = combo.clone();
+                    next.push(c.clone());
+                    next
+                })
+            })
+            .collect();
+    }
+    one_of(
+        combos
+            .iter()
+            .map(|combo| {
+                let mut result = f(combo);
+                for arg in combo {
+                    extend_via(&mut result.via, &arg.via);
+                }
+                result
+            })
+            .collect(),
+    )
+}
+
+/// Whether two values are the same, ignoring origins.
+fn same_value(a: &Val, b: &Val, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    match (a, b) {
+        (Val::Null, Val::Null) | (Val::NoValue, Val::NoValue) | (Val::Unknown, Val::Unknown) => {
+            true
+        }
+        (Val::Str(x), Val::Str(y)) => x == y,
+        (Val::Num(x), Val::Num(y)) => x == y,
+        (Val::Bool(x), Val::Bool(y)) => x == y,
+        (Val::List(x), Val::List(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|(x, y)| same_value(&x.value, &y.value, depth + 1))
+        }
+        (Val::Map(x), Val::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((kx, x), (ky, y))| kx == ky && same_value(&x.value, &y.value, depth + 1))
+        }
+        (Val::Resource { .. }, Val::Resource { .. }) => a == b,
+        _ => false,
+    }
+}
+
+/// `Fn::Equals`: strings (and numbers, booleans) compare as strings, lists item by item.
+/// None when either side is not known.
+fn loose_eq(a: &Val, b: &Val, depth: usize) -> Option<bool> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    if let (Some(x), Some(y)) = (a.as_string(), b.as_string()) {
+        return Some(x == y);
+    }
+    let (Val::List(x), Val::List(y)) = (a, b) else {
+        return None;
+    };
+    let mut all = true;
+    for (x, y) in x.iter().zip(y) {
+        match loose_eq(&x.value, &y.value, depth + 1) {
+            Some(false) => return Some(false),
+            Some(true) => {}
+            None => all = false,
+        }
+    }
+    if x.len() != y.len() {
+        return Some(false);
+    }
+    all.then_some(true)
+}
+
+/// The truth of an evaluated condition: None unless a known boolean.
+fn truth(value: &Val) -> Option<bool> {
+    match value {
+        Val::Bool(b) => Some(*b),
+        _ => None,
+    }
+}
+
+/// The keys a `Fn::FindInMap` key argument may stand for in `map`, with their origins, and
+/// whether keys had to be guessed (the argument is unknown: every key of `map`). None when
+/// the argument cannot be a key.
+#[allow(clippy::type_complexity)]
+fn key_choices(arg: &Evaluated, map: &Node) -> Option<(Vec<(String, Vec<Origin>)>, bool)> {
+    let mut keys = Vec::new();
+    let mut guessed = false;
+    for candidate in arg.clone().split() {
+        match &candidate.value {
+            Val::Str(_) | Val::Num(_) | Val::Bool(_) => {
+                let key = candidate.value.as_string()?;
+                keys.push((key, candidate.via));
+            }
+            Val::Unknown | Val::Resource { .. } => {
+                if !guessed {
+                    guessed = true;
+                    for (k, _) in map.entries() {
+                        keys.push((literal_str(k)?.to_string(), Vec::new()));
+                    }
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some((keys, guessed))
+}
+
+fn extend_via(via: &mut Vec<Origin>, more: &[Origin]) {
+    for origin in more {
+        if !via.contains(origin) {
+            via.push(origin.clone());
+        }
+    }
+}
+
+/// Standard base64 with padding (`Fn::Base64`).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -863,12 +1823,14 @@ impl Func {
     }
 }
 
-/// The argument of a function call. `bare` means the node's own tag is the call's (short
-/// form) and must be ignored when reading the argument.
+/// The argument of a function call. `short` means the node's own tag is the call's (short
+/// form, `!Ref x`) and must be ignored when reading the argument; `bare` means the argument
+/// is written as is (short form, or an untagged node of the long form).
 #[derive(Clone, Copy)]
 struct Arg<'n> {
     node: &'n Node,
     bare: bool,
+    short: bool,
 }
 
 impl<'n> Arg<'n> {
@@ -903,7 +1865,14 @@ fn call(node: &Node) -> Call<'_> {
         if !is_core_tag(&tag.name) {
             let name = tag.name.strip_prefix("Fn::").unwrap_or(&tag.name);
             return match Func::from_name(name) {
-                Some(func) => Call::Function(func, Arg { node, bare: true }),
+                Some(func) => Call::Function(
+                    func,
+                    Arg {
+                        node,
+                        bare: true,
+                        short: true,
+                    },
+                ),
                 None => Call::UnknownTag,
             };
         }
@@ -928,11 +1897,6 @@ fn has_generating_transform(root: &Node) -> bool {
     }
 }
 
-/// `!If [...]` / `{"Fn::If": [...]}`: the value depends on a condition.
-fn is_if(node: &Node) -> bool {
-    matches!(call(node), Call::Function(Func::If, _))
-}
-
 /// `{Ref: x}` or `{"Fn::Name": args}`: a mapping with a single such key. (`Condition` is a
 /// function only in condition contexts, where `{Condition: x}` is unambiguous.)
 fn long_form(node: &Node) -> Option<(Func, Arg<'_>)> {
@@ -949,7 +1913,14 @@ fn long_form(node: &Node) -> Option<(Func, Arg<'_>)> {
             .unwrap_or(Func::Other)
     };
     let bare = is_literal(arg);
-    Some((func, Arg { node: arg, bare }))
+    Some((
+        func,
+        Arg {
+            node: arg,
+            bare,
+            short: false,
+        },
+    ))
 }
 
 /// YAML's own tags (`!!str`, `tag:yaml.org,2002:int`, the non-specific `!`...) do not change
@@ -999,6 +1970,46 @@ fn mentions_key(node: &Node, key: &str, depth: usize) -> bool {
     }
 }
 
+/// A piece of a `Fn::Sub` template.
+#[derive(Debug, PartialEq)]
+enum SubPart<'t> {
+    Text(String),
+    /// `${Name}` or `${Name.Attr}` (trimmed).
+    Var(&'t str),
+}
+
+/// Splits a `Fn::Sub` template into text and variables; `${!Literal}` is the text
+/// `${Literal}`. None when a `${` is not closed or a variable is empty.
+fn sub_parts(text: &str) -> Option<Vec<SubPart<'_>>> {
+    let mut parts = Vec::new();
+    let mut literal = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        literal.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        if let Some(escaped) = after.strip_prefix('!') {
+            literal.push_str("${");
+            rest = escaped;
+            continue;
+        }
+        let end = after.find('}')?;
+        let var = after[..end].trim();
+        if var.is_empty() {
+            return None;
+        }
+        if !literal.is_empty() {
+            parts.push(SubPart::Text(std::mem::take(&mut literal)));
+        }
+        parts.push(SubPart::Var(var));
+        rest = &after[end + 1..];
+    }
+    literal.push_str(rest);
+    if !literal.is_empty() {
+        parts.push(SubPart::Text(literal));
+    }
+    Some(parts)
+}
+
 /// The logical ids (or parameter names) a `Fn::Sub` string refers to: `${Name}` and
 /// `${Name.Attr}`; `${!Literal}` is an escape and pseudo parameters are skipped.
 fn sub_variables(text: &str) -> Vec<&str> {
@@ -1032,7 +2043,7 @@ mod tests {
 
     fn model(text: &str) -> Model {
         let doc = yaml::parse(text).expect("test template parses");
-        normalize(UNIT, FILE, "t.yaml", &doc)
+        normalize(UNIT, FILE, "t.yaml", &doc, &CfnOptions::default())
     }
 
     fn at(text: &str, span: Span) -> &str {
@@ -1616,7 +2627,7 @@ Outputs:
         let doc = yaml::parse(text).expect("parses");
         assert!(looks_like_template(text));
         assert!(is_template(&doc.root));
-        let m = normalize(UNIT, FILE, "t.json", &doc);
+        let m = normalize(UNIT, FILE, "t.json", &doc, &CfnOptions::default());
         assert_eq!(m.resource_count, 4);
         assert_eq!(m.elastic_ips.len(), 2);
         assert_eq!(m.eip_associations.len(), 1);
@@ -1673,7 +2684,7 @@ Resources:
     }
 
     #[test]
-    fn resource_condition_is_ignored() {
+    fn resource_with_unknown_condition_is_conditional() {
         let text = "\
 Conditions:
   Prod: !Equals [!Ref AWS::AccountId, '123']
@@ -1684,6 +2695,7 @@ Resources:
 ";
         let m = model(text);
         assert_eq!(m.elastic_ips.len(), 1);
+        assert!(m.elastic_ips[0].resource.conditional);
     }
 
     #[test]
@@ -1718,7 +2730,7 @@ Resources:
                 continue;
             };
             let _ = is_template(&doc.root);
-            let m = normalize(UNIT, FILE, "g.yaml", &doc);
+            let m = normalize(UNIT, FILE, "g.yaml", &doc, &CfnOptions::default());
             assert_eq!(m.units.len(), 1);
         }
 
@@ -1761,7 +2773,7 @@ Resources:
             ..yaml::Limits::default()
         };
         let doc = yaml::parse_with_limits(&text, limits).expect("parses");
-        let m = normalize(UNIT, FILE, "deep.yaml", &doc);
+        let m = normalize(UNIT, FILE, "deep.yaml", &doc, &CfnOptions::default());
         assert_eq!(m.volumes.len(), 1);
         assert_eq!(
             m.volumes[0].size_gib.as_ref().map(|f| &f.value),
@@ -1805,5 +2817,1444 @@ Resources:
         );
         assert!(sub_variables("${unterminated").is_empty());
         assert!(sub_variables("plain").is_empty());
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Parameters, conditions and intrinsic functions
+
+    fn model_with(text: &str, options: &CfnOptions) -> Model {
+        let doc = yaml::parse(text).expect("test template parses");
+        normalize(UNIT, FILE, "t.yaml", &doc, options)
+    }
+
+    fn options(params: &[(&str, &str)], region: Option<&str>) -> CfnOptions {
+        CfnOptions {
+            parameters: params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            region: region.map(str::to_string),
+        }
+    }
+
+    fn volume<'m>(m: &'m Model, address: &str) -> &'m Volume {
+        m.volumes
+            .iter()
+            .find(|v| v.resource.address == address)
+            .unwrap_or_else(|| panic!("volume {address}"))
+    }
+
+    fn vtype<'m>(m: &'m Model, address: &str) -> Option<&'m str> {
+        volume(m, address).volume_type.known().map(String::as_str)
+    }
+
+    fn iops(m: &Model, address: &str) -> Option<Value<f64>> {
+        volume(m, address).iops.as_ref().map(|f| f.value.clone())
+    }
+
+    fn labels(via: &[Origin]) -> Vec<&str> {
+        via.iter().map(|o| o.label.as_str()).collect()
+    }
+
+    /// A template of one volume per `(name, VolumeType expression)`.
+    fn volumes(head: &str, types: &[(&str, &str)]) -> String {
+        let mut text = head.to_string();
+        if !text.contains("Resources:\n") {
+            text.push_str("Resources:\n");
+        }
+        for (name, expr) in types {
+            text.push_str(&format!(
+                "  {name}:\n    Type: AWS::EC2::Volume\n    Properties:\n      VolumeType: {expr}\n"
+            ));
+        }
+        text
+    }
+
+    #[test]
+    fn given_parameter_wins_over_default() {
+        let text = "\
+Parameters:
+  VolType:
+    Type: String
+    Default: gp3
+  Size:
+    Type: Number
+    Default: 100
+  Free:
+    Type: String
+Resources:
+  Data:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !Ref VolType
+      Size: {Ref: Size}
+      Iops: !Ref Free
+";
+        let m = model(text);
+        assert_eq!(vtype(&m, "Data"), Some("gp3"));
+        assert_eq!(iops(&m, "Data"), Some(Value::Unknown));
+
+        let m = model_with(
+            text,
+            &options(
+                &[("VolType", "io1"), ("Free", "4000"), ("Other", "x")],
+                None,
+            ),
+        );
+        let v = volume(&m, "Data");
+        assert_eq!(vtype(&m, "Data"), Some("io1"));
+        assert_eq!(at(text, v.volume_type.span), "!Ref VolType");
+        assert_eq!(
+            labels(&v.volume_type.via),
+            ["parameter `VolType` (from --parameter)"]
+        );
+        assert_eq!(at(text, v.volume_type.via[0].span), "VolType");
+        assert!(v.volume_type.via[0].span.start < text.find("Type: String").unwrap_or(0));
+        assert_eq!(iops(&m, "Data"), Some(Value::Known(4000.0)));
+        let size = v.size_gib.as_ref().expect("size");
+        assert_eq!(size.known(), Some(&100.0));
+        assert_eq!(labels(&size.via), ["parameter `Size` default"]);
+        assert_eq!(at(text, size.via[0].span), "100");
+
+        // normalize_default is normalize without options.
+        let doc = yaml::parse(text).expect("parses");
+        let d = normalize_default(UNIT, FILE, "t.yaml", &doc);
+        assert_eq!(vtype(&d, "Data"), Some("gp3"));
+    }
+
+    #[test]
+    fn ssm_and_list_parameters() {
+        let text = "\
+Parameters:
+  Ami:
+    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>
+    Default: /aws/service/ami
+  Types:
+    Type: CommaDelimitedList
+    Default: gp2,io1
+  Spaced:
+    Type: CommaDelimitedList
+    Default: 'gp2, io1'
+  Subnets:
+    Type: List<AWS::EC2::Subnet::Id>
+    AllowedValues: [subnet-1]
+Resources:
+  Host:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: !Ref Ami
+  A:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !Select [1, !Ref Types]
+  B:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !Select [0, !Ref Spaced]
+  C:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !Select [1, !Ref Spaced]
+  D:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !Join ['', !Ref Subnets]
+";
+        let m = model_with(text, &options(&[("Ami", "ami-12345678")], None));
+        assert_eq!(m.ami_refs[0].image.value, Value::Unknown);
+        let a = volume(&m, "A");
+        assert_eq!(vtype(&m, "A"), Some("io1"));
+        assert_eq!(labels(&a.volume_type.via), ["parameter `Types` default"]);
+        assert_eq!(at(text, a.volume_type.via[0].span), "gp2,io1");
+        assert_eq!(vtype(&m, "B"), Some("gp2"));
+        assert_eq!(vtype(&m, "C"), None, "surrounding spaces: not relied on");
+        assert_eq!(
+            vtype(&m, "D"),
+            None,
+            "AllowedValues of a list constrain items"
+        );
+
+        let m = model_with(text, &options(&[("Types", "io2,gp3")], None));
+        assert_eq!(vtype(&m, "A"), Some("gp3"));
+    }
+
+    #[test]
+    fn allowed_values_are_candidates() {
+        let text = "\
+Parameters:
+  Only:
+    Type: String
+    AllowedValues: [io1]
+  Twice:
+    Type: String
+    AllowedValues: [gp2, gp2]
+  Mixed:
+    Type: String
+    AllowedValues: [io1, io2]
+  WithDefault:
+    Type: String
+    Default: gp3
+    AllowedValues: [gp2, gp3]
+  Iops:
+    Type: Number
+    AllowedValues: [3000, '3000.0']
+  BadList:
+    Type: String
+    AllowedValues: [io1, [io1]]
+  NotAList:
+    Type: String
+    AllowedValues: io1
+Resources:
+  Only:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !Ref Only
+      Iops: !Ref Iops
+  Twice:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !Ref Twice
+  Mixed:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !Ref Mixed
+  WithDefault:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !Ref WithDefault
+  BadList:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !Ref BadList
+  NotAList:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !Ref NotAList
+";
+        let m = model(text);
+        let only = volume(&m, "Only");
+        assert_eq!(vtype(&m, "Only"), Some("io1"));
+        assert_eq!(
+            labels(&only.volume_type.via),
+            ["parameter `Only` AllowedValues"]
+        );
+        assert_eq!(at(text, only.volume_type.via[0].span), "[io1]");
+        assert_eq!(
+            iops(&m, "Only"),
+            Some(Value::Known(3000.0)),
+            "equal as numbers"
+        );
+        assert_eq!(vtype(&m, "Twice"), Some("gp2"));
+        assert_eq!(vtype(&m, "Mixed"), None);
+        assert_eq!(volume(&m, "Mixed").volume_type.value, Value::Unknown);
+        assert_eq!(vtype(&m, "WithDefault"), Some("gp3"));
+        assert_eq!(vtype(&m, "BadList"), None);
+        assert_eq!(vtype(&m, "NotAList"), None);
+
+        let m = model_with(text, &options(&[("Mixed", "io1")], None));
+        assert_eq!(vtype(&m, "Mixed"), Some("io1"));
+    }
+
+    #[test]
+    fn pseudo_parameters() {
+        let text = volumes(
+            "",
+            &[
+                ("Region", "!Ref AWS::Region"),
+                ("Account", "!Ref AWS::AccountId"),
+                ("Partition", "!Ref AWS::Partition"),
+                ("Suffix", "{Ref: 'AWS::URLSuffix'}"),
+                ("Stack", "!Sub '${AWS::StackName}'"),
+            ],
+        );
+        let m = model(&text);
+        assert!(m
+            .volumes
+            .iter()
+            .all(|v| v.volume_type.value == Value::Unknown));
+        let m = model_with(&text, &options(&[], Some("eu-west-1")));
+        assert_eq!(vtype(&m, "Region"), Some("eu-west-1"));
+        for name in ["Account", "Partition", "Suffix", "Stack"] {
+            assert_eq!(vtype(&m, name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn conditions_decide_which_resources_exist() {
+        let text = "\
+Parameters:
+  Env:
+    Type: String
+    Default: prod
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsDev: !Not [!Condition IsProd]
+  LongProd:
+    Fn::Equals: [{Ref: Env}, prod]
+  LongNot: {\"Fn::Not\": [{Condition: IsProd}]}
+  Shared: !Equals [!Ref AWS::AccountId, '123']
+  ProdOrShared: !Or [!Condition IsProd, !Condition Shared]
+  DevOrShared: !Or [!Condition IsDev, !Condition Shared]
+  ProdAndShared: !And [!Condition IsProd, !Condition Shared]
+  DevAndShared: !And [!Condition IsDev, !Condition Shared]
+  AllTrue: {\"Fn::And\": [{Condition: IsProd}, {Condition: LongProd}, !Equals [a, a]]}
+  ListsEqual: !Equals [[a, b], !Split [',', 'a,b']]
+  ListsDiffer: !Equals [[a], [a, b]]
+Resources:
+  A:
+    Type: AWS::EC2::EIP
+    Condition: IsProd
+  B:
+    Type: AWS::EC2::EIP
+    Condition: IsDev
+  C:
+    Type: AWS::EC2::EIP
+    Condition: LongProd
+  D:
+    Type: AWS::EC2::EIP
+    Condition: LongNot
+  E:
+    Type: AWS::EC2::EIP
+    Condition: ProdOrShared
+  F:
+    Type: AWS::EC2::EIP
+    Condition: DevOrShared
+  G:
+    Type: AWS::EC2::EIP
+    Condition: ProdAndShared
+  H:
+    Type: AWS::EC2::EIP
+    Condition: DevAndShared
+  I:
+    Type: AWS::EC2::EIP
+    Condition: AllTrue
+  J:
+    Type: AWS::EC2::EIP
+    Condition: Undefined
+  K:
+    Type: AWS::EC2::EIP
+    Condition: [IsProd]
+  L:
+    Type: AWS::EC2::EIP
+    Condition: ListsEqual
+  M:
+    Type: AWS::EC2::EIP
+    Condition: ListsDiffer
+  N:
+    Type: AWS::SNS::Topic
+    Condition: IsDev
+";
+        let summary = |m: &Model| -> Vec<(String, bool)> {
+            m.elastic_ips
+                .iter()
+                .map(|e| (e.resource.address.clone(), e.resource.conditional))
+                .collect()
+        };
+        let expect = |pairs: &[(&str, bool)]| -> Vec<(String, bool)> {
+            pairs.iter().map(|(a, c)| (a.to_string(), *c)).collect()
+        };
+        let m = model(text);
+        assert_eq!(
+            summary(&m),
+            expect(&[
+                ("A", false),
+                ("C", false),
+                ("E", false),
+                ("F", true),
+                ("G", true),
+                ("I", false),
+                ("J", true),
+                ("K", true),
+                ("L", false),
+            ])
+        );
+        assert_eq!(m.resource_count, 9, "resources not created are not counted");
+
+        let m = model_with(text, &options(&[("Env", "dev")], None));
+        assert_eq!(
+            summary(&m),
+            expect(&[
+                ("B", false),
+                ("D", false),
+                ("E", true),
+                ("F", false),
+                ("H", true),
+                ("J", true),
+                ("K", true),
+                ("L", false),
+            ])
+        );
+        assert_eq!(m.resource_count, 9, "the topic exists in dev");
+    }
+
+    #[test]
+    fn condition_cycles_are_unknown() {
+        let text = "\
+Conditions:
+  Self: !Condition Self
+  A: !Not [!Condition B]
+  B: !And [!Condition A, !Equals [x, x]]
+  C: !Or [!Condition A, !Equals [x, x]]
+  D: {Condition: D}
+Resources:
+  Self:
+    Type: AWS::EC2::EIP
+    Condition: Self
+  A:
+    Type: AWS::EC2::EIP
+    Condition: A
+  B:
+    Type: AWS::EC2::EIP
+    Condition: B
+  C:
+    Type: AWS::EC2::EIP
+    Condition: C
+  D:
+    Type: AWS::EC2::EIP
+    Condition: D
+  V:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !If [A, io1, gp3]
+";
+        let m = model(text);
+        let conditional: Vec<_> = m
+            .elastic_ips
+            .iter()
+            .map(|e| (e.resource.address.as_str(), e.resource.conditional))
+            .collect();
+        // C is an `Or` with a true operand: true despite the cycle in A.
+        assert_eq!(
+            conditional,
+            [
+                ("Self", true),
+                ("A", true),
+                ("B", true),
+                ("C", false),
+                ("D", true)
+            ]
+        );
+        assert_eq!(vtype(&m, "V"), None);
+    }
+
+    #[test]
+    fn if_picks_or_needs_agreement() {
+        let text = "\
+Parameters:
+  Env:
+    Type: String
+    Default: prod
+  Big:
+    Type: String
+    Default: io1
+  Small:
+    Type: String
+    Default: io1
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  Unknown: !Equals [!Ref AWS::AccountId, '1']
+Resources:
+  Picked:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !If [IsProd, io1, gp3]
+      Iops: !If [IsProd, 4000, !Ref AWS::NoValue]
+  Else:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: {\"Fn::If\": [IsProd, {Ref: 'AWS::NoValue'}, io2]}
+      Size: {\"Fn::If\": [IsProd, 10, 20]}
+  Agree:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !If [Unknown, io1, io1]
+      Iops: !If [Unknown, 3000, '3000']
+  AgreeByParameters:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !If [Unknown, !Ref Big, !Ref Small]
+  Differ:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !If [Unknown, io1, gp3]
+      Iops: !If [Unknown, 3000, !Ref AWS::NoValue]
+      Encrypted: !If [Unknown, !Ref AWS::NoValue, !Ref AWS::NoValue]
+  Nested:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !If [Unknown, !If [IsProd, io1, gp2], io1]
+  BadIf:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !If [Unknown, io1]
+";
+        let m = model(text);
+        let picked = volume(&m, "Picked");
+        assert_eq!(vtype(&m, "Picked"), Some("io1"));
+        assert_eq!(at(text, picked.volume_type.span), "!If [IsProd, io1, gp3]");
+        assert_eq!(
+            labels(&picked.volume_type.via),
+            ["condition `IsProd` is true", "parameter `Env` default"]
+        );
+        assert_eq!(at(text, picked.volume_type.via[0].span), "IsProd");
+        assert_eq!(at(text, picked.volume_type.via[1].span), "prod");
+        assert_eq!(iops(&m, "Picked"), Some(Value::Known(4000.0)));
+
+        // The chosen branch is AWS::NoValue: a standalone volume then defaults to gp2.
+        let e = volume(&m, "Else");
+        assert_eq!(vtype(&m, "Else"), Some("gp2"));
+        assert!(e.type_defaulted);
+        assert_eq!(e.size_gib.as_ref().and_then(|f| f.known()), Some(&10.0));
+
+        assert_eq!(vtype(&m, "Agree"), Some("io1"));
+        assert!(volume(&m, "Agree").volume_type.via.is_empty());
+        assert_eq!(iops(&m, "Agree"), Some(Value::Known(3000.0)));
+        let by_params = volume(&m, "AgreeByParameters");
+        assert_eq!(vtype(&m, "AgreeByParameters"), Some("io1"));
+        assert_eq!(
+            labels(&by_params.volume_type.via),
+            ["parameter `Big` default", "parameter `Small` default"]
+        );
+
+        let d = volume(&m, "Differ");
+        assert_eq!(d.volume_type.value, Value::Unknown);
+        assert!(!d.type_defaulted);
+        assert_eq!(iops(&m, "Differ"), Some(Value::Unknown), "possibly absent");
+        assert!(d.encrypted.is_none(), "absent in both branches");
+
+        assert_eq!(vtype(&m, "Nested"), Some("io1"));
+        assert_eq!(vtype(&m, "BadIf"), None);
+    }
+
+    #[test]
+    fn resource_condition_holds_inside_the_resource() {
+        let text = "\
+Conditions:
+  Dr: !Equals [!Ref AWS::AccountId, '1']
+  NotDr: !Not [!Condition Dr]
+Resources:
+  Replica:
+    Type: AWS::EC2::Volume
+    Condition: Dr
+    Properties:
+      VolumeType: !If [Dr, io1, gp3]
+      Iops: !If [NotDr, 1, 2]
+  Other:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !If [Dr, io1, gp3]
+";
+        let m = model(text);
+        let r = volume(&m, "Replica");
+        assert!(r.resource.conditional);
+        assert_eq!(vtype(&m, "Replica"), Some("io1"));
+        assert_eq!(
+            labels(&r.volume_type.via),
+            ["condition `Dr` holds wherever this resource exists"]
+        );
+        assert_eq!(at(text, r.volume_type.via[0].span), "Dr");
+        assert!(r.volume_type.via[0].span.start < text.find("Properties").unwrap_or(0));
+        // Only the condition itself is assumed, not the ones derived from it.
+        assert_eq!(iops(&m, "Replica"), Some(Value::Unknown));
+        assert_eq!(vtype(&m, "Other"), None);
+    }
+
+    #[test]
+    fn if_and_no_value_in_associations() {
+        let text = "\
+Conditions:
+  Unknown: !Equals [!Ref AWS::AccountId, '1']
+  Yes: !Equals [a, a]
+Resources:
+  Web:
+    Type: AWS::EC2::Instance
+  Spare:
+    Type: AWS::EC2::Instance
+  Ip1:
+    Type: AWS::EC2::EIP
+    Properties:
+      InstanceId: !If [Unknown, !Ref Web, !Ref Spare]
+  Ip2:
+    Type: AWS::EC2::EIP
+    Properties:
+      InstanceId: !If [Unknown, !Ref Web, !Ref AWS::NoValue]
+  Ip3:
+    Type: AWS::EC2::EIP
+    Properties:
+      InstanceId: !If [Yes, !Ref AWS::NoValue, !Ref Web]
+  EitherIp:
+    Type: AWS::EC2::EIPAssociation
+    Properties:
+      AllocationId: !If [Unknown, !GetAtt Ip1.AllocationId, !GetAtt Ip2.AllocationId]
+  SameIp:
+    Type: AWS::EC2::EIPAssociation
+    Properties:
+      AllocationId: !If [Unknown, !GetAtt Ip1.AllocationId, !GetAtt Ip1.AllocationId]
+  MaybeIp:
+    Type: AWS::EC2::EIPAssociation
+    Properties:
+      AllocationId: !If [Unknown, !GetAtt Ip3.AllocationId, !Ref AWS::NoValue]
+      EIP: !Ref Ip2
+  PickedIp:
+    Type: AWS::EC2::EIPAssociation
+    Properties:
+      AllocationId: !If [Yes, !GetAtt Ip3.AllocationId, !ImportValue other]
+  Nat:
+    Type: AWS::EC2::NatGateway
+    Properties:
+      AllocationId: !If [Unknown, !GetAtt Ip1.AllocationId, !ImportValue shared]
+";
+        let m = model(text);
+        let found: Vec<_> = m
+            .eip_associations
+            .iter()
+            .map(|a| {
+                (
+                    a.declared_by.address.as_str(),
+                    a.eip.known().map(|k| k.address.as_str()),
+                    a.conditional,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                // Either instance: the EIP is associated in both cases.
+                ("Ip1", Some("Ip1"), false),
+                ("Ip2", Some("Ip2"), true),
+                ("EitherIp", Some("Ip1"), true),
+                ("EitherIp", Some("Ip2"), true),
+                ("SameIp", Some("Ip1"), false),
+                ("MaybeIp", Some("Ip3"), true),
+                ("MaybeIp", Some("Ip2"), true),
+                ("PickedIp", Some("Ip3"), false),
+                ("Nat", Some("Ip1"), true),
+                ("Nat", None, true),
+            ]
+        );
+        let maybe: Vec<_> = m
+            .eip_associations
+            .iter()
+            .filter(|a| a.declared_by.address == "MaybeIp")
+            .map(|a| at(text, a.span))
+            .collect();
+        assert_eq!(
+            maybe,
+            [
+                "!If [Unknown, !GetAtt Ip3.AllocationId, !Ref AWS::NoValue]",
+                "!Ref Ip2"
+            ]
+        );
+    }
+
+    #[test]
+    fn load_balancer_mappings_through_if() {
+        let text = "\
+Conditions:
+  Unknown: !Equals [!Ref AWS::AccountId, '1']
+  Yes: !Equals [a, a]
+Resources:
+  A:
+    Type: AWS::EC2::EIP
+  B:
+    Type: AWS::EC2::EIP
+  C:
+    Type: AWS::EC2::EIP
+  Picked:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      SubnetMappings: !If
+        - Yes
+        - - SubnetId: s-1
+            AllocationId: !GetAtt A.AllocationId
+          - !If [Yes, {SubnetId: s-2, AllocationId: !GetAtt B.AllocationId}, !Ref AWS::NoValue]
+        - !Ref AWS::NoValue
+  Maybe:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      SubnetMappings:
+        - !If [Unknown, {SubnetId: s-3, AllocationId: !GetAtt C.AllocationId}, !Ref AWS::NoValue]
+        - SubnetId: s-4
+          AllocationId: !If [Unknown, !GetAtt A.AllocationId, !Ref AWS::NoValue]
+  Whole:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      SubnetMappings: !If [Unknown, [{SubnetId: s-5, AllocationId: !GetAtt B.AllocationId}], []]
+";
+        let m = model(text);
+        let found: Vec<_> = m
+            .eip_associations
+            .iter()
+            .map(|a| {
+                (
+                    a.declared_by.address.as_str(),
+                    a.eip.known().map(|k| k.address.as_str()),
+                    a.conditional,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Picked", Some("A"), false),
+                ("Picked", Some("B"), false),
+                ("Maybe", Some("C"), true),
+                ("Maybe", Some("A"), true),
+                ("Whole", Some("B"), true),
+            ]
+        );
+        assert!(m
+            .eip_associations
+            .iter()
+            .all(|a| a.kind == AssociationKind::LoadBalancer));
+    }
+
+    #[test]
+    fn block_devices_through_if() {
+        let text = "\
+Conditions:
+  Yes: !Equals [a, a]
+  No: !Equals [a, b]
+Resources:
+  Host:
+    Type: AWS::EC2::Instance
+    Properties:
+      BlockDeviceMappings:
+        - !If [Yes, {DeviceName: /dev/sdf, Ebs: {VolumeType: gp2, VolumeSize: 10}}, !Ref AWS::NoValue]
+        - !If [No, {DeviceName: /dev/sdg, Ebs: {VolumeType: io1}}, !Ref AWS::NoValue]
+        - DeviceName: /dev/sdh
+          Ebs: !If [No, !Ref AWS::NoValue, {VolumeType: io1}]
+  Template:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData: !If
+        - Yes
+        - BlockDeviceMappings: [{DeviceName: /dev/xvda, Ebs: {VolumeType: st1}}]
+        - !Ref AWS::NoValue
+";
+        let m = model(text);
+        let found: Vec<_> = m
+            .volumes
+            .iter()
+            .map(|v| (v.device.as_str(), v.volume_type.known().map(String::as_str)))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("BlockDeviceMappings[0] /dev/sdf", Some("gp2")),
+                ("BlockDeviceMappings[2] /dev/sdh", Some("io1")),
+                (
+                    "LaunchTemplateData.BlockDeviceMappings[0] /dev/xvda",
+                    Some("st1")
+                ),
+            ]
+        );
+        let first = &m.volumes[0];
+        assert_eq!(at(text, first.volume_type.span), "gp2");
+        assert_eq!(labels(&first.volume_type.via), ["condition `Yes` is true"]);
+    }
+
+    #[test]
+    fn find_in_map() {
+        let text = "\
+Parameters:
+  Stage:
+    Type: String
+  Tier:
+    Type: String
+    Default: small
+Mappings:
+  RegionMap:
+    us-east-1: {Type: gp3, Same: io1}
+    eu-west-1: {Type: io1, Same: io1}
+  TierMap:
+    small: {Size: 10}
+    large: {Size: 1000}
+Resources:
+  ByRegion:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !FindInMap [RegionMap, !Ref AWS::Region, Type]
+      Size: !FindInMap [TierMap, !Ref Tier, Size]
+  LongForm:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: {\"Fn::FindInMap\": [RegionMap, {Ref: 'AWS::Region'}, Type]}
+      Size: {\"Fn::FindInMap\": [TierMap, !Ref Stage, Size]}
+  Agreeing:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !FindInMap [RegionMap, !Ref AWS::Region, Same]
+  UnknownSecond:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !FindInMap [RegionMap, us-east-1, !Ref Stage]
+  Defaulted:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !FindInMap [RegionMap, !Ref AWS::Region, Same, {DefaultValue: io1}]
+  DefaultDiffers:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !FindInMap [RegionMap, !Ref AWS::Region, Same, {DefaultValue: gp3}]
+  MissingKey:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !FindInMap [RegionMap, sa-east-1, Type]
+  MissingWithDefault:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !FindInMap [RegionMap, sa-east-1, Type, {DefaultValue: st1}]
+  NoMap:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !FindInMap [Nope, a, b]
+  BadArgs:
+    Type: AWS::EC2::Volume
+    Properties:
+      VolumeType: !FindInMap [RegionMap, eu-west-1]
+";
+        let m = model(text);
+        assert_eq!(vtype(&m, "ByRegion"), None, "gp3 or io1");
+        let by_region = volume(&m, "ByRegion");
+        let size = by_region.size_gib.as_ref().expect("size");
+        assert_eq!(size.known(), Some(&10.0));
+        assert_eq!(
+            labels(&size.via),
+            ["mapping `TierMap.small.Size`", "parameter `Tier` default"]
+        );
+        assert_eq!(at(text, size.via[0].span), "10");
+        assert_eq!(vtype(&m, "LongForm"), None);
+        assert_eq!(
+            volume(&m, "LongForm").size_gib.as_ref().map(|f| &f.value),
+            Some(&Value::Unknown)
+        );
+        let agreeing = volume(&m, "Agreeing");
+        assert_eq!(vtype(&m, "Agreeing"), Some("io1"), "every region agrees");
+        assert_eq!(
+            labels(&agreeing.volume_type.via),
+            [
+                "mapping `RegionMap.us-east-1.Same`",
+                "mapping `RegionMap.eu-west-1.Same`"
+            ]
+        );
+        assert_eq!(vtype(&m, "UnknownSecond"), None);
+        assert_eq!(vtype(&m, "Defaulted"), Some("io1"));
+        assert_eq!(vtype(&m, "DefaultDiffers"), None, "another region: gp3");
+        assert_eq!(vtype(&m, "MissingKey"), None);
+        assert_eq!(vtype(&m, "MissingWithDefault"), Some("st1"));
+        assert_eq!(vtype(&m, "NoMap"), None);
+        assert_eq!(vtype(&m, "BadArgs"), None);
+
+        let m = model_with(
+            text,
+            &options(&[("Stage", "large"), ("Tier", "large")], Some("eu-west-1")),
+        );
+        let by_region = volume(&m, "ByRegion");
+        assert_eq!(vtype(&m, "ByRegion"), Some("io1"));
+        assert_eq!(
+            labels(&by_region.volume_type.via),
+            ["mapping `RegionMap.eu-west-1.Type`"]
+        );
+        let entry = by_region.volume_type.via[0].span;
+        assert_eq!(at(text, entry), "io1");
+        assert!(text[..entry.start].ends_with("eu-west-1: {Type: "));
+        assert_eq!(
+            by_region.size_gib.as_ref().and_then(|f| f.known()),
+            Some(&1000.0)
+        );
+        assert_eq!(vtype(&m, "LongForm"), Some("io1"));
+        assert_eq!(
+            volume(&m, "LongForm")
+                .size_gib
+                .as_ref()
+                .and_then(|f| f.known()),
+            Some(&1000.0)
+        );
+        assert_eq!(vtype(&m, "DefaultDiffers"), Some("io1"));
+
+        let m = model_with(text, &options(&[], Some("ap-south-1")));
+        assert_eq!(vtype(&m, "ByRegion"), None, "not in the map");
+        assert_eq!(vtype(&m, "DefaultDiffers"), Some("gp3"));
+    }
+
+    #[test]
+    fn sub_forms() {
+        let head = "\
+Parameters:
+  Family:
+    Type: String
+    Default: io
+  Gen:
+    Type: String
+    Default: '1'
+Resources:
+  Host:
+    Type: AWS::EC2::Instance
+";
+        let text = volumes(
+            head,
+            &[
+                ("Params", "!Sub '${Family}${Gen}'"),
+                ("Long", "{\"Fn::Sub\": \"${Family}${ Gen }\"}"),
+                ("Escaped", "!Sub '${!Family}'"),
+                ("Region", "!Sub '${AWS::Region}-io1'"),
+                ("Resource", "!Sub '${Host}'"),
+                ("Attribute", "!Sub '${Host.PrivateIp}'"),
+                ("Locals", "!Sub ['${F}${G}', {F: !Ref Family, G: 2}]"),
+                ("LocalWins", "!Sub ['${Family}', {Family: st}]"),
+                ("OneItem", "!Sub ['gp${Gen}']"),
+                ("Unterminated", "!Sub 'io${Gen'"),
+                ("Empty", "!Sub 'io${}'"),
+                ("Undefined", "!Sub '${Nope}'"),
+                ("BadLocals", "!Sub ['${F}', [1]]"),
+                ("Plain", "!Sub gp3"),
+            ],
+        );
+        let m = model(&text);
+        let params = volume(&m, "Params");
+        assert_eq!(vtype(&m, "Params"), Some("io1"));
+        assert_eq!(
+            labels(&params.volume_type.via),
+            ["parameter `Family` default", "parameter `Gen` default"]
+        );
+        assert_eq!(vtype(&m, "Long"), Some("io1"));
+        assert_eq!(vtype(&m, "Escaped"), Some("${Family}"));
+        assert_eq!(vtype(&m, "Region"), None);
+        assert_eq!(vtype(&m, "Resource"), None);
+        assert_eq!(vtype(&m, "Attribute"), None);
+        assert_eq!(vtype(&m, "Locals"), Some("io2"));
+        assert_eq!(vtype(&m, "LocalWins"), Some("st"));
+        assert_eq!(vtype(&m, "OneItem"), Some("gp1"));
+        assert_eq!(vtype(&m, "Unterminated"), None);
+        assert_eq!(vtype(&m, "Empty"), None);
+        assert_eq!(vtype(&m, "Undefined"), None);
+        assert_eq!(vtype(&m, "BadLocals"), None);
+        assert_eq!(vtype(&m, "Plain"), Some("gp3"));
+
+        let m = model_with(&text, &options(&[], Some("eu-west-1")));
+        assert_eq!(vtype(&m, "Region"), Some("eu-west-1-io1"));
+
+        assert_eq!(
+            sub_parts("a${B}c${!D}${ E.F }"),
+            Some(vec![
+                SubPart::Text("a".into()),
+                SubPart::Var("B"),
+                SubPart::Text("c${D}".into()),
+                SubPart::Var("E.F"),
+            ])
+        );
+        assert_eq!(sub_parts("${A"), None);
+        assert_eq!(sub_parts(""), Some(vec![]));
+    }
+
+    #[test]
+    fn join_select_split_base64_length() {
+        let head = "\
+Parameters:
+  Family:
+    Type: String
+    Default: io
+  Csv:
+    Type: String
+    Default: gp3,io1
+  Either:
+    Type: String
+    AllowedValues: ['0', '1']
+";
+        let text = volumes(
+            head,
+            &[
+                ("Join", "!Join ['', [!Ref Family, '1']]"),
+                ("JoinLong", "{\"Fn::Join\": [\"-\", [\"a\", \"b\", \"c\"]]}"),
+                ("JoinEmpty", "!Join [',', []]"),
+                ("JoinUnknown", "!Join ['', [io, !Ref AWS::AccountId]]"),
+                ("JoinNotList", "!Join ['', io1]"),
+                ("Select", "!Select [1, [gp3, io1]]"),
+                (
+                    "SelectLong",
+                    "{\"Fn::Select\": [\"0\", [\"st1\", \"sc1\"]]}",
+                ),
+                ("SelectOut", "!Select [5, [gp3]]"),
+                ("SelectNeg", "!Select [-1, [gp3]]"),
+                ("SelectUnknownIndex", "!Select [!Ref Either, [gp3, io1]]"),
+                ("SelectAgree", "!Select [!Ref Either, [io1, io1]]"),
+                (
+                    "SelectMaybeAbsent",
+                    "!Select [1, [!If [Nope, a, !Ref AWS::NoValue], io1, gp3]]",
+                ),
+                ("SelectDropped", "!Select [0, [!Ref AWS::NoValue, io1]]"),
+                ("Split", "!Select [1, !Split [',', !Ref Csv]]"),
+                (
+                    "SplitLong",
+                    "{\"Fn::Select\": [0, {\"Fn::Split\": [\"|\", \"sc1|st1\"]}]}",
+                ),
+                ("SplitEmptyDelim", "!Select [0, !Split ['', abc]]"),
+                ("Base64", "!Base64 io1"),
+                (
+                    "Base64Long",
+                    "{\"Fn::Base64\": {\"Fn::Join\": [\"\", [\"a\", \"b\"]]}}",
+                ),
+                ("Base64Short", "!Base64 {\"Fn::Sub\": \"${Family}\"}"),
+                ("Length", "!Length [a, b, c]"),
+                ("Equals", "!Equals [a, a]"),
+                ("Cidr", "!Select [0, !Cidr [10.0.0.0/16, 2, 8]]"),
+                ("Azs", "!Select [0, !GetAZs '']"),
+            ],
+        );
+        let m = model(&text);
+        let expect = [
+            ("Join", Some("io1")),
+            ("JoinLong", Some("a-b-c")),
+            ("JoinEmpty", Some("")),
+            ("JoinUnknown", None),
+            ("JoinNotList", None),
+            ("Select", Some("io1")),
+            ("SelectLong", Some("st1")),
+            ("SelectOut", None),
+            ("SelectNeg", None),
+            ("SelectUnknownIndex", None),
+            ("SelectAgree", Some("io1")),
+            ("SelectMaybeAbsent", None),
+            ("SelectDropped", Some("io1")),
+            ("Split", Some("io1")),
+            ("SplitLong", Some("sc1")),
+            ("SplitEmptyDelim", None),
+            ("Base64", Some("aW8x")),
+            ("Base64Long", Some("YWI=")),
+            ("Base64Short", Some("aW8=")),
+            ("Length", Some("3")),
+            ("Equals", Some("true")),
+            ("Cidr", None),
+            ("Azs", None),
+        ];
+        for (name, value) in expect {
+            assert_eq!(vtype(&m, name), value, "{name}");
+        }
+        assert_eq!(
+            labels(&volume(&m, "Split").volume_type.via),
+            ["parameter `Csv` default"]
+        );
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn too_many_candidates_are_unknown() {
+        let mut text = String::from("Parameters:\n");
+        for i in 0..4 {
+            text.push_str(&format!(
+                "  P{i}:\n    Type: String\n    AllowedValues: [a, b, c, d, e, f, g, h, i]\n"
+            ));
+        }
+        text.push_str("Resources:\n  V:\n    Type: AWS::EC2::Volume\n    Properties:\n");
+        text.push_str("      VolumeType: !Sub '${P0}${P1}${P2}${P3}'\n");
+        let m = model(&text);
+        assert_eq!(vtype(&m, "V"), None);
+    }
+
+    #[test]
+    fn outputs_and_escapes_follow_conditions() {
+        let text = "\
+Conditions:
+  Yes: !Equals [a, a]
+  No: !Not [!Condition Yes]
+  Unknown: !Equals [!Ref AWS::AccountId, '1']
+Resources:
+  A:
+    Type: AWS::EC2::EIP
+  B:
+    Type: AWS::EC2::EIP
+  C:
+    Type: AWS::EC2::EIP
+  D:
+    Type: AWS::EC2::EIP
+  Child:
+    Type: AWS::CloudFormation::Stack
+    Condition: No
+    Properties:
+      Parameters:
+        Ip: !Ref D
+Outputs:
+  Skipped:
+    Condition: No
+    Value: !Ref A
+  Picked:
+    Value: !If [Yes, !Ref B, !Ref A]
+  Either:
+    Condition: Unknown
+    Value: !If [Unknown, !Ref C, !Base64 {\"Fn::GetAtt\": [D, AllocationId]}]
+";
+        let m = model(text);
+        let escapes: Vec<_> = m
+            .eip_escapes
+            .iter()
+            .map(|e| (e.eip.address.as_str(), e.context.as_str()))
+            .collect();
+        assert_eq!(
+            escapes,
+            [
+                ("B", "output `Picked`"),
+                ("C", "output `Either`"),
+                ("D", "output `Either`")
+            ]
+        );
+        assert_eq!(m.resource_count, 4);
+    }
+
+    #[test]
+    fn garbage_intrinsics_do_not_panic() {
+        let exprs = [
+            "!If",
+            "!If []",
+            "!If [[a], b, c]",
+            "!If [!Ref X, a, b]",
+            "{\"Fn::If\": \"x\"}",
+            "!Sub",
+            "!Sub [1, 2, 3]",
+            "!Sub [[a], {}]",
+            "!Sub ['${A}', {A: [1]}]",
+            "!Sub '${!'",
+            "!Sub '${}}${'",
+            "!Join",
+            "!Join [1]",
+            "!Join [[], [a]]",
+            "!Join ['', [[a]]]",
+            "!Join ['', !Ref AWS::NoValue]",
+            "!Select [a, [b]]",
+            "!Select [99999999999999999999999, [b]]",
+            "!Select [0, {a: b}]",
+            "!Split [',', [a]]",
+            "!Split",
+            "!FindInMap",
+            "!FindInMap [[a], b, c]",
+            "!FindInMap [M, !Ref AWS::NoValue, c]",
+            "!FindInMap [M, [x], c]",
+            "!FindInMap [M, a, b, c]",
+            "!FindInMap [M, a, b, {DefaultValue: [1]}]",
+            "!Base64 [a]",
+            "!Base64",
+            "!Length x",
+            "!Equals [a]",
+            "!And []",
+            "!Or [a, b]",
+            "!Not x",
+            "!Condition [a]",
+            "{Condition: Loop}",
+            "!GetAtt [A, !Ref B]",
+            "!Ref [x]",
+            "!Transform {Name: x}",
+            "{\"Fn::Unknown\": 1}",
+        ];
+        let head = "\
+Parameters:
+  L:
+    Type: CommaDelimitedList
+    AllowedValues: [[a]]
+  E:
+    Type: String
+    AllowedValues: []
+Mappings:
+  M:
+    a: {b: x}
+    c: [1]
+    7: {8: 9}
+Conditions:
+  Loop: !And [!Condition Loop, {Condition: Loop}]
+  Bad: [1]
+  Str: x
+";
+        for expr in exprs {
+            let mut text = String::from(head);
+            text.push_str("Resources:\n");
+            for kind in [
+                "AWS::EC2::Volume",
+                "AWS::EC2::EIP",
+                "AWS::EC2::EIPAssociation",
+                "AWS::EC2::NatGateway",
+            ] {
+                let id = kind.rsplit("::").next().unwrap_or("X");
+                text.push_str(&format!(
+                    "  {id}:\n    Type: {kind}\n    Condition: Loop\n    Properties:\n      VolumeType: {expr}\n      Size: {expr}\n      InstanceId: {expr}\n      AllocationId: {expr}\n"
+                ));
+            }
+            text.push_str(&format!(
+                "  Lb:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      SubnetMappings: {expr}\n  Lb2:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      SubnetMappings: [{expr}]\n  Host:\n    Type: AWS::EC2::Instance\n    Condition: Bad\n    Properties:\n      BlockDeviceMappings: [{expr}, {{Ebs: {expr}}}]\n      ImageId: {expr}\nOutputs:\n  O:\n    Condition: Str\n    Value: {expr}\n"
+            ));
+            let Ok(doc) = yaml::parse(&text) else {
+                continue;
+            };
+            for opts in [
+                CfnOptions::default(),
+                options(&[("L", "a,b"), ("E", "x")], Some("us-east-1")),
+            ] {
+                let m = normalize(UNIT, FILE, "g.yaml", &doc, &opts);
+                assert_eq!(m.units.len(), 1, "{expr}");
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Fixtures (fixtures/precision/cloudformation)
+
+    fn fixture(text: &str, options: &CfnOptions) -> Model {
+        let doc = yaml::parse(text).expect("fixture parses");
+        assert!(is_template(&doc.root));
+        normalize(UNIT, FILE, "fixture", &doc, options)
+    }
+
+    fn file_params(text: &str) -> CfnOptions {
+        CfnOptions {
+            parameters: crate::parse::cfn_params::parse_parameter_file(text)
+                .expect("parameter file parses"),
+            region: None,
+        }
+    }
+
+    fn device<'m>(m: &'m Model, address: &str, index: usize) -> &'m Volume {
+        m.volumes
+            .iter()
+            .filter(|v| v.resource.address == address)
+            .nth(index)
+            .unwrap_or_else(|| panic!("volume {address}[{index}]"))
+    }
+
+    fn association_summary(m: &Model) -> Vec<(&str, Option<&str>, bool)> {
+        m.eip_associations
+            .iter()
+            .map(|a| {
+                (
+                    a.declared_by.address.as_str(),
+                    a.eip.known().map(|k| k.address.as_str()),
+                    a.conditional,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fixture_parameter_file() {
+        let text = include_str!("../../fixtures/precision/cloudformation/parameter-file.yaml");
+        let params = file_params(include_str!(
+            "../../fixtures/precision/cloudformation/parameter-file.params.json"
+        ));
+        assert!(!params.parameters.contains_key("KeyName"));
+        let m = fixture(text, &params);
+        let data = volume(&m, "OrdersDataVolume");
+        assert_eq!(vtype(&m, "OrdersDataVolume"), Some("io1"));
+        assert_eq!(
+            labels(&data.volume_type.via),
+            ["parameter `DataVolumeType` (from --parameter)"]
+        );
+        assert_eq!(at(text, data.volume_type.via[0].span), "DataVolumeType");
+        assert_eq!(iops(&m, "OrdersDataVolume"), Some(Value::Known(16000.0)));
+        assert_eq!(vtype(&m, "OrdersLogVolume"), Some("gp3"));
+        assert_eq!(m.ami_refs[0].image.value, Value::Unknown);
+
+        let m = fixture(text, &CfnOptions::default());
+        assert_eq!(vtype(&m, "OrdersDataVolume"), Some("gp3"));
+        assert_eq!(iops(&m, "OrdersDataVolume"), Some(Value::Known(3000.0)));
+    }
+
+    #[test]
+    fn fixture_parameter_file_pipeline() {
+        let text =
+            include_str!("../../fixtures/precision/cloudformation/parameter-file-pipeline.json");
+        let params = file_params(include_str!(
+            "../../fixtures/precision/cloudformation/parameter-file-pipeline.params.json"
+        ));
+        let m = fixture(text, &params);
+        assert_eq!(vtype(&m, "ScratchVolume"), Some("gp2"));
+        assert_eq!(vtype(&m, "CacheVolume"), Some("io2"));
+        let root = device(&m, "BuildAgentTemplate", 0);
+        assert_eq!(root.volume_type.known().map(String::as_str), Some("gp2"));
+        assert_eq!(root.size_gib.as_ref().and_then(|f| f.known()), Some(&100.0));
+        assert_eq!(at(text, root.volume_type.via[0].span), "\"RootVolumeType\"");
+
+        let m = fixture(text, &CfnOptions::default());
+        assert_eq!(vtype(&m, "ScratchVolume"), Some("gp3"));
+        assert_eq!(
+            device(&m, "BuildAgentTemplate", 0)
+                .volume_type
+                .known()
+                .map(String::as_str),
+            Some("gp3")
+        );
+    }
+
+    #[test]
+    fn fixture_allowed_values() {
+        let text = include_str!("../../fixtures/precision/cloudformation/allowed-values.yaml");
+        let m = fixture(text, &CfnOptions::default());
+        assert_eq!(vtype(&m, "LedgerVolume"), Some("io1"));
+        assert_eq!(vtype(&m, "ExportVolume"), Some("gp2"));
+        assert_eq!(vtype(&m, "JournalVolume"), None);
+        assert_eq!(vtype(&m, "SpoolVolume"), None);
+        assert_eq!(vtype(&m, "ReportsVolume"), Some("gp3"));
+        let ledger = volume(&m, "LedgerVolume");
+        assert_eq!(at(text, ledger.volume_type.via[0].span), "- io1");
+
+        let m = fixture(text, &options(&[("JournalVolumeType", "io1")], None));
+        assert_eq!(vtype(&m, "JournalVolume"), Some("io1"));
+    }
+
+    #[test]
+    fn fixture_conditions() {
+        let text = include_str!("../../fixtures/precision/cloudformation/conditions.yaml");
+        let m = fixture(text, &CfnOptions::default());
+        let has = |m: &Model, address: &str| {
+            m.volumes.iter().any(|v| v.resource.address == address)
+                || m.elastic_ips.iter().any(|e| e.resource.address == address)
+        };
+        assert!(!has(&m, "StagingIp"));
+        assert!(!has(&m, "StagingDataVolume"));
+        assert_eq!(m.resource_count, 8);
+        let prod = volume(&m, "ProdDataVolume");
+        assert!(!prod.resource.conditional);
+        assert_eq!(vtype(&m, "ProdDataVolume"), Some("io1"));
+        let dr = volume(&m, "DrReplicaVolume");
+        assert!(dr.resource.conditional);
+        assert_eq!(vtype(&m, "DrReplicaVolume"), Some("io1"));
+        assert_eq!(vtype(&m, "ArchiveVolume"), None);
+        assert_eq!(
+            association_summary(&m),
+            [
+                ("WebIp", Some("WebIp"), false),
+                ("WebIpAssociation", Some("WebIp"), false),
+                ("ApiIp", Some("ApiIp"), false),
+                ("ApiIpAssociation", Some("ApiIp"), true),
+            ]
+        );
+
+        let m = fixture(text, &options(&[("Environment", "staging")], None));
+        assert!(has(&m, "StagingIp"));
+        assert!(has(&m, "StagingDataVolume"));
+        assert!(!has(&m, "ProdDataVolume"));
+        assert!(!has(&m, "DrReplicaVolume"));
+        assert_eq!(vtype(&m, "ArchiveVolume"), Some("gp3"));
+        assert_eq!(
+            association_summary(&m),
+            [
+                ("WebIp", Some("WebIp"), false),
+                ("WebIpAssociation", Some("WebIp"), true),
+                ("ApiIp", Some("ApiIp"), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn fixture_if_branches() {
+        let text = include_str!("../../fixtures/precision/cloudformation/if-branches.json");
+        let m = fixture(text, &CfnOptions::default());
+        assert_eq!(vtype(&m, "IndexVolume"), Some("io1"));
+        assert_eq!(iops(&m, "IndexVolume"), Some(Value::Known(16000.0)));
+        assert_eq!(vtype(&m, "BufferVolume"), Some("io1"));
+        assert_eq!(iops(&m, "BufferVolume"), Some(Value::Unknown));
+        assert_eq!(vtype(&m, "SegmentVolume"), None);
+        let root = device(&m, "QueueHost", 0);
+        assert_eq!(root.volume_type.known().map(String::as_str), Some("gp3"));
+        let data = device(&m, "QueueHost", 1);
+        assert_eq!(data.device, "BlockDeviceMappings[1] /dev/sdf");
+        assert_eq!(data.volume_type.known().map(String::as_str), Some("io1"));
+        assert_eq!(at(text, data.volume_type.span), "\"io1\"");
+        assert_eq!(
+            labels(&data.volume_type.via),
+            ["condition `IsLarge` is true", "parameter `Tier` default"]
+        );
+        let instance_type = m.instances[0].instance_type.as_ref().expect("type");
+        assert_eq!(
+            instance_type.known().map(String::as_str),
+            Some("r7i.4xlarge")
+        );
+        assert_eq!(
+            association_summary(&m),
+            [
+                ("QueueIp", Some("QueueIp"), true),
+                ("QueueIpAssociation", Some("ReplicaIp"), true),
+                ("QueueIpAssociation", Some("QueueIp"), true),
+            ]
+        );
+        // ReplicaHost has an unknown condition: modeled, conditional.
+        assert!(m
+            .instances
+            .iter()
+            .any(|i| i.resource.address == "ReplicaHost" && i.resource.conditional));
+    }
+
+    #[test]
+    fn fixture_find_in_map() {
+        let text = include_str!("../../fixtures/precision/cloudformation/find-in-map.yaml");
+        let m = fixture(text, &options(&[], Some("eu-west-1")));
+        assert_eq!(vtype(&m, "TileCacheVolume"), Some("io1"));
+        let cache = volume(&m, "TileCacheVolume");
+        assert_eq!(
+            labels(&cache.volume_type.via),
+            ["mapping `RegionMap.eu-west-1.CacheVolumeType`"]
+        );
+        assert_eq!(at(text, cache.volume_type.via[0].span), "io1");
+        assert_eq!(
+            m.ami_refs[0].image.known().map(String::as_str),
+            Some("ami-0f9e8d7c6b5a43210")
+        );
+        assert_eq!(vtype(&m, "TileLogVolume"), Some("gp2"));
+        assert_eq!(vtype(&m, "TileExportVolume"), Some("gp3"));
+        assert_eq!(
+            volume(&m, "TileExportVolume")
+                .size_gib
+                .as_ref()
+                .map(|f| &f.value),
+            Some(&Value::Unknown)
+        );
+        assert_eq!(vtype(&m, "TileIndexVolume"), Some("io1"));
+        assert_eq!(iops(&m, "TileIndexVolume"), Some(Value::Known(6000.0)));
+
+        let m = fixture(text, &CfnOptions::default());
+        assert_eq!(vtype(&m, "TileCacheVolume"), None);
+        assert_eq!(m.ami_refs[0].image.value, Value::Unknown);
+        assert_eq!(vtype(&m, "TileLogVolume"), Some("gp2"));
+        let log = volume(&m, "TileLogVolume");
+        assert_eq!(
+            labels(&log.volume_type.via),
+            [
+                "mapping `StageMap.dev.LogVolumeType`",
+                "mapping `StageMap.prod.LogVolumeType`"
+            ]
+        );
+        assert_eq!(vtype(&m, "TileIndexVolume"), Some("io1"));
+    }
+
+    #[test]
+    fn fixture_sub_join_select_split() {
+        let text =
+            include_str!("../../fixtures/precision/cloudformation/sub-join-select-split.json");
+        let m = fixture(text, &CfnOptions::default());
+        let image = |name: &str| {
+            m.ami_refs
+                .iter()
+                .find(|a| a.resource.address == name)
+                .and_then(|a| a.image.known().cloned())
+        };
+        assert_eq!(image("Ingest").as_deref(), Some("ami-0123456789abcdef0"));
+        assert_eq!(
+            image("Worker").as_deref(),
+            Some("{{resolve:ssm:/golden-ami/prod/id}}")
+        );
+        assert_eq!(image("Scheduler"), None);
+        assert_eq!(vtype(&m, "IngestSpool"), Some("io1"));
+        assert_eq!(vtype(&m, "WorkerScratch"), Some("io1"));
+        assert_eq!(vtype(&m, "SchedulerState"), Some("gp2"));
+        assert_eq!(vtype(&m, "WorkerCache"), None);
+        let spool = volume(&m, "IngestSpool");
+        assert_eq!(
+            labels(&spool.volume_type.via),
+            [
+                "parameter `VolumeFamily` default",
+                "parameter `VolumeGeneration` default"
+            ]
+        );
+        assert_eq!(at(text, spool.volume_type.via[1].span), "\"1\"");
     }
 }

@@ -1,5 +1,6 @@
 //! Format frontends: each turns parsed files into the format-independent model.
 
+pub mod cfn_params;
 pub mod cloudformation;
 pub mod terraform;
 pub mod yaml;

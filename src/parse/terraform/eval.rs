@@ -36,6 +36,11 @@ pub(crate) const MAX_INSTANCES: usize = 10_000;
 /// Longest string a template builds.
 const MAX_STRING: usize = 1 << 20;
 
+/// Evaluation work allowed per module (expressions evaluated plus collection elements built):
+/// past it everything evaluates to `Unknown`. Real modules use a tiny fraction; it bounds
+/// pathological ones (10,000 instances each splatting 10,000 others).
+pub(crate) const FUEL: u64 = 20_000_000;
+
 /// A name bound while evaluating: `count`, `each`, a dynamic block iterator, a `for` variable.
 #[derive(Debug, Clone)]
 pub(crate) struct Binding<'a> {
@@ -131,6 +136,9 @@ pub(crate) struct Scope<'a> {
     memo_vars: Memo,
     memo_locals: Memo,
     memo_expansion: RefCell<HashMap<String, Rc<Expansion>>>,
+    memo_resources: RefCell<HashMap<String, Rc<Evaluated>>>,
+    /// Work done so far (see [`FUEL`]).
+    spent: Cell<u64>,
     /// Locals and resources being evaluated (cycle detection).
     active: RefCell<Vec<String>>,
     depth: Cell<usize>,
@@ -155,9 +163,16 @@ impl<'a> Scope<'a> {
             .unwrap_or_else(|Fail| Evaluated::unknown())
     }
 
+    /// Accounts for `work` units; false once the module's budget is spent.
+    fn spend(&self, work: usize) -> bool {
+        let spent = self.spent.get().saturating_add(work as u64);
+        self.spent.set(spent);
+        spent <= FUEL
+    }
+
     pub fn eval(&self, expr: &Expression, env: &mut Env<'a>) -> EvalResult {
         let depth = self.depth.get();
-        if depth >= MAX_EVAL_DEPTH {
+        if depth >= MAX_EVAL_DEPTH || !self.spend(1) {
             return Ok(Evaluated::unknown());
         }
         self.depth.set(depth + 1);
@@ -505,7 +520,7 @@ impl<'a> Scope<'a> {
                     if !self.resources.contains_key(&address) {
                         return Ok(Evaluated::unknown());
                     }
-                    (Rc::new(Evaluated::plain(self.resource_value(&address))), &ops[2..])
+                    (self.resource_value(&address), &ops[2..])
                 }
                 _ => return Ok(Evaluated::unknown()),
             },
@@ -518,7 +533,7 @@ impl<'a> Scope<'a> {
                     if !self.resources.contains_key(&address) {
                         return Ok(Evaluated::unknown());
                     }
-                    (Rc::new(Evaluated::plain(self.resource_value(&address))), &ops[1..])
+                    (self.resource_value(&address), &ops[1..])
                 }
                 None => return Ok(Evaluated::unknown()),
             },
@@ -530,8 +545,30 @@ impl<'a> Scope<'a> {
 
     /// What a resource reference evaluates to: a reference (no `count`/`for_each`), a list
     /// (`count`) or map (`for_each`) of instance references, or unknown.
-    fn resource_value(&self, address: &str) -> Val {
-        match &*self.expansion(address) {
+    fn resource_value(&self, address: &str) -> Rc<Evaluated> {
+        if let Some(v) = self.memo_resources.borrow().get(address) {
+            return v.clone();
+        }
+        let expansion = self.expansion(address);
+        let size = match &*expansion {
+            Expansion::Count(n) => *n,
+            Expansion::ForEach(entries, _) => entries.len(),
+            _ => 1,
+        };
+        let val = if self.spend(size) {
+            Self::instance_refs(address, &expansion)
+        } else {
+            Val::Unknown
+        };
+        let v = Rc::new(Evaluated::plain(val));
+        self.memo_resources
+            .borrow_mut()
+            .insert(address.to_string(), v.clone());
+        v
+    }
+
+    fn instance_refs(address: &str, expansion: &Expansion) -> Val {
+        match expansion {
             Expansion::Single => Val::Ref {
                 address: address.to_string(),
                 attr: None,
@@ -620,6 +657,9 @@ impl<'a> Scope<'a> {
                     let mut out = Vec::new();
                     match &*cur {
                         Val::List(items) => {
+                            if !self.spend(items.len()) {
+                                return Ok(Val::Unknown);
+                            }
                             for item in items {
                                 out.push(self.apply(item, sub, env, via)?);
                             }
@@ -634,6 +674,15 @@ impl<'a> Scope<'a> {
                 }
             }
             i += 1;
+        }
+        // Copying a collection out of a variable, local or resource costs its size.
+        let copied = match &cur {
+            Cow::Borrowed(Val::List(items)) => items.len(),
+            Cow::Borrowed(Val::Obj(entries)) => entries.len(),
+            _ => 0,
+        };
+        if !self.spend(copied) {
+            return Ok(Val::Unknown);
         }
         Ok(cur.into_owned())
     }
@@ -840,6 +889,9 @@ impl<'a> Scope<'a> {
         let Some(items) = iterate(coll)? else {
             return Ok(Val::Unknown);
         };
+        if !self.spend(items.len()) {
+            return Ok(Val::Unknown);
+        }
         let mut list = Vec::new();
         let mut entries: Vec<(String, Val)> = Vec::new();
         let mut groups: Vec<(String, Vec<Val>)> = Vec::new();

@@ -155,11 +155,7 @@ pub fn normalize_files(
     let given: Vec<Vec<AttrIr>> = options.var_files.iter().map(vars_of).collect();
 
     let scope = build_scope(&irs, &auto, &given, options.vars);
-    let mut n = normalizer::Normalizer {
-        unit,
-        scope: &scope,
-        model: Model::default(),
-    };
+    let mut n = normalizer::Normalizer::new(unit, &scope);
     n.model.units.push(Unit {
         id: unit,
         kind: SourceKind::Terraform,

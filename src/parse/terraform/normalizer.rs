@@ -1,14 +1,14 @@
 //! The module's blocks into the model: one model object per resource instance (`count`,
 //! `for_each`), inline block devices (static and `dynamic`), and EIP associations.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::Span as _;
 
 use super::eval::{Binding, Env, Expansion, Scope, MAX_EVAL_DEPTH, MAX_INSTANCES};
 use super::ir::{AttrIr, BlockIr, BodyIr, Src};
-use super::value::{quote_key, Evaluated, Val};
+use super::value::{quote_key, Evaluated, Val, MAX_ALTERNATIVES};
 use crate::model::*;
 use crate::source::Span;
 
@@ -29,6 +29,26 @@ pub(crate) struct Normalizer<'s, 'a> {
     pub unit: UnitId,
     pub scope: &'s Scope<'a>,
     pub model: Model,
+    /// EIP instances each attribute mentions (the same for every instance of its resource).
+    mentions: HashMap<MentionKey, BTreeMap<String, Span>>,
+    /// Inexact associations already modeled: an attribute of an expanded resource mentioning
+    /// many EIPs is modeled once, not once per instance (`count = 10000` over 10,000 EIPs).
+    inexact: HashSet<(Span, String)>,
+}
+
+/// An attribute, and the bound names whose `for_each` its mentions follow.
+type MentionKey = (Span, Vec<(String, Option<Span>)>);
+
+impl<'s, 'a> Normalizer<'s, 'a> {
+    pub fn new(unit: UnitId, scope: &'s Scope<'a>) -> Normalizer<'s, 'a> {
+        Normalizer {
+            unit,
+            scope,
+            model: Model::default(),
+            mentions: HashMap::new(),
+            inexact: HashSet::new(),
+        }
+    }
 }
 
 /// One instance of a resource: its address, bindings and whether it may not exist.
@@ -562,7 +582,16 @@ impl<'a> Normalizer<'_, 'a> {
 
     /// Associations declared by `attr` (`allocation_id`, `public_ip`) of `resource`.
     fn association(&mut self, attr: &AttrIr<'_>, env: &Env<'a>, resource: &ResourceRef, kind: AssociationKind) {
-        for (eip, conditional) in self.eip_targets(attr, env) {
+        let targets = self.eip_targets(attr, env);
+        let many = targets.len() > MAX_ALTERNATIVES;
+        for (eip, conditional) in targets {
+            if many {
+                if let Value::Known(k) = &eip {
+                    if !self.inexact.insert((attr.span, k.address.clone())) {
+                        continue;
+                    }
+                }
+            }
             self.model.eip_associations.push(EipAssociation {
                 declared_by: resource.clone(),
                 kind,
@@ -578,13 +607,14 @@ impl<'a> Normalizer<'_, 'a> {
     /// instances the expression mentions (through locals and `for_each` too): exactly one is
     /// taken as the target, several are each possibly the target (conditional), none is
     /// unknown (any EIP of the module may be it).
-    fn eip_targets(&self, attr: &AttrIr<'_>, env: &Env<'a>) -> Vec<(Value<EipKey>, bool)> {
+    fn eip_targets(&mut self, attr: &AttrIr<'_>, env: &Env<'a>) -> Vec<(Value<EipKey>, bool)> {
         let e = self.scope.value_of(attr, env);
         if e.val == Val::Null {
             return Vec::new();
         }
+        let unit = self.unit;
         let key = |address: &str| EipKey {
-            unit: self.unit,
+            unit,
             address: address.to_string(),
         };
         if !e.val.is_unknown() {
@@ -610,8 +640,7 @@ impl<'a> Normalizer<'_, 'a> {
                     .collect();
             }
         }
-        let mut mentioned = BTreeMap::new();
-        self.eip_mentions(attr, env, &mut mentioned, &mut Vec::new());
+        let mentioned = self.cached_mentions(attr, env);
         let conditional = matches!(e.val, Val::OneOf(_)) || (e.val.is_unknown() && is_conditional(attr));
         match mentioned.len() {
             0 => vec![(Value::Unknown, conditional)],
@@ -624,6 +653,23 @@ impl<'a> Normalizer<'_, 'a> {
                 .map(|a| (Value::Known(key(&a)), true))
                 .collect(),
         }
+    }
+
+    fn cached_mentions(&mut self, attr: &AttrIr<'_>, env: &Env<'a>) -> BTreeMap<String, Span> {
+        let key: MentionKey = (
+            attr.value_span,
+            env.bindings
+                .iter()
+                .map(|b| (b.name.clone(), b.source.map(|s| s.value_span)))
+                .collect(),
+        );
+        if let Some(m) = self.mentions.get(&key) {
+            return m.clone();
+        }
+        let mut mentioned = BTreeMap::new();
+        self.eip_mentions(attr, env, &mut mentioned, &mut Vec::new());
+        self.mentions.insert(key, mentioned.clone());
+        mentioned
     }
 
     fn escapes(&mut self, attr: &AttrIr<'_>, context: &str) {

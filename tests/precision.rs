@@ -1,0 +1,150 @@
+//! Value resolution end to end: each precision fixture, with the options its header names,
+//! produces exactly the findings a careful reviewer expects (as `(rule, resource)` pairs).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use infralint::engine::{check, CheckOptions};
+
+fn findings(path: &str, configure: impl FnOnce(&mut CheckOptions)) -> Vec<(String, String)> {
+    let mut options = CheckOptions {
+        paths: vec![Path::new(path).to_path_buf()],
+        ..CheckOptions::default()
+    };
+    configure(&mut options);
+    let result = check(&options).expect("check runs");
+    assert!(result.errors.is_empty(), "{path}: {:?}", result.errors);
+    let mut out: Vec<(String, String)> = result
+        .findings
+        .iter()
+        .map(|f| (f.rule.to_string(), f.resource.clone()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = list
+        .iter()
+        .map(|(r, a)| (r.to_string(), a.to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn params(list: &[(&str, &str)]) -> BTreeMap<String, String> {
+    list.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+const CFN: &str = "fixtures/precision/cloudformation";
+
+#[test]
+fn cfn_allowed_values_fire_only_when_every_value_is_bad() {
+    let path = format!("{CFN}/allowed-values.yaml");
+    assert_eq!(
+        findings(&path, |_| {}),
+        pairs(&[
+            ("ebs-gp2-iops-ceiling", "ExportVolume"),
+            ("ebs-io1-to-io2", "LedgerVolume")
+        ])
+    );
+    assert_eq!(
+        findings(&path, |o| o.cfn_parameters = params(&[("JournalVolumeType", "io1")])),
+        pairs(&[
+            ("ebs-gp2-iops-ceiling", "ExportVolume"),
+            ("ebs-io1-to-io2", "JournalVolume"),
+            ("ebs-io1-to-io2", "LedgerVolume")
+        ])
+    );
+}
+
+#[test]
+fn cfn_conditions_decide_what_is_created() {
+    let path = format!("{CFN}/conditions.yaml");
+    assert_eq!(
+        findings(&path, |_| {}),
+        pairs(&[
+            ("ebs-invalid-config", "DrReplicaVolume"),
+            ("ebs-io1-to-io2", "DrReplicaVolume"),
+            ("ebs-io1-to-io2", "ProdDataVolume"),
+            ("eip-excessive-remaps", "WebIp"),
+        ])
+    );
+    assert_eq!(
+        findings(&path, |o| o.cfn_parameters = params(&[("Environment", "staging")])),
+        pairs(&[
+            ("ebs-gp2-iops-ceiling", "StagingDataVolume"),
+            ("eip-unattached", "StagingIp"),
+        ])
+    );
+}
+
+#[test]
+fn cfn_find_in_map_needs_the_region() {
+    let path = format!("{CFN}/find-in-map.yaml");
+    assert_eq!(
+        findings(&path, |_| {}),
+        pairs(&[
+            ("ebs-gp2-iops-ceiling", "TileLogVolume"),
+            ("ebs-io1-to-io2", "TileIndexVolume")
+        ])
+    );
+    assert_eq!(
+        findings(&path, |o| o.deploy_region = Some("eu-west-1".into())),
+        pairs(&[
+            ("ami-stale", "TileServer"),
+            ("ebs-gp2-iops-ceiling", "TileLogVolume"),
+            ("ebs-io1-to-io2", "TileCacheVolume"),
+            ("ebs-io1-to-io2", "TileIndexVolume"),
+        ])
+    );
+}
+
+#[test]
+fn cfn_parameter_files_override_defaults() {
+    let load = |file: &str| {
+        infralint::parse::cfn_params::parse_parameter_file(
+            &std::fs::read_to_string(format!("{CFN}/{file}")).unwrap(),
+        )
+        .unwrap()
+    };
+    let path = format!("{CFN}/parameter-file.yaml");
+    assert!(findings(&path, |_| {}).is_empty());
+    assert_eq!(
+        findings(&path, |o| o.cfn_parameters = load("parameter-file.params.json")),
+        pairs(&[("ebs-io1-to-io2", "OrdersDataVolume")])
+    );
+    let path = format!("{CFN}/parameter-file-pipeline.json");
+    assert!(findings(&path, |_| {}).is_empty());
+    assert_eq!(
+        findings(&path, |o| o.cfn_parameters = load("parameter-file-pipeline.params.json")),
+        pairs(&[
+            ("ebs-gp2-iops-ceiling", "BuildAgentTemplate"),
+            ("ebs-gp2-iops-ceiling", "ScratchVolume")
+        ])
+    );
+}
+
+#[test]
+fn cfn_if_sub_join_select_split() {
+    assert_eq!(
+        findings(&format!("{CFN}/if-branches.json"), |_| {}),
+        pairs(&[
+            ("ebs-io1-to-io2", "BufferVolume"),
+            ("ebs-io1-to-io2", "IndexVolume"),
+            ("ebs-io1-to-io2", "QueueHost"),
+        ])
+    );
+    assert_eq!(
+        findings(&format!("{CFN}/sub-join-select-split.json"), |_| {}),
+        pairs(&[
+            ("ami-stale", "Ingest"),
+            ("ebs-gp2-iops-ceiling", "SchedulerState"),
+            ("ebs-invalid-config", "WorkerScratch"),
+            ("ebs-io1-to-io2", "IngestSpool"),
+            ("ebs-io1-to-io2", "WorkerScratch"),
+        ])
+    );
+}
