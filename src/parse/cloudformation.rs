@@ -245,6 +245,24 @@ impl<'a> Template<'a> {
         model: &mut Model,
     ) {
         let props = Props(self.pick_map(def.get("Properties"), &mut Vec::new()));
+        // An EIP's allocation id handed to any resource (a NAT gateway's
+        // `SecondaryAllocationIds`, a Transfer server's `AddressAllocationIds`, types we do not
+        // model) may associate it: such a use is an escape, so `eip-unattached` stays silent.
+        if kind != EIP && kind != "AWS::EC2::EIPAssociation" {
+            if let Some(p) = def.get("Properties") {
+                let mut refs = Vec::new();
+                self.allocation_id_references(p, 0, &mut refs);
+                for (logical_id, span) in refs {
+                    if self.is_eip(&logical_id) {
+                        model.eip_escapes.push(EipEscape {
+                            eip: self.eip_key(&logical_id),
+                            span,
+                            context: format!("`{kind}` resource `{id}`"),
+                        });
+                    }
+                }
+            }
+        }
         match kind {
             "AWS::EC2::Instance" => self.instance(resource, props, model),
             "AWS::EC2::LaunchTemplate" => self.launch_template(resource, props, model),
@@ -1438,6 +1456,31 @@ impl<'a> Template<'a> {
             self.call_references(arg.node, func, inner, depth + 1, out);
         } else {
             self.child_references(arg.node, depth, out);
+        }
+    }
+
+    /// `GetAtt X.AllocationId` (short or long form, string or list argument) anywhere in
+    /// `node`: the logical ids and spans.
+    fn allocation_id_references(&self, node: &Node, depth: usize, out: &mut Vec<(String, Span)>) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if let Call::Function(Func::GetAtt, arg) = call(node) {
+            let target = match (arg.text(), arg.items()) {
+                (Some(text), _) => text.split_once('.').map(|(id, attr)| (id, Some(attr))),
+                (None, Some([id, attr, ..])) => literal_str(id).map(|id| (id, literal_str(attr))),
+                _ => None,
+            };
+            if let Some((id, Some("AllocationId"))) = target {
+                out.push((id.to_string(), self.span(node)));
+            }
+            return;
+        }
+        for child in node.items() {
+            self.allocation_id_references(child, depth + 1, out);
+        }
+        for (_, value) in node.entries() {
+            self.allocation_id_references(value, depth + 1, out);
         }
     }
 
