@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::baseline::Baseline;
 use crate::config::{Config, FailOn, Level};
 use crate::engine::{self, CheckOptions};
-use crate::report::{human, json};
+use crate::report::{checkstyle, compact, github, human, json, junit, sarif};
 use crate::rules;
 
 #[derive(Debug, Parser)]
@@ -121,7 +121,12 @@ pub struct BaselineArgs {
     #[command(flatten)]
     pub input: InputArgs,
     /// The baseline file to write.
-    #[arg(long, short = 'o', value_name = "FILE", default_value = ".infralint-baseline.json")]
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        default_value = ".infralint-baseline.json"
+    )]
     pub output: PathBuf,
 }
 
@@ -133,8 +138,20 @@ pub struct RulesArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Rich diagnostics for people.
     Human,
+    /// One line per finding: `path:line:col: severity[rule] message`.
+    Compact,
+    /// The stable machine format (version 1).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// Checkstyle XML.
+    Checkstyle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -155,7 +172,8 @@ fn parse_date(arg: &str) -> Result<i64, String> {
     if arg.len() != 10 {
         return Err(format!("expected YYYY-MM-DD, got `{arg}`"));
     }
-    crate::inventory::days_since_epoch(arg).ok_or_else(|| format!("expected YYYY-MM-DD, got `{arg}`"))
+    crate::inventory::days_since_epoch(arg)
+        .ok_or_else(|| format!("expected YYYY-MM-DD, got `{arg}`"))
 }
 
 fn parse_severity(arg: &str) -> Result<(String, Level), String> {
@@ -216,7 +234,8 @@ fn options(input: InputArgs) -> Result<CheckOptions, String> {
     let config = match &input.config {
         Some(path) => Config::load(path).map_err(|e| e.to_string())?,
         None => {
-            let mut found: Vec<PathBuf> = input.paths.iter().filter_map(|p| Config::find(p)).collect();
+            let mut found: Vec<PathBuf> =
+                input.paths.iter().filter_map(|p| Config::find(p)).collect();
             found.sort();
             found.dedup();
             match found.as_slice() {
@@ -239,7 +258,11 @@ fn options(input: InputArgs) -> Result<CheckOptions, String> {
     let mut cfn_parameters = std::collections::BTreeMap::new();
     for file in &input.parameter_files {
         let text = std::fs::read_to_string(file).map_err(|e| {
-            format!("{}: cannot read parameter file: {}", file.display(), crate::discover::io_message(&e))
+            format!(
+                "{}: cannot read parameter file: {}",
+                file.display(),
+                crate::discover::io_message(&e)
+            )
         })?;
         let values = crate::parse::cfn_params::parse_parameter_file(&text)
             .map_err(|e| format!("{}: {e}", file.display()))?;
@@ -323,10 +346,18 @@ fn check(args: CheckArgs) -> i32 {
             let all = result.findings.iter().chain(&result.baselined);
             let b = Baseline::from_findings(all, &result.sources);
             if let Err(e) = std::fs::write(path, b.to_json()) {
-                eprintln!("error: cannot write {}: {}", path.display(), crate::discover::io_message(&e));
+                eprintln!(
+                    "error: cannot write {}: {}",
+                    path.display(),
+                    crate::discover::io_message(&e)
+                );
                 return 2;
             }
-            eprintln!("baseline {} updated: {} findings", path.display(), b.findings.len());
+            eprintln!(
+                "baseline {} updated: {} findings",
+                path.display(),
+                b.findings.len()
+            );
         }
     }
     let color = match args.color {
@@ -348,12 +379,21 @@ fn check(args: CheckArgs) -> i32 {
                 ..Default::default()
             },
         ),
+        Format::Compact => compact::render(&result),
         Format::Json => json::render(&result),
+        Format::Sarif => sarif::render(&result),
+        Format::Junit => junit::render(&result),
+        Format::Github => github::render(&result),
+        Format::Checkstyle => checkstyle::render(&result),
     };
     match &args.output {
         Some(path) => {
             if let Err(e) = std::fs::write(path, &text) {
-                eprintln!("error: cannot write {}: {}", path.display(), crate::discover::io_message(&e));
+                eprintln!(
+                    "error: cannot write {}: {}",
+                    path.display(),
+                    crate::discover::io_message(&e)
+                );
                 return 2;
             }
         }
@@ -379,7 +419,11 @@ fn baseline(args: BaselineArgs) -> i32 {
     };
     let b = Baseline::from_findings(&result.findings, &result.sources);
     if let Err(e) = std::fs::write(&args.output, b.to_json()) {
-        eprintln!("error: cannot write {}: {}", args.output.display(), crate::discover::io_message(&e));
+        eprintln!(
+            "error: cannot write {}: {}",
+            args.output.display(),
+            crate::discover::io_message(&e)
+        );
         return 2;
     }
     eprintln!(
@@ -426,7 +470,10 @@ fn pricing(region: Option<String>, config: Option<PathBuf>) -> i32 {
         );
         return 2;
     };
-    let mut out = format!("Prices for {region} (USD; a month is {} hours)\n", data.month.hours);
+    let mut out = format!(
+        "Prices for {region} (USD; a month is {} hours)\n",
+        data.month.hours
+    );
     for (key, value) in prices.entries() {
         out.push_str(&format!("  {key:<28} {value}\n"));
     }
@@ -470,9 +517,8 @@ pub fn rules_catalog(format: RulesFormat) -> String {
             s
         }
         RulesFormat::Markdown => {
-            let mut out = String::from(
-                "| id | default severity | category | summary |\n|---|---|---|---|\n",
-            );
+            let mut out =
+                String::from("| id | default severity | category | summary |\n|---|---|---|---|\n");
             for r in rules {
                 let m = r.meta();
                 out.push_str(&format!(

@@ -142,7 +142,10 @@ pub struct PricingOverrides {
 
 impl PricingOverrides {
     /// The data with the overrides applied.
-    pub fn apply(&self, data: &crate::aws_data::AwsData) -> Result<crate::aws_data::AwsData, String> {
+    pub fn apply(
+        &self,
+        data: &crate::aws_data::AwsData,
+    ) -> Result<crate::aws_data::AwsData, String> {
         let mut data = data.clone();
         for (region, prices) in &self.regions {
             let table = data.prices.get_mut(region).ok_or_else(|| {
@@ -158,9 +161,12 @@ impl PricingOverrides {
         if let Some(percent) = self.discount_percent {
             for table in data.prices.values_mut() {
                 table.scale(1.0 - percent / 100.0)?;
-                table.notes = format!("{} {percent}% discount from .infralint.toml applied.", table.notes)
-                    .trim()
-                    .to_string();
+                table.notes = format!(
+                    "{} {percent}% discount from .infralint.toml applied.",
+                    table.notes
+                )
+                .trim()
+                .to_string();
             }
         }
         Ok(data)
@@ -453,10 +459,7 @@ enabled = false
 
         let e = parse("exclude = [\"a/[\"]\n").unwrap_err();
         assert!(e.message.contains("invalid glob"));
-        assert_eq!(
-            e.to_string(),
-            format!(".infralint.toml:1: {}", e.message)
-        );
+        assert_eq!(e.to_string(), format!(".infralint.toml:1: {}", e.message));
     }
 
     #[test]

@@ -153,7 +153,9 @@ fn module_context(file: &Path, out: &mut Vec<Candidate>) {
         }
         if let Some(kind @ (FileKind::Terraform | FileKind::TfVars)) = classify(&path) {
             let path = if file.parent().is_some_and(|p| p.as_os_str().is_empty()) {
-                path.strip_prefix(".").map(Path::to_path_buf).unwrap_or(path)
+                path.strip_prefix(".")
+                    .map(Path::to_path_buf)
+                    .unwrap_or(path)
             } else {
                 path
             };
@@ -183,7 +185,10 @@ mod tests {
     #[test]
     fn classification() {
         assert_eq!(classify(Path::new("a/main.tf")), Some(FileKind::Terraform));
-        assert_eq!(classify(Path::new("terraform.tfvars")), Some(FileKind::TfVars));
+        assert_eq!(
+            classify(Path::new("terraform.tfvars")),
+            Some(FileKind::TfVars)
+        );
         assert_eq!(classify(Path::new("x.auto.tfvars")), Some(FileKind::TfVars));
         assert_eq!(classify(Path::new("prod.tfvars")), None);
         assert_eq!(

@@ -8,15 +8,15 @@ use rayon::prelude::*;
 use crate::aws_data::AwsData;
 use crate::baseline::{Baseline, BaselineEntry};
 use crate::config::{Config, FailOn, Level};
-use crate::inventory::Inventory;
-use crate::usage::Usage;
-use crate::suppress::{self, Comment, FileSuppressions};
 use crate::discover::{self, Candidate, FileKind};
 use crate::finding::{Finding, Label, Severity};
+use crate::inventory::Inventory;
 use crate::model::{Model, UnitId};
 use crate::parse::{cloudformation, terraform, yaml};
 use crate::rules::{self, RuleContext};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::suppress::{self, Comment, FileSuppressions};
+use crate::usage::Usage;
 
 /// Region whose prices are used when none is configured.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -101,7 +101,10 @@ pub struct CheckResult {
 impl CheckResult {
     /// Estimated monthly waste or saving over all findings whose cost is known.
     pub fn monthly_cost_usd(&self) -> f64 {
-        self.findings.iter().filter_map(|f| f.monthly_cost_usd).sum()
+        self.findings
+            .iter()
+            .filter_map(|f| f.monthly_cost_usd)
+            .sum()
     }
 
     /// Estimated monthly cost per rule (rules with a known cost only), largest first.
@@ -122,7 +125,8 @@ impl CheckResult {
         let mut by: BTreeMap<&str, f64> = BTreeMap::new();
         for f in &self.findings {
             if let Some(c) = f.monthly_cost_usd {
-                *by.entry(self.sources.display(f.primary.span.file)).or_default() += c;
+                *by.entry(self.sources.display(f.primary.span.file))
+                    .or_default() += c;
             }
         }
         let mut v: Vec<_> = by.into_iter().filter(|(_, c)| *c > 0.0).collect();
@@ -131,7 +135,10 @@ impl CheckResult {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 
     /// 0: clean; 1: a finding at or above the `--fail-on` threshold; 2: the run failed
@@ -200,9 +207,9 @@ fn clearly_a_template(text: &str) -> bool {
         || text
             .lines()
             .any(|l| l.trim_end() == "Resources:" || l.starts_with("Resources: "))
-        || text.match_indices("\"Resources\"").any(|(i, m)| {
-            text[i + m.len()..].trim_start().starts_with(':')
-        })
+        || text
+            .match_indices("\"Resources\"")
+            .any(|(i, m)| text[i + m.len()..].trim_start().starts_with(':'))
 }
 
 fn load(candidate: Candidate) -> Loaded {
@@ -245,7 +252,10 @@ fn load(candidate: Candidate) -> Loaded {
             failed(format!("invalid UTF-8 at byte {at}"), at)
         }
         FileKind::Terraform | FileKind::TfVars => match text.find('\0') {
-            Some(at) => failed("NUL byte: this looks like a binary file, not Terraform".into(), at),
+            Some(at) => failed(
+                "NUL byte: this looks like a binary file, not Terraform".into(),
+                at,
+            ),
             None => {
                 // hcl-edit does not accept a byte-order mark: parse a same-length copy.
                 let result = match text.strip_prefix('\u{feff}') {
@@ -350,7 +360,11 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         if l.candidate.reported {
             files += 1;
         }
-        let id = sources.add(SourceFile::new(l.candidate.path.clone(), l.display.clone(), text));
+        let id = sources.add(SourceFile::new(
+            l.candidate.path.clone(),
+            l.display.clone(),
+            text,
+        ));
         reported.push(l.candidate.reported);
         if let Some(file) = sources.get(id) {
             suppress::from_comments(
@@ -362,7 +376,13 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
                 &mut suppressions,
             );
             if let Parsed::Template(doc) = &l.parsed {
-                suppress::from_cfn_metadata(id, file.text.len(), doc, &known_rule, &mut suppressions);
+                suppress::from_cfn_metadata(
+                    id,
+                    file.text.len(),
+                    doc,
+                    &known_rule,
+                    &mut suppressions,
+                );
             }
         }
         let dir = l
@@ -431,7 +451,9 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
                 *slot = Some(p);
             }
         }
-        v.into_iter().map(|p| p.unwrap_or(&Parsed::Skipped)).collect()
+        v.into_iter()
+            .map(|p| p.unwrap_or(&Parsed::Skipped))
+            .collect()
     };
 
     let cfn_options = cloudformation::CfnOptions {
@@ -538,17 +560,17 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     let mut findings = kept;
     let mut meta = Vec::new();
     for (s, used) in suppressions.suppressions.iter().zip(&used) {
-        let rules_enabled = s
-            .rules
-            .iter()
-            .any(|r| level_of(r) != Some(Level::Off));
+        let rules_enabled = s.rules.iter().any(|r| level_of(r) != Some(Level::Off));
         if !used && rules_enabled && is_reported(s.span.file) {
             meta.push(rules::unused_suppression::finding(s.span, &s.rules));
         }
     }
     for p in &suppressions.problems {
         if is_reported(p.span.file) {
-            meta.push(rules::invalid_suppression::finding(p.span, p.message.clone()));
+            meta.push(rules::invalid_suppression::finding(
+                p.span,
+                p.message.clone(),
+            ));
         }
     }
     apply_levels(&mut meta);
@@ -559,15 +581,22 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         None => (findings, Vec::new(), Vec::new()),
     };
     let order = |a: &Finding, b: &Finding| {
-        (sources.display(a.primary.span.file), a.primary.span.start, a.rule).cmp(&(
-            sources.display(b.primary.span.file),
-            b.primary.span.start,
-            b.rule,
-        ))
+        (
+            sources.display(a.primary.span.file),
+            a.primary.span.start,
+            a.rule,
+        )
+            .cmp(&(
+                sources.display(b.primary.span.file),
+                b.primary.span.start,
+                b.rule,
+            ))
     };
     findings.sort_by(order);
     suppressed.sort_by(order);
-    errors.sort_by(|a, b| (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start))));
+    errors.sort_by(|a, b| {
+        (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start)))
+    });
 
     Ok(CheckResult {
         sources,
@@ -619,7 +648,9 @@ fn normalize_unit(
             terraform::normalize(id, name, &module_files, &var_files, *complete)
         }
         UnitSource::Template { name, file } => match get(file) {
-            Some(Parsed::Template(doc)) => cloudformation::normalize(id, *file, name, doc, cfn_options),
+            Some(Parsed::Template(doc)) => {
+                cloudformation::normalize(id, *file, name, doc, cfn_options)
+            }
             _ => Model::default(),
         },
     }

@@ -113,6 +113,8 @@ mod tests {
         .unwrap();
         let img = inv.get("ami-0123456789abcdef0").unwrap();
         assert_eq!(img.state.as_deref(), Some("available"));
-        assert!(Inventory::parse("[]").unwrap_err().contains("describe-images"));
+        assert!(Inventory::parse("[]")
+            .unwrap_err()
+            .contains("describe-images"));
     }
 }

@@ -147,7 +147,7 @@ pub struct ElasticIp {
 pub enum AssociationKind {
     /// `aws_eip.instance` / `AWS::EC2::EIP.InstanceId`.
     EipInstance,
-    /// `aws_eip.network_interface` / `AWS::EC2::EIP.NetworkInterfaceId`... 
+    /// `aws_eip.network_interface` / `AWS::EC2::EIP.NetworkInterfaceId`...
     EipNetworkInterface,
     /// `aws_eip_association` / `AWS::EC2::EIPAssociation`.
     Association,
@@ -245,7 +245,11 @@ impl Model {
             .map(|i| i.resource.address.as_str())
             .chain(self.volumes.iter().map(|v| v.resource.address.as_str()))
             .chain(self.elastic_ips.iter().map(|e| e.resource.address.as_str()))
-            .chain(self.launch_templates.iter().map(|l| l.resource.address.as_str()))
+            .chain(
+                self.launch_templates
+                    .iter()
+                    .map(|l| l.resource.address.as_str()),
+            )
             .collect();
         out.sort_unstable();
         out.dedup();

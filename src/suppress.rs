@@ -74,7 +74,7 @@ fn parse_comment(text: &str) -> Option<Result<ParsedComment, String>> {
         .collect();
     if rules.is_empty() {
         return Some(Err(
-            "malformed suppression: no rule id between `[` and `]`".to_string(),
+            "malformed suppression: no rule id between `[` and `]`".to_string()
         ));
     }
     let reason = rest[close + 1..]
@@ -425,9 +425,16 @@ mod tests {
         );
         assert_eq!(
             parse_comment(" infralint:ignore-file[ebs-io1-to-io2]: vendor code "),
-            Some(Ok((true, vec!["ebs-io1-to-io2".into()], "vendor code".into())))
+            Some(Ok((
+                true,
+                vec!["ebs-io1-to-io2".into()],
+                "vendor code".into()
+            )))
         );
-        assert!(matches!(parse_comment(" infralint:ignore all"), Some(Err(_))));
+        assert!(matches!(
+            parse_comment(" infralint:ignore all"),
+            Some(Err(_))
+        ));
         assert!(matches!(parse_comment(" infralint:ignore[]"), Some(Err(_))));
         assert_eq!(parse_comment(" just a comment"), None);
     }
@@ -458,7 +465,14 @@ EOF
         let body = crate::parse::terraform::parse(text).unwrap();
         let scopes = hcl_scopes(&body);
         let mut out = FileSuppressions::default();
-        from_comments(FileId(0), text, &hcl_comments(text), &scopes, &known, &mut out);
+        from_comments(
+            FileId(0),
+            text,
+            &hcl_comments(text),
+            &scopes,
+            &known,
+            &mut out,
+        );
         assert_eq!(out.suppressions.len(), 3);
         assert_eq!(out.suppressions[0].scope, scopes[0]);
         assert_eq!(out.suppressions[1].scope, scopes[1]);

@@ -182,7 +182,9 @@ fn entries(
         if value.entries().is_empty() && !value.is_null() {
             errors.push(UsageError {
                 span: value.span.clone(),
-                message: format!("usage of `{name_text}` must be a mapping such as `{{ monthly_remaps: 240 }}`"),
+                message: format!(
+                    "usage of `{name_text}` must be a mapping such as `{{ monthly_remaps: 240 }}`"
+                ),
             });
         }
         for (key, v) in value.entries() {
@@ -245,10 +247,16 @@ mod tests {
         );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(u.monthly_remaps("aws_eip.bastion", "aws_eip"), Some(240.0));
-        assert_eq!(u.monthly_remaps("aws_eip.bastion[1]", "aws_eip"), Some(240.0));
+        assert_eq!(
+            u.monthly_remaps("aws_eip.bastion[1]", "aws_eip"),
+            Some(240.0)
+        );
         assert_eq!(u.monthly_remaps("aws_eip.other", "aws_eip"), Some(3.0));
         assert_eq!(u.monthly_remaps("WebIp", "AWS::EC2::EIP"), None);
-        assert_eq!(u.expected_iops("aws_ebs_volume.db", "aws_ebs_volume"), Some(4500.0));
+        assert_eq!(
+            u.expected_iops("aws_ebs_volume.db", "aws_ebs_volume"),
+            Some(4500.0)
+        );
         assert_eq!(
             u.unmatched(&["aws_eip.bastion[0]"])
                 .iter()

@@ -85,8 +85,14 @@ fn a_warning_exits_1_and_json_has_the_documented_shape() {
     assert_eq!(f["severity"], "warning");
     assert_eq!(f["category"], "cost");
     assert_eq!(f["file"], "infra/eip.tf");
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(1), Some(1)));
-    assert_eq!((f["end_line"].as_u64(), f["end_column"].as_u64()), (Some(1), Some(28)));
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        (f["end_line"].as_u64(), f["end_column"].as_u64()),
+        (Some(1), Some(28))
+    );
     assert_eq!(f["resource"], "aws_eip.orphan");
     assert_eq!(f["monthly_cost_usd"], 3.65);
     assert!(f["help"].as_str().unwrap().contains("aws_eip_association"));
@@ -100,12 +106,21 @@ fn a_warning_exits_1_and_json_has_the_documented_shape() {
 #[test]
 fn a_broken_file_is_reported_with_its_location_and_the_rest_is_still_linted() {
     let dir = scratch(&[
-        ("a/broken.tf", b"resource \"aws_eip\" \"x\" {\n  domain = \n}\n"),
+        (
+            "a/broken.tf",
+            b"resource \"aws_eip\" \"x\" {\n  domain = \n}\n",
+        ),
         ("b/eip.tf", UNATTACHED),
-        ("c/bad.yaml", b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: [\n"),
+        (
+            "c/bad.yaml",
+            b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: [\n",
+        ),
         ("d/binary.tf", b"\x00\x01\x02\xff\xfe"),
         ("e/empty.tf", b""),
-        ("f/dup.yaml", b"Resources:\n  Ip:\n    Type: AWS::EC2::EIP\n  Ip:\n    Type: AWS::EC2::EIP\n"),
+        (
+            "f/dup.yaml",
+            b"Resources:\n  Ip:\n    Type: AWS::EC2::EIP\n  Ip:\n    Type: AWS::EC2::EIP\n",
+        ),
     ]);
     let out = infralint(&["check", "--format", "json", "."], dir.path());
     assert_eq!(out.status.code(), Some(2));
@@ -126,7 +141,10 @@ fn a_broken_file_is_reported_with_its_location_and_the_rest_is_still_linted() {
         ]
     );
     let dup = &json["errors"][3]["message"];
-    assert!(dup.as_str().unwrap().contains("duplicate key `Ip`"), "{dup}");
+    assert!(
+        dup.as_str().unwrap().contains("duplicate key `Ip`"),
+        "{dup}"
+    );
     // The good file was still linted; the broken module stays silent.
     let rules: Vec<&str> = json["findings"]
         .as_array()
@@ -140,7 +158,10 @@ fn a_broken_file_is_reported_with_its_location_and_the_rest_is_still_linted() {
 #[test]
 fn human_output_renders_the_parse_error_and_the_finding() {
     let dir = scratch(&[
-        ("a/broken.tf", b"resource \"aws_eip\" \"x\" {\n  domain = \n}\n"),
+        (
+            "a/broken.tf",
+            b"resource \"aws_eip\" \"x\" {\n  domain = \n}\n",
+        ),
         ("b/eip.tf", UNATTACHED),
     ]);
     let out = infralint(&["check", "."], dir.path());
@@ -166,19 +187,33 @@ fn a_missing_path_exits_2() {
 fn bad_arguments_exit_2() {
     let dir = scratch(&[]);
     assert_eq!(
-        infralint(&["check", "--format", "yaml"], dir.path()).status.code(),
+        infralint(&["check", "--format", "yaml"], dir.path())
+            .status
+            .code(),
         Some(2)
     );
-    assert_eq!(infralint(&["frobnicate"], dir.path()).status.code(), Some(2));
+    assert_eq!(
+        infralint(&["frobnicate"], dir.path()).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
 fn other_yaml_and_json_is_skipped_silently() {
     let dir = scratch(&[
-        ("k8s.yaml", b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n"),
+        (
+            "k8s.yaml",
+            b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n",
+        ),
         ("package.json", b"{\"name\": \"x\", \"version\": \"1.0.0\"}"),
-        ("ci.yml", b"on: [push]\njobs: {build: {runs-on: ubuntu-latest}}\n"),
-        ("mentions.yaml", b"# Resources of type AWS::EC2::EIP are documented elsewhere\nfoo: bar\n"),
+        (
+            "ci.yml",
+            b"on: [push]\njobs: {build: {runs-on: ubuntu-latest}}\n",
+        ),
+        (
+            "mentions.yaml",
+            b"# Resources of type AWS::EC2::EIP are documented elsewhere\nfoo: bar\n",
+        ),
         (".terraform/modules/x/main.tf", UNATTACHED),
         (".git/x.tf", UNATTACHED),
     ]);
@@ -236,14 +271,21 @@ fn adversarial_inputs_never_crash() {
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
-    let deep_hcl = format!("locals {{\n  x = {}1{}\n}}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_hcl = format!(
+        "locals {{\n  x = {}1{}\n}}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     let mut bom_crlf = b"\xef\xbb\xbf".to_vec();
     bom_crlf.extend_from_slice(b"resource \"aws_eip\" \"orphan\" {\r\n  domain = \"vpc\"\r\n}\r\n");
     let dir = scratch(&[
         ("bomb.yaml", &bomb),
         ("deep.yaml", deep_yaml.as_bytes()),
         ("deep/main.tf", deep_hcl.as_bytes()),
-        ("utf8/bad.tf", b"resource \"aws_eip\" \"x\" {\n  domain = \"\xff\"\n}\n"),
+        (
+            "utf8/bad.tf",
+            b"resource \"aws_eip\" \"x\" {\n  domain = \"\xff\"\n}\n",
+        ),
         ("bom/main.tf", &bom_crlf),
     ]);
     let out = infralint(&["check", "--format", "json", "."], dir.path());
@@ -262,7 +304,10 @@ fn adversarial_inputs_never_crash() {
     // BOM and CRLF: parsed, and the finding's position is right.
     let f = &json["findings"][0];
     assert_eq!(f["file"], "bom/main.tf");
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(1), Some(1))
+    );
 }
 
 fn json_of(out: &Output) -> serde_json::Value {
@@ -274,7 +319,13 @@ fn rules_of(json: &serde_json::Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| format!("{}:{}", f["rule"].as_str().unwrap(), f["severity"].as_str().unwrap()))
+        .map(|f| {
+            format!(
+                "{}:{}",
+                f["rule"].as_str().unwrap(),
+                f["severity"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -294,7 +345,14 @@ fn config_file_changes_severities_and_excludes() {
     assert_eq!(json["findings"][0]["file"], "infra/eip.tf");
     // The command line wins over the file.
     let out = infralint(
-        &["check", "--format", "json", "--severity", "eip-unattached=off", "."],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--severity",
+            "eip-unattached=off",
+            ".",
+        ],
         dir.path(),
     );
     assert_eq!(out.status.code(), Some(0));
@@ -313,7 +371,10 @@ fn config_errors_name_file_line_and_key() {
     let out = infralint(&["check", "."], dir.path());
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(".infralint.toml:5: unknown key `max_remaps` for rule `eip-unattached`"), "{err}");
+    assert!(
+        err.contains(".infralint.toml:5: unknown key `max_remaps` for rule `eip-unattached`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -323,9 +384,19 @@ fn fail_on_thresholds() {
     assert_eq!(code(&["check", "."]), Some(1));
     assert_eq!(code(&["check", "--fail-on", "error", "."]), Some(0));
     assert_eq!(code(&["check", "--fail-on", "never", "."]), Some(0));
-    assert_eq!(code(&["check", "--severity", "eip-unattached=info", "."]), Some(0));
     assert_eq!(
-        code(&["check", "--severity", "eip-unattached=info", "--fail-on", "info", "."]),
+        code(&["check", "--severity", "eip-unattached=info", "."]),
+        Some(0)
+    );
+    assert_eq!(
+        code(&[
+            "check",
+            "--severity",
+            "eip-unattached=info",
+            "--fail-on",
+            "info",
+            "."
+        ]),
         Some(1)
     );
     assert_eq!(code(&["check", "--severity", "nope=info", "."]), Some(2));
@@ -335,11 +406,19 @@ fn fail_on_thresholds() {
 fn baseline_reports_only_new_findings_and_survives_line_shifts() {
     let dir = scratch(&[("main.tf", UNATTACHED)]);
     let out = infralint(&["baseline", "--output", "base.json", "."], dir.path());
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Unrelated edits shift the lines: still baselined.
     let shifted = format!("# comment\n\n{}", String::from_utf8_lossy(UNATTACHED));
     std::fs::write(dir.path().join("main.tf"), &shifted).unwrap();
-    let out = infralint(&["check", "--format", "json", "--baseline", "base.json", "."], dir.path());
+    let out = infralint(
+        &["check", "--format", "json", "--baseline", "base.json", "."],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let json = json_of(&out);
     assert_eq!(json["summary"]["baselined"], 1);
@@ -347,7 +426,10 @@ fn baseline_reports_only_new_findings_and_survives_line_shifts() {
     // A new finding fails; the old one stays baselined.
     let more = format!("{shifted}\nresource \"aws_eip\" \"new\" {{\n  domain = \"vpc\"\n}}\n");
     std::fs::write(dir.path().join("main.tf"), more).unwrap();
-    let out = infralint(&["check", "--format", "json", "--baseline", "base.json", "."], dir.path());
+    let out = infralint(
+        &["check", "--format", "json", "--baseline", "base.json", "."],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(1));
     let json = json_of(&out);
     assert_eq!(json["findings"][0]["resource"], "aws_eip.new");
@@ -358,10 +440,18 @@ fn baseline_reports_only_new_findings_and_survives_line_shifts() {
         "resource \"aws_eip\" \"new\" {\n  domain = \"vpc\"\n}\n",
     )
     .unwrap();
-    let out = infralint(&["check", "--baseline", "base.json", "--baseline-update", "."], dir.path());
-    assert!(stdout(&out).contains("fixed since the baseline: main.tf[eip-unattached] aws_eip.orphan"), "{}", stdout(&out));
+    let out = infralint(
+        &["check", "--baseline", "base.json", "--baseline-update", "."],
+        dir.path(),
+    );
+    assert!(
+        stdout(&out).contains("fixed since the baseline: main.tf[eip-unattached] aws_eip.orphan"),
+        "{}",
+        stdout(&out)
+    );
     let base: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("base.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("base.json")).unwrap())
+            .unwrap();
     assert_eq!(base["findings"].as_array().unwrap().len(), 1);
     assert_eq!(base["findings"][0]["resource"], "aws_eip.new");
     let out = infralint(&["check", "--baseline", "base.json", "."], dir.path());
@@ -379,15 +469,25 @@ fn usage_prices_remaps_above_the_free_tier() {
             b"resources:\n  aws_eip.bastion: { monthly_remaps: 240 }\n  aws_eip.web: { monthly_remaps: 60 }\n",
         ),
     ]);
-    let out = infralint(&["check", "--format", "json", "--usage", "usage.yaml", "."], dir.path());
+    let out = infralint(
+        &["check", "--format", "json", "--usage", "usage.yaml", "."],
+        dir.path(),
+    );
     let json = json_of(&out);
     let findings = json["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0]["resource"], "aws_eip.bastion");
     assert_eq!(findings[0]["monthly_cost_usd"], 20.0);
     let message = findings[0]["message"].as_str().unwrap();
-    assert!(message.contains("300 remaps (240 aws_eip.bastion + 60 aws_eip.web), 200 above the 100 free"), "{message}");
-    assert_eq!(json["summary"]["monthly_cost_usd_by_rule"]["eip-excessive-remaps"], 20.0);
+    assert!(
+        message
+            .contains("300 remaps (240 aws_eip.bastion + 60 aws_eip.web), 200 above the 100 free"),
+        "{message}"
+    );
+    assert_eq!(
+        json["summary"]["monthly_cost_usd_by_rule"]["eip-excessive-remaps"],
+        20.0
+    );
     assert_eq!(json["summary"]["region"], "us-east-1");
 }
 
@@ -397,14 +497,23 @@ fn usage_errors_point_at_the_usage_file() {
         ("main.tf", TWO_EIPS),
         ("usage.yaml", b"resources:\n  aws_eip.bastion: { monthly_remap: 240 }\n  aws_eip.gone: { monthly_remaps: 1 }\n"),
     ]);
-    let out = infralint(&["check", "--format", "json", "--usage", "usage.yaml", "."], dir.path());
+    let out = infralint(
+        &["check", "--format", "json", "--usage", "usage.yaml", "."],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
     let json = json_of(&out);
     assert_eq!(json["errors"][0]["file"], "usage.yaml");
     assert_eq!(json["errors"][0]["line"], 2);
-    assert!(json["errors"][0]["message"].as_str().unwrap().contains("unknown usage key `monthly_remap`"));
+    assert!(json["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown usage key `monthly_remap`"));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("usage.yaml:3: usage for `aws_eip.gone`"), "{err}");
+    assert!(
+        err.contains("usage.yaml:3: usage for `aws_eip.gone`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -416,14 +525,23 @@ fn gp2_below_expected_iops_is_an_error() {
         ),
         ("usage.yaml", b"resources:\n  aws_ebs_volume.db: { expected_iops: 4500 }\n"),
     ]);
-    let out = infralint(&["check", "--format", "json", "--usage", "usage.yaml", "."], dir.path());
+    let out = infralint(
+        &["check", "--format", "json", "--usage", "usage.yaml", "."],
+        dir.path(),
+    );
     let json = json_of(&out);
     let f = &json["findings"][0];
     assert_eq!(f["severity"], "error");
     let message = f["message"].as_str().unwrap();
-    assert!(message.contains("below the 4,500 IOPS it is expected to serve"), "{message}");
+    assert!(
+        message.contains("below the 4,500 IOPS it is expected to serve"),
+        "{message}"
+    );
     // gp3 at 4,500 IOPS and 250 MiB/s: 40 + 7.50 + 5.00 = 52.50 vs gp2 50.00.
-    assert!(message.contains("gp3 with 4,500 IOPS and 250 MiB/s costs $52.50/month instead of $50.00"), "{message}");
+    assert!(
+        message.contains("gp3 with 4,500 IOPS and 250 MiB/s costs $52.50/month instead of $50.00"),
+        "{message}"
+    );
     assert_eq!(f["monthly_cost_usd"], 0.0);
 }
 
@@ -437,7 +555,16 @@ fn ami_inventory_ages_and_states() {
     ]}"#;
     let dir = scratch(&[("main.tf", tf), ("images.json", inventory)]);
     let out = infralint(
-        &["check", "--format", "json", "--ami-inventory", "images.json", "--now", "2026-11-27", "."],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--ami-inventory",
+            "images.json",
+            "--now",
+            "2026-11-27",
+            ".",
+        ],
         dir.path(),
     );
     let json = json_of(&out);
@@ -454,16 +581,44 @@ fn ami_inventory_ages_and_states() {
         })
         .collect();
     assert_eq!(got.len(), 3, "{got:?}");
-    assert_eq!((got[0].0.as_str(), got[0].1.as_str()), ("aws_instance.old", "warning"));
-    assert!(got[0].2.contains("330 days old (created 2026-01-01; the limit is 90 days)"), "{}", got[0].2);
-    assert_eq!((got[1].0.as_str(), got[1].1.as_str()), ("aws_instance.deprecated", "error"));
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1.as_str()),
+        ("aws_instance.old", "warning")
+    );
+    assert!(
+        got[0]
+            .2
+            .contains("330 days old (created 2026-01-01; the limit is 90 days)"),
+        "{}",
+        got[0].2
+    );
+    assert_eq!(
+        (got[1].0.as_str(), got[1].1.as_str()),
+        ("aws_instance.deprecated", "error")
+    );
     assert!(got[1].2.contains("deprecated since 2026-11-20"));
-    assert_eq!((got[2].0.as_str(), got[2].1.as_str()), ("aws_instance.missing", "error"));
+    assert_eq!(
+        (got[2].0.as_str(), got[2].1.as_str()),
+        ("aws_instance.missing", "error")
+    );
     assert!(got[2].2.contains("not found in the AMI inventory"));
     // The age limit is a rule option.
-    std::fs::write(dir.path().join(".infralint.toml"), "[rules.ami-stale]\nmax_age_days = 400\n").unwrap();
+    std::fs::write(
+        dir.path().join(".infralint.toml"),
+        "[rules.ami-stale]\nmax_age_days = 400\n",
+    )
+    .unwrap();
     let out = infralint(
-        &["check", "--format", "json", "--ami-inventory", "images.json", "--now", "2026-11-27", "."],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--ami-inventory",
+            "images.json",
+            "--now",
+            "2026-11-27",
+            ".",
+        ],
         dir.path(),
     );
     assert_eq!(json_of(&out)["findings"].as_array().unwrap().len(), 2);
@@ -478,10 +633,22 @@ fn pricing_overrides_apply_and_unknown_regions_are_unpriced() {
     let out = infralint(&["check", "--format", "json", "."], dir.path());
     assert_eq!(json_of(&out)["findings"][0]["monthly_cost_usd"], 1.83);
     let out = infralint(&["pricing"], dir.path());
-    assert!(stdout(&out).contains("public_ipv4_hour"), "{}", stdout(&out));
-    let out = infralint(&["check", "--format", "json", "--region", "xx-nowhere-1", "."], dir.path());
-    assert_eq!(json_of(&out)["findings"][0]["monthly_cost_usd"], serde_json::Value::Null);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no price table for region `xx-nowhere-1`"));
+    assert!(
+        stdout(&out).contains("public_ipv4_hour"),
+        "{}",
+        stdout(&out)
+    );
+    let out = infralint(
+        &["check", "--format", "json", "--region", "xx-nowhere-1", "."],
+        dir.path(),
+    );
+    assert_eq!(
+        json_of(&out)["findings"][0]["monthly_cost_usd"],
+        serde_json::Value::Null
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no price table for region `xx-nowhere-1`")
+    );
 }
 
 #[test]
@@ -490,7 +657,10 @@ fn completions_and_output_file() {
     let out = infralint(&["completions", "bash"], dir.path());
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("infralint"));
-    let out = infralint(&["check", "--format", "json", "--output", "report.json", "."], dir.path());
+    let out = infralint(
+        &["check", "--format", "json", "--output", "report.json", "."],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let report = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
@@ -508,13 +678,20 @@ fn suppressed_findings_are_counted_and_listed_on_request() {
     assert!(stdout(&out).contains("1 suppressed"), "{}", stdout(&out));
     assert!(!stdout(&out).contains("(suppressed)"));
     let out = infralint(&["check", "--show-suppressed", "."], dir.path());
-    assert!(stdout(&out).contains("(suppressed) Elastic IP `aws_eip.vpn`"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("(suppressed) Elastic IP `aws_eip.vpn`"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
 fn a_helm_chart_that_mentions_aws_types_is_skipped() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = infralint(&["check", "--format", "json", "fixtures/skipped/helm-chart"], root);
+    let out = infralint(
+        &["check", "--format", "json", "fixtures/skipped/helm-chart"],
+        root,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let json = json_of(&out);
     assert_eq!(json["summary"]["files"], 0);
@@ -524,7 +701,15 @@ fn a_helm_chart_that_mentions_aws_types_is_skipped() {
 #[test]
 fn no_priced_findings_sum_to_zero_not_negative_zero() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = infralint(&["check", "--format", "json", "fixtures/report/no-priced-findings"], root);
+    let out = infralint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "fixtures/report/no-priced-findings",
+        ],
+        root,
+    );
     let text = stdout(&out);
     assert!(text.contains("\"monthly_cost_usd\": 0.0"), "{text}");
     assert!(!text.contains("-0.0"), "{text}");

@@ -51,7 +51,8 @@ fn cfn_allowed_values_fire_only_when_every_value_is_bad() {
         ])
     );
     assert_eq!(
-        findings(&path, |o| o.cfn_parameters = params(&[("JournalVolumeType", "io1")])),
+        findings(&path, |o| o.cfn_parameters =
+            params(&[("JournalVolumeType", "io1")])),
         pairs(&[
             ("ebs-gp2-iops-ceiling", "ExportVolume"),
             ("ebs-io1-to-io2", "JournalVolume"),
@@ -73,7 +74,8 @@ fn cfn_conditions_decide_what_is_created() {
         ])
     );
     assert_eq!(
-        findings(&path, |o| o.cfn_parameters = params(&[("Environment", "staging")])),
+        findings(&path, |o| o.cfn_parameters =
+            params(&[("Environment", "staging")])),
         pairs(&[
             ("ebs-gp2-iops-ceiling", "StagingDataVolume"),
             ("eip-unattached", "StagingIp"),
@@ -113,13 +115,15 @@ fn cfn_parameter_files_override_defaults() {
     let path = format!("{CFN}/parameter-file.yaml");
     assert!(findings(&path, |_| {}).is_empty());
     assert_eq!(
-        findings(&path, |o| o.cfn_parameters = load("parameter-file.params.json")),
+        findings(&path, |o| o.cfn_parameters =
+            load("parameter-file.params.json")),
         pairs(&[("ebs-io1-to-io2", "OrdersDataVolume")])
     );
     let path = format!("{CFN}/parameter-file-pipeline.json");
     assert!(findings(&path, |_| {}).is_empty());
     assert_eq!(
-        findings(&path, |o| o.cfn_parameters = load("parameter-file-pipeline.params.json")),
+        findings(&path, |o| o.cfn_parameters =
+            load("parameter-file-pipeline.params.json")),
         pairs(&[
             ("ebs-gp2-iops-ceiling", "BuildAgentTemplate"),
             ("ebs-gp2-iops-ceiling", "ScratchVolume")

@@ -58,7 +58,9 @@ impl SourceCode for FileSource<'_> {
         let last_line = line_of(end) + context_lines_after + 2;
         let window_start = starts.get(first_line).copied().unwrap_or(0);
         let window_end = starts.get(last_line).copied().unwrap_or(text.len());
-        let window = text.get(window_start..window_end).ok_or(MietteError::OutOfBounds)?;
+        let window = text
+            .get(window_start..window_end)
+            .ok_or(MietteError::OutOfBounds)?;
         let local = SourceSpan::new((start - window_start).into(), end - start);
         let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
         let data = inner.data();
@@ -66,7 +68,10 @@ impl SourceCode for FileSource<'_> {
         Ok(Box::new(MietteSpanContents::new_named(
             file.display.clone(),
             data,
-            SourceSpan::new((inner_span.offset() + window_start).into(), inner_span.len()),
+            SourceSpan::new(
+                (inner_span.offset() + window_start).into(),
+                inner_span.len(),
+            ),
             inner.line() + first_line,
             inner.column(),
             inner.line_count(),
@@ -113,7 +118,9 @@ impl Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -299,13 +306,19 @@ pub fn render(result: &CheckResult, options: HumanOptions) -> String {
                 result.region
             ));
             for (rule, cost) in &by_rule {
-                out.push_str(&format!("  {:>14}  {rule}\n", format!("{}/month", usd(*cost))));
+                out.push_str(&format!(
+                    "  {:>14}  {rule}\n",
+                    format!("{}/month", usd(*cost))
+                ));
             }
             let by_file = result.monthly_cost_by_file();
             if by_file.len() > 1 {
                 out.push_str("Top files:\n");
                 for (file, cost) in by_file.iter().take(5) {
-                    out.push_str(&format!("  {:>14}  {file}\n", format!("{}/month", usd(*cost))));
+                    out.push_str(&format!(
+                        "  {:>14}  {file}\n",
+                        format!("{}/month", usd(*cost))
+                    ));
                 }
             }
         }

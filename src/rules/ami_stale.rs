@@ -1,9 +1,9 @@
 //! `ami-stale`: images pinned by id, and `aws_ami` lookups that can return a stale image.
 
 use super::{finding, origin_labels, OptionSpec, Rule, RuleContext, RuleMeta};
+use crate::finding::{Category, Finding, Label, Severity};
 use crate::inventory::{days_since_epoch, Inventory};
 use crate::model::AmiRef;
-use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::{AmiLookup, Model};
 
 pub struct AmiStale;
@@ -125,7 +125,13 @@ fn inventory_finding(
             }
         }
     };
-    let mut f = finding(&META, &ami.resource.address, Label::new(ami.image.span, label), message, help);
+    let mut f = finding(
+        &META,
+        &ami.resource.address,
+        Label::new(ami.image.span, label),
+        message,
+        help,
+    );
     f.severity = severity;
     f.secondary = origin_labels(&ami.image.via);
     Some(f)

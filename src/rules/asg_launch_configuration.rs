@@ -21,7 +21,11 @@ impl Rule for AsgLaunchConfiguration {
     }
 
     fn check(&self, model: &Model, _ctx: &RuleContext, out: &mut Vec<Finding>) {
-        for lc in model.launch_templates.iter().filter(|l| l.is_launch_configuration) {
+        for lc in model
+            .launch_templates
+            .iter()
+            .filter(|l| l.is_launch_configuration)
+        {
             let terraform = model
                 .unit(lc.resource.unit)
                 .is_some_and(|u| u.kind == SourceKind::Terraform);

@@ -72,9 +72,15 @@ impl Rule for EipExcessiveRemaps {
                 "Keep exactly one association per Elastic IP: either the EIP's own `instance`/`InstanceId` or one association resource.".to_string(),
             );
             for (i, assoc) in assocs.iter().enumerate() {
-                let prefix = if i == 0 { "associated here" } else { "and here" };
-                f.secondary
-                    .push(Label::new(assoc.span, format!("{prefix}, by {}", describe(assoc))));
+                let prefix = if i == 0 {
+                    "associated here"
+                } else {
+                    "and here"
+                };
+                f.secondary.push(Label::new(
+                    assoc.span,
+                    format!("{prefix}, by {}", describe(assoc)),
+                ));
             }
             out.push(f);
         }
@@ -87,7 +93,12 @@ impl Rule for EipExcessiveRemaps {
 /// With usage data: the first free remaps per month are shared by the account's EIPs in a
 /// region; the excess is billed per remap. The cost is put on the EIPs that remap most,
 /// greedily, so the message names who causes the bill.
-fn usage_costs(model: &Model, ctx: &RuleContext, usage: &crate::usage::Usage, out: &mut Vec<Finding>) {
+fn usage_costs(
+    model: &Model,
+    ctx: &RuleContext,
+    usage: &crate::usage::Usage,
+    out: &mut Vec<Finding>,
+) {
     let mut remapping: Vec<(&crate::model::ElasticIp, f64)> = model
         .elastic_ips
         .iter()
@@ -107,7 +118,10 @@ fn usage_costs(model: &Model, ctx: &RuleContext, usage: &crate::usage::Usage, ou
     if excess <= 0.0 {
         return;
     }
-    remapping.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.resource.address.cmp(&b.0.resource.address)));
+    remapping.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then(a.0.resource.address.cmp(&b.0.resource.address))
+    });
     let breakdown: Vec<String> = remapping
         .iter()
         .map(|(e, r)| format!("{} {}", thousands(*r), e.resource.address))
@@ -146,5 +160,9 @@ fn usage_costs(model: &Model, ctx: &RuleContext, usage: &crate::usage::Usage, ou
 }
 
 fn describe(assoc: &EipAssociation) -> String {
-    format!("{} (`{}`)", assoc.kind.describe(), assoc.declared_by.address)
+    format!(
+        "{} (`{}`)",
+        assoc.kind.describe(),
+        assoc.declared_by.address
+    )
 }

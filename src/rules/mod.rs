@@ -2,19 +2,19 @@
 
 use crate::aws_data::{AwsData, RegionPrices};
 use crate::config::Config;
-use crate::inventory::Inventory;
-use crate::usage::Usage;
 use crate::finding::{Category, Finding, Severity};
+use crate::inventory::Inventory;
 use crate::model::Model;
+use crate::usage::Usage;
 
 mod ami_owner_unrestricted;
 mod ami_stale;
 mod asg_launch_configuration;
+mod ebs_gp2_iops_ceiling;
 mod ebs_invalid_config;
+mod ebs_io1_to_io2;
 mod ebs_magnetic;
 mod eip_classic;
-mod ebs_gp2_iops_ceiling;
-mod ebs_io1_to_io2;
 mod eip_excessive_remaps;
 mod eip_unattached;
 pub mod invalid_suppression;

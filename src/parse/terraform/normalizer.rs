@@ -8,7 +8,7 @@ use hcl_edit::Span as _;
 
 use super::eval::{Binding, Env, Expansion, Scope, MAX_EVAL_DEPTH, MAX_INSTANCES};
 use super::ir::{AttrIr, BlockIr, BodyIr, Src};
-use super::value::{quote_key, Evaluated, Val, MAX_ALTERNATIVES};
+use super::value::{quote_key, Evaluated, Val};
 use crate::model::*;
 use crate::source::Span;
 
@@ -32,12 +32,23 @@ pub(crate) struct Normalizer<'s, 'a> {
     /// EIP instances each attribute mentions (the same for every instance of its resource).
     mentions: HashMap<MentionKey, BTreeMap<String, Span>>,
     /// Inexact associations already modeled: an attribute of an expanded resource mentioning
-    /// many EIPs is modeled once, not once per instance (`count = 10000` over 10,000 EIPs).
-    inexact: HashSet<(Span, String)>,
+    /// several EIPs is modeled once, not once per instance (`count = 10000` over 10,000 EIPs):
+    /// every instance would give the same conditional associations.
+    inexact: HashSet<MentionKey>,
 }
 
 /// An attribute, and the bound names whose `for_each` its mentions follow.
 type MentionKey = (Span, Vec<(String, Option<Span>)>);
+
+fn mention_key(attr: &AttrIr<'_>, env: &Env<'_>) -> MentionKey {
+    (
+        attr.value_span,
+        env.bindings
+            .iter()
+            .map(|b| (b.name.clone(), b.source.map(|s| s.value_span)))
+            .collect(),
+    )
+}
 
 impl<'s, 'a> Normalizer<'s, 'a> {
     pub fn new(unit: UnitId, scope: &'s Scope<'a>) -> Normalizer<'s, 'a> {
@@ -582,16 +593,7 @@ impl<'a> Normalizer<'_, 'a> {
 
     /// Associations declared by `attr` (`allocation_id`, `public_ip`) of `resource`.
     fn association(&mut self, attr: &AttrIr<'_>, env: &Env<'a>, resource: &ResourceRef, kind: AssociationKind) {
-        let targets = self.eip_targets(attr, env);
-        let many = targets.len() > MAX_ALTERNATIVES;
-        for (eip, conditional) in targets {
-            if many {
-                if let Value::Known(k) = &eip {
-                    if !self.inexact.insert((attr.span, k.address.clone())) {
-                        continue;
-                    }
-                }
-            }
+        for (eip, conditional) in self.eip_targets(attr, env) {
             self.model.eip_associations.push(EipAssociation {
                 declared_by: resource.clone(),
                 kind,
@@ -640,7 +642,12 @@ impl<'a> Normalizer<'_, 'a> {
                     .collect();
             }
         }
-        let mentioned = self.cached_mentions(attr, env);
+        let mkey = mention_key(attr, env);
+        let mentioned = self.cached_mentions(&mkey, attr, env);
+        if mentioned.len() > 1 && !self.inexact.insert(mkey) {
+            // Already modeled for another instance of the resource.
+            return Vec::new();
+        }
         let conditional = matches!(e.val, Val::OneOf(_)) || (e.val.is_unknown() && is_conditional(attr));
         match mentioned.len() {
             0 => vec![(Value::Unknown, conditional)],
@@ -655,20 +662,13 @@ impl<'a> Normalizer<'_, 'a> {
         }
     }
 
-    fn cached_mentions(&mut self, attr: &AttrIr<'_>, env: &Env<'a>) -> BTreeMap<String, Span> {
-        let key: MentionKey = (
-            attr.value_span,
-            env.bindings
-                .iter()
-                .map(|b| (b.name.clone(), b.source.map(|s| s.value_span)))
-                .collect(),
-        );
-        if let Some(m) = self.mentions.get(&key) {
+    fn cached_mentions(&mut self, key: &MentionKey, attr: &AttrIr<'_>, env: &Env<'a>) -> BTreeMap<String, Span> {
+        if let Some(m) = self.mentions.get(key) {
             return m.clone();
         }
         let mut mentioned = BTreeMap::new();
         self.eip_mentions(attr, env, &mut mentioned, &mut Vec::new());
-        self.mentions.insert(key, mentioned.clone());
+        self.mentions.insert(key.clone(), mentioned.clone());
         mentioned
     }
 
