@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
+use crate::baseline::{fingerprint_hash, fnv1a64};
 use crate::engine::{CheckResult, RunError};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::rules::{self, RuleMeta};
@@ -76,16 +77,6 @@ pub fn security_severity(severity: Severity) -> &'static str {
         Severity::Warning => "5.0",
         Severity::Info => "2.0",
     }
-}
-
-/// FNV-1a, 64 bits: tiny, and its output never changes across Rust versions or platforms.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
 }
 
 /// Percent-encodes a path for a URI: everything but RFC 3986 unreserved characters and `/`
@@ -186,24 +177,6 @@ fn rule_descriptor(meta: &RuleMeta) -> Value {
     })
 }
 
-/// The stable identity of a finding: rule, file, resource and the primary label's source text
-/// (whitespace runs collapsed), hashed; never its line, so inserting lines above keeps it.
-pub fn fingerprint(f: &Finding, sources: &SourceMap) -> u64 {
-    let text = sources
-        .get(f.primary.span.file)
-        .and_then(|file| file.text.get(f.primary.span.start..f.primary.span.end))
-        .unwrap_or("");
-    let text: Vec<&str> = text.split_whitespace().collect();
-    let key = [
-        f.rule,
-        sources.display(f.primary.span.file),
-        &f.resource,
-        &text.join(" "),
-    ]
-    .join("\0");
-    fnv1a64(key.as_bytes())
-}
-
 fn result_object(
     f: &Finding,
     sources: &SourceMap,
@@ -296,7 +269,7 @@ pub fn render(result: &CheckResult) -> String {
         .findings
         .iter()
         .map(|f| {
-            let hash = fingerprint(f, sources);
+            let hash = fingerprint_hash(f, sources);
             let n = seen.entry(hash).or_insert(0);
             *n += 1;
             let hash = if *n == 1 {
@@ -372,12 +345,6 @@ mod tests {
         assert_eq!(camel_case("x"), "X");
     }
 
-    #[test]
-    fn fnv1a64_known_values() {
-        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
-    }
 
     #[test]
     fn paths_are_percent_encoded() {
