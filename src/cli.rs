@@ -9,7 +9,7 @@ use crate::baseline::Baseline;
 use crate::config::{Config, FailOn, Level};
 use crate::engine::{self, CheckOptions};
 use crate::report::{checkstyle, compact, github, human, json, junit, sarif};
-use crate::rules;
+use crate::rules::{self, RuleMeta};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -481,19 +481,26 @@ fn pricing(region: Option<String>, config: Option<PathBuf>) -> i32 {
     0
 }
 
-/// The rule catalog in the requested format.
+/// The rule catalog in the requested format, grouped by category.
 pub fn rules_catalog(format: RulesFormat) -> String {
-    let rules = rules::registry();
+    let mut rules: Vec<&'static RuleMeta> = rules::registry().iter().map(|r| r.meta()).collect();
+    // Stable: registry order within a category.
+    rules.sort_by_key(|m| m.category);
+    let on = |m: &RuleMeta| if m.enabled_by_default { "yes" } else { "no" };
     match format {
         RulesFormat::Text => {
             let mut out = String::new();
-            for r in rules {
-                let m = r.meta();
+            let mut current = None;
+            for m in &rules {
+                if current != Some(m.category) {
+                    out.push_str(&format!("{}{}:\n", if current.is_some() { "\n" } else { "" }, m.category.as_str()));
+                    current = Some(m.category);
+                }
                 out.push_str(&format!(
-                    "{:<22} {:<8} {:<12} {}\n",
+                    "  {:<26} {:<8} on by default: {:<4} {}\n",
                     m.id,
                     m.default_severity.as_str(),
-                    m.category.as_str(),
+                    on(m),
                     m.summary
                 ));
             }
@@ -502,13 +509,15 @@ pub fn rules_catalog(format: RulesFormat) -> String {
         RulesFormat::Json => {
             let list: Vec<serde_json::Value> = rules
                 .iter()
-                .map(|r| {
-                    let m = r.meta();
+                .map(|m| {
                     serde_json::json!({
                         "id": m.id,
                         "severity": m.default_severity.as_str(),
                         "category": m.category.as_str(),
+                        "enabled_by_default": m.enabled_by_default,
+                        "applies_to": m.applies_to.as_str(),
                         "summary": m.summary,
+                        "options": m.options.iter().map(|o| o.name).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
@@ -517,17 +526,19 @@ pub fn rules_catalog(format: RulesFormat) -> String {
             s
         }
         RulesFormat::Markdown => {
-            let mut out =
-                String::from("| id | default severity | category | summary |\n|---|---|---|---|\n");
-            for r in rules {
-                let m = r.meta();
+            let mut out = String::from(
+                "| id | category | default severity | on by default | applies to | summary |\n|---|---|---|---|---|---|\n",
+            );
+            for m in &rules {
                 out.push_str(&format!(
-                    "| [`{}`](rules/{}.md) | {} | {} | {} |\n",
+                    "| [`{}`](rules/{}.md) | {} | {} | {} | {} | {} |\n",
                     m.id,
                     m.id,
-                    m.default_severity.as_str(),
                     m.category.as_str(),
-                    m.summary
+                    m.default_severity.as_str(),
+                    on(m),
+                    m.applies_to.as_str(),
+                    m.summary.replace('|', "\\|")
                 ));
             }
             out

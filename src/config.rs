@@ -271,6 +271,12 @@ impl Config {
             }
             let level = match (rule.enabled, rule.severity) {
                 (Some(false), _) => Some(Level::Off),
+                // `enabled = true` alone turns an off-by-default rule on at its default level.
+                (Some(true), None) => Some(match meta.default_severity {
+                    Severity::Error => Level::Error,
+                    Severity::Warning => Level::Warning,
+                    Severity::Info => Level::Info,
+                }),
                 (_, level) => level,
             };
             rules_out.insert(id.into_inner(), RuleSettings { level, options });

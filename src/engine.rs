@@ -523,6 +523,12 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
             .find(|(id, _)| id == rule)
             .map(|(_, l)| *l)
             .or_else(|| options.config.level(rule))
+            .or_else(|| {
+                // An off-by-default rule stays off unless configured.
+                rules::find(rule)
+                    .filter(|r| !r.meta().enabled_by_default)
+                    .map(|_| Level::Off)
+            })
     };
     let apply_levels = |findings: &mut Vec<Finding>| {
         findings.retain_mut(|f| match level_of(f.rule) {

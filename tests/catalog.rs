@@ -85,6 +85,6 @@ fn readme_rule_table_is_fresh() {
     assert_eq!(
         &readme[start..stop],
         rules_catalog(RulesFormat::Markdown),
-        "README rule table is stale: regenerate it with `infralint rules --format markdown`"
+        "README rule table is stale: run scripts/update-readme-rules.sh"
     );
 }

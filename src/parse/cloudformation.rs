@@ -248,7 +248,14 @@ impl<'a> Template<'a> {
         // An EIP's allocation id handed to any resource (a NAT gateway's
         // `SecondaryAllocationIds`, a Transfer server's `AddressAllocationIds`, types we do not
         // model) may associate it: such a use is an escape, so `eip-unattached` stays silent.
-        if kind != EIP && kind != "AWS::EC2::EIPAssociation" {
+        // (Nested stacks and custom resources already count every reference, below.)
+        let scanned_whole = matches!(
+            kind,
+            "AWS::CloudFormation::Stack"
+                | "AWS::Serverless::Application"
+                | "AWS::CloudFormation::CustomResource"
+        ) || kind.starts_with("Custom::");
+        if kind != EIP && kind != "AWS::EC2::EIPAssociation" && !scanned_whole {
             if let Some(p) = def.get("Properties") {
                 let mut refs = Vec::new();
                 self.allocation_id_references(p, 0, &mut refs);

@@ -1,6 +1,6 @@
 //! `ami-owner-unrestricted`: `data "aws_ami"` lookups that any account's image can satisfy.
 
-use super::{finding, origin_labels, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, Rule, RuleContext, RuleMeta, AppliesTo};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::Model;
 
@@ -13,6 +13,8 @@ static META: RuleMeta = RuleMeta {
     summary: "data \"aws_ami\" without `owners`: anyone's public image that matches can be picked",
     doc: include_str!("../../rules/ami-owner-unrestricted.md"),
     options: &[],
+    applies_to: AppliesTo::Terraform,
+    enabled_by_default: true,
 };
 
 impl Rule for AmiOwnerUnrestricted {

@@ -1,6 +1,6 @@
 //! `ami-stale`: images pinned by id, and `aws_ami` lookups that can return a stale image.
 
-use super::{finding, origin_labels, OptionSpec, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, OptionSpec, Rule, RuleContext, RuleMeta, AppliesTo};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::inventory::{days_since_epoch, Inventory};
 use crate::model::AmiRef;
@@ -19,6 +19,8 @@ static META: RuleMeta = RuleMeta {
         expected: "a whole number of days, at least 1",
         accepts: |v| v.as_integer().is_some_and(|i| i >= 1),
     }],
+    applies_to: AppliesTo::Both,
+    enabled_by_default: true,
 };
 
 /// Images older than this are stale, with an inventory (`max_age_days` overrides it). 90 days:

@@ -1,6 +1,6 @@
 //! `asg-launch-configuration`: launch configurations, which AWS deprecated for launch templates.
 
-use super::{finding, Rule, RuleContext, RuleMeta};
+use super::{finding, Rule, RuleContext, RuleMeta, AppliesTo};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::{Model, SourceKind};
 
@@ -13,6 +13,8 @@ static META: RuleMeta = RuleMeta {
     summary: "Launch configuration: deprecated by AWS (new accounts cannot create them); use a launch template",
     doc: include_str!("../../rules/asg-launch-configuration.md"),
     options: &[],
+    applies_to: AppliesTo::Both,
+    enabled_by_default: true,
 };
 
 impl Rule for AsgLaunchConfiguration {
@@ -30,16 +32,16 @@ impl Rule for AsgLaunchConfiguration {
                 .unit(lc.resource.unit)
                 .is_some_and(|u| u.kind == SourceKind::Terraform);
             let help = if terraform {
-                "Replace it with an `aws_launch_template` and set the group's `launch_template { id, version }`; launch templates also support IMDSv2 settings, gp3 and mixed instances."
+                "Replace it with an `aws_launch_template` and set the group's `launch_template { id, version }`; launch templates also give versioning, mixed instances and Spot/On-Demand mixes."
             } else {
-                "Replace it with an `AWS::EC2::LaunchTemplate` and set the group's `LaunchTemplate: {LaunchTemplateId, Version}`; launch templates also support IMDSv2 settings, gp3 and mixed instances."
+                "Replace it with an `AWS::EC2::LaunchTemplate` and set the group's `LaunchTemplate: {LaunchTemplateId, Version}`; launch templates also give versioning, mixed instances and Spot/On-Demand mixes."
             };
             out.push(finding(
                 &META,
                 &lc.resource.address,
                 Label::new(lc.resource.span, "launch configuration"),
                 format!(
-                    "`{}` is a launch configuration: AWS deprecated them (accounts created after 2023-10-01 cannot create new ones, and they get no new instance types or features)",
+                    "`{}` is a launch configuration: AWS deprecated them (since 2024-10-01 new accounts cannot create them, and they get no new instance types or features)",
                     lc.resource.address
                 ),
                 help.to_string(),

@@ -1,7 +1,7 @@
 //! `ebs-gp2-iops-ceiling`: gp2 volumes, whose IOPS are tied to their size.
 
 use super::ebs_io1_to_io2::thousands;
-use super::{finding, origin_labels, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, Rule, RuleContext, RuleMeta, AppliesTo};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::{Model, Volume};
 
@@ -14,6 +14,8 @@ static META: RuleMeta = RuleMeta {
     summary: "gp2 volume: IOPS capped at 3 per GiB (burst 3,000); gp3 is cheaper and faster",
     doc: include_str!("../../rules/ebs-gp2-iops-ceiling.md"),
     options: &[],
+    applies_to: AppliesTo::Both,
+    enabled_by_default: true,
 };
 
 impl Rule for EbsGp2IopsCeiling {

@@ -1,10 +1,10 @@
 //! `ebs-invalid-config`: volume settings the EC2 API rejects at apply time.
 
 use super::ebs_io1_to_io2::thousands;
-use super::{finding, origin_labels, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, Rule, RuleContext, RuleMeta, AppliesTo};
 use crate::aws_data::VolumeLimits;
 use crate::finding::{Category, Finding, Label, Severity};
-use crate::model::{Field, Model, Origin, Volume};
+use crate::model::{Field, Model, Origin, SourceKind, Volume};
 use crate::source::Span;
 
 pub struct EbsInvalidConfig;
@@ -16,6 +16,8 @@ static META: RuleMeta = RuleMeta {
     summary: "Volume size, IOPS or throughput that the EC2 API rejects for its type",
     doc: include_str!("../../rules/ebs-invalid-config.md"),
     options: &[],
+    applies_to: AppliesTo::Both,
+    enabled_by_default: true,
 };
 
 impl Rule for EbsInvalidConfig {
@@ -31,7 +33,10 @@ impl Rule for EbsInvalidConfig {
             let Some(limits) = ctx.data.ebs.limits.get(kind.as_str()) else {
                 continue;
             };
-            check_volume(volume, kind, limits, out);
+            let terraform = model
+                .unit(volume.resource.unit)
+                .is_some_and(|u| u.kind == SourceKind::Terraform);
+            check_volume(volume, kind, limits, terraform, out);
         }
     }
 }
@@ -45,7 +50,13 @@ fn known(field: &Option<Field<f64>>) -> Option<(f64, &Field<f64>)> {
     f.known().map(|v| (*v, f))
 }
 
-fn check_volume(volume: &Volume, kind: &str, limits: &VolumeLimits, out: &mut Vec<Finding>) {
+fn check_volume(
+    volume: &Volume,
+    kind: &str,
+    limits: &VolumeLimits,
+    terraform: bool,
+    out: &mut Vec<Finding>,
+) {
     let what = if volume.device.is_empty() {
         format!("`{}`", volume.resource.address)
     } else {
@@ -62,6 +73,11 @@ fn check_volume(volume: &Volume, kind: &str, limits: &VolumeLimits, out: &mut Ve
         f.secondary = origin_labels(at.1);
         out.push(f);
     };
+    // The Terraform AWS provider treats `iops = 0` and `throughput = 0` as not set.
+    let unset_zero = |f: &Option<Field<f64>>| -> Option<Field<f64>> {
+        f.clone().filter(|f| !(terraform && f.known() == Some(&0.0)))
+    };
+    let (iops_field, throughput_field) = (unset_zero(&volume.iops), unset_zero(&volume.throughput));
     let size = known(&volume.size_gib);
     if let Some((size, field)) = size {
         if size < limits.min_size_gib || size > limits.max_size_gib {
@@ -78,7 +94,7 @@ fn check_volume(volume: &Volume, kind: &str, limits: &VolumeLimits, out: &mut Ve
             );
         }
     }
-    let iops = known(&volume.iops);
+    let iops = known(&iops_field);
     match (limits.min_iops, limits.max_iops, iops) {
         (Some(min), Some(max), Some((iops, field))) => {
             if iops < min || iops > max {
@@ -94,7 +110,9 @@ fn check_volume(volume: &Volume, kind: &str, limits: &VolumeLimits, out: &mut Ve
                     "Provision IOPS within the type's range.",
                 );
             } else if let (Some(ratio), Some((size, _))) = (limits.max_iops_per_gib, size) {
-                if iops > size * ratio {
+                // The type's minimum (gp3's included 3,000 IOPS) is valid at any size.
+                let allowed = (size * ratio).max(min);
+                if iops > allowed {
                     push(
                         at(field),
                         format!("more than {} IOPS per GiB", thousands(ratio)),
@@ -102,7 +120,7 @@ fn check_volume(volume: &Volume, kind: &str, limits: &VolumeLimits, out: &mut Ve
                             "{what}: {kind} allows at most {} IOPS per GiB; {} GiB allows {} IOPS, not {}",
                             thousands(ratio),
                             thousands(size),
-                            thousands(size * ratio),
+                            thousands(allowed),
                             thousands(iops)
                         ),
                         "Lower the IOPS or grow the volume.",
@@ -118,7 +136,7 @@ fn check_volume(volume: &Volume, kind: &str, limits: &VolumeLimits, out: &mut Ve
         ),
         _ => {}
     }
-    if limits.iops_required && volume.iops.is_none() {
+    if limits.iops_required && iops_field.is_none() {
         push(
             at(&volume.volume_type),
             format!("{kind} without iops"),
@@ -126,10 +144,16 @@ fn check_volume(volume: &Volume, kind: &str, limits: &VolumeLimits, out: &mut Ve
             "Set `iops` (Terraform `iops`, CloudFormation `Iops`).",
         );
     }
-    if let Some((throughput, field)) = known(&volume.throughput) {
+    if let Some((throughput, field)) = known(&throughput_field) {
         match (limits.min_throughput_mibps, limits.max_throughput_mibps) {
             (Some(min), Some(max)) => {
-                let effective_iops = iops.map(|(i, _)| i).or(limits.min_iops);
+                // IOPS written but unknown: the per-IOPS limit cannot be checked. Not written:
+                // the type's included IOPS apply.
+                let effective_iops = match (&iops_field, iops) {
+                    (_, Some((i, _))) => Some(i),
+                    (Some(_), None) => None,
+                    (None, None) => limits.min_iops,
+                };
                 if throughput < min || throughput > max {
                     push(
                         at(field),

@@ -1,6 +1,6 @@
 //! `ebs-io1-to-io2`: io1 volumes, which io2 replaces at the same price or less.
 
-use super::{finding, origin_labels, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, Rule, RuleContext, RuleMeta, AppliesTo};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::Model;
 
@@ -13,6 +13,8 @@ static META: RuleMeta = RuleMeta {
     summary: "io1 volume: io2 costs the same or less and is 100x more durable",
     doc: include_str!("../../rules/ebs-io1-to-io2.md"),
     options: &[],
+    applies_to: AppliesTo::Both,
+    enabled_by_default: true,
 };
 
 impl Rule for EbsIo1ToIo2 {

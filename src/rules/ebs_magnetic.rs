@@ -1,7 +1,7 @@
 //! `ebs-magnetic`: previous-generation magnetic (`standard`) volumes.
 
 use super::ebs_io1_to_io2::thousands;
-use super::{finding, origin_labels, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, Rule, RuleContext, RuleMeta, AppliesTo};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::Model;
 
@@ -14,6 +14,8 @@ static META: RuleMeta = RuleMeta {
     summary: "Magnetic (`standard`) volume: previous generation, ~100 IOPS, billed per I/O; gp3 includes 3,000 IOPS",
     doc: include_str!("../../rules/ebs-magnetic.md"),
     options: &[],
+    applies_to: AppliesTo::Both,
+    enabled_by_default: true,
 };
 
 impl Rule for EbsMagnetic {
@@ -66,7 +68,7 @@ impl Rule for EbsMagnetic {
                     thousands(gp3.included_iops),
                     thousands(gp3.included_throughput_mibps)
                 ),
-                "Change the volume type to gp3 (Elastic Volumes changes a standalone volume in place; magnetic volumes are limited to 1 TiB).".to_string(),
+                "Move the data to gp3: snapshot the volume and create a gp3 volume from the snapshot (magnetic volumes are limited to 1 TiB; gp3 goes to 64 TiB).".to_string(),
             );
             f.secondary = origin_labels(&volume.volume_type.via);
             out.push(f);

@@ -1,6 +1,6 @@
 //! `eip-classic`: Elastic IPs for EC2-Classic, which is retired.
 
-use super::{finding, origin_labels, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, Rule, RuleContext, RuleMeta, AppliesTo};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::Model;
 
@@ -13,6 +13,8 @@ static META: RuleMeta = RuleMeta {
     summary: "Elastic IP for EC2-Classic (`vpc = false`, `domain = \"standard\"`): EC2-Classic is retired",
     doc: include_str!("../../rules/eip-classic.md"),
     options: &[],
+    applies_to: AppliesTo::Both,
+    enabled_by_default: true,
 };
 
 impl Rule for EipClassic {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::ebs_io1_to_io2::thousands;
-use super::{finding, Rule, RuleContext, RuleMeta};
+use super::{finding, Rule, RuleContext, RuleMeta, AppliesTo};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::{EipAssociation, EipKey, Model, Value};
 
@@ -16,6 +16,8 @@ static META: RuleMeta = RuleMeta {
     summary: "Elastic IP associated by more than one declaration: every apply remaps it",
     doc: include_str!("../../rules/eip-excessive-remaps.md"),
     options: &[],
+    applies_to: AppliesTo::Both,
+    enabled_by_default: true,
 };
 
 impl Rule for EipExcessiveRemaps {

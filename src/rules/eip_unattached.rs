@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{finding, Rule, RuleContext, RuleMeta};
+use super::{finding, Rule, RuleContext, RuleMeta, AppliesTo};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::{EipKey, Model, SourceKind, Value};
 
@@ -15,6 +15,8 @@ static META: RuleMeta = RuleMeta {
     summary: "Elastic IP that nothing in its module or template associates (billed every hour)",
     doc: include_str!("../../rules/eip-unattached.md"),
     options: &[],
+    applies_to: AppliesTo::Both,
+    enabled_by_default: true,
 };
 
 impl Rule for EipUnattached {

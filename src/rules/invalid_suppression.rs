@@ -1,7 +1,7 @@
 //! `invalid-suppression`: a suppression without a reason, with an unknown rule id, or
 //! malformed. Produced by the engine from the suppressions it reads, not from the model.
 
-use super::{Rule, RuleContext, RuleMeta};
+use super::{Rule, RuleContext, RuleMeta, AppliesTo};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::Model;
 use crate::source::Span;
@@ -15,6 +15,8 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Suppression without a reason, naming an unknown rule, or malformed",
     doc: include_str!("../../rules/invalid-suppression.md"),
     options: &[],
+    applies_to: AppliesTo::Both,
+    enabled_by_default: true,
 };
 
 impl Rule for InvalidSuppression {

@@ -30,6 +30,27 @@ pub struct RuleMeta {
     pub doc: &'static str,
     /// Options accepted under `[rules.<id>]` in `.infralint.toml`.
     pub options: &'static [OptionSpec],
+    /// The languages whose constructs the rule checks.
+    pub applies_to: AppliesTo,
+    /// Off-by-default rules run only when the config or `--severity` gives them a level.
+    pub enabled_by_default: bool,
+}
+
+/// Which source languages a rule can fire on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppliesTo {
+    Both,
+    /// Terraform-only constructs (`data "aws_ami"` lookups).
+    Terraform,
+}
+
+impl AppliesTo {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppliesTo::Both => "Terraform, CloudFormation",
+            AppliesTo::Terraform => "Terraform",
+        }
+    }
 }
 
 /// A rule option: its name, what it accepts, and a check of a configured value.

@@ -1,7 +1,7 @@
 //! `unused-suppression`: a suppression that matched no finding, so stale ignores do not pile
 //! up. Produced by the engine after the other rules ran.
 
-use super::{Rule, RuleContext, RuleMeta};
+use super::{Rule, RuleContext, RuleMeta, AppliesTo};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::Model;
 use crate::source::Span;
@@ -15,6 +15,8 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Suppression that matches no finding",
     doc: include_str!("../../rules/unused-suppression.md"),
     options: &[],
+    applies_to: AppliesTo::Both,
+    enabled_by_default: true,
 };
 
 impl Rule for UnusedSuppression {

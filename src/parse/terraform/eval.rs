@@ -39,7 +39,7 @@ const MAX_STRING: usize = 1 << 20;
 /// Evaluation work allowed per module (expressions evaluated plus collection elements built):
 /// past it everything evaluates to `Unknown`. Real modules use a tiny fraction; it bounds
 /// pathological ones (10,000 instances each splatting 10,000 others).
-pub(crate) const FUEL: u64 = 20_000_000;
+pub(crate) const FUEL: u64 = 5_000_000;
 
 /// A name bound while evaluating: `count`, `each`, a dynamic block iterator, a `for` variable.
 #[derive(Debug, Clone)]
