@@ -27,6 +27,7 @@ fn parse_one(c: &Candidate) -> (usize, bool) {
     };
     let ok = match c.kind {
         FileKind::Terraform | FileKind::TfVars => terraform::parse(&text).is_ok(),
+        FileKind::TerraformJson | FileKind::TfVarsJson => terraform::parse_json(&text).is_ok(),
         FileKind::CloudFormationCandidate => yaml::parse(&text).is_ok(),
     };
     (text.len(), ok)

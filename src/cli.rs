@@ -78,6 +78,12 @@ pub struct InputArgs {
     /// AMI inventory: the JSON of `aws ec2 describe-images` (default: the config's `ami_inventory`).
     #[arg(long, value_name = "FILE")]
     pub ami_inventory: Option<PathBuf>,
+    /// Terraform variables file (`.tfvars` or `.tfvars.json`), as `terraform plan -var-file` (repeatable; later wins)
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Terraform variable, as `terraform plan -var` (repeatable; later wins, over --var-file)
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
     /// Today's date, YYYY-MM-DD, for AMI ages (default: the clock).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub now: Option<i64>,
@@ -295,10 +301,21 @@ fn options(input: InputArgs) -> Result<CheckOptions, String> {
         usage,
         inventory,
         today: input.now.unwrap_or(defaults.today),
+        var_files: input.var_files,
+        vars: input.vars,
         deploy_region,
         cfn_parameters,
         ..defaults
     })
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
 }
 
 fn region_warning(region: &str) {

@@ -14,6 +14,10 @@ pub enum FileKind {
     Terraform,
     /// `terraform.tfvars` and `*.auto.tfvars`: values for the module's variables.
     TfVars,
+    /// `*.tf.json`: Terraform's JSON syntax.
+    TerraformJson,
+    /// `terraform.tfvars.json` and `*.auto.tfvars.json`.
+    TfVarsJson,
     /// `*.yaml`, `*.yml`, `*.json`, `*.template`: CloudFormation if the content says so.
     CloudFormationCandidate,
 }
@@ -37,7 +41,11 @@ pub struct DiscoverError {
 pub fn classify(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".tf") {
+    if lower.ends_with(".tf.json") {
+        Some(FileKind::TerraformJson)
+    } else if lower == "terraform.tfvars.json" || lower.ends_with(".auto.tfvars.json") {
+        Some(FileKind::TfVarsJson)
+    } else if lower.ends_with(".tf") {
         Some(FileKind::Terraform)
     } else if lower == "terraform.tfvars" || lower.ends_with(".auto.tfvars") {
         Some(FileKind::TfVars)
@@ -78,7 +86,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<DiscoverError>) {
                         kind,
                         reported: true,
                     });
-                    if kind == FileKind::Terraform {
+                    if matches!(kind, FileKind::Terraform | FileKind::TerraformJson) {
                         module_context(root, &mut out);
                     }
                 }
@@ -151,7 +159,12 @@ fn module_context(file: &Path, out: &mut Vec<Candidate>) {
         if !is_file {
             continue;
         }
-        if let Some(kind @ (FileKind::Terraform | FileKind::TfVars)) = classify(&path) {
+        if let Some(
+            kind @ (FileKind::Terraform
+            | FileKind::TfVars
+            | FileKind::TerraformJson
+            | FileKind::TfVarsJson),
+        ) = classify(&path) {
             let path = if file.parent().is_some_and(|p| p.as_os_str().is_empty()) {
                 path.strip_prefix(".")
                     .map(Path::to_path_buf)

@@ -40,6 +40,10 @@ pub struct CheckOptions {
     pub inventory: Option<Inventory>,
     /// Today in days since the epoch (`--now`, else the clock).
     pub today: i64,
+    /// `--var-file FILE`, in command-line order.
+    pub var_files: Vec<PathBuf>,
+    /// `--var NAME=VALUE`, in command-line order.
+    pub vars: Vec<(String, String)>,
     /// The region the user named (`--region` or the config), which makes CloudFormation's
     /// `AWS::Region` known; `None` when `region` is only the pricing default.
     pub deploy_region: Option<String>,
@@ -59,6 +63,8 @@ impl Default for CheckOptions {
             usage: None,
             inventory: None,
             today: crate::inventory::today(),
+            var_files: Vec::new(),
+            vars: Vec::new(),
             deploy_region: None,
             cfn_parameters: BTreeMap::new(),
         }
@@ -157,6 +163,8 @@ impl CheckResult {
 enum Parsed {
     Terraform(hcl_edit::structure::Body),
     TfVars(hcl_edit::structure::Body),
+    TerraformJson(terraform::JsonFile),
+    TfVarsJson(terraform::JsonFile),
     Template(yaml::YamlDoc),
     /// Not a CloudFormation template: not part of the run.
     Skipped,
@@ -271,6 +279,11 @@ fn load(candidate: Candidate) -> Loaded {
                     ),
                 }
             }
+        },
+        FileKind::TerraformJson | FileKind::TfVarsJson => match terraform::parse_json(&text) {
+            Ok(json) if candidate.kind == FileKind::TerraformJson => Parsed::TerraformJson(json),
+            Ok(json) => Parsed::TfVarsJson(json),
+            Err(e) => failed(format!("invalid JSON: {}", e.message), e.offset.min(text.len())),
         },
         FileKind::CloudFormationCandidate => match yaml::parse(&text) {
             Ok(doc) if cloudformation::is_template(&doc.root) => Parsed::Template(doc),
@@ -392,8 +405,10 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
             .map(Path::to_path_buf)
             .unwrap_or_default();
         match &l.parsed {
-            Parsed::Terraform(_) => modules.entry(dir).or_default().0.push(id),
-            Parsed::TfVars(_) => modules.entry(dir).or_default().1.push(id),
+            Parsed::Terraform(_) | Parsed::TerraformJson(_) => {
+                modules.entry(dir).or_default().0.push(id)
+            }
+            Parsed::TfVars(_) | Parsed::TfVarsJson(_) => modules.entry(dir).or_default().1.push(id),
             Parsed::Template(_) => templates.push((l.display.clone(), id)),
             Parsed::Failed {
                 message,
@@ -424,14 +439,20 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
             continue;
         }
         tf.sort_by(|a, b| sources.display(*a).cmp(sources.display(*b)));
-        // Terraform loads terraform.tfvars first, then *.auto.tfvars in lexical order.
+        // Terraform loads terraform.tfvars, then terraform.tfvars.json, then *.auto.tfvars and
+        // *.auto.tfvars.json together, in lexical order of their names.
         tfvars.sort_by_key(|id| {
             let name = sources
                 .get(*id)
                 .and_then(|f| f.path.file_name())
-                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            (name != "terraform.tfvars", name)
+            let rank = match name.to_ascii_lowercase().as_str() {
+                "terraform.tfvars" => 0,
+                "terraform.tfvars.json" => 1,
+                _ => 2,
+            };
+            (rank, name)
         });
         units.push(UnitSource::Module {
             name: display_path(&dir),
@@ -443,6 +464,38 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     for (name, file) in templates {
         units.push(UnitSource::Template { name, file });
     }
+
+    // --var-file: parsed once, registered as sources (not reported) so origins point into them.
+    let mut cli_var_files: Vec<(FileId, Parsed)> = Vec::new();
+    for path in &options.var_files {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: {}", display_path(path), discover::io_message(&e)))?;
+        let is_json = path.to_string_lossy().to_ascii_lowercase().ends_with(".json");
+        let result = if is_json {
+            terraform::parse_json(&text).map(Parsed::TfVarsJson)
+        } else {
+            terraform::parse(&text).map(Parsed::TfVars)
+        };
+        let id = sources.add(SourceFile::new(path.clone(), display_path(path), text));
+        reported.push(false);
+        match result {
+            Ok(p) => cli_var_files.push((id, p)),
+            Err(e) => errors.push(RunError {
+                path: display_path(path),
+                span: Some(Span::new(id, e.offset..e.offset)),
+                message: format!("invalid variables file: {}", e.message),
+                related: Vec::new(),
+            }),
+        }
+    }
+    let cli_tf_files: Vec<terraform::TfFile> = cli_var_files
+        .iter()
+        .filter_map(|(id, p)| tf_file(*id, p))
+        .collect();
+    let tf_options = terraform::TfOptions {
+        var_files: &cli_tf_files,
+        vars: &options.vars,
+    };
 
     let by_id: Vec<&Parsed> = {
         let mut v: Vec<Option<&Parsed>> = vec![None; sources.len()];
@@ -463,7 +516,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     let models: Vec<Model> = units
         .par_iter()
         .enumerate()
-        .map(|(i, unit)| normalize_unit(UnitId(i as u32), unit, &by_id, &cfn_options))
+        .map(|(i, unit)| normalize_unit(UnitId(i as u32), unit, &by_id, &cfn_options, &tf_options))
         .collect();
     let mut model = Model::default();
     for m in models {
@@ -623,11 +676,22 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     })
 }
 
+/// A parsed Terraform file (either syntax) as the Terraform frontend takes it.
+fn tf_file(file: FileId, parsed: &Parsed) -> Option<terraform::TfFile<'_>> {
+    let source = match parsed {
+        Parsed::Terraform(body) | Parsed::TfVars(body) => terraform::TfSource::Hcl(body),
+        Parsed::TerraformJson(json) | Parsed::TfVarsJson(json) => terraform::TfSource::Json(json),
+        _ => return None,
+    };
+    Some(terraform::TfFile { file, source })
+}
+
 fn normalize_unit(
     id: UnitId,
     unit: &UnitSource,
     parsed: &[&Parsed],
     cfn_options: &cloudformation::CfnOptions,
+    tf_options: &terraform::TfOptions,
 ) -> Model {
     let get = |f: &FileId| parsed.get(f.0 as usize).copied();
     match unit {
@@ -637,21 +701,15 @@ fn normalize_unit(
             tfvars,
             complete,
         } => {
-            let module_files: Vec<terraform::ModuleFile> = files
+            let module_files: Vec<terraform::TfFile> = files
                 .iter()
-                .filter_map(|f| match get(f) {
-                    Some(Parsed::Terraform(body)) => Some(terraform::ModuleFile { file: *f, body }),
-                    _ => None,
-                })
+                .filter_map(|f| get(f).and_then(|p| tf_file(*f, p)))
                 .collect();
-            let var_files: Vec<terraform::ModuleFile> = tfvars
+            let var_files: Vec<terraform::TfFile> = tfvars
                 .iter()
-                .filter_map(|f| match get(f) {
-                    Some(Parsed::TfVars(body)) => Some(terraform::ModuleFile { file: *f, body }),
-                    _ => None,
-                })
+                .filter_map(|f| get(f).and_then(|p| tf_file(*f, p)))
                 .collect();
-            terraform::normalize(id, name, &module_files, &var_files, *complete)
+            terraform::normalize_files(id, name, &module_files, &var_files, *complete, tf_options)
         }
         UnitSource::Template { name, file } => match get(file) {
             Some(Parsed::Template(doc)) => {

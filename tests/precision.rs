@@ -152,3 +152,76 @@ fn cfn_if_sub_join_select_split() {
         ])
     );
 }
+
+/// `fixtures/precision/terraform/<case>/`: the `# expect: <rule> <address>` lines of the case's
+/// `.tf` files are exactly the findings of `infralint check <args> .` run in the case
+/// directory (a multiset of rule and resource); `# args:` gives the arguments.
+#[test]
+fn terraform_precision_fixtures_match_their_expectations() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/precision/terraform");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "expected the precision cases");
+    for case in cases {
+        let mut expected: Vec<(String, String)> = Vec::new();
+        let mut args: Vec<String> = Vec::new();
+        let mut stack = vec![case.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().and_then(|e| e.to_str()) != Some("tf") {
+                    continue;
+                }
+                for line in std::fs::read_to_string(&path).unwrap().lines() {
+                    let line = line.trim_start_matches('#').trim();
+                    if let Some(rest) = line.strip_prefix("expect:") {
+                        let mut words = rest.split_whitespace();
+                        if let (Some(rule), Some(address)) = (words.next(), words.next()) {
+                            expected.push((rule.to_string(), address.to_string()));
+                        }
+                    } else if let Some(rest) = line.strip_prefix("args:") {
+                        args = rest.split_whitespace().map(str::to_string).collect();
+                    }
+                }
+            }
+        }
+        expected.sort();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_infralint"))
+            .args(["check", "--format", "json"])
+            .args(&args)
+            .arg(".")
+            .current_dir(&case)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+        assert!(
+            json["errors"].as_array().unwrap().is_empty(),
+            "{}: {}",
+            case.display(),
+            json["errors"]
+        );
+        let mut got: Vec<(String, String)> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["resource"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got, expected, "{}", case.display());
+    }
+}

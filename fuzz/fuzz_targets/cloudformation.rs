@@ -18,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
     if !cloudformation::is_template(&doc.root) {
         return;
     }
-    // If `normalize` gains an options argument (`&CfnOptions`), pass `&Default::default()`.
-    let model = cloudformation::normalize(UnitId(0), FileId(0), "fuzz.yaml", &doc);
+    // A known region, so `AWS::Region`, `Fn::GetAZs` and region-keyed `Fn::FindInMap` resolve.
+    let options = cloudformation::CfnOptions {
+        region: Some("us-east-1".to_string()),
+        ..Default::default()
+    };
+    let model = cloudformation::normalize(UnitId(0), FileId(0), "fuzz.yaml", &doc, &options);
     std::hint::black_box(model);
 });

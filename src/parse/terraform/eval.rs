@@ -253,9 +253,7 @@ impl<'a> Scope<'a> {
                 // Origins are those of the value chosen, not of the condition that chose it.
                 let c = self.eval(&cond.cond_expr, env)?;
                 let mut via = Vec::new();
-                let branch = |s: &Self, e: &Expression, env: &mut Env<'a>| {
-                    s.eval(e, env)
-                };
+                let branch = |s: &Self, e: &Expression, env: &mut Env<'a>| s.eval(e, env);
                 let choice = match &c.val {
                     Val::Null => return Err(Fail),
                     Val::Unknown | Val::Ref { .. } => None,
@@ -328,7 +326,12 @@ impl<'a> Scope<'a> {
 
     // ---- templates ------------------------------------------------------------------------
 
-    fn template(&self, template: &Template, env: &mut Env<'a>, via: &mut Vec<Origin>) -> Result<Val, Fail> {
+    fn template(
+        &self,
+        template: &Template,
+        env: &mut Env<'a>,
+        via: &mut Vec<Origin>,
+    ) -> Result<Val, Fail> {
         self.render(template, false, false, env, via)
     }
 
@@ -617,7 +620,9 @@ impl<'a> Scope<'a> {
                 Val::OneOf(alts) => {
                     let alts = alts.clone();
                     let rest = &ops[i..];
-                    return lift(vec![Val::OneOf(alts)], |a| self.apply(&a[0], rest, env, via));
+                    return lift(vec![Val::OneOf(alts)], |a| {
+                        self.apply(&a[0], rest, env, via)
+                    });
                 }
                 _ => {}
             }
@@ -923,14 +928,22 @@ impl<'a> Scope<'a> {
         }
         Ok(match &f.key_expr {
             None => hoist_list(list),
-            Some(_) if f.grouping => {
-                hoist_obj(groups.into_iter().map(|(k, v)| (k, hoist_list(v))).collect())
-            }
+            Some(_) if f.grouping => hoist_obj(
+                groups
+                    .into_iter()
+                    .map(|(k, v)| (k, hoist_list(v)))
+                    .collect(),
+            ),
             Some(_) => hoist_obj(entries),
         })
     }
 
-    fn for_item(&self, f: &ForExpr, env: &mut Env<'a>, via: &mut Vec<Origin>) -> Result<ForItem, Fail> {
+    fn for_item(
+        &self,
+        f: &ForExpr,
+        env: &mut Env<'a>,
+        via: &mut Vec<Origin>,
+    ) -> Result<ForItem, Fail> {
         if let Some(cond) = &f.cond {
             let c = self.eval(&cond.expr, env)?;
             match &c.val {

@@ -292,7 +292,9 @@ pub(crate) fn call(name: &str, args: Vec<Val>) -> R {
             let parts: Vec<Val> = if sep.is_empty() {
                 s.chars().map(|c| Val::Str(c.to_string())).collect()
             } else {
-                s.split(sep.as_str()).map(|p| Val::Str(p.to_string())).collect()
+                s.split(sep.as_str())
+                    .map(|p| Val::Str(p.to_string()))
+                    .collect()
             };
             Ok(Val::List(parts))
         }
@@ -555,7 +557,10 @@ fn flatten(items: &[Val], out: &mut Vec<Val>, depth: usize) -> bool {
 /// A set: duplicates removed, sorted (strings lexically, numbers by value; mixed primitives
 /// become strings, as Terraform unifies them). Unknown when an element is not known.
 pub(crate) fn to_set(items: Vec<Val>) -> Val {
-    if items.iter().any(|i| !i.is_wholly_known() || matches!(i, Val::Ref { .. })) {
+    if items
+        .iter()
+        .any(|i| !i.is_wholly_known() || matches!(i, Val::Ref { .. }))
+    {
         return Val::Unknown;
     }
     let all_num = items.iter().all(|i| matches!(i, Val::Num(_)));

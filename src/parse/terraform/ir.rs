@@ -110,7 +110,7 @@ pub(crate) struct BodyIr<'a> {
 
 impl<'a> BodyIr<'a> {
     pub fn attr(&self, key: &str) -> Option<&AttrIr<'a>> {
-        // Duplicates are an error in Terraform; HCL keeps the first, JSON the last.
+        // Duplicates are an error in Terraform: the last one is used.
         self.attrs.iter().rev().find(|a| a.key == key)
     }
 }
@@ -218,8 +218,7 @@ pub(crate) fn from_json<'a>(file: FileId, text: &str, json: &'a JsonFile) -> Bod
                 for names in objects(&top.value) {
                     for name in names {
                         for body in objects_or_self(&name.value) {
-                            let mut block =
-                                conv.block(&top.key, vec![&name.key], top, name, body);
+                            let mut block = conv.block(&top.key, vec![&name.key], top, name, body);
                             if top.key == "variable" {
                                 // The default is a literal; the type a type expression.
                                 let props = body.as_object().unwrap_or(&[]);
@@ -241,7 +240,10 @@ pub(crate) fn from_json<'a>(file: FileId, text: &str, json: &'a JsonFile) -> Bod
                                                 file,
                                                 base: p.value.span.start + 1,
                                             },
-                                            span: Span::new(file, p.key_span.start..p.value.span.end),
+                                            span: Span::new(
+                                                file,
+                                                p.key_span.start..p.value.span.end,
+                                            ),
                                             value_span: Span::new(file, p.value.span.clone()),
                                         });
                                     }
@@ -254,7 +256,8 @@ pub(crate) fn from_json<'a>(file: FileId, text: &str, json: &'a JsonFile) -> Bod
             }
             "locals" => {
                 for body in objects_or_self(&top.value) {
-                    out.blocks.push(conv.block("locals", Vec::new(), top, top, body));
+                    out.blocks
+                        .push(conv.block("locals", Vec::new(), top, top, body));
                 }
             }
             _ => {}
@@ -313,8 +316,8 @@ impl JsonConv<'_> {
             if p.key == "//" {
                 continue;
             }
-            let is_block = JSON_NESTED_BLOCKS.contains(&p.key.as_str())
-                && !objects(&p.value).is_empty();
+            let is_block =
+                JSON_NESTED_BLOCKS.contains(&p.key.as_str()) && !objects(&p.value).is_empty();
             if !is_block {
                 out.attrs.push(self.attr(p));
                 continue;

@@ -267,7 +267,10 @@ mod tests {
         let f = parse(text).unwrap();
         let props = f.root.as_object().unwrap();
         assert_eq!(&text[props[0].key_span.clone()], "\"a\"");
-        assert_eq!(&text[props[0].value.span.clone()], r#"[1, "x\"y", true, null]"#);
+        assert_eq!(
+            &text[props[0].value.span.clone()],
+            r#"[1, "x\"y", true, null]"#
+        );
         assert_eq!(
             props[0].value.to_val(),
             Val::List(vec![
@@ -287,7 +290,10 @@ mod tests {
         assert!(parse(r#"{"a": "x"#).is_err());
         assert!(parse(r#"{"a": 1} x"#).is_err());
         let deep = format!("{{\"a\": {}{}}}", "[".repeat(10_000), "]".repeat(10_000));
-        assert!(parse(&deep).is_err(), "deep nesting is an error, not a stack overflow");
+        assert!(
+            parse(&deep).is_err(),
+            "deep nesting is an error, not a stack overflow"
+        );
         // Multi-byte text inside strings keeps spans on char boundaries.
         let f = parse("{\"é\": \"ü\"}").unwrap();
         assert_eq!(f.root.as_object().unwrap()[0].key, "é");

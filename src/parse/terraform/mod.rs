@@ -15,7 +15,7 @@
 //!   converts to the same value (`var.big ? "io1" : "io1"` is io1);
 //! - `count`/`for_each`: one model object per instance (`aws_ebs_volume.data[0]`,
 //!   `aws_ebs_volume.data["logs"]`) with `count.index`/`each.*` bound; unknown (or more than
-//!   [`eval::MAX_INSTANCES`]) instances: one conditional object at the plain address;
+//!   10,000 (`eval::MAX_INSTANCES`)) instances: one conditional object at the plain address;
 //! - `dynamic` blocks over a known `for_each`; references between resources of the module
 //!   ([`Val::Ref`]), which resolve EIP associations to exact instances.
 //!
@@ -192,7 +192,10 @@ fn build_scope<'a>(
             match (block.ident, block.labels.as_slice()) {
                 ("variable", [name]) => {
                     let body: &BodyIr = &block.body;
-                    let ty = body.attr("type").and_then(|a| a.expr()).map(|e| types::parse_type(e, &literal));
+                    let ty = body
+                        .attr("type")
+                        .and_then(|a| a.expr())
+                        .map(|e| types::parse_type(e, &literal));
                     let nullable = !matches!(
                         body.attr("nullable").map(|a| &a.value),
                         Some(AttrValue::Expr(e)) if matches!(&**e, hcl_edit::expr::Expression::Bool(b) if !*b.value())
@@ -235,7 +238,10 @@ fn build_scope<'a>(
         }
     }
     let mut values: HashMap<&'a str, VarValue<'a>> = HashMap::new();
-    for (files, label) in [(auto, "value from tfvars"), (given, "value from --var-file")] {
+    for (files, label) in [
+        (auto, "value from tfvars"),
+        (given, "value from --var-file"),
+    ] {
         for attrs in files {
             for attr in attrs {
                 if scope.variables.contains_key(attr.key) {

@@ -2,6 +2,7 @@
 //! `for_each`), inline block devices (static and `dynamic`), and EIP associations.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::Span as _;
@@ -30,7 +31,7 @@ pub(crate) struct Normalizer<'s, 'a> {
     pub scope: &'s Scope<'a>,
     pub model: Model,
     /// EIP instances each attribute mentions (the same for every instance of its resource).
-    mentions: HashMap<MentionKey, BTreeMap<String, Span>>,
+    mentions: HashMap<MentionKey, Rc<BTreeMap<String, Span>>>,
     /// Inexact associations already modeled: an attribute of an expanded resource mentioning
     /// several EIPs is modeled once, not once per instance (`count = 10000` over 10,000 EIPs):
     /// every instance would give the same conditional associations.
@@ -84,7 +85,11 @@ enum BlockInst<'a> {
     },
 }
 
-fn to_field<T: PartialEq>(span: Span, e: Evaluated, convert: impl Fn(&Val) -> Option<T>) -> Field<T> {
+fn to_field<T: PartialEq>(
+    span: Span,
+    e: Evaluated,
+    convert: impl Fn(&Val) -> Option<T>,
+) -> Field<T> {
     let unknown = || Field {
         value: Value::Unknown,
         span,
@@ -188,7 +193,10 @@ impl<'a> Normalizer<'_, 'a> {
                     address: format!("{address}[{i}]"),
                     env: Env::default().with(Binding {
                         name: "count".into(),
-                        value: Evaluated::plain(Val::obj(vec![("index".into(), Val::Num(i as f64))])),
+                        value: Evaluated::plain(Val::obj(vec![(
+                            "index".into(),
+                            Val::Num(i as f64),
+                        )])),
                         source: None,
                     }),
                     conditional: false,
@@ -287,7 +295,6 @@ impl<'a> Normalizer<'_, 'a> {
                 .and_then(|a| match a.expr() {
                     Some(Expression::Variable(v)) => Some(v.as_str().to_string()),
                     Some(Expression::String(s)) => Some(s.value().to_string()),
-                    Some(Expression::Traversal(t)) if t.operators.is_empty() => None,
                     _ => None,
                 })
                 .unwrap_or_else(|| name.to_string());
@@ -367,7 +374,12 @@ impl<'a> Normalizer<'_, 'a> {
                 });
                 self.ami(body, "image_id", &resource, env);
                 for mapping in self.blocks(body, "block_device_mappings", env) {
-                    let BlockInst::Known { body: mbody, env: menv, .. } = mapping else {
+                    let BlockInst::Known {
+                        body: mbody,
+                        env: menv,
+                        ..
+                    } = mapping
+                    else {
                         continue;
                     };
                     let device = self
@@ -381,8 +393,14 @@ impl<'a> Normalizer<'_, 'a> {
                             Some(d) => format!("block_device_mappings {d}"),
                             None => "block_device_mappings".to_string(),
                         };
-                        let volume =
-                            self.volume(decl, body, &env, &resource, VolumeOwner::LaunchTemplate, device);
+                        let volume = self.volume(
+                            decl,
+                            body,
+                            &env,
+                            &resource,
+                            VolumeOwner::LaunchTemplate,
+                            device,
+                        );
                         self.model.volumes.push(volume);
                     }
                 }
@@ -448,9 +466,13 @@ impl<'a> Normalizer<'_, 'a> {
                 });
             }
             "aws_eip_association" => {
-                let attr = body.attr("allocation_id").or_else(|| body.attr("public_ip"));
+                let attr = body
+                    .attr("allocation_id")
+                    .or_else(|| body.attr("public_ip"));
                 match attr {
-                    Some(attr) => self.association(attr, env, &resource, AssociationKind::Association),
+                    Some(attr) => {
+                        self.association(attr, env, &resource, AssociationKind::Association)
+                    }
                     None => self.model.eip_associations.push(EipAssociation {
                         span: resource.span,
                         conditional: resource.conditional,
@@ -471,7 +493,12 @@ impl<'a> Normalizer<'_, 'a> {
                     match mapping {
                         BlockInst::Known { body, env, .. } => {
                             if let Some(attr) = body.attr("allocation_id") {
-                                self.association(attr, &env, &resource, AssociationKind::LoadBalancer);
+                                self.association(
+                                    attr,
+                                    &env,
+                                    &resource,
+                                    AssociationKind::LoadBalancer,
+                                );
                             }
                         }
                         BlockInst::Unknown { content, env } => {
@@ -479,7 +506,12 @@ impl<'a> Normalizer<'_, 'a> {
                             if let Some(attr) = content.and_then(|c| c.attr("allocation_id")) {
                                 let mut conditional = resource.clone();
                                 conditional.conditional = true;
-                                self.association(attr, &env, &conditional, AssociationKind::LoadBalancer);
+                                self.association(
+                                    attr,
+                                    &env,
+                                    &conditional,
+                                    AssociationKind::LoadBalancer,
+                                );
                             }
                         }
                     }
@@ -491,7 +523,12 @@ impl<'a> Normalizer<'_, 'a> {
 
     /// `type` of an `aws_ebs_volume`: absent or null is the API default (gp2), flagged as
     /// defaulted.
-    fn ebs_volume_type(&self, body: &BodyIr<'_>, env: &Env<'a>, resource: &ResourceRef) -> (Field<String>, bool) {
+    fn ebs_volume_type(
+        &self,
+        body: &BodyIr<'_>,
+        env: &Env<'a>,
+        resource: &ResourceRef,
+    ) -> (Field<String>, bool) {
         let default = || {
             crate::aws_data::AwsData::embedded()
                 .map(|d| d.ebs.default_volume_type.value.clone())
@@ -534,10 +571,23 @@ impl<'a> Normalizer<'_, 'a> {
         }
     }
 
-    fn inline_devices(&mut self, body: &'a BodyIr<'a>, resource: &ResourceRef, owner: VolumeOwner, env: &Env<'a>) {
+    fn inline_devices(
+        &mut self,
+        body: &'a BodyIr<'a>,
+        resource: &ResourceRef,
+        owner: VolumeOwner,
+        env: &Env<'a>,
+    ) {
         for inst in self.blocks(body, "root_block_device", env) {
             if let BlockInst::Known { decl, body, env } = inst {
-                let v = self.volume(decl, body, &env, resource, owner, "root_block_device".into());
+                let v = self.volume(
+                    decl,
+                    body,
+                    &env,
+                    resource,
+                    owner,
+                    "root_block_device".into(),
+                );
                 self.model.volumes.push(v);
             }
         }
@@ -592,7 +642,13 @@ impl<'a> Normalizer<'_, 'a> {
     }
 
     /// Associations declared by `attr` (`allocation_id`, `public_ip`) of `resource`.
-    fn association(&mut self, attr: &AttrIr<'_>, env: &Env<'a>, resource: &ResourceRef, kind: AssociationKind) {
+    fn association(
+        &mut self,
+        attr: &AttrIr<'_>,
+        env: &Env<'a>,
+        resource: &ResourceRef,
+        kind: AssociationKind,
+    ) {
         for (eip, conditional) in self.eip_targets(attr, env) {
             self.model.eip_associations.push(EipAssociation {
                 declared_by: resource.clone(),
@@ -648,26 +704,33 @@ impl<'a> Normalizer<'_, 'a> {
             // Already modeled for another instance of the resource.
             return Vec::new();
         }
-        let conditional = matches!(e.val, Val::OneOf(_)) || (e.val.is_unknown() && is_conditional(attr));
+        let conditional =
+            matches!(e.val, Val::OneOf(_)) || (e.val.is_unknown() && is_conditional(attr));
         match mentioned.len() {
             0 => vec![(Value::Unknown, conditional)],
             1 => mentioned
-                .into_keys()
-                .map(|a| (Value::Known(key(&a)), conditional))
+                .keys()
+                .map(|a| (Value::Known(key(a)), conditional))
                 .collect(),
             _ => mentioned
-                .into_keys()
-                .map(|a| (Value::Known(key(&a)), true))
+                .keys()
+                .map(|a| (Value::Known(key(a)), true))
                 .collect(),
         }
     }
 
-    fn cached_mentions(&mut self, key: &MentionKey, attr: &AttrIr<'_>, env: &Env<'a>) -> BTreeMap<String, Span> {
+    fn cached_mentions(
+        &mut self,
+        key: &MentionKey,
+        attr: &AttrIr<'_>,
+        env: &Env<'a>,
+    ) -> Rc<BTreeMap<String, Span>> {
         if let Some(m) = self.mentions.get(key) {
             return m.clone();
         }
         let mut mentioned = BTreeMap::new();
         self.eip_mentions(attr, env, &mut mentioned, &mut Vec::new());
+        let mentioned = Rc::new(mentioned);
         self.mentions.insert(key.clone(), mentioned.clone());
         mentioned
     }

@@ -8,7 +8,6 @@ use crate::source::Span;
 
 // ---- the frontend's original tests ---------------------------------------------------------
 
-
 fn model_of(files: &[&str]) -> (Model, Vec<String>) {
     let bodies: Vec<Body> = files.iter().map(|t| parse(t).unwrap()).collect();
     let mfs: Vec<ModuleFile> = bodies
@@ -23,7 +22,7 @@ fn model_of(files: &[&str]) -> (Model, Vec<String>) {
     (model, files.iter().map(|s| s.to_string()).collect())
 }
 
-fn text<'a>(texts: &'a [String], span: Span) -> &'a str {
+fn text(texts: &[String], span: Span) -> &str {
     &texts[span.file.0 as usize][span.start..span.end]
 }
 
@@ -74,12 +73,18 @@ volume_type = "gp2"
     let logs = &model.volumes[0];
     assert!(logs.type_defaulted);
     assert_eq!(logs.volume_type.known().map(String::as_str), Some("gp2"));
-    assert_eq!(text(&texts, logs.volume_type.span), "resource \"aws_ebs_volume\" \"logs\"");
+    assert_eq!(
+        text(&texts, logs.volume_type.span),
+        "resource \"aws_ebs_volume\" \"logs\""
+    );
     let root = &model.volumes[1];
     assert_eq!(root.volume_type.value, Value::Unknown);
     assert_eq!(root.device, "root_block_device");
     assert_eq!(model.volumes[2].device, "ebs_block_device /dev/sdf");
-    assert_eq!(model.ami_refs[0].image.known().map(String::as_str), Some("ami-0123456789abcdef0"));
+    assert_eq!(
+        model.ami_refs[0].image.known().map(String::as_str),
+        Some("ami-0123456789abcdef0")
+    );
 }
 
 #[test]
@@ -98,9 +103,17 @@ resource "aws_ebs_volume" "c" {
 }
 "#]);
     for v in &model.volumes {
-        assert_eq!(v.volume_type.value, Value::Unknown, "{}", v.resource.address);
+        assert_eq!(
+            v.volume_type.value,
+            Value::Unknown,
+            "{}",
+            v.resource.address
+        );
     }
-    assert_eq!(model.volumes[0].size_gib.as_ref().unwrap().value, Value::Unknown);
+    assert_eq!(
+        model.volumes[0].size_gib.as_ref().unwrap().value,
+        Value::Unknown
+    );
 }
 
 #[test]
@@ -147,8 +160,14 @@ allocation_id = aws_eip.b.allocation_id
         vec![
             (AssociationKind::EipInstance, Some("aws_eip.c".to_string())),
             (AssociationKind::Association, Some("aws_eip.a".to_string())),
-            (AssociationKind::NatGateway, Some("aws_eip.nat[0]".to_string())),
-            (AssociationKind::NatGateway, Some("aws_eip.nat[1]".to_string())),
+            (
+                AssociationKind::NatGateway,
+                Some("aws_eip.nat[0]".to_string())
+            ),
+            (
+                AssociationKind::NatGateway,
+                Some("aws_eip.nat[1]".to_string())
+            ),
             (AssociationKind::LoadBalancer, Some("aws_eip.b".to_string())),
         ]
     );
@@ -170,7 +189,11 @@ module "m" {
 }
 output "dns" { value = aws_eip.c.public_dns }
 "#]);
-    let escaped: Vec<_> = model.eip_escapes.iter().map(|e| e.eip.address.as_str()).collect();
+    let escaped: Vec<_> = model
+        .eip_escapes
+        .iter()
+        .map(|e| e.eip.address.as_str())
+        .collect();
     assert_eq!(escaped, vec!["aws_eip.a", "aws_eip.b"]);
 }
 
@@ -187,8 +210,14 @@ resource "aws_ebs_volume" "a" { type = var.t }
     let model = normalize(
         UnitId(0),
         "m",
-        &[ModuleFile { file: FileId(0), body: &main }],
-        &[ModuleFile { file: FileId(1), body: &vars }],
+        &[ModuleFile {
+            file: FileId(0),
+            body: &main,
+        }],
+        &[ModuleFile {
+            file: FileId(1),
+            body: &vars,
+        }],
         true,
     );
     let v = &model.volumes[0];
@@ -226,7 +255,10 @@ values = ["x"]
 }
 "#]);
     assert_eq!(model.ami_lookups.len(), 2);
-    assert_eq!(model.ami_lookups[0].most_recent.as_ref().unwrap().known(), Some(&true));
+    assert_eq!(
+        model.ami_lookups[0].most_recent.as_ref().unwrap().known(),
+        Some(&true)
+    );
     assert_eq!(
         model.ami_lookups[0].owners.as_ref().unwrap().known(),
         Some(&vec!["099720109477".to_string()])
@@ -280,7 +312,11 @@ impl Case<'_> {
             .copied()
             .collect();
         let parsed: Vec<Parsed> = all.iter().map(|(n, t)| parse_any(n, t)).collect();
-        let tfs: Vec<TfFile> = parsed.iter().enumerate().map(|(i, p)| tf_file(i, p)).collect();
+        let tfs: Vec<TfFile> = parsed
+            .iter()
+            .enumerate()
+            .map(|(i, p)| tf_file(i, p))
+            .collect();
         let (files, rest) = tfs.split_at(self.files.len());
         let (tfvars, var_files) = rest.split_at(self.tfvars.len());
         let vars: Vec<(String, String)> = self
@@ -316,10 +352,6 @@ fn eval_in(module: &str, expr: &str) -> Result<Val, Fail> {
     let scope = build_scope(&irs, &[], &[], &[]);
     let attr = scope.locals["__probe"];
     scope.eval_attr(attr, &mut Env::default()).map(|e| e.val)
-}
-
-fn ev(expr: &str) -> Val {
-    eval_in("", expr).unwrap_or_else(|Fail| panic!("{expr} failed"))
 }
 
 fn s(v: &str) -> Val {
@@ -393,9 +425,16 @@ locals {
     assert_eq!(eval_in(module, "local.size"), Ok(n(500.0)));
     assert_eq!(eval_in(module, "local.cfg.data.type"), Ok(s("io1")));
     assert_eq!(eval_in(module, "local.cfg.data.iops[1]"), Ok(n(4000.0)));
-    assert_eq!(eval_in(module, "local.cfg[\"data\"][\"type\"]"), Ok(s("io1")));
+    assert_eq!(
+        eval_in(module, "local.cfg[\"data\"][\"type\"]"),
+        Ok(s("io1"))
+    );
     assert_eq!(eval_in(module, "local.kinds[1]"), Ok(s("io1")));
-    assert_eq!(eval_in(module, "local.cfg.data.iops.0"), Ok(n(1000.0)), "legacy index");
+    assert_eq!(
+        eval_in(module, "local.cfg.data.iops.0"),
+        Ok(n(1000.0)),
+        "legacy index"
+    );
     // Failures: a missing attribute or key, an index out of range.
     assert_eq!(eval_in(module, "local.cfg.nope"), Err(Fail));
     assert_eq!(eval_in(module, "local.sizes[\"qa\"]"), Err(Fail));
@@ -409,8 +448,14 @@ fn conditionals_known_and_unknown() {
 variable "big" { type = bool }
 variable "small" { default = false }
 "#;
-    assert_eq!(eval_in(module, "var.small ? \"io1\" : \"gp3\""), Ok(s("gp3")));
-    assert_eq!(eval_in(module, "!var.small ? \"io1\" : \"gp3\""), Ok(s("io1")));
+    assert_eq!(
+        eval_in(module, "var.small ? \"io1\" : \"gp3\""),
+        Ok(s("gp3"))
+    );
+    assert_eq!(
+        eval_in(module, "!var.small ? \"io1\" : \"gp3\""),
+        Ok(s("io1"))
+    );
     // Unknown condition: both branches.
     assert_eq!(eval_in(module, "var.big ? \"io1\" : \"io1\""), Ok(s("io1")));
     assert_eq!(
@@ -422,14 +467,20 @@ variable "small" { default = false }
         eval_in(module, "upper(var.big ? \"a\" : \"b\")"),
         Ok(Val::OneOf(vec![s("A"), s("B")]))
     );
-    assert_eq!(eval_in(module, "length(var.big ? \"ab\" : \"cd\")"), Ok(n(2.0)));
+    assert_eq!(
+        eval_in(module, "length(var.big ? \"ab\" : \"cd\")"),
+        Ok(n(2.0))
+    );
     assert_eq!(
         eval_in(module, "var.big ? var.undeclared : \"x\""),
         Ok(Val::Unknown)
     );
     assert_eq!(eval_in(module, "null ? 1 : 2"), Err(Fail));
     // `false && x` is false whatever x is.
-    assert_eq!(eval_in(module, "var.small && var.big"), Ok(Val::Bool(false)));
+    assert_eq!(
+        eval_in(module, "var.small && var.big"),
+        Ok(Val::Bool(false))
+    );
     assert_eq!(eval_in(module, "var.small || var.big"), Ok(Val::Unknown));
 }
 
@@ -452,7 +503,10 @@ resource "aws_ebs_volume" "differ" {
             ("aws_ebs_volume.differ", None)
         ])
     );
-    assert_eq!(model.volumes[0].size_gib.as_ref().unwrap().value, Value::Unknown);
+    assert_eq!(
+        model.volumes[0].size_gib.as_ref().unwrap().value,
+        Value::Unknown
+    );
 }
 
 #[test]
@@ -465,22 +519,44 @@ locals {
   names = ["a", "b"]
 }
 "#;
-    assert_eq!(eval_in(module, r#""${local.env}-data""#), Ok(s("prod-data")));
-    assert_eq!(eval_in(module, r#""${local.names}""#), Ok(list(&[s("a"), s("b")])), "a lone interpolation is the value itself");
+    assert_eq!(
+        eval_in(module, r#""${local.env}-data""#),
+        Ok(s("prod-data"))
+    );
+    assert_eq!(
+        eval_in(module, r#""${local.names}""#),
+        Ok(list(&[s("a"), s("b")])),
+        "a lone interpolation is the value itself"
+    );
     assert_eq!(eval_in(module, r#""x${local.names}""#), Err(Fail));
-    assert_eq!(eval_in(module, r#""%{if var.on}io1%{else}gp3%{endif}""#), Ok(s("io1")));
+    assert_eq!(
+        eval_in(module, r#""%{if var.on}io1%{else}gp3%{endif}""#),
+        Ok(s("io1"))
+    );
     assert_eq!(eval_in(module, r#""%{if !var.on}io1%{endif}""#), Ok(s("")));
     assert_eq!(
         eval_in(module, r#""%{if var.unknown}io1%{else}gp3%{endif}""#),
         Ok(Val::OneOf(vec![s("io1"), s("gp3")]))
     );
-    assert_eq!(eval_in(module, r#""%{if var.unknown}io1%{else}io1%{endif}""#), Ok(s("io1")));
+    assert_eq!(
+        eval_in(module, r#""%{if var.unknown}io1%{else}io1%{endif}""#),
+        Ok(s("io1"))
+    );
     assert_eq!(eval_in(module, r#""${var.unknown}x""#), Ok(Val::Unknown));
-    assert_eq!(eval_in(module, r#""%{for n in local.names}[${n}]%{endfor}""#), Ok(s("[a][b]")));
-    assert_eq!(eval_in(module, r#""a  %{~ if var.on ~}  b  %{~ endif ~}  c""#), Ok(s("abc")));
+    assert_eq!(
+        eval_in(module, r#""%{for n in local.names}[${n}]%{endfor}""#),
+        Ok(s("[a][b]"))
+    );
+    assert_eq!(
+        eval_in(module, r#""a  %{~ if var.on ~}  b  %{~ endif ~}  c""#),
+        Ok(s("abc"))
+    );
     assert_eq!(eval_in(module, r#""$${not} %%{x}""#), Ok(s("${not} %{x}")));
     assert_eq!(
-        eval_in(module, "<<-EOT\n    type: ${local.env}\n      indented\n    EOT"),
+        eval_in(
+            module,
+            "<<-EOT\n    type: ${local.env}\n      indented\n    EOT"
+        ),
         Ok(s("type: prod\n  indented\n"))
     );
     assert_eq!(eval_in(module, "<<EOT\n${local.env}\nEOT"), Ok(s("prod\n")));
@@ -491,18 +567,27 @@ fn functions() {
     let cases: &[(&str, Val)] = &[
         (r#"lookup({a = "x"}, "a")"#, s("x")),
         (r#"lookup({a = "x"}, "b", "d")"#, s("d")),
-        (r#"merge({a = 1, b = 2}, {b = 3}, null)"#, Val::obj(vec![("a".into(), n(1.0)), ("b".into(), n(3.0))])),
+        (
+            r#"merge({a = 1, b = 2}, {b = 3}, null)"#,
+            Val::obj(vec![("a".into(), n(1.0)), ("b".into(), n(3.0))]),
+        ),
         (r#"coalesce("", null, "io1")"#, s("io1")),
         (r#"coalescelist([], ["a"])"#, list(&[s("a")])),
         (r#"concat(["a"], [], ["b"])"#, list(&[s("a"), s("b")])),
         (r#"tomap({a = 1})"#, Val::obj(vec![("a".into(), n(1.0))])),
         (r#"tolist(["a"])"#, list(&[s("a")])),
         (r#"toset(["b", "a", "b"])"#, list(&[s("a"), s("b")])),
-        (r#"toset([1, "a", true])"#, list(&[s("1"), s("a"), s("true")])),
+        (
+            r#"toset([1, "a", true])"#,
+            list(&[s("1"), s("a"), s("true")]),
+        ),
         (r#"tostring(5)"#, s("5")),
         (r#"tonumber("40")"#, n(40.0)),
         (r#"tobool("true")"#, Val::Bool(true)),
-        (r#"format("%s-%d-%v-%q-%%", "a", 3, [1], "x")"#, s(r#"a-3-[1]-"x"-%"#)),
+        (
+            r#"format("%s-%d-%v-%q-%%", "a", 3, [1], "x")"#,
+            s(r#"a-3-[1]-"x"-%"#),
+        ),
         (r#"format("%.2f", 1.5)"#, s("1.50")),
         (r#"lower("IO1")"#, s("io1")),
         (r#"upper("io1")"#, s("IO1")),
@@ -528,10 +613,16 @@ fn functions() {
         (r#"abs(-4)"#, n(4.0)),
         (r#"ceil(1.2)"#, n(2.0)),
         (r#"floor(1.8)"#, n(1.0)),
-        (r#"flatten([["a"], [["b"]], "c"])"#, list(&[s("a"), s("b"), s("c")])),
+        (
+            r#"flatten([["a"], [["b"]], "c"])"#,
+            list(&[s("a"), s("b"), s("c")]),
+        ),
         (r#"distinct(["a", "a", "b"])"#, list(&[s("a"), s("b")])),
         (r#"compact(["a", "", null])"#, list(&[s("a")])),
-        (r#"zipmap(["a"], [1])"#, Val::obj(vec![("a".into(), n(1.0))])),
+        (
+            r#"zipmap(["a"], [1])"#,
+            Val::obj(vec![("a".into(), n(1.0))]),
+        ),
         (r#"one([])"#, Val::Null),
         (r#"range(3)"#, list(&[n(0.0), n(1.0), n(2.0)])),
         (r#"nonsensitive("x")"#, s("x")),
@@ -568,15 +659,33 @@ variable "settings" {
   default = { type = "io1" }
 }
 "#;
-    assert_eq!(eval_in(module, r#"try(var.settings.type, "gp3")"#), Ok(s("io1")));
+    assert_eq!(
+        eval_in(module, r#"try(var.settings.type, "gp3")"#),
+        Ok(s("io1"))
+    );
     // A missing attribute of a known object fails: the fallback is taken.
-    assert_eq!(eval_in(module, r#"try(var.settings.iops, 3000)"#), Ok(n(3000.0)));
-    assert_eq!(eval_in(module, r#"try(var.settings.iops, var.settings.x, "d")"#), Ok(s("d")));
+    assert_eq!(
+        eval_in(module, r#"try(var.settings.iops, 3000)"#),
+        Ok(n(3000.0))
+    );
+    assert_eq!(
+        eval_in(module, r#"try(var.settings.iops, var.settings.x, "d")"#),
+        Ok(s("d"))
+    );
     // An unknown first argument: the result is unknown (it may or may not fail).
-    assert_eq!(eval_in(module, r#"try(var.unknown.type, "gp3")"#), Ok(Val::Unknown));
+    assert_eq!(
+        eval_in(module, r#"try(var.unknown.type, "gp3")"#),
+        Ok(Val::Unknown)
+    );
     assert_eq!(eval_in(module, r#"try(var.settings.nope)"#), Err(Fail));
-    assert_eq!(eval_in(module, r#"can(var.settings.type)"#), Ok(Val::Bool(true)));
-    assert_eq!(eval_in(module, r#"can(var.settings.iops)"#), Ok(Val::Bool(false)));
+    assert_eq!(
+        eval_in(module, r#"can(var.settings.type)"#),
+        Ok(Val::Bool(true))
+    );
+    assert_eq!(
+        eval_in(module, r#"can(var.settings.iops)"#),
+        Ok(Val::Bool(false))
+    );
     assert_eq!(eval_in(module, r#"can(var.unknown.x)"#), Ok(Val::Unknown));
     assert_eq!(eval_in(module, r#"try(tonumber("x"), 5)"#), Ok(n(5.0)));
 }
@@ -630,7 +739,10 @@ locals {
     );
     assert_eq!(
         eval_in(module, "{for k, d in local.disks : upper(k) => d.size}"),
-        Ok(Val::obj(vec![("DATA".into(), n(100.0)), ("LOGS".into(), n(20.0))]))
+        Ok(Val::obj(vec![
+            ("DATA".into(), n(100.0)),
+            ("LOGS".into(), n(20.0))
+        ]))
     );
     assert_eq!(
         eval_in(module, "{for k, d in local.disks : d.type => k...}"),
@@ -643,9 +755,19 @@ locals {
         eval_in(module, "[for i, x in [\"a\", \"b\"] : \"${i}${x}\"]"),
         Ok(list(&[s("0a"), s("1b")]))
     );
-    assert_eq!(eval_in(module, "{for x in [\"a\", \"a\"] : x => 1}"), Err(Fail), "duplicate key");
-    assert_eq!(eval_in("variable \"u\" {}", "[for x in var.u : x]"), Ok(Val::Unknown));
-    assert_eq!(eval_in("variable \"u\" {}", "[for x in [1, 2] : x if var.u]"), Ok(Val::Unknown));
+    assert_eq!(
+        eval_in(module, "{for x in [\"a\", \"a\"] : x => 1}"),
+        Err(Fail),
+        "duplicate key"
+    );
+    assert_eq!(
+        eval_in("variable \"u\" {}", "[for x in var.u : x]"),
+        Ok(Val::Unknown)
+    );
+    assert_eq!(
+        eval_in("variable \"u\" {}", "[for x in [1, 2] : x if var.u]"),
+        Ok(Val::Unknown)
+    );
 }
 
 #[test]
@@ -673,7 +795,10 @@ module "m" { source = "./m" }
             matches!(v, Ok(Val::Unknown) | Ok(Val::Ref { .. })),
             "{expr}: {v:?}"
         );
-        assert!(!matches!(v, Ok(Val::Ref { ref attr, .. }) if attr.is_none()), "{expr}");
+        assert!(
+            !matches!(v, Ok(Val::Ref { ref attr, .. }) if attr.is_none()),
+            "{expr}"
+        );
     }
     // A reference to a resource keeps which resource it is.
     assert_eq!(
@@ -684,7 +809,10 @@ module "m" { source = "./m" }
         })
     );
     // Converting it to a string is unknown.
-    assert_eq!(eval_in(module, r#""${aws_instance.web.id}-x""#), Ok(Val::Unknown));
+    assert_eq!(
+        eval_in(module, r#""${aws_instance.web.id}-x""#),
+        Ok(Val::Unknown)
+    );
 }
 
 #[test]
@@ -700,12 +828,30 @@ resource "aws_eip" "unknown" { count = var.u }
         address: a.into(),
         attr: Some("id".into()),
     };
-    assert_eq!(eval_in(module, "aws_eip.nat.*.id"), Ok(list(&[r("aws_eip.nat[0]"), r("aws_eip.nat[1]")])));
-    assert_eq!(eval_in(module, "aws_eip.nat[*].id"), Ok(list(&[r("aws_eip.nat[0]"), r("aws_eip.nat[1]")])));
-    assert_eq!(eval_in(module, "aws_eip.one[*].id"), Ok(list(&[r("aws_eip.one")])));
-    assert_eq!(eval_in(module, "element(aws_eip.nat.*.id, 3)"), Ok(r("aws_eip.nat[1]")));
-    assert_eq!(eval_in(module, "aws_eip.many[\"b\"].id"), Ok(r("aws_eip.many[\"b\"]")));
-    assert_eq!(eval_in(module, "[for k, e in aws_eip.many : e.id]"), Ok(list(&[r("aws_eip.many[\"a\"]"), r("aws_eip.many[\"b\"]")])));
+    assert_eq!(
+        eval_in(module, "aws_eip.nat.*.id"),
+        Ok(list(&[r("aws_eip.nat[0]"), r("aws_eip.nat[1]")]))
+    );
+    assert_eq!(
+        eval_in(module, "aws_eip.nat[*].id"),
+        Ok(list(&[r("aws_eip.nat[0]"), r("aws_eip.nat[1]")]))
+    );
+    assert_eq!(
+        eval_in(module, "aws_eip.one[*].id"),
+        Ok(list(&[r("aws_eip.one")]))
+    );
+    assert_eq!(
+        eval_in(module, "element(aws_eip.nat.*.id, 3)"),
+        Ok(r("aws_eip.nat[1]"))
+    );
+    assert_eq!(
+        eval_in(module, "aws_eip.many[\"b\"].id"),
+        Ok(r("aws_eip.many[\"b\"]"))
+    );
+    assert_eq!(
+        eval_in(module, "[for k, e in aws_eip.many : e.id]"),
+        Ok(list(&[r("aws_eip.many[\"a\"]"), r("aws_eip.many[\"b\"]")]))
+    );
     assert_eq!(eval_in(module, "length(aws_eip.nat)"), Ok(n(2.0)));
     assert_eq!(eval_in(module, "aws_eip.nat[2].id"), Err(Fail));
     assert_eq!(eval_in(module, "aws_eip.unknown[*].id"), Ok(Val::Unknown));
@@ -727,7 +873,11 @@ variable "t" {
 resource "aws_ebs_volume" "a" { type = var.t }
 "#;
 
-fn precedence(tfvars: &[(&str, &str)], var_files: &[(&str, &str)], vars: &[(&str, &str)]) -> (String, String, String) {
+fn precedence(
+    tfvars: &[(&str, &str)],
+    var_files: &[(&str, &str)],
+    vars: &[(&str, &str)],
+) -> (String, String, String) {
     let (model, texts) = Case {
         files: &[("main.tf", PRECEDENCE_MAIN)],
         tfvars,
@@ -750,7 +900,10 @@ fn variable_precedence() {
         ("terraform.tfvars", "t = \"a-tfvars\"\n"),
         ("terraform.tfvars.json", "{\"t\": \"b-tfvars-json\"}"),
         ("a.auto.tfvars", "t = \"c-auto\"\n"),
-        ("b.auto.tfvars.json", "{\n  \"other\": 1,\n  \"t\" : \"d-auto-json\"\n}"),
+        (
+            "b.auto.tfvars.json",
+            "{\n  \"other\": 1,\n  \"t\" : \"d-auto-json\"\n}",
+        ),
     ];
     let var_files = [
         ("one.tfvars", "t = \"e-var-file-1\"\n"),
@@ -759,7 +912,11 @@ fn variable_precedence() {
     let vars = [("t", "g-var-1"), ("t", "h-var-2")];
     assert_eq!(
         precedence(&[], &[], &[]),
-        ("d-default".into(), "variable `t` default".into(), "\"d-default\"".into())
+        (
+            "d-default".into(),
+            "variable `t` default".into(),
+            "\"d-default\"".into()
+        )
     );
     for i in 1..=tfvars.len() {
         let (v, label, text) = precedence(&tfvars[..i], &[], &[]);
@@ -770,11 +927,21 @@ fn variable_precedence() {
     }
     assert_eq!(precedence(&tfvars, &var_files[..1], &[]).0, "e-var-file-1");
     let (v, label, text) = precedence(&tfvars, &var_files, &[]);
-    assert_eq!((v.as_str(), label.as_str(), text.as_str()), ("f-var-file-2", "variable `t` value from --var-file", "\"f-var-file-2\""));
+    assert_eq!(
+        (v.as_str(), label.as_str(), text.as_str()),
+        (
+            "f-var-file-2",
+            "variable `t` value from --var-file",
+            "\"f-var-file-2\""
+        )
+    );
     let (v, label, text) = precedence(&tfvars, &var_files, &vars);
     assert_eq!(v, "h-var-2", "the later --var wins");
     assert_eq!(label, "variable `t` (from --var)");
-    assert_eq!(text, "variable \"t\"", "a --var has no span: the declaration");
+    assert_eq!(
+        text, "variable \"t\"",
+        "a --var has no span: the declaration"
+    );
 }
 
 #[test]
@@ -859,9 +1026,17 @@ variable "bad" {
     assert_eq!(eval_in(module, "var.root.size"), Ok(n(8.0)));
     assert_eq!(eval_in(module, "var.root.iops"), Ok(Val::Null));
     assert_eq!(eval_in(module, "var.volumes.logs.type"), Ok(s("gp3")));
-    assert_eq!(eval_in(module, "var.volumes.data.size"), Ok(n(100.0)), "converted to number");
+    assert_eq!(
+        eval_in(module, "var.volumes.data.size"),
+        Ok(n(100.0)),
+        "converted to number"
+    );
     assert_eq!(eval_in(module, "var.zones"), Ok(list(&[s("a"), s("b")])));
-    assert_eq!(eval_in(module, "var.bad"), Ok(Val::Unknown), "Terraform rejects it");
+    assert_eq!(
+        eval_in(module, "var.bad"),
+        Ok(Val::Unknown),
+        "Terraform rejects it"
+    );
 
     let (model, _) = Case {
         files: &[(
@@ -876,14 +1051,20 @@ resource "aws_ebs_volume" "a" { type = var.kept_null }
 resource "aws_ebs_volume" "b" { type = var.not_nullable }
 "#,
         )],
-        tfvars: &[("terraform.tfvars", "kept_null = null\nnot_nullable = null\n")],
+        tfvars: &[(
+            "terraform.tfvars",
+            "kept_null = null\nnot_nullable = null\n",
+        )],
         ..Case::default()
     }
     .run();
     // null given: the API default (gp2) for a nullable variable, the default otherwise.
     assert_eq!(
         types_of(&model),
-        pairs(&[("aws_ebs_volume.a", Some("gp2")), ("aws_ebs_volume.b", Some("io1"))])
+        pairs(&[
+            ("aws_ebs_volume.a", Some("gp2")),
+            ("aws_ebs_volume.b", Some("io1"))
+        ])
     );
     assert!(model.volumes[0].type_defaulted);
 }
@@ -904,9 +1085,15 @@ resource "aws_ebs_volume" "data" {
 "#);
     assert_eq!(
         types_of(&model),
-        pairs(&[("aws_ebs_volume.data[0]", Some("io1")), ("aws_ebs_volume.data[1]", Some("gp3"))])
+        pairs(&[
+            ("aws_ebs_volume.data[0]", Some("io1")),
+            ("aws_ebs_volume.data[1]", Some("gp3"))
+        ])
     );
-    assert_eq!(model.volumes[1].size_gib.as_ref().unwrap().known(), Some(&200.0));
+    assert_eq!(
+        model.volumes[1].size_gib.as_ref().unwrap().known(),
+        Some(&200.0)
+    );
     assert!(model.volumes.iter().all(|v| !v.resource.conditional));
     assert_eq!(model.resource_count, 1, "declarations, not instances");
 }
@@ -1086,8 +1273,14 @@ resource "aws_instance" "web" {
             ("aws_instance.web ebs_block_device /dev/sdg", Some("gp3")),
         ])
     );
-    assert_eq!(model.volumes[0].size_gib.as_ref().unwrap().known(), Some(&50.0));
-    assert_eq!(model.volumes[1].iops.as_ref().unwrap().known(), Some(&4000.0));
+    assert_eq!(
+        model.volumes[0].size_gib.as_ref().unwrap().known(),
+        Some(&50.0)
+    );
+    assert_eq!(
+        model.volumes[1].iops.as_ref().unwrap().known(),
+        Some(&4000.0)
+    );
     assert!(model.volumes[2].iops.is_none(), "null iops is no iops");
 }
 
@@ -1119,8 +1312,14 @@ resource "aws_launch_template" "lt" {
     assert_eq!(
         types_of(&model),
         pairs(&[
-            ("aws_launch_template.lt block_device_mappings /dev/xvda", Some("gp2")),
-            ("aws_launch_template.lt block_device_mappings /dev/xvdb", Some("io1")),
+            (
+                "aws_launch_template.lt block_device_mappings /dev/xvda",
+                Some("gp2")
+            ),
+            (
+                "aws_launch_template.lt block_device_mappings /dev/xvdb",
+                Some("io1")
+            ),
         ])
     );
 }
@@ -1204,7 +1403,11 @@ resource "aws_nat_gateway" "modern" {
   allocation_id = aws_eip.nat[count.index].id
 }
 "#);
-    let eips: Vec<&str> = model.elastic_ips.iter().map(|e| e.key.address.as_str()).collect();
+    let eips: Vec<&str> = model
+        .elastic_ips
+        .iter()
+        .map(|e| e.key.address.as_str())
+        .collect();
     assert_eq!(eips, vec!["aws_eip.nat[0]", "aws_eip.nat[1]"]);
     assert_eq!(
         associations(&model),
@@ -1297,8 +1500,15 @@ output "ips" {
             ("aws_eip.maybe", Some("aws_eip.maybe"), true),
         ])
     );
-    let escaped: Vec<&str> = model.eip_escapes.iter().map(|e| e.eip.address.as_str()).collect();
-    assert_eq!(escaped, vec!["aws_eip.exported[\"x\"]", "aws_eip.exported[\"y\"]"]);
+    let escaped: Vec<&str> = model
+        .eip_escapes
+        .iter()
+        .map(|e| e.eip.address.as_str())
+        .collect();
+    assert_eq!(
+        escaped,
+        vec!["aws_eip.exported[\"x\"]", "aws_eip.exported[\"y\"]"]
+    );
 }
 
 #[test]
@@ -1353,7 +1563,10 @@ fn exponential_values_are_bounded() {
     let mut module = String::from("locals {\n  l0 = [\"x\", \"y\"]\n  s0 = \"ab\"\n");
     for i in 1..60 {
         module.push_str(&format!("  l{i} = [local.l{p}, local.l{p}]\n", p = i - 1));
-        module.push_str(&format!("  s{i} = \"${{local.s{p}}}${{local.s{p}}}\"\n", p = i - 1));
+        module.push_str(&format!(
+            "  s{i} = \"${{local.s{p}}}${{local.s{p}}}\"\n",
+            p = i - 1
+        ));
     }
     module.push_str("}\n");
     let start = std::time::Instant::now();
@@ -1378,7 +1591,10 @@ locals {
   e = var.u ? 10000 : 20000
 }
 "#;
-    assert_eq!(eval_in(module, "local.a + local.b > 0"), Ok(Val::Bool(true)));
+    assert_eq!(
+        eval_in(module, "local.a + local.b > 0"),
+        Ok(Val::Bool(true))
+    );
     assert_eq!(
         eval_in(module, "local.a + local.b + local.c + local.d + local.e"),
         Ok(Val::Unknown),
@@ -1442,7 +1658,10 @@ fn tf_json_modules() {
     let data = &model.volumes[0];
     assert_eq!(text(data.volume_type.span), "\"${var.disk_type}\"");
     assert_eq!(text(data.volume_type.via[0].span), "\"io1\"");
-    assert_eq!(data.volume_type.via[0].label, "variable `disk_type` default");
+    assert_eq!(
+        data.volume_type.via[0].label,
+        "variable `disk_type` default"
+    );
     assert_eq!(data.iops.as_ref().unwrap().known(), Some(&4000.0));
     assert_eq!(text(data.resource.span), "\"data\"");
     assert!(text(data.resource.body_span).starts_with("\"data\": {"));
@@ -1450,8 +1669,14 @@ fn tf_json_modules() {
         associations(&model),
         assoc(&[("aws_eip.web", Some("aws_eip.web"), false)])
     );
-    assert_eq!(text(model.eip_associations[0].span), "\"instance\": \"${aws_instance.web.id}\"");
-    assert!(model.eip_escapes.is_empty(), "public_dns in an output does not associate");
+    assert_eq!(
+        text(model.eip_associations[0].span),
+        "\"instance\": \"${aws_instance.web.id}\""
+    );
+    assert!(
+        model.eip_escapes.is_empty(),
+        "public_dns in an output does not associate"
+    );
 }
 
 #[test]
@@ -1467,7 +1692,10 @@ fn tf_json_mixed_with_hcl_and_odd_json() {
         ..Case::default()
     }
     .run();
-    assert_eq!(types_of(&model), pairs(&[("aws_ebs_volume.a", Some("io1"))]));
+    assert_eq!(
+        types_of(&model),
+        pairs(&[("aws_ebs_volume.a", Some("io1"))])
+    );
     let span = model.volumes[0].volume_type.via[0].span;
     assert_eq!(&texts[0][span.start..span.end], "\"io1\"");
     assert!(parse_json("[]").is_err());
@@ -1476,7 +1704,10 @@ fn tf_json_mixed_with_hcl_and_odd_json() {
 
 #[test]
 fn expansion_addresses() {
-    assert_eq!(Expansion::Count(2).addresses("a.b"), vec!["a.b[0]", "a.b[1]"]);
+    assert_eq!(
+        Expansion::Count(2).addresses("a.b"),
+        vec!["a.b[0]", "a.b[1]"]
+    );
     assert_eq!(
         Expansion::ForEach(vec![("say \"hi\"".into(), Val::Null)], Vec::new()).addresses("a.b"),
         vec!["a.b[\"say \\\"hi\\\"\"]"]
@@ -1520,4 +1751,31 @@ resource "aws_ebs_volume" "local" {
     assert_eq!(labels(1), vec!["local `kind`"]);
     let o = &model.volumes[1].volume_type.via[0];
     assert_eq!(&texts[0][o.span.start..o.span.end], "\"io1\"");
+}
+
+#[test]
+fn quadratic_splats_are_bounded() {
+    let start = std::time::Instant::now();
+    let model = tf(r#"
+resource "aws_eip" "e" {
+  count = 3000
+}
+resource "aws_eip_association" "a" {
+  count         = 3000
+  allocation_id = element(aws_eip.e[*].id, count.index)
+}
+"#);
+    assert_eq!(model.elastic_ips.len(), 3000);
+    // Exact while the evaluation budget lasts, then the mentioned EIPs, once: every EIP is
+    // associated, and no association is modeled 3,000 times over.
+    let mut associated: Vec<&str> = model
+        .eip_associations
+        .iter()
+        .filter_map(|a| a.eip.known().map(|k| k.address.as_str()))
+        .collect();
+    associated.sort();
+    associated.dedup();
+    assert_eq!(associated.len(), 3000);
+    assert!(model.eip_associations.len() <= 2 * 3000);
+    assert!(start.elapsed() < std::time::Duration::from_secs(60));
 }

@@ -145,10 +145,16 @@ pub(crate) fn convert(value: &Val, ty: &Ty) -> Result<Val, Fail> {
             _ => Err(Fail),
         },
         (Val::List(items), Ty::List(t)) => Ok(Val::List(
-            items.iter().map(|i| convert(i, t)).collect::<Result<_, _>>()?,
+            items
+                .iter()
+                .map(|i| convert(i, t))
+                .collect::<Result<_, _>>()?,
         )),
         (Val::List(items), Ty::Set(t)) => {
-            let items: Vec<Val> = items.iter().map(|i| convert(i, t)).collect::<Result<_, _>>()?;
+            let items: Vec<Val> = items
+                .iter()
+                .map(|i| convert(i, t))
+                .collect::<Result<_, _>>()?;
             Ok(super::funcs::to_set(items))
         }
         (Val::List(items), Ty::Tuple(ts)) if items.len() == ts.len() => Ok(Val::List(
@@ -168,9 +174,7 @@ pub(crate) fn convert(value: &Val, ty: &Ty) -> Result<Val, Fail> {
             let mut out = Vec::with_capacity(attrs.len());
             for a in attrs {
                 let v = match value.get_key(&a.name) {
-                    Some(Val::Null) | None if a.optional => {
-                        a.default.clone().unwrap_or(Val::Null)
-                    }
+                    Some(Val::Null) | None if a.optional => a.default.clone().unwrap_or(Val::Null),
                     Some(v) => convert(v, &a.ty)?,
                     None => return Err(Fail),
                 };

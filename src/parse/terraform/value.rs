@@ -189,7 +189,7 @@ impl Val {
         }
     }
 
-    /// Short type name for messages and `format("%v")`.
+    /// A string, number or bool.
     pub(crate) fn is_primitive(&self) -> bool {
         matches!(self, Val::Str(_) | Val::Num(_) | Val::Bool(_))
     }
@@ -401,7 +401,11 @@ pub(crate) fn to_json(v: &Val) -> Option<String> {
         Val::Obj(entries) => {
             let mut parts = Vec::with_capacity(entries.len());
             for (k, v) in entries {
-                parts.push(format!("{}:{}", serde_json::to_string(k).ok()?, to_json(v)?));
+                parts.push(format!(
+                    "{}:{}",
+                    serde_json::to_string(k).ok()?,
+                    to_json(v)?
+                ));
             }
             format!("{{{}}}", parts.join(","))
         }
