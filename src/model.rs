@@ -125,6 +125,55 @@ pub struct Volume {
     pub iops: Option<Field<f64>>,
     pub throughput: Option<Field<f64>>,
     pub encrypted: Option<Field<bool>>,
+    /// `snapshot_id` / `SnapshotId`: a volume restored from a snapshot inherits its encryption.
+    pub snapshot_id: Option<Field<String>>,
+    /// `kms_key_id` / `KmsKeyId`: a customer key implies encryption.
+    pub kms_key_id: Option<Field<String>>,
+}
+
+/// Instance, launch template or launch configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComputeKind {
+    Instance,
+    LaunchTemplate,
+    LaunchConfiguration,
+}
+
+/// How an instance, launch template or launch configuration launches instances.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaunchSettings {
+    pub resource: ResourceRef,
+    pub kind: ComputeKind,
+    pub instance_type: Option<Field<String>>,
+    /// `metadata_options.http_tokens` / `MetadataOptions.HttpTokens`: `required` is IMDSv2 only.
+    pub http_tokens: Option<Field<String>>,
+    /// `metadata_options.http_endpoint` / `HttpEndpoint`: `disabled` turns IMDS off.
+    pub http_endpoint: Option<Field<String>>,
+    /// Explicit public IPv4 settings: the instance's `associate_public_ip_address`, its network
+    /// interfaces' `AssociatePublicIpAddress`.
+    pub public_ip: Vec<Field<bool>>,
+    /// An instance launched from a launch template: the template's address in the same unit,
+    /// unknown when the reference cannot be resolved.
+    pub launch_template: Option<Value<String>>,
+}
+
+/// `aws_volume_attachment` / `AWS::EC2::VolumeAttachment` / an instance's `Volumes` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VolumeAttachment {
+    pub declared_by: ResourceRef,
+    /// The attached volume's address in the unit, or unknown.
+    pub volume: Value<String>,
+    pub span: Span,
+}
+
+/// A resource handed to something that may use it outside what we see (an output, a module
+/// argument, a nested stack).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Escape {
+    pub unit: UnitId,
+    pub address: String,
+    pub span: Span,
+    pub context: String,
 }
 
 /// Identifies an Elastic IP within the run.
@@ -227,6 +276,12 @@ pub struct Model {
     pub eip_escapes: Vec<EipEscape>,
     pub ami_refs: Vec<AmiRef>,
     pub ami_lookups: Vec<AmiLookup>,
+    pub launch_settings: Vec<LaunchSettings>,
+    pub volume_attachments: Vec<VolumeAttachment>,
+    /// EBS volumes referenced from outputs, module arguments, nested stacks.
+    pub volume_escapes: Vec<Escape>,
+    /// `aws_ebs_encryption_by_default` resources: `enabled` (true when not written).
+    pub encryption_by_default: Vec<(UnitId, Field<bool>)>,
 }
 
 impl Model {
@@ -269,5 +324,9 @@ impl Model {
         self.eip_escapes.extend(other.eip_escapes);
         self.ami_refs.extend(other.ami_refs);
         self.ami_lookups.extend(other.ami_lookups);
+        self.launch_settings.extend(other.launch_settings);
+        self.volume_attachments.extend(other.volume_attachments);
+        self.volume_escapes.extend(other.volume_escapes);
+        self.encryption_by_default.extend(other.encryption_by_default);
     }
 }

@@ -426,6 +426,8 @@ impl<'a> Template<'a> {
                 iops: self.number_field(ebs_props.get("Iops")),
                 throughput: self.number_field(ebs_props.get("Throughput")),
                 encrypted: self.bool_field(ebs_props.get("Encrypted")),
+                snapshot_id: self.string_field(ebs_props.get("SnapshotId")),
+                kms_key_id: self.string_field(ebs_props.get("KmsKeyId")),
             });
         }
     }
@@ -453,6 +455,8 @@ impl<'a> Template<'a> {
             iops: self.number_field(props.get("Iops")),
             throughput: self.number_field(props.get("Throughput")),
             encrypted: self.bool_field(props.get("Encrypted")),
+            snapshot_id: self.string_field(props.get("SnapshotId")),
+            kms_key_id: self.string_field(props.get("KmsKeyId")),
             resource,
         });
     }

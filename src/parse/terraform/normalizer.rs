@@ -417,6 +417,8 @@ impl<'a> Normalizer<'_, 'a> {
                     iops: self.field(body, "iops", env, Val::as_f64),
                     throughput: self.field(body, "throughput", env, Val::as_f64),
                     encrypted: self.field(body, "encrypted", env, Val::as_bool),
+                    snapshot_id: self.field(body, "snapshot_id", env, Val::as_string),
+                    kms_key_id: self.field(body, "kms_key_id", env, Val::as_string),
                     resource,
                 });
             }
@@ -638,6 +640,8 @@ impl<'a> Normalizer<'_, 'a> {
             iops: self.field(body, "iops", env, Val::as_f64),
             throughput: self.field(body, "throughput", env, Val::as_f64),
             encrypted: self.field(body, "encrypted", env, Val::as_bool),
+            snapshot_id: self.field(body, "snapshot_id", env, Val::as_string),
+            kms_key_id: self.field(body, "kms_key_id", env, Val::as_string),
         }
     }
 
