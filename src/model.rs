@@ -282,6 +282,8 @@ pub struct Model {
     pub volume_escapes: Vec<Escape>,
     /// `aws_ebs_encryption_by_default` resources: `enabled` (true when not written).
     pub encryption_by_default: Vec<(UnitId, Field<bool>)>,
+    /// `aws_ec2_instance_metadata_defaults`: the account's default `http_tokens`.
+    pub instance_metadata_defaults: Vec<(UnitId, Field<String>)>,
 }
 
 impl Model {
@@ -328,5 +330,7 @@ impl Model {
         self.volume_attachments.extend(other.volume_attachments);
         self.volume_escapes.extend(other.volume_escapes);
         self.encryption_by_default.extend(other.encryption_by_default);
+        self.instance_metadata_defaults
+            .extend(other.instance_metadata_defaults);
     }
 }

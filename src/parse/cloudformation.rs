@@ -277,6 +277,11 @@ impl<'a> Template<'a> {
                 self.launch_configuration(resource, props, model)
             }
             "AWS::EC2::Volume" => self.volume(resource, def, props, model),
+            "AWS::EC2::VolumeAttachment" => {
+                if let Some(node) = props.get("VolumeId") {
+                    self.volume_attachment(&resource, node, model);
+                }
+            }
             EIP => self.eip(resource, props, model),
             "AWS::EC2::EIPAssociation" => self.eip_association(resource, props, model),
             "AWS::EC2::NatGateway" => {
@@ -322,9 +327,88 @@ impl<'a> Template<'a> {
             model,
         );
         self.ami(&resource, "ImageId", props.get("ImageId"), model);
+        // `LaunchTemplate: {LaunchTemplateId: !Ref T}` (or `LaunchTemplateName`): the instance
+        // takes the template's metadata options.
+        let launch_template = self
+            .pick_map(props.get("LaunchTemplate"), &mut Vec::new())
+            .map(|lt| {
+                let lt = Props(Some(lt));
+                let node = lt.get("LaunchTemplateId").or_else(|| lt.get("LaunchTemplateName"));
+                match node.map(|n| self.eval(n).value) {
+                    Some(Val::Resource { logical_id, .. })
+                        if self.resources.get(logical_id.as_str()).copied().flatten()
+                            == Some("AWS::EC2::LaunchTemplate") =>
+                    {
+                        Value::Known(logical_id)
+                    }
+                    _ => Value::Unknown,
+                }
+            });
+        // `Volumes: [{VolumeId: !Ref V, Device: /dev/sdf}]` attaches standalone volumes.
+        if let Some(volumes) = self.pick_seq(props.get("Volumes"), &mut Vec::new()) {
+            for entry in volumes.items() {
+                if let Some(node) = entry.get("VolumeId") {
+                    self.volume_attachment(&resource, node, model);
+                }
+            }
+        }
+        let public_ip = self.network_interface_public_ips(props.get("NetworkInterfaces"));
+        model.launch_settings.push(LaunchSettings {
+            resource: resource.clone(),
+            kind: ComputeKind::Instance,
+            instance_type: self.string_field(props.get("InstanceType")),
+            // `AWS::EC2::Instance` has no metadata options of its own.
+            http_tokens: None,
+            http_endpoint: None,
+            public_ip,
+            launch_template,
+        });
         model.instances.push(Instance {
             instance_type: self.string_field(props.get("InstanceType")),
             resource,
+        });
+    }
+
+    /// `AssociatePublicIpAddress` of each `NetworkInterfaces` entry.
+    fn network_interface_public_ips(&self, node: Option<&Node>) -> Vec<Field<bool>> {
+        let mut out = Vec::new();
+        if let Some(list) = self.pick_seq(node, &mut Vec::new()) {
+            for nic in list.items() {
+                if let Some(f) = self.bool_field(nic.get("AssociatePublicIpAddress")) {
+                    out.push(f);
+                }
+            }
+        }
+        out
+    }
+
+    /// `MetadataOptions.HttpTokens` and `HttpEndpoint` of a launch template's data or a launch
+    /// configuration.
+    fn metadata_options(&self, node: Option<&Node>) -> (Option<Field<String>>, Option<Field<String>>) {
+        match self.pick_map(node, &mut Vec::new()) {
+            Some(m) => (
+                self.string_field(m.get("HttpTokens")),
+                self.string_field(m.get("HttpEndpoint")),
+            ),
+            None => (None, None),
+        }
+    }
+
+    /// A `VolumeId` that attaches a volume: the volume's logical id, or unknown.
+    fn volume_attachment(&self, resource: &ResourceRef, node: &Node, model: &mut Model) {
+        let volume = match self.eval(node).value {
+            Val::Resource { logical_id, .. }
+                if self.resources.get(logical_id.as_str()).copied().flatten()
+                    == Some("AWS::EC2::Volume") =>
+            {
+                Value::Known(logical_id)
+            }
+            _ => Value::Unknown,
+        };
+        model.volume_attachments.push(VolumeAttachment {
+            declared_by: resource.clone(),
+            volume,
+            span: self.span(node),
         });
     }
 
@@ -343,6 +427,16 @@ impl<'a> Template<'a> {
             data.get("ImageId"),
             model,
         );
+        let (http_tokens, http_endpoint) = self.metadata_options(data.get("MetadataOptions"));
+        model.launch_settings.push(LaunchSettings {
+            resource: resource.clone(),
+            kind: ComputeKind::LaunchTemplate,
+            instance_type: self.string_field(data.get("InstanceType")),
+            http_tokens,
+            http_endpoint,
+            public_ip: self.network_interface_public_ips(data.get("NetworkInterfaces")),
+            launch_template: None,
+        });
         model.launch_templates.push(LaunchTemplate {
             resource,
             is_launch_configuration: false,
@@ -358,6 +452,19 @@ impl<'a> Template<'a> {
             model,
         );
         self.ami(&resource, "ImageId", props.get("ImageId"), model);
+        let (http_tokens, http_endpoint) = self.metadata_options(props.get("MetadataOptions"));
+        model.launch_settings.push(LaunchSettings {
+            resource: resource.clone(),
+            kind: ComputeKind::LaunchConfiguration,
+            instance_type: self.string_field(props.get("InstanceType")),
+            http_tokens,
+            http_endpoint,
+            public_ip: self
+                .bool_field(props.get("AssociatePublicIpAddress"))
+                .into_iter()
+                .collect(),
+            launch_template: None,
+        });
         model.launch_templates.push(LaunchTemplate {
             resource,
             is_launch_configuration: true,
@@ -656,6 +763,15 @@ impl<'a> Template<'a> {
             if self.is_eip(&logical_id) {
                 model.eip_escapes.push(EipEscape {
                     eip: self.eip_key(&logical_id),
+                    span,
+                    context: context.to_string(),
+                });
+            } else if self.resources.get(logical_id.as_str()).copied().flatten()
+                == Some("AWS::EC2::Volume")
+            {
+                model.volume_escapes.push(Escape {
+                    unit: self.unit,
+                    address: logical_id,
                     span,
                     context: context.to_string(),
                 });

@@ -167,12 +167,14 @@ impl<'a> Normalizer<'_, 'a> {
                 let context = format!("output `{name}`");
                 for attr in &block.body.attrs {
                     self.escapes(attr, &context);
+                    self.volume_escapes(attr, &context);
                 }
             }
             ("module", [name]) => {
                 let context = format!("module `{name}`");
                 for attr in &block.body.attrs {
                     self.escapes(attr, &context);
+                    self.volume_escapes(attr, &context);
                 }
             }
             _ => {}
@@ -356,6 +358,7 @@ impl<'a> Normalizer<'_, 'a> {
                     instance_type: self.field(body, "instance_type", env, Val::as_string),
                     resource: resource.clone(),
                 });
+                self.launch_settings(body, env, &resource, ComputeKind::Instance);
                 self.ami(body, "ami", &resource, env);
                 self.inline_devices(body, &resource, VolumeOwner::Instance, env);
             }
@@ -364,14 +367,44 @@ impl<'a> Normalizer<'_, 'a> {
                     resource: resource.clone(),
                     is_launch_configuration: true,
                 });
+                self.launch_settings(body, env, &resource, ComputeKind::LaunchConfiguration);
                 self.ami(body, "image_id", &resource, env);
                 self.inline_devices(body, &resource, VolumeOwner::LaunchConfiguration, env);
+            }
+            "aws_volume_attachment" => {
+                if let Some(attr) = body.attr("volume_id") {
+                    let volume = match self.scope.value_of(attr, env).val {
+                        Val::Ref { address, .. } if address.starts_with("aws_ebs_volume.") => {
+                            Value::Known(address)
+                        }
+                        _ => Value::Unknown,
+                    };
+                    self.model.volume_attachments.push(VolumeAttachment {
+                        declared_by: resource.clone(),
+                        volume,
+                        span: attr.span,
+                    });
+                }
+            }
+            "aws_ebs_encryption_by_default" => {
+                let enabled = self.field(body, "enabled", env, Val::as_bool).unwrap_or(Field {
+                    value: Value::Known(true),
+                    span: resource.span,
+                    via: Vec::new(),
+                });
+                self.model.encryption_by_default.push((self.unit, enabled));
+            }
+            "aws_ec2_instance_metadata_defaults" => {
+                if let Some(tokens) = self.field(body, "http_tokens", env, Val::as_string) {
+                    self.model.instance_metadata_defaults.push((self.unit, tokens));
+                }
             }
             "aws_launch_template" => {
                 self.model.launch_templates.push(LaunchTemplate {
                     resource: resource.clone(),
                     is_launch_configuration: false,
                 });
+                self.launch_settings(body, env, &resource, ComputeKind::LaunchTemplate);
                 self.ami(body, "image_id", &resource, env);
                 for mapping in self.blocks(body, "block_device_mappings", env) {
                     let BlockInst::Known {
@@ -608,6 +641,60 @@ impl<'a> Normalizer<'_, 'a> {
         }
     }
 
+    /// Instance type, metadata options, public IP settings and launch template of an
+    /// instance, launch template or launch configuration.
+    fn launch_settings(
+        &mut self,
+        body: &'a BodyIr<'a>,
+        env: &Env<'a>,
+        resource: &ResourceRef,
+        kind: ComputeKind,
+    ) {
+        let mut http_tokens = None;
+        let mut http_endpoint = None;
+        for block in self.blocks(body, "metadata_options", env) {
+            if let BlockInst::Known { body: mbody, env: menv, .. } = block {
+                http_tokens = self.field(mbody, "http_tokens", &menv, Val::as_string);
+                http_endpoint = self.field(mbody, "http_endpoint", &menv, Val::as_string);
+            }
+        }
+        let mut public_ip = Vec::new();
+        if let Some(f) = self.field(body, "associate_public_ip_address", env, Val::as_bool) {
+            public_ip.push(f);
+        }
+        for block in self.blocks(body, "network_interfaces", env) {
+            if let BlockInst::Known { body: nbody, env: nenv, .. } = block {
+                if let Some(f) = self.field(nbody, "associate_public_ip_address", &nenv, Val::as_bool) {
+                    public_ip.push(f);
+                }
+            }
+        }
+        let mut launch_template = None;
+        for block in self.blocks(body, "launch_template", env) {
+            if let BlockInst::Known { body: lbody, env: lenv, .. } = block {
+                let target = ["id", "name"].iter().find_map(|key| {
+                    let attr = lbody.attr(key)?;
+                    Some(match self.scope.value_of(attr, &lenv).val {
+                        Val::Ref { address, .. } if address.starts_with("aws_launch_template.") => {
+                            Value::Known(address)
+                        }
+                        _ => Value::Unknown,
+                    })
+                });
+                launch_template = Some(target.unwrap_or(Value::Unknown));
+            }
+        }
+        self.model.launch_settings.push(LaunchSettings {
+            resource: resource.clone(),
+            kind,
+            instance_type: self.field(body, "instance_type", env, Val::as_string),
+            http_tokens,
+            http_endpoint,
+            public_ip,
+            launch_template,
+        });
+    }
+
     /// An inline block device: without `volume_type` the type comes from the AMI (unknown).
     fn volume(
         &self,
@@ -739,6 +826,33 @@ impl<'a> Normalizer<'_, 'a> {
         mentioned
     }
 
+    /// `aws_ebs_volume.<name>` mentioned in an output or module argument: every instance of
+    /// that volume may be attached elsewhere.
+    fn volume_escapes(&mut self, attr: &AttrIr<'_>, context: &str) {
+        let Some(expr) = attr.expr() else {
+            return;
+        };
+        let mut visitor = ResourceMentions {
+            kind: "aws_ebs_volume",
+            names: Vec::new(),
+        };
+        hcl_edit::visit::Visit::visit_expr(&mut visitor, expr);
+        for name in visitor.names {
+            let address = format!("aws_ebs_volume.{name}");
+            if !self.scope.resources.contains_key(&address) {
+                continue;
+            }
+            for instance in self.scope.expansion(&address).addresses(&address) {
+                self.model.volume_escapes.push(Escape {
+                    unit: self.unit,
+                    address: instance,
+                    span: attr.value_span,
+                    context: context.to_string(),
+                });
+            }
+        }
+    }
+
     fn escapes(&mut self, attr: &AttrIr<'_>, context: &str) {
         let mut mentioned = BTreeMap::new();
         self.eip_mentions(attr, &Env::default(), &mut mentioned, &mut Vec::new());
@@ -866,5 +980,26 @@ impl hcl_edit::visit::Visit for MentionVisitor {
             });
         }
         hcl_edit::visit::visit_expr(self, expr);
+    }
+}
+
+/// The names of resources of one type that an expression mentions (`aws_ebs_volume.data.id`).
+struct ResourceMentions {
+    kind: &'static str,
+    names: Vec<String>,
+}
+
+impl hcl_edit::visit::Visit for ResourceMentions {
+    fn visit_traversal(&mut self, traversal: &hcl_edit::expr::Traversal) {
+        if let Expression::Variable(root) = &traversal.expr {
+            if root.as_str() == self.kind {
+                if let Some(hcl_edit::expr::TraversalOperator::GetAttr(name)) =
+                    traversal.operators.first().map(|op| op.value())
+                {
+                    self.names.push(name.as_str().to_string());
+                }
+            }
+        }
+        hcl_edit::visit::visit_traversal(self, traversal);
     }
 }
