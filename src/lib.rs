@@ -12,6 +12,7 @@ pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod finding;
+pub mod instances;
 pub mod inventory;
 pub mod model;
 pub mod parse;

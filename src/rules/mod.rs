@@ -12,6 +12,11 @@ mod ami_stale;
 mod asg_launch_configuration;
 mod ebs_gp2_iops_ceiling;
 mod ebs_invalid_config;
+mod ebs_unencrypted;
+mod ebs_volume_unattached;
+mod ec2_imdsv1;
+mod ec2_previous_generation;
+mod ec2_public_ip;
 mod ebs_io1_to_io2;
 mod ebs_magnetic;
 mod eip_classic;
@@ -105,6 +110,11 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &ebs_magnetic::EbsMagnetic,
         &asg_launch_configuration::AsgLaunchConfiguration,
         &eip_classic::EipClassic,
+        &ebs_unencrypted::EbsUnencrypted,
+        &ec2_imdsv1::Ec2Imdsv1,
+        &ec2_previous_generation::Ec2PreviousGeneration,
+        &ebs_volume_unattached::EbsVolumeUnattached,
+        &ec2_public_ip::Ec2PublicIp,
         &ami_owner_unrestricted::AmiOwnerUnrestricted,
         &invalid_suppression::InvalidSuppression,
         &unused_suppression::UnusedSuppression,

@@ -1,0 +1,100 @@
+//! `ebs-unencrypted`: volumes created without encryption.
+
+use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
+use crate::finding::{Category, Finding, Label, Severity};
+use crate::model::{Model, SourceKind, Volume, VolumeOwner};
+
+pub struct EbsUnencrypted;
+
+static META: RuleMeta = RuleMeta {
+    id: "ebs-unencrypted",
+    default_severity: Severity::Warning,
+    category: Category::Compliance,
+    summary: "EBS volume or block device created without encryption (unless encryption by default is on)",
+    doc: include_str!("../../rules/ebs-unencrypted.md"),
+    options: &[],
+    applies_to: AppliesTo::Both,
+    enabled_by_default: true,
+};
+
+impl Rule for EbsUnencrypted {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, model: &Model, _ctx: &RuleContext, out: &mut Vec<Finding>) {
+        // `aws_ebs_encryption_by_default` anywhere in the checked configuration: every new
+        // volume of the account and region is encrypted, whatever it says (unless the
+        // setting is known to be disabled).
+        let by_default = model
+            .encryption_by_default
+            .iter()
+            .any(|(_, enabled)| enabled.known() != Some(&false));
+        if by_default {
+            return;
+        }
+        for volume in &model.volumes {
+            if let Some(f) = check_volume(model, volume) {
+                out.push(f);
+            }
+        }
+    }
+}
+
+fn check_volume(model: &Model, volume: &Volume) -> Option<Finding> {
+    let what = if volume.device.is_empty() {
+        format!("Volume `{}`", volume.resource.address)
+    } else {
+        format!("`{}` of `{}`", volume.device, volume.resource.address)
+    };
+    let terraform = model
+        .unit(volume.resource.unit)
+        .is_some_and(|u| u.kind == SourceKind::Terraform);
+    let fix = if terraform {
+        "Set `encrypted = true` (and `kms_key_id` for a customer key), or turn on `aws_ebs_encryption_by_default`."
+    } else {
+        "Set `Encrypted: true` (and `KmsKeyId` for a customer key), or turn on EBS encryption by default for the account and region."
+    };
+    match &volume.encrypted {
+        Some(field) => {
+            if field.known() != Some(&false) {
+                return None;
+            }
+            let mut f = finding(
+                &META,
+                &volume.resource.address,
+                Label::new(field.span, "not encrypted"),
+                format!("{what} is explicitly unencrypted: its data, snapshots and the traffic to the instance are stored and sent in clear"),
+                fix.to_string(),
+            );
+            f.secondary = origin_labels(&field.via);
+            Some(f)
+        }
+        None => {
+            // A snapshot's volume inherits the snapshot's encryption, a KMS key implies it,
+            // and a root device or a template's device may come from the AMI: only a new,
+            // empty volume is known to be unencrypted when `encrypted` is not written.
+            let new_empty_volume = volume.snapshot_id.is_none()
+                && volume.kms_key_id.is_none()
+                && (volume.owner == VolumeOwner::Standalone
+                    || (terraform && volume.device.starts_with("ebs_block_device")));
+            if !new_empty_volume {
+                return None;
+            }
+            Some(finding(
+                &META,
+                &volume.resource.address,
+                Label::new(
+                    if volume.owner == VolumeOwner::Standalone {
+                        volume.resource.span
+                    } else {
+                        volume.volume_type.span
+                    },
+                    "no encryption",
+                ),
+                format!("{what} does not set encryption: it is created unencrypted unless EBS encryption by default is on for the account and region"),
+                fix.to_string(),
+            ))
+        }
+    }
+}
