@@ -101,6 +101,8 @@ pub struct CheckResult {
     pub fixed: Vec<BaselineEntry>,
     /// Problems that do not fail the run (a usage entry for a resource not checked).
     pub warnings: Vec<String>,
+    /// Where the pricing region came from: `--region or config`, `provider`, `default`.
+    pub region_source: &'static str,
     pub fail_on: FailOn,
 }
 
@@ -560,6 +562,23 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         usage: usage.as_ref(),
         inventory: options.inventory.as_ref(),
         today: options.today,
+        // A module's provider region prices its resources only when the run names none.
+        unit_regions: if options.deploy_region.is_some() {
+            std::collections::HashMap::new()
+        } else {
+            model
+                .unit_regions
+                .iter()
+                .filter_map(|(unit, f)| f.known().map(|r| (*unit, r.clone())))
+                .collect()
+        },
+    };
+    let region_source = if options.deploy_region.is_some() {
+        "given"
+    } else if !ctx.unit_regions.is_empty() {
+        "provider"
+    } else {
+        "default"
     };
     let mut findings = Vec::new();
     for rule in rules::registry() {
@@ -669,6 +688,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         baselined,
         fixed,
         warnings: usage_warnings,
+        region_source,
         fail_on: options
             .fail_on
             .or(options.config.fail_on)

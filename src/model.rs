@@ -284,6 +284,8 @@ pub struct Model {
     pub encryption_by_default: Vec<(UnitId, Field<bool>)>,
     /// `aws_ec2_instance_metadata_defaults`: the account's default `http_tokens`.
     pub instance_metadata_defaults: Vec<(UnitId, Field<String>)>,
+    /// The region of a Terraform module's default `provider "aws"`, when literal.
+    pub unit_regions: Vec<(UnitId, Field<String>)>,
 }
 
 impl Model {
@@ -332,5 +334,6 @@ impl Model {
         self.encryption_by_default.extend(other.encryption_by_default);
         self.instance_metadata_defaults
             .extend(other.instance_metadata_defaults);
+        self.unit_regions.extend(other.unit_regions);
     }
 }

@@ -714,3 +714,44 @@ fn no_priced_findings_sum_to_zero_not_negative_zero() {
     assert!(text.contains("\"monthly_cost_usd\": 0.0"), "{text}");
     assert!(!text.contains("-0.0"), "{text}");
 }
+
+const GP2_500: &[u8] = b"resource \"aws_ebs_volume\" \"logs\" {\n  availability_zone = \"eu-west-1a\"\n  type              = \"gp2\"\n  size              = 500\n}\n\nresource \"aws_eip\" \"spare\" {\n  domain = \"vpc\"\n}\n";
+
+#[test]
+fn costs_in_two_regions_from_the_flag_and_from_the_provider() {
+    let cost_of = |json: &serde_json::Value, rule: &str| -> f64 {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .and_then(|f| f["monthly_cost_usd"].as_f64())
+            .unwrap()
+    };
+    // us-east-1: gp2 $50.00 vs gp3 $40.00 + 125 MiB/s x $0.04 = $45.00.
+    let dir = scratch(&[("main.tf", GP2_500)]);
+    let json = json_of(&infralint(&["check", "--format", "json", "."], dir.path()));
+    assert_eq!(cost_of(&json, "ebs-gp2-iops-ceiling"), 5.0);
+    assert_eq!(cost_of(&json, "eip-unattached"), 3.65);
+    assert_eq!(json["summary"]["region_source"], "default");
+    // eu-west-1 by flag: gp2 500 x $0.11 = $55.00 vs gp3 500 x $0.088 + 125 x $0.044 = $49.50.
+    let json = json_of(&infralint(
+        &["check", "--format", "json", "--region", "eu-west-1", "."],
+        dir.path(),
+    ));
+    assert_eq!(cost_of(&json, "ebs-gp2-iops-ceiling"), 5.5);
+    assert_eq!(cost_of(&json, "eip-unattached"), 3.65);
+    assert_eq!(json["summary"]["region"], "eu-west-1");
+    // eu-west-1 from the module's provider block.
+    let with_provider = [b"provider \"aws\" {\n  region = \"eu-west-1\"\n}\n\n".as_slice(), GP2_500].concat();
+    let dir = scratch(&[("main.tf", &with_provider)]);
+    let json = json_of(&infralint(&["check", "--format", "json", "."], dir.path()));
+    assert_eq!(cost_of(&json, "ebs-gp2-iops-ceiling"), 5.5);
+    assert_eq!(json["summary"]["region_source"], "provider");
+    // The flag wins over the provider.
+    let json = json_of(&infralint(
+        &["check", "--format", "json", "--region", "us-east-1", "."],
+        dir.path(),
+    ));
+    assert_eq!(cost_of(&json, "ebs-gp2-iops-ceiling"), 5.0);
+}

@@ -258,11 +258,15 @@ pub fn summary(result: &CheckResult) -> String {
     }
     let cost = result.monthly_cost_usd();
     if cost > 0.0 {
-        line.push_str(&format!(
-            ". Estimated monthly saving: {} ({} prices)",
-            usd(cost),
-            result.region
-        ));
+        let prices = match result.region_source {
+            "provider" => format!(
+                "each Terraform module's provider region, {} elsewhere",
+                result.region
+            ),
+            "default" => format!("{} prices: no region was given", result.region),
+            _ => format!("{} prices", result.region),
+        };
+        line.push_str(&format!(". Estimated monthly saving: {} ({prices})", usd(cost)));
     }
     line.push('.');
     line
@@ -301,10 +305,7 @@ pub fn render(result: &CheckResult, options: HumanOptions) -> String {
         }
         let by_rule = result.monthly_cost_by_rule();
         if !by_rule.is_empty() {
-            out.push_str(&format!(
-                "Estimated monthly waste or saving ({} prices):\n",
-                result.region
-            ));
+            out.push_str("Estimated monthly waste or saving, by rule:\n");
             for (rule, cost) in &by_rule {
                 out.push_str(&format!(
                     "  {:>14}  {rule}\n",

@@ -59,6 +59,9 @@ struct JsonSummary {
     monthly_cost_usd: f64,
     monthly_cost_usd_by_rule: std::collections::BTreeMap<&'static str, f64>,
     region: String,
+    /// `given` (--region or config), `provider` (Terraform provider blocks; `region` is the
+    /// fallback), or `default`.
+    region_source: &'static str,
 }
 
 /// Money in JSON: rounded to cents at output time.
@@ -135,6 +138,7 @@ pub fn render(result: &CheckResult) -> String {
                 .map(|(r, c)| (r, cents(c)))
                 .collect(),
             region: result.region.clone(),
+            region_source: result.region_source,
         },
     };
     let mut out = serde_json::to_string_pretty(&report)

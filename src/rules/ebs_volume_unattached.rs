@@ -67,7 +67,9 @@ impl Rule for EbsVolumeUnattached {
                 SourceKind::Terraform => "module",
                 SourceKind::CloudFormation => "template",
             };
-            let cost = ctx.prices.and_then(|p| monthly_cost(volume, p, ctx));
+            let cost = ctx
+                .prices_for(unit_id)
+                .and_then(|p| monthly_cost(volume, p, ctx));
             let cost_text = cost
                 .map(|c| format!(": it is billed {}/month for nothing", usd(c)))
                 .unwrap_or_default();

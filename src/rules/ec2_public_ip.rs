@@ -28,7 +28,9 @@ impl Rule for Ec2PublicIp {
                 if field.known() != Some(&true) {
                     continue;
                 }
-                let cost = ctx.prices.map(|p| p.public_ipv4_month(ctx.hours_per_month()));
+                let cost = ctx
+                    .prices_for(settings.resource.unit)
+                    .map(|p| p.public_ipv4_month(ctx.hours_per_month()));
                 let cost_text = cost
                     .map(|c| format!(": {}/month per running instance", usd(c)))
                     .unwrap_or_default();

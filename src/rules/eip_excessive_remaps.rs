@@ -44,7 +44,7 @@ impl Rule for EipExcessiveRemaps {
             if assocs.len() < 2 {
                 continue;
             }
-            let price = match ctx.prices {
+            let price = match ctx.prices_for(eip.key.unit) {
                 Some(p) => format!(
                     "; past {} remaps a month per account and region each remap costs {}",
                     p.eip_free_remaps_per_month,
@@ -101,20 +101,35 @@ fn usage_costs(
     usage: &crate::usage::Usage,
     out: &mut Vec<Finding>,
 ) {
-    let mut remapping: Vec<(&crate::model::ElasticIp, f64)> = model
-        .elastic_ips
-        .iter()
-        .filter_map(|eip| {
-            usage
-                .monthly_remaps(&eip.resource.address, &eip.resource.kind)
-                .filter(|r| *r > 0.0)
-                .map(|r| (eip, r))
-        })
-        .collect();
+    // The free remaps are per account and region: group the EIPs by the region that prices
+    // them.
+    let mut by_region: BTreeMap<&str, Vec<(&crate::model::ElasticIp, f64)>> = BTreeMap::new();
+    for eip in &model.elastic_ips {
+        if let Some(r) = usage
+            .monthly_remaps(&eip.resource.address, &eip.resource.kind)
+            .filter(|r| *r > 0.0)
+        {
+            by_region
+                .entry(ctx.region_for(eip.key.unit))
+                .or_default()
+                .push((eip, r));
+        }
+    }
+    for (region, remapping) in by_region {
+        let Some(prices) = ctx.data.region(region) else {
+            continue;
+        };
+        region_costs(region, prices, remapping, out);
+    }
+}
+
+fn region_costs(
+    region: &str,
+    prices: &crate::aws_data::RegionPrices,
+    mut remapping: Vec<(&crate::model::ElasticIp, f64)>,
+    out: &mut Vec<Finding>,
+) {
     let total: f64 = remapping.iter().map(|(_, r)| r).sum();
-    let Some(prices) = ctx.prices else {
-        return;
-    };
     let free = prices.eip_free_remaps_per_month;
     let mut excess = total - free;
     if excess <= 0.0 {
@@ -144,7 +159,7 @@ fn usage_costs(
                 "Elastic IP `{}` is remapped {} times a month: the EIPs of {} total {} remaps ({}), {} above the {} free per account and region, at {} each = {}/month; {} of them are attributed here ({}/month)",
                 eip.resource.address,
                 thousands(*remaps),
-                ctx.region,
+                region,
                 thousands(total),
                 breakdown.join(" + "),
                 thousands(total - free),

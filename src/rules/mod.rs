@@ -80,11 +80,30 @@ pub struct RuleContext<'a> {
     pub inventory: Option<&'a Inventory>,
     /// Today, in days since 1970-01-01 (`--now` in tests).
     pub today: i64,
+    /// Regions of units whose Terraform provider names one, when the run has no explicit
+    /// region (`--region`, config): they price those units' resources.
+    pub unit_regions: std::collections::HashMap<crate::model::UnitId, String>,
 }
 
 impl RuleContext<'_> {
     pub fn hours_per_month(&self) -> f64 {
         self.data.month.hours
+    }
+
+    /// The region whose prices apply to a unit's resources.
+    pub fn region_for(&self, unit: crate::model::UnitId) -> &str {
+        self.unit_regions
+            .get(&unit)
+            .map(String::as_str)
+            .unwrap_or(self.region)
+    }
+
+    /// The prices for a unit's resources; `None` when its region has no price table.
+    pub fn prices_for(&self, unit: crate::model::UnitId) -> Option<&RegionPrices> {
+        match self.unit_regions.get(&unit) {
+            Some(region) => self.data.region(region),
+            None => self.prices,
+        }
     }
 
     /// A configured option of a rule (already validated by the config parser).
