@@ -163,16 +163,14 @@ impl<'a> Normalizer<'_, 'a> {
                     });
                 }
             }
-            ("provider", ["aws"]) => {
-                // The default (unaliased) provider's literal region prices the module's
-                // resources when no region is given on the command line or in the config.
-                if block.body.attr("alias").is_none() {
-                    if let Some(region) =
-                        self.field(&block.body, "region", &Env::default(), Val::as_string)
-                    {
-                        if region.known().is_some() {
-                            self.model.unit_regions.push((self.unit, region));
-                        }
+            // The default (unaliased) provider's literal region prices the module's
+            // resources when no region is given on the command line or in the config.
+            ("provider", ["aws"]) if block.body.attr("alias").is_none() => {
+                if let Some(region) =
+                    self.field(&block.body, "region", &Env::default(), Val::as_string)
+                {
+                    if region.known().is_some() {
+                        self.model.unit_regions.push((self.unit, region));
                     }
                 }
             }
