@@ -2,5 +2,6 @@
 
 pub mod cfn_params;
 pub mod cloudformation;
+pub mod plan;
 pub mod terraform;
 pub mod yaml;
