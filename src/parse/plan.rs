@@ -66,11 +66,7 @@ pub fn normalize(
 fn error_offset(text: &str, line: usize, column: usize) -> usize {
     let mut start = 0;
     if line > 1 {
-        match text
-            .match_indices('\n')
-            .nth(line - 2)
-            .map(|(i, _)| i + 1)
-        {
+        match text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1) {
             Some(s) => start = s,
             None => return text.len(),
         }
@@ -92,6 +88,8 @@ struct PlanSpans {
     variables: HashMap<String, Range<usize>>,
     /// `planned_values.outputs.<name>` key.
     outputs: HashMap<String, Range<usize>>,
+    /// `configuration.provider_config.aws.expressions.region` key.
+    region: Option<Range<usize>>,
 }
 
 enum Frame {
@@ -140,7 +138,13 @@ fn scan_spans(text: &str) -> PlanSpans {
                 let end = string_end(b, i);
                 let range = i..end;
                 i = end;
-                let is_key = matches!(stack.last(), Some(Frame::Object { expect_key: true, .. }));
+                let is_key = matches!(
+                    stack.last(),
+                    Some(Frame::Object {
+                        expect_key: true,
+                        ..
+                    })
+                );
                 if is_key {
                     let key = decode_string(&text[range.clone()]);
                     record_key(&stack, &key, &range, &mut out);
@@ -174,10 +178,7 @@ fn string_end(b: &[u8], start: usize) -> usize {
 }
 
 fn decode_string(quoted: &str) -> String {
-    match quoted
-        .strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-    {
+    match quoted.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
         Some(inner) if !inner.contains('\\') => inner.to_string(),
         _ => serde_json::from_str(quoted).unwrap_or_default(),
     }
@@ -212,6 +213,11 @@ fn record_key(stack: &[Frame], key: &str, range: &Range<usize>, out: &mut PlanSp
             out.outputs
                 .entry(key.to_string())
                 .or_insert_with(|| range.clone());
+        }
+        [Seg::Key("configuration"), Seg::Key("provider_config"), Seg::Key("aws"), Seg::Key("expressions"), Seg::Key(_)]
+            if key == "region" =>
+        {
+            out.region.get_or_insert_with(|| range.clone());
         }
         _ => {}
     }
@@ -719,9 +725,50 @@ impl<'a> Planner<'a> {
         for r in &resources {
             self.resource(r, &resources, &mut out);
         }
+        if let Some(region) = self.region() {
+            out.model.unit_regions.push((self.unit, region));
+        }
         self.ami_lookups(&mut out.model);
         self.outputs(&resources, &mut out.model);
         out.model
+    }
+
+    /// The region of the default `provider "aws"`, when literal or a root variable.
+    fn region(&self) -> Option<Field<String>> {
+        let provider = self
+            .root
+            .get("configuration")?
+            .get("provider_config")?
+            .get("aws")?;
+        if provider.get("alias").is_some() {
+            return None;
+        }
+        let expression = provider.get("expressions")?.get("region")?;
+        let span = self.span(self.spans.region.as_ref());
+        if let Some(Json::String(region)) = expression.get("constant_value") {
+            return Some(Field {
+                value: Value::Known(region.clone()),
+                span,
+                via: Vec::new(),
+            });
+        }
+        match references(Some(expression)).as_slice() {
+            [only] => {
+                let name = only.strip_prefix("var.")?;
+                let value = self
+                    .root
+                    .get("variables")?
+                    .get(name)?
+                    .get("value")?
+                    .as_str()?;
+                Some(Field {
+                    value: Value::Known(value.to_string()),
+                    span,
+                    via: self.vars.get(name).cloned().into_iter().collect(),
+                })
+            }
+            _ => None,
+        }
     }
 
     fn span(&self, range: Option<&Range<usize>>) -> Span {
@@ -892,8 +939,7 @@ impl<'a> Planner<'a> {
                         let refs = node.references("volume_id");
                         let module = ModSel::exact(&r.module);
                         self.resolve("aws_ebs_volume", &module, &refs, 0, &mut resolution);
-                        let volumes =
-                            self.instances_of("aws_ebs_volume", &resolution.targets, all);
+                        let volumes = self.instances_of("aws_ebs_volume", &resolution.targets, all);
                         if volumes.is_empty() {
                             attach(&mut out.model, Value::Unknown);
                         }
@@ -914,7 +960,9 @@ impl<'a> Planner<'a> {
             }
             "aws_ec2_instance_metadata_defaults" => {
                 if let Some(tokens) = node.field("http_tokens", span, vars, as_string) {
-                    out.model.instance_metadata_defaults.push((self.unit, tokens));
+                    out.model
+                        .instance_metadata_defaults
+                        .push((self.unit, tokens));
                 }
             }
             "aws_ebs_volume" => {
@@ -1408,9 +1456,7 @@ impl<'a> Planner<'a> {
                         continue;
                     };
                     let (key, output_at) = match segs.get(2) {
-                        Some(TSeg::Index(k)) if !k.is_null() => {
-                            (KeySel::Exact(Some(k.clone())), 3)
-                        }
+                        Some(TSeg::Index(k)) if !k.is_null() => (KeySel::Exact(Some(k.clone())), 3),
                         Some(TSeg::Index(_)) => (KeySel::Any, 3),
                         _ => (KeySel::Any, 2),
                     };
@@ -1434,9 +1480,7 @@ impl<'a> Planner<'a> {
                         .and_then(|o| o.get(output))
                         .and_then(|o| o.get("expression"));
                     match expression {
-                        Some(e) => {
-                            self.resolve(kind, &child, &references(Some(e)), depth + 1, out)
-                        }
+                        Some(e) => self.resolve(kind, &child, &references(Some(e)), depth + 1, out),
                         None => out.opaque = true,
                     }
                 }
@@ -1520,7 +1564,13 @@ impl<'a> Planner<'a> {
             let refs = references(output.get("expression"));
             let span = self.span(self.spans.outputs.get(name));
             let context = format!("output `{name}`");
-            let at = |e: &PlanResource<'_>| if span.is_empty() { e.resource.span } else { span };
+            let at = |e: &PlanResource<'_>| {
+                if span.is_empty() {
+                    e.resource.span
+                } else {
+                    span
+                }
+            };
             let mut eips = Resolution::default();
             self.resolve("aws_eip", &root, &refs, 0, &mut eips);
             for e in self.instances_of("aws_eip", &eips.targets, all) {
@@ -1554,7 +1604,11 @@ impl<'a> Planner<'a> {
                 return false;
             };
             match segs.first() {
-                Some(TSeg::Name(n)) if matches!(n.as_str(), "count" | "each" | "path" | "terraform") => true,
+                Some(TSeg::Name(n))
+                    if matches!(n.as_str(), "count" | "each" | "path" | "terraform") =>
+                {
+                    true
+                }
                 Some(TSeg::Name(n)) if n == "var" && module.0.is_empty() => true,
                 Some(TSeg::Name(n)) if n == "var" => {
                     let Some(TSeg::Name(var)) = segs.get(1) else {
@@ -1602,12 +1656,7 @@ enum EipBy {
 
 impl EipBy {
     fn matches(self, eip: &PlanResource<'_>, value: &str) -> bool {
-        let get = |k: &str| {
-            eip.values
-                .and_then(|v| v.get(k))
-                .and_then(Json::as_str)
-                == Some(value)
-        };
+        let get = |k: &str| eip.values.and_then(|v| v.get(k)).and_then(Json::as_str) == Some(value);
         match self {
             EipBy::Id => get("id") || get("allocation_id"),
             EipBy::PublicIp => get("public_ip"),
@@ -1688,14 +1737,23 @@ mod tests {
         let a = spans.planned.get("aws_eip.a").expect("root resource");
         assert_eq!(&text[a.clone()], "\"aws_eip.a\"");
         assert!(a.start > text.find("\"root_module\"").unwrap());
-        assert!(!spans.planned.contains_key("aws_eip.b"), "a tag is not an address");
-        let b = spans.planned.get("module.m[\"k\"].aws_eip.b").expect("module resource");
+        assert!(
+            !spans.planned.contains_key("aws_eip.b"),
+            "a tag is not an address"
+        );
+        let b = spans
+            .planned
+            .get("module.m[\"k\"].aws_eip.b")
+            .expect("module resource");
         assert_eq!(&text[b.clone()], r#""module.m[\"k\"].aws_eip.b""#);
         assert_eq!(&text[spans.variables["t"].clone()], "\"t\"");
         assert_eq!(&text[spans.outputs["o"].clone()], "\"o\"");
         let m = run(text);
         assert_eq!(m.elastic_ips.len(), 2);
-        assert_eq!(m.elastic_ips[1].resource.address, "module.m[\"k\"].aws_eip.b");
+        assert_eq!(
+            m.elastic_ips[1].resource.address,
+            "module.m[\"k\"].aws_eip.b"
+        );
         assert_eq!(m.elastic_ips[1].resource.span.start, b.start);
     }
 
@@ -1765,6 +1823,9 @@ mod tests {
             lookup.owners.as_ref().and_then(|o| o.known()),
             Some(&vec!["099720109477".to_string()])
         );
-        assert_eq!(&text[lookup.resource.span.start..lookup.resource.span.end], "\"data.aws_ami.u\"");
+        assert_eq!(
+            &text[lookup.resource.span.start..lookup.resource.span.end],
+            "\"data.aws_ami.u\""
+        );
     }
 }
