@@ -1,6 +1,6 @@
 //! One run: discover, read and parse in parallel, normalize per unit, run the rules.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -318,6 +318,8 @@ fn load(candidate: Candidate) -> Loaded {
 enum UnitSource {
     Module {
         name: String,
+        /// The directory, normalized (see `terraform::normalize_path`).
+        dir: PathBuf,
         files: Vec<FileId>,
         tfvars: Vec<FileId>,
         complete: bool,
@@ -337,7 +339,13 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     }
     let known_rule = |id: &str| rules::find(id).is_some();
 
-    let loaded: Vec<Loaded> = candidates.into_par_iter().map(load).collect();
+    let mut loaded: Vec<Loaded> = candidates.into_par_iter().map(load).collect();
+    // The directories of local modules the loaded files call, when the run did not include
+    // them (reported when a reported file calls them).
+    let excluder = options.config.exclude_matcher();
+    let module_graph = load_called_modules(&mut loaded, &|p: &Path| {
+        excluder.as_ref().is_some_and(|m| m.is_excluded(p))
+    });
 
     let mut sources = SourceMap::default();
     let mut errors: Vec<RunError> = discover_errors
@@ -436,11 +444,24 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     }
 
     let mut units = Vec::new();
+    // A directory that another directory calls as a local module is normalized through its
+    // calls only (with the caller's arguments), not on its own.
+    let roots = module_roots(
+        &module_graph,
+        modules
+            .iter()
+            .filter(|(_, (tf, _, _))| !tf.is_empty())
+            .map(|(dir, _)| terraform::normalize_path(dir))
+            .collect(),
+    );
+    let mut module_dirs: Vec<(PathBuf, String, Vec<FileId>, bool)> = Vec::new();
     for (dir, (mut tf, mut tfvars, failed)) in modules {
-        if tf.is_empty() {
+        let normalized = terraform::normalize_path(&dir);
+        tf.sort_by(|a, b| sources.display(*a).cmp(sources.display(*b)));
+        module_dirs.push((normalized.clone(), display_path(&dir), tf.clone(), !failed));
+        if tf.is_empty() || !roots.contains(&normalized) {
             continue;
         }
-        tf.sort_by(|a, b| sources.display(*a).cmp(sources.display(*b)));
         // Terraform loads terraform.tfvars, then terraform.tfvars.json, then *.auto.tfvars and
         // *.auto.tfvars.json together, in lexical order of their names.
         tfvars.sort_by_key(|id| {
@@ -458,6 +479,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         });
         units.push(UnitSource::Module {
             name: display_path(&dir),
+            dir: normalized,
             files: tf,
             tfvars,
             complete: !failed,
@@ -515,14 +537,57 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         parameters: options.cfn_parameters.clone(),
         region: options.deploy_region.clone(),
     };
-    let models: Vec<Model> = units
+    // Every Terraform directory of the run, for the local modules roots call.
+    let mut library: terraform::ModuleLibrary = module_dirs
+        .iter()
+        .map(|(dir, name, files, complete)| {
+            let files = files
+                .iter()
+                .filter_map(|f| by_id.get(f.0 as usize).and_then(|p| tf_file(*f, p)))
+                .collect();
+            let dir_files = terraform::ModuleDir {
+                name: name.clone(),
+                files,
+                complete: *complete,
+            };
+            (dir.clone(), dir_files)
+        })
+        .collect();
+    for dir in &module_graph.empty {
+        library.entry(dir.clone()).or_insert(terraform::ModuleDir {
+            name: display_path(dir),
+            files: Vec::new(),
+            complete: true,
+        });
+    }
+    let models: Vec<(Model, Vec<terraform::TfDiagnostic>)> = units
         .par_iter()
         .enumerate()
-        .map(|(i, unit)| normalize_unit(UnitId(i as u32), unit, &by_id, &cfn_options, &tf_options))
+        .map(|(i, unit)| {
+            let id = UnitId(i as u32);
+            normalize_unit(id, unit, &by_id, &cfn_options, &tf_options, &library)
+        })
         .collect();
     let mut model = Model::default();
-    for m in models {
+    let mut module_problems = HashSet::new();
+    for (m, diagnostics) in models {
         model.extend(m);
+        for d in diagnostics {
+            // A module called from several roots: its problem once.
+            if !module_problems.insert((d.span, d.message.clone())) {
+                continue;
+            }
+            errors.push(RunError {
+                path: sources.display(d.span.file).to_string(),
+                span: Some(d.span),
+                message: d.message,
+                related: d
+                    .related
+                    .into_iter()
+                    .map(|(span, message)| Label::new(span, message))
+                    .collect(),
+            });
+        }
     }
 
     // The usage file is a source too, so its problems point at its lines.
@@ -586,6 +651,11 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     }
     let is_reported = |file: FileId| reported.get(file.0 as usize).copied().unwrap_or(false);
     findings.retain(|f| is_reported(f.primary.span.file));
+    // A module called by several roots reports the same finding at the same place once.
+    let mut seen_findings = HashSet::new();
+    findings.retain(|f| {
+        seen_findings.insert((f.rule, f.primary.span, f.resource.clone(), f.message.clone()))
+    });
 
     let level_of = |rule: &str| -> Option<Level> {
         options
@@ -712,11 +782,13 @@ fn normalize_unit(
     parsed: &[&Parsed],
     cfn_options: &cloudformation::CfnOptions,
     tf_options: &terraform::TfOptions,
-) -> Model {
+    library: &terraform::ModuleLibrary,
+) -> (Model, Vec<terraform::TfDiagnostic>) {
     let get = |f: &FileId| parsed.get(f.0 as usize).copied();
     match unit {
         UnitSource::Module {
             name,
+            dir,
             files,
             tfvars,
             complete,
@@ -729,13 +801,170 @@ fn normalize_unit(
                 .iter()
                 .filter_map(|f| get(f).and_then(|p| tf_file(*f, p)))
                 .collect();
-            terraform::normalize_files(id, name, &module_files, &var_files, *complete, tf_options)
+            let root = terraform::ModuleRoot { dir, library };
+            terraform::normalize_module_tree(
+                id,
+                name,
+                &module_files,
+                &var_files,
+                *complete,
+                tf_options,
+                Some(root),
+            )
         }
         UnitSource::Template { name, file } => match get(file) {
-            Some(Parsed::Template(doc)) => {
-                cloudformation::normalize(id, *file, name, doc, cfn_options)
-            }
-            _ => Model::default(),
+            Some(Parsed::Template(doc)) => (
+                cloudformation::normalize(id, *file, name, doc, cfn_options),
+                Vec::new(),
+            ),
+            _ => (Model::default(), Vec::new()),
         },
     }
+}
+
+/// The local module calls of a run, between directories (normalized paths).
+#[derive(Default)]
+struct ModuleGraph {
+    /// Calling directory: the directories it calls.
+    calls: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+    /// Called directories that exist without a Terraform file (empty modules).
+    empty: BTreeSet<PathBuf>,
+}
+
+/// Loads the `.tf`/`.tf.json` files of the local modules that `loaded` calls, directory by
+/// directory, when the run has not loaded them; a called module's variables files are not
+/// loaded (Terraform ignores them). Its files are reported when a reported file calls it (and
+/// the config does not exclude them): findings inside a module called from the linted code are
+/// the linted code's findings.
+fn load_called_modules(loaded: &mut Vec<Loaded>, excluded: &dyn Fn(&Path) -> bool) -> ModuleGraph {
+    let mut graph = ModuleGraph::default();
+    // Directory: the indices of its Terraform files in `loaded`.
+    let mut dirs: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+    let mut on_demand: HashSet<PathBuf> = HashSet::new();
+    let mut missing: HashSet<PathBuf> = HashSet::new();
+    // Per loaded file: the directories it calls.
+    let mut targets: Vec<Vec<PathBuf>> = Vec::new();
+    loop {
+        for l in &loaded[targets.len()..] {
+            let index = targets.len();
+            let mut calls = Vec::new();
+            if matches!(
+                l.candidate.kind,
+                FileKind::Terraform | FileKind::TerraformJson
+            ) {
+                let dir = terraform::normalize_path(l.candidate.path.parent().unwrap_or(Path::new("")));
+                dirs.entry(dir.clone()).or_default().push(index);
+                if let Some(file) = tf_file(FileId(0), &l.parsed) {
+                    for call in terraform::local_module_calls(&[file]) {
+                        let target = terraform::module_dir(&dir, &call.source);
+                        graph
+                            .calls
+                            .entry(dir.clone())
+                            .or_default()
+                            .insert(target.clone());
+                        calls.push(target);
+                    }
+                }
+            }
+            targets.push(calls);
+        }
+        let mut batch: Vec<Candidate> = Vec::new();
+        let mut batch_dirs: HashSet<PathBuf> = HashSet::new();
+        let mut changed = false;
+        for (i, calls) in targets.iter().enumerate() {
+            let reported = loaded[i].candidate.reported;
+            for target in calls {
+                if let Some(files) = dirs.get(target) {
+                    if reported && on_demand.contains(target) {
+                        for &j in files {
+                            let c = &mut loaded[j].candidate;
+                            if !c.reported && !excluded(&c.path) {
+                                c.reported = true;
+                                changed = true;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                if missing.contains(target)
+                    || graph.empty.contains(target)
+                    || !batch_dirs.insert(target.clone())
+                {
+                    continue;
+                }
+                let Ok(entries) = std::fs::read_dir(target) else {
+                    missing.insert(target.clone());
+                    continue;
+                };
+                let mut paths: Vec<(PathBuf, FileKind)> = entries
+                    .flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .filter_map(|e| {
+                        let path = e.path();
+                        match discover::classify(&path)? {
+                            kind @ (FileKind::Terraform | FileKind::TerraformJson) => {
+                                Some((path, kind))
+                            }
+                            _ => None,
+                        }
+                    })
+                    .collect();
+                if paths.is_empty() {
+                    graph.empty.insert(target.clone());
+                    continue;
+                }
+                paths.sort();
+                on_demand.insert(target.clone());
+                for (path, kind) in paths {
+                    let reported = reported && !excluded(&path);
+                    batch.push(Candidate {
+                        path,
+                        kind,
+                        reported,
+                    });
+                }
+            }
+        }
+        if batch.is_empty() && !changed {
+            return graph;
+        }
+        let more: Vec<Loaded> = batch.into_par_iter().map(load).collect();
+        loaded.extend(more);
+    }
+}
+
+/// The directories normalized on their own: those no other directory of the run calls as a
+/// local module, and, for directories only reachable through a cycle, the first of them.
+fn module_roots(graph: &ModuleGraph, dirs: BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
+    let called: BTreeSet<&PathBuf> = graph
+        .calls
+        .iter()
+        .flat_map(|(from, to)| to.iter().filter(move |t| *t != from))
+        .collect();
+    let mut roots: BTreeSet<PathBuf> = dirs
+        .iter()
+        .filter(|d| !called.contains(d))
+        .cloned()
+        .collect();
+    let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
+    let reach = |start: &PathBuf, reached: &mut BTreeSet<PathBuf>| {
+        let mut stack = vec![start.clone()];
+        while let Some(d) = stack.pop() {
+            if dirs.contains(&d) && reached.insert(d.clone()) {
+                stack.extend(graph.calls.get(&d).into_iter().flatten().cloned());
+            }
+        }
+    };
+    for r in &roots {
+        reach(r, &mut reached);
+    }
+    let mut more = Vec::new();
+    for d in &dirs {
+        if !reached.contains(d) {
+            reach(d, &mut reached);
+            more.push(d.clone());
+        }
+    }
+    roots.extend(more);
+    roots
 }

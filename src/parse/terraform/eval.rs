@@ -88,6 +88,9 @@ pub(crate) enum VarSource<'a> {
     Attr(&'a AttrIr<'a>),
     /// `--var name=value`, already parsed; the span is the variable's declaration.
     Cli(Val, Span),
+    /// An argument of the `module` block that instantiates this module, evaluated in the
+    /// caller's scope (see `modules.rs`).
+    Module(&'a AttrIr<'a>),
 }
 
 /// `count`/`for_each` of a resource or data source.
@@ -137,11 +140,13 @@ pub(crate) struct Scope<'a> {
     memo_locals: Memo,
     memo_expansion: RefCell<HashMap<String, Rc<Expansion>>>,
     memo_resources: RefCell<HashMap<String, Rc<Evaluated>>>,
-    /// Work done so far (see [`FUEL`]).
-    spent: Cell<u64>,
+    /// Work done so far (see [`FUEL`]), shared by the scopes of a module tree.
+    spent: Rc<Cell<u64>>,
     /// Locals and resources being evaluated (cycle detection).
     active: RefCell<Vec<String>>,
-    depth: Cell<usize>,
+    depth: Rc<Cell<usize>>,
+    /// Where the module is in its tree of local modules (`modules.rs`).
+    pub modules: super::modules::ModuleScope<'a>,
 }
 
 fn plain_env<'a>() -> Env<'a> {
@@ -168,6 +173,12 @@ impl<'a> Scope<'a> {
         let spent = self.spent.get().saturating_add(work as u64);
         self.spent.set(spent);
         spent <= FUEL
+    }
+
+    /// Shares `other`'s evaluation budget and depth: the scopes of one module tree.
+    pub(crate) fn share_budget(&mut self, other: &Scope<'a>) {
+        self.spent = other.spent.clone();
+        self.depth = other.depth.clone();
     }
 
     pub fn eval(&self, expr: &Expression, env: &mut Env<'a>) -> EvalResult {
@@ -527,7 +538,8 @@ impl<'a> Scope<'a> {
                 }
                 _ => return Ok(Evaluated::unknown()),
             },
-            "module" | "path" | "terraform" | "self" | "count" | "each" => {
+            "module" => return self.module_traversal(ops, env),
+            "path" | "terraform" | "self" | "count" | "each" => {
                 return Ok(Evaluated::unknown())
             }
             ty => match attr_at(0) {
@@ -559,7 +571,8 @@ impl<'a> Scope<'a> {
             _ => 1,
         };
         let val = if self.spend(size) {
-            Self::instance_refs(address, &expansion)
+            // Inside a module instance, references carry the full address.
+            Self::instance_refs(&format!("{}{address}", self.modules.prefix), &expansion)
         } else {
             Val::Unknown
         };
@@ -605,7 +618,7 @@ impl<'a> Scope<'a> {
     }
 
     /// Applies traversal operators to `base`, borrowing into it as long as possible.
-    fn apply(
+    pub(super) fn apply(
         &self,
         base: &Val,
         ops: &[&TraversalOperator],
@@ -725,6 +738,8 @@ impl<'a> Scope<'a> {
                 },
             ),
         };
+        // Origins of a module argument's own value (in the caller).
+        let mut inner = Vec::new();
         let (mut val, mut origin) = match self.values.get(name) {
             Some(given) => match &given.source {
                 VarSource::Attr(attr) => (
@@ -741,16 +756,29 @@ impl<'a> Scope<'a> {
                         label: format!("variable `{name}` {}", given.label),
                     },
                 ),
+                VarSource::Module(attr) => {
+                    let e = self.module_arg(attr);
+                    inner = e.via;
+                    (
+                        e.val,
+                        Origin {
+                            span: attr.value_span,
+                            label: given.label.clone(),
+                        },
+                    )
+                }
             },
             None => default(),
         };
         if val == Val::Null && !decl.nullable {
             (val, origin) = default();
+            inner.clear();
         }
         if let Some(ty) = &decl.ty {
             val = types::convert(&val, ty).unwrap_or(Val::Unknown);
         }
-        Evaluated::with_via(val.bounded(), vec![origin])
+        inner.push(origin);
+        Evaluated::with_via(val.bounded(), inner)
     }
 
     fn local(&self, name: &str) -> Result<Rc<Evaluated>, Fail> {

@@ -29,6 +29,7 @@ mod eval;
 mod funcs;
 mod ir;
 mod json;
+mod modules;
 mod normalizer;
 mod types;
 mod value;
@@ -44,6 +45,10 @@ use crate::model::*;
 use crate::source::FileId;
 
 pub use json::JsonFile;
+pub use modules::{
+    is_local_source, local_module_calls, module_dir, normalize_module_tree, normalize_path,
+    LocalCall, ModuleDir, ModuleLibrary, ModuleRoot, TfDiagnostic,
+};
 pub use value::{Evaluated, Val};
 
 use eval::{ResDecl, Scope, VarDecl, VarSource, VarValue};
@@ -142,32 +147,8 @@ pub fn normalize_files(
     complete: bool,
     options: &TfOptions<'_>,
 ) -> Model {
-    let irs: Vec<FileIr> = files
-        .iter()
-        .map(|f| FileIr {
-            body: match f.source {
-                TfSource::Hcl(body) => ir::from_hcl(f.file, body),
-                TfSource::Json(json) => ir::from_json(f.file, &json.text, json),
-            },
-        })
-        .collect();
-    let auto: Vec<Vec<AttrIr>> = tfvars.iter().map(vars_of).collect();
-    let given: Vec<Vec<AttrIr>> = options.var_files.iter().map(vars_of).collect();
-
-    let scope = build_scope(&irs, &auto, &given, options.vars);
-    let mut n = normalizer::Normalizer::new(unit, &scope);
-    n.model.units.push(Unit {
-        id: unit,
-        kind: SourceKind::Terraform,
-        name: name.to_string(),
-        complete,
-    });
-    for f in &irs {
-        for block in &f.body.blocks {
-            n.block(block);
-        }
-    }
-    n.model
+    // Without the directories of its local modules, every module is treated as remote.
+    normalize_module_tree(unit, name, files, tfvars, complete, options, None).0
 }
 
 fn vars_of<'a>(f: &TfFile<'a>) -> Vec<AttrIr<'a>> {

@@ -9,6 +9,7 @@ use hcl_edit::Span as _;
 
 use super::eval::{Binding, Env, Expansion, Scope, MAX_EVAL_DEPTH, MAX_INSTANCES};
 use super::ir::{AttrIr, BlockIr, BodyIr, Src};
+use super::modules::is_resource;
 use super::value::{quote_key, Evaluated, Val};
 use crate::model::*;
 use crate::source::Span;
@@ -176,15 +177,24 @@ impl<'a> Normalizer<'_, 'a> {
             }
             ("output", [name]) => {
                 let context = format!("output `{name}`");
+                // A module instance's outputs are followed where its caller uses them.
+                let instance = self.scope.modules.is_instance();
                 for attr in &block.body.attrs {
-                    self.escapes(attr, &context);
+                    if !instance {
+                        self.escapes(attr, &context);
+                    }
                     self.volume_escapes(attr, &context);
                 }
             }
             ("module", [name]) => {
                 let context = format!("module `{name}`");
+                // A local module is normalized here (`modules.rs`): its uses of the EIPs
+                // passed to it are seen, so its arguments are no escapes.
+                let local = self.instantiate_module(name);
                 for attr in &block.body.attrs {
-                    self.escapes(attr, &context);
+                    if !local {
+                        self.escapes(attr, &context);
+                    }
                     self.volume_escapes(attr, &context);
                 }
             }
@@ -259,13 +269,14 @@ impl<'a> Normalizer<'_, 'a> {
     }
 
     fn resource_ref(&self, block: &BlockIr<'_>, kind: &str, inst: &ResInstance<'_>) -> ResourceRef {
+        // Inside a module instance: `module.disk.` + the address, conditional with the call.
         ResourceRef {
-            address: inst.address.clone(),
+            address: format!("{}{}", self.scope.modules.prefix, inst.address),
             kind: kind.to_string(),
             unit: self.unit,
             span: block.header,
             body_span: block.span,
-            conditional: inst.conditional,
+            conditional: inst.conditional || self.scope.modules.conditional,
         }
     }
 
@@ -385,7 +396,7 @@ impl<'a> Normalizer<'_, 'a> {
             "aws_volume_attachment" => {
                 if let Some(attr) = body.attr("volume_id") {
                     let volume = match self.scope.value_of(attr, env).val {
-                        Val::Ref { address, .. } if address.starts_with("aws_ebs_volume.") => {
+                        Val::Ref { address, .. } if is_resource(&address, "aws_ebs_volume") => {
                             Value::Known(address)
                         }
                         _ => Value::Unknown,
@@ -664,9 +675,23 @@ impl<'a> Normalizer<'_, 'a> {
         let mut http_tokens = None;
         let mut http_endpoint = None;
         for block in self.blocks(body, "metadata_options", env) {
-            if let BlockInst::Known { body: mbody, env: menv, .. } = block {
-                http_tokens = self.field(mbody, "http_tokens", &menv, Val::as_string);
-                http_endpoint = self.field(mbody, "http_endpoint", &menv, Val::as_string);
+            match block {
+                BlockInst::Known {
+                    body: mbody,
+                    env: menv,
+                    ..
+                } => {
+                    http_tokens = self.field(mbody, "http_tokens", &menv, Val::as_string);
+                    http_endpoint = self.field(mbody, "http_endpoint", &menv, Val::as_string);
+                }
+                // A `dynamic "metadata_options"` over an unknown collection: cannot tell.
+                BlockInst::Unknown { .. } => {
+                    http_tokens = Some(Field {
+                        value: Value::Unknown,
+                        span: resource.span,
+                        via: Vec::new(),
+                    });
+                }
             }
         }
         let mut public_ip = Vec::new();
@@ -686,7 +711,7 @@ impl<'a> Normalizer<'_, 'a> {
                 let target = ["id", "name"].iter().find_map(|key| {
                     let attr = lbody.attr(key)?;
                     Some(match self.scope.value_of(attr, &lenv).val {
-                        Val::Ref { address, .. } if address.starts_with("aws_launch_template.") => {
+                        Val::Ref { address, .. } if is_resource(&address, "aws_launch_template") => {
                             Value::Known(address)
                         }
                         _ => Value::Unknown,
@@ -783,7 +808,7 @@ impl<'a> Normalizer<'_, 'a> {
             let mut exact = true;
             for alt in e.val.alternatives() {
                 match alt {
-                    Val::Ref { address, .. } if address.starts_with("aws_eip.") => {
+                    Val::Ref { address, .. } if is_resource(address, "aws_eip") => {
                         if !keys.contains(address) {
                             keys.push(address.clone());
                         }
@@ -831,7 +856,7 @@ impl<'a> Normalizer<'_, 'a> {
             return m.clone();
         }
         let mut mentioned = BTreeMap::new();
-        self.eip_mentions(attr, env, &mut mentioned, &mut Vec::new());
+        Self::eip_mentions(self.scope, attr, env, &mut mentioned, &mut Vec::new());
         let mentioned = Rc::new(mentioned);
         self.mentions.insert(key.clone(), mentioned.clone());
         mentioned
@@ -840,15 +865,34 @@ impl<'a> Normalizer<'_, 'a> {
     /// `aws_ebs_volume.<name>` mentioned in an output or module argument: every instance of
     /// that volume may be attached elsewhere.
     fn volume_escapes(&mut self, attr: &AttrIr<'_>, context: &str) {
-        let Some(expr) = attr.expr() else {
-            return;
-        };
-        let mut visitor = ResourceMentions {
-            kind: "aws_ebs_volume",
-            names: Vec::new(),
-        };
-        hcl_edit::visit::Visit::visit_expr(&mut visitor, expr);
-        for name in visitor.names {
+        // Follow locals (`value = local.volume_ids`), each once.
+        let mut names = Vec::new();
+        let mut pending: Vec<&AttrIr<'_>> = vec![attr];
+        let mut seen_locals: Vec<String> = Vec::new();
+        while let Some(current) = pending.pop() {
+            let Some(expr) = current.expr() else {
+                continue;
+            };
+            let mut visitor = ResourceMentions {
+                kind: "aws_ebs_volume",
+                names: Vec::new(),
+                locals: Vec::new(),
+            };
+            hcl_edit::visit::Visit::visit_expr(&mut visitor, expr);
+            names.extend(visitor.names);
+            for local in visitor.locals {
+                if seen_locals.contains(&local) || seen_locals.len() > MAX_EVAL_DEPTH {
+                    continue;
+                }
+                if let Some(def) = self.scope.locals.get(local.as_str()).copied() {
+                    pending.push(def);
+                }
+                seen_locals.push(local);
+            }
+        }
+        names.sort();
+        names.dedup();
+        for name in names {
             let address = format!("aws_ebs_volume.{name}");
             if !self.scope.resources.contains_key(&address) {
                 continue;
@@ -856,7 +900,7 @@ impl<'a> Normalizer<'_, 'a> {
             for instance in self.scope.expansion(&address).addresses(&address) {
                 self.model.volume_escapes.push(Escape {
                     unit: self.unit,
-                    address: instance,
+                    address: format!("{}{instance}", self.scope.modules.prefix),
                     span: attr.value_span,
                     context: context.to_string(),
                 });
@@ -866,7 +910,13 @@ impl<'a> Normalizer<'_, 'a> {
 
     fn escapes(&mut self, attr: &AttrIr<'_>, context: &str) {
         let mut mentioned = BTreeMap::new();
-        self.eip_mentions(attr, &Env::default(), &mut mentioned, &mut Vec::new());
+        Self::eip_mentions(
+            self.scope,
+            attr,
+            &Env::default(),
+            &mut mentioned,
+            &mut Vec::new(),
+        );
         for (address, span) in mentioned {
             self.model.eip_escapes.push(EipEscape {
                 eip: EipKey {
@@ -882,8 +932,10 @@ impl<'a> Normalizer<'_, 'a> {
     /// Every `aws_eip` instance of the module that `attr` mentions (through locals and the
     /// `for_each` of bound `each`/iterators too), except through attributes that cannot
     /// associate it (`public_dns`, `tags`...). A mention of `aws_eip.nat` is all its instances.
+    /// Across local modules too: `var.x` in a module instance is followed to the caller's
+    /// argument, `module.x.out` to the output in each instance of `x` (`modules.rs`).
     fn eip_mentions(
-        &self,
+        scope: &Scope<'a>,
         attr: &AttrIr<'_>,
         env: &Env<'a>,
         out: &mut BTreeMap<String, Span>,
@@ -905,34 +957,53 @@ impl<'a> Normalizer<'_, 'a> {
             match mention {
                 Mention::Eip { name, span } => {
                     let address = format!("aws_eip.{name}");
-                    if !self.scope.resources.contains_key(&address) {
+                    if !scope.resources.contains_key(&address) {
                         continue;
                     }
-                    for instance in self.scope.expansion(&address).addresses(&address) {
-                        out.entry(instance).or_insert(span);
+                    for instance in scope.expansion(&address).addresses(&address) {
+                        out.entry(format!("{}{instance}", scope.modules.prefix))
+                            .or_insert(span);
+                    }
+                }
+                Mention::Module { name, output } => {
+                    for (child, output, next) in scope.module_output_sources(&name, output.as_deref())
+                    {
+                        let key = format!("{}output.{output}", child.modules.prefix);
+                        if !seen.contains(&key) {
+                            seen.push(key);
+                            Self::eip_mentions(&child, next, &Env::default(), out, seen);
+                        }
                     }
                 }
                 Mention::Root { name, attr: first } => {
-                    let key = match name.as_str() {
-                        "local" => match &first {
-                            Some(l) => format!("local.{l}"),
-                            None => continue,
-                        },
-                        _ => format!("bound.{name}"),
+                    let prefix = &scope.modules.prefix;
+                    let key = match (name.as_str(), &first) {
+                        ("local" | "var", Some(l)) => format!("{prefix}{name}.{l}"),
+                        ("local" | "var", None) => continue,
+                        _ => format!("{prefix}bound.{name}"),
                     };
                     if seen.contains(&key) {
+                        continue;
+                    }
+                    if name == "var" {
+                        // An argument of a module instance: in the caller's scope.
+                        let source = first.as_deref().and_then(|v| scope.module_arg_source(v));
+                        if let Some((caller, next, caller_env)) = source {
+                            seen.push(key);
+                            Self::eip_mentions(&caller, next, &caller_env, out, seen);
+                        }
                         continue;
                     }
                     let next = if name == "local" {
                         first
                             .as_deref()
-                            .and_then(|l| self.scope.locals.get(l).copied())
+                            .and_then(|l| scope.locals.get(l).copied())
                     } else {
                         env.lookup(&name).and_then(|b| b.source)
                     };
                     if let Some(next) = next {
                         seen.push(key);
-                        self.eip_mentions(next, env, out, seen);
+                        Self::eip_mentions(scope, next, env, out, seen);
                     }
                 }
             }
@@ -941,8 +1012,19 @@ impl<'a> Normalizer<'_, 'a> {
 }
 
 enum Mention {
-    Eip { name: String, span: Span },
-    Root { name: String, attr: Option<String> },
+    Eip {
+        name: String,
+        span: Span,
+    },
+    /// `module.<name>.<output>` (`module.<name>` alone: every output).
+    Module {
+        name: String,
+        output: Option<String>,
+    },
+    Root {
+        name: String,
+        attr: Option<String>,
+    },
 }
 
 struct MentionVisitor {
@@ -974,6 +1056,10 @@ impl hcl_edit::visit::Visit for MentionVisitor {
                         });
                     }
                 }
+                ("module", [name, rest @ ..]) => self.found.push(Mention::Module {
+                    name: name.to_string(),
+                    output: rest.first().map(|o| o.to_string()),
+                }),
                 (root, names) => self.found.push(Mention::Root {
                     name: root.to_string(),
                     attr: names.first().map(|n| n.to_string()),
@@ -994,20 +1080,24 @@ impl hcl_edit::visit::Visit for MentionVisitor {
     }
 }
 
-/// The names of resources of one type that an expression mentions (`aws_ebs_volume.data.id`).
+/// The names of resources of one type that an expression mentions (`aws_ebs_volume.data.id`),
+/// and the locals it reads.
 struct ResourceMentions {
     kind: &'static str,
     names: Vec<String>,
+    locals: Vec<String>,
 }
 
 impl hcl_edit::visit::Visit for ResourceMentions {
     fn visit_traversal(&mut self, traversal: &hcl_edit::expr::Traversal) {
         if let Expression::Variable(root) = &traversal.expr {
-            if root.as_str() == self.kind {
-                if let Some(hcl_edit::expr::TraversalOperator::GetAttr(name)) =
-                    traversal.operators.first().map(|op| op.value())
-                {
+            if let Some(hcl_edit::expr::TraversalOperator::GetAttr(name)) =
+                traversal.operators.first().map(|op| op.value())
+            {
+                if root.as_str() == self.kind {
                     self.names.push(name.as_str().to_string());
+                } else if root.as_str() == "local" {
+                    self.locals.push(name.as_str().to_string());
                 }
             }
         }

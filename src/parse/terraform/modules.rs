@@ -1,0 +1,1581 @@
+//! Local modules: `module "disk" { source = "./modules/disk" }`.
+//!
+//! A module whose `source` is a local path (`./`, `../`) is evaluated the way Terraform does:
+//!
+//! - the caller's arguments are bound to the module's variables, evaluated lazily in the
+//!   caller's scope (with the caller's `count.index`/`each` of the module instance), with an
+//!   origin pointing at the argument (`module `disk` argument `volume_type``);
+//! - `count`/`for_each` on the call give one instance per key (`module.disk[0]`,
+//!   `module.disk["logs"]`); an unknown one gives a single instance at `module.disk` whose
+//!   resources are conditional;
+//! - the module's resources are addressed `module.disk.aws_ebs_volume.this` (nested:
+//!   `module.a.module.b[0].aws_eip.this`), and every [`Val::Ref`] carries that full address,
+//!   so a reference that crosses a module boundary (an EIP created in a module, associated by
+//!   its caller through an output) resolves to the exact instance;
+//! - `module.disk.volume_id` is the child's `output "volume_id"` evaluated in the child's
+//!   scope (`module.disk` alone is the object of all outputs; `module.disk[0].x`,
+//!   `module.disk[*].x` work on the list or map of instances).
+//!
+//! Every model object of a tree carries the root's unit id: EIP keys are the root unit plus
+//! the full address. Escapes: an `output` of a module instance is not an escape (the EIP
+//! mention walker follows `module.x.out` in the caller instead, so only a use the caller
+//! cannot see — a root `output`, an argument of a remote module — lets the EIP escape); the
+//! arguments of an instantiated local module are not escapes either (the walker follows
+//! `var.x` inside the module back to the caller's argument).
+//!
+//! Remote sources (registry, git, http, s3...) are not fetched: their outputs are unknown and
+//! their arguments escapes, as before. A local source whose directory does not exist, a cycle
+//! of modules and nesting deeper than [`MAX_MODULE_DEPTH`] are diagnostics ([`TfDiagnostic`]),
+//! and the root unit is then incomplete (an EIP may be associated in the module we cannot see).
+//! Evaluation work ([`super::eval::FUEL`]) is shared by a whole tree; at most
+//! [`MAX_MODULE_INSTANCES`] module instances are made per tree (past that the tree is
+//! incomplete).
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+use std::rc::{Rc, Weak};
+
+use hcl_edit::expr::TraversalOperator;
+
+use super::eval::{Binding, Env, Expansion, ResDecl, Scope, VarSource, VarValue};
+use super::ir::{self, AttrIr, AttrValue, BlockIr, FileIr};
+use super::normalizer::Normalizer;
+use super::value::{hoist_list, hoist_obj, merge_via, quote_key, EvalResult, Evaluated, Val};
+use super::{build_scope, vars_of, TfFile, TfOptions, TfSource};
+use crate::model::*;
+use crate::source::Span;
+
+/// Deepest chain of module calls followed.
+pub(crate) const MAX_MODULE_DEPTH: usize = 16;
+
+/// Most module instances made for one root module (all levels together).
+pub(crate) const MAX_MODULE_INSTANCES: usize = 1_000;
+
+/// Attributes of a `module` block that are not inputs.
+const META_ARGUMENTS: &[&str] = &[
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "providers",
+    "depends_on",
+];
+
+// ---- paths ------------------------------------------------------------------------------
+
+/// Whether a module `source` is a local path (Terraform: it starts with `./` or `../`).
+pub fn is_local_source(source: &str) -> bool {
+    ["./", "../", ".\\", "..\\"]
+        .iter()
+        .any(|p| source.starts_with(p))
+}
+
+/// `path` without `.` components and with `..` applied to the component before it, lexically
+/// (as Terraform joins a module's directory and a local source). An empty result is `.`.
+pub fn normalize_path(path: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
+    }
+}
+
+/// The directory a local `source` designates from the module in `caller` (normalized).
+pub fn module_dir(caller: &Path, source: &str) -> PathBuf {
+    normalize_path(&caller.join(source.replace('\\', "/")))
+}
+
+/// The resource part of an instance address: `aws_eip.this` for
+/// `module.net["a"].module.x[0].aws_eip.this`.
+pub(crate) fn resource_part(address: &str) -> &str {
+    let mut rest = address;
+    while let Some(after) = rest.strip_prefix("module.") {
+        let mut i = after.find(['.', '[']).unwrap_or(after.len());
+        if after[i..].starts_with('[') {
+            match index_len(&after[i..]) {
+                Some(n) => i += n,
+                None => return rest,
+            }
+        }
+        match after[i..].strip_prefix('.') {
+            Some(r) => rest = r,
+            None => return rest,
+        }
+    }
+    rest
+}
+
+/// Length of the `[...]` index at the start of `s` (a number or a quoted key with escapes).
+fn index_len(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    if bytes.get(1) == Some(&b'"') {
+        let mut i = 2;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'"' => return (bytes.get(i + 1) == Some(&b']')).then_some(i + 2),
+                _ => i += 1,
+            }
+        }
+        None
+    } else {
+        s.find(']').map(|e| e + 1)
+    }
+}
+
+/// Whether `address` (possibly inside modules) is an instance of a resource of type `kind`.
+pub(crate) fn is_resource(address: &str, kind: &str) -> bool {
+    resource_part(address)
+        .strip_prefix(kind)
+        .is_some_and(|r| r.starts_with('.'))
+}
+
+// ---- calls --------------------------------------------------------------------------------
+
+/// A `module` block with a local source, as the engine needs it to find the directories a run
+/// must load.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalCall {
+    pub name: String,
+    pub source: String,
+    /// The `source` attribute.
+    pub span: Span,
+}
+
+/// The calls of local modules in the files of one module.
+pub fn local_module_calls(files: &[TfFile<'_>]) -> Vec<LocalCall> {
+    let mut out = Vec::new();
+    for f in files {
+        let body = file_ir(f).body;
+        for site in call_sites(&body.blocks) {
+            if is_local_source(&site.source) {
+                out.push(LocalCall {
+                    name: site.name,
+                    source: site.source,
+                    span: site.source_span,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn file_ir<'a>(f: &TfFile<'a>) -> FileIr<'a> {
+    FileIr {
+        body: match f.source {
+            TfSource::Hcl(body) => ir::from_hcl(f.file, body),
+            TfSource::Json(json) => ir::from_json(f.file, &json.text, json),
+        },
+    }
+}
+
+/// The literal `source` of a `module` block.
+fn source_of<'b, 'a>(block: &'b BlockIr<'a>) -> Option<(String, &'b AttrIr<'a>)> {
+    let attr = block.body.attr("source")?;
+    let val = match &attr.value {
+        AttrValue::Literal(v) => v.clone(),
+        AttrValue::Expr(e) => Scope::default().literal(e),
+    };
+    match val {
+        Val::Str(s) => Some((s, attr)),
+        _ => None,
+    }
+}
+
+struct CallSite {
+    name: String,
+    source: String,
+    header: Span,
+    source_span: Span,
+}
+
+fn call_sites(blocks: &[BlockIr<'_>]) -> Vec<CallSite> {
+    let mut out = Vec::new();
+    for block in blocks {
+        if let ("module", [name]) = (block.ident, block.labels.as_slice()) {
+            if let Some((source, attr)) = source_of(block) {
+                out.push(CallSite {
+                    name: name.to_string(),
+                    source,
+                    header: block.header,
+                    source_span: attr.value_span,
+                });
+            }
+        }
+    }
+    out
+}
+
+// ---- the tree -------------------------------------------------------------------------------
+
+/// A directory of local modules available to a run.
+pub struct ModuleDir<'a> {
+    /// As displayed.
+    pub name: String,
+    /// Its `.tf` and `.tf.json` files (a called module's variables files are not loaded).
+    pub files: Vec<TfFile<'a>>,
+    /// False when one of its files failed to parse.
+    pub complete: bool,
+}
+
+/// The module directories of a run, by [`normalize_path`] of their path. A directory that
+/// exists without Terraform files is an empty module.
+pub type ModuleLibrary<'a> = BTreeMap<PathBuf, ModuleDir<'a>>;
+
+/// Where a root module is, and the directories its local modules may be in.
+#[derive(Clone, Copy)]
+pub struct ModuleRoot<'r, 'a> {
+    pub dir: &'r Path,
+    pub library: &'r ModuleLibrary<'a>,
+}
+
+/// A problem with a module call: a missing directory, a cycle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TfDiagnostic {
+    pub span: Span,
+    pub message: String,
+    pub related: Vec<(Span, String)>,
+}
+
+/// The parsed files of one module directory of a tree.
+pub(crate) struct DirIrs<'a> {
+    files: Vec<FileIr<'a>>,
+}
+
+/// What the scopes of one tree share.
+pub(crate) struct Tree<'a> {
+    dirs: &'a HashMap<PathBuf, DirIrs<'a>>,
+    instances_left: Cell<usize>,
+    /// A module instance could not be made (limits): associations may be missed.
+    incomplete: Cell<bool>,
+}
+
+/// A `module` block of a scope.
+pub(crate) struct Call<'a> {
+    block: &'a BlockIr<'a>,
+    /// The directory of a local module that can be instantiated (it exists, and calling it
+    /// makes no cycle); `None` for a remote, missing or cyclic module.
+    dir: Option<PathBuf>,
+}
+
+/// The caller of a module instance.
+pub(crate) struct Caller<'a> {
+    scope: Weak<Scope<'a>>,
+    /// The `module` block's name.
+    name: String,
+    args: HashMap<&'a str, &'a AttrIr<'a>>,
+    /// `count`/`each` of the instance, in the caller.
+    env: Env<'a>,
+}
+
+/// The module side of a [`Scope`]: where the module is in its tree.
+#[derive(Default)]
+pub(crate) struct ModuleScope<'a> {
+    /// `""` for a root module; `module.disk.`, `module.a.module.b[0].` for an instance.
+    pub prefix: String,
+    /// The instance may not exist (a `count`/`for_each` of a call on the way is unknown).
+    pub conditional: bool,
+    tree: Option<Rc<Tree<'a>>>,
+    /// The files of the module (an instance's; empty for a root, which has its own).
+    files: &'a [FileIr<'a>],
+    /// Directories from the root to this module (for cycles).
+    stack: Vec<PathBuf>,
+    calls: HashMap<&'a str, Call<'a>>,
+    outputs: HashMap<&'a str, &'a AttrIr<'a>>,
+    me: Weak<Scope<'a>>,
+    caller: Option<Caller<'a>>,
+    memo_instances: RefCell<HashMap<String, Rc<Instances<'a>>>>,
+    children: RefCell<HashMap<String, Option<Rc<Scope<'a>>>>>,
+    memo_outputs: RefCell<HashMap<String, Rc<Evaluated>>>,
+    active: RefCell<Vec<String>>,
+}
+
+impl ModuleScope<'_> {
+    /// Whether this is a module instance (not a root module).
+    pub fn is_instance(&self) -> bool {
+        self.caller.is_some()
+    }
+}
+
+/// The instances of a module call, and their positions by address.
+pub(crate) struct Instances<'a> {
+    pub list: Vec<ModInstance<'a>>,
+    index: HashMap<String, usize>,
+}
+
+/// One instance of a module call.
+#[derive(Clone)]
+pub(crate) struct ModInstance<'a> {
+    /// `module.disk`, `module.disk[0]`, `module.disk["logs"]` (relative to the caller).
+    pub address: String,
+    pub env: Env<'a>,
+    pub conditional: bool,
+}
+
+/// Normalizes a root module and the local modules it calls. `files`, `tfvars` and `options`
+/// as for [`super::normalize_files`]; `root: None` treats every module as remote (outputs
+/// unknown, arguments escapes).
+pub fn normalize_module_tree(
+    unit: UnitId,
+    name: &str,
+    files: &[TfFile<'_>],
+    tfvars: &[TfFile<'_>],
+    complete: bool,
+    options: &TfOptions<'_>,
+    root: Option<ModuleRoot<'_, '_>>,
+) -> (Model, Vec<TfDiagnostic>) {
+    let irs: Vec<FileIr> = files.iter().map(file_ir).collect();
+    let auto: Vec<Vec<AttrIr>> = tfvars.iter().map(vars_of).collect();
+    let given: Vec<Vec<AttrIr>> = options.var_files.iter().map(vars_of).collect();
+
+    let mut diagnostics = Vec::new();
+    let mut incomplete = false;
+    let mut dirs: HashMap<PathBuf, DirIrs> = HashMap::new();
+    let root_dir = root.map(|r| normalize_path(r.dir));
+    if let (Some(r), Some(dir)) = (root, &root_dir) {
+        let mut walk = Walk {
+            library: r.library,
+            dirs: &mut dirs,
+            diagnostics: &mut diagnostics,
+            incomplete: &mut incomplete,
+        };
+        let mut stack = vec![Frame {
+            dir: dir.clone(),
+            call: None,
+        }];
+        let sites: Vec<CallSite> = irs.iter().flat_map(|f| call_sites(&f.body.blocks)).collect();
+        walk.visit(&mut stack, sites);
+    }
+
+    let mut scope = build_scope(&irs, &auto, &given, options.vars);
+    let tree = root_dir.map(|dir| {
+        let tree = Rc::new(Tree {
+            dirs: &dirs,
+            instances_left: Cell::new(MAX_MODULE_INSTANCES),
+            incomplete: Cell::new(false),
+        });
+        attach(&mut scope, tree.clone(), &irs, vec![dir]);
+        tree
+    });
+    let scope = Rc::new_cyclic(|me| {
+        scope.modules.me = me.clone();
+        scope
+    });
+    let mut n = Normalizer::new(unit, &scope);
+    n.model.units.push(Unit {
+        id: unit,
+        kind: SourceKind::Terraform,
+        name: name.to_string(),
+        complete,
+    });
+    for f in &irs {
+        for block in &f.body.blocks {
+            n.block(block);
+        }
+    }
+    let mut model = n.model;
+    if incomplete || tree.is_some_and(|t| t.incomplete.get()) {
+        for u in model.units.iter_mut().filter(|u| u.id == unit) {
+            u.complete = false;
+        }
+    }
+    (model, diagnostics)
+}
+
+/// The static walk over the directories a root calls: builds their files' IR once, and finds
+/// missing directories and cycles.
+struct Walk<'w, 'a> {
+    library: &'w ModuleLibrary<'a>,
+    dirs: &'w mut HashMap<PathBuf, DirIrs<'a>>,
+    diagnostics: &'w mut Vec<TfDiagnostic>,
+    incomplete: &'w mut bool,
+}
+
+struct Frame {
+    dir: PathBuf,
+    /// The call that entered this directory: its name and header.
+    call: Option<(String, Span)>,
+}
+
+impl<'a> Walk<'_, 'a> {
+    fn visit(&mut self, stack: &mut Vec<Frame>, sites: Vec<CallSite>) {
+        let Some(dir) = stack.last().map(|f| f.dir.clone()) else {
+            return;
+        };
+        for site in sites {
+            if !is_local_source(&site.source) {
+                continue;
+            }
+            let target = module_dir(&dir, &site.source);
+            if let Some(pos) = stack.iter().position(|f| f.dir == target) {
+                let mut chain: Vec<String> = stack[pos..]
+                    .iter()
+                    .map(|f| match &f.call {
+                        Some((name, _)) => name.clone(),
+                        None => "(root)".to_string(),
+                    })
+                    .collect();
+                chain.push(site.name.clone());
+                let display = self
+                    .library
+                    .get(&target)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_else(|| target.display().to_string());
+                self.diagnostics.push(TfDiagnostic {
+                    span: site.header,
+                    message: format!(
+                        "module cycle: {} (directory `{display}` calls itself)",
+                        chain.join(" -> ")
+                    ),
+                    related: stack[pos..]
+                        .iter()
+                        .filter_map(|f| f.call.as_ref())
+                        .map(|(name, span)| (*span, format!("module `{name}` is called here")))
+                        .collect(),
+                });
+                *self.incomplete = true;
+                continue;
+            }
+            let Some(lib) = self.library.get(&target) else {
+                self.diagnostics.push(TfDiagnostic {
+                    span: site.source_span,
+                    message: format!(
+                        "module `{}`: source `{}` not found (no directory `{}`)",
+                        site.name,
+                        site.source,
+                        target.display()
+                    ),
+                    related: Vec::new(),
+                });
+                *self.incomplete = true;
+                continue;
+            };
+            if stack.len() >= MAX_MODULE_DEPTH {
+                self.diagnostics.push(TfDiagnostic {
+                    span: site.header,
+                    message: format!(
+                        "module `{}`: modules nested more than {MAX_MODULE_DEPTH} deep are not followed",
+                        site.name
+                    ),
+                    related: Vec::new(),
+                });
+                *self.incomplete = true;
+                continue;
+            }
+            if !lib.complete {
+                // A file of the module did not parse (reported as such).
+                *self.incomplete = true;
+            }
+            if self.dirs.contains_key(&target) {
+                continue;
+            }
+            let files: Vec<FileIr<'a>> = lib.files.iter().map(file_ir).collect();
+            let sub: Vec<CallSite> = files
+                .iter()
+                .flat_map(|f| call_sites(&f.body.blocks))
+                .collect();
+            self.dirs.insert(target.clone(), DirIrs { files });
+            stack.push(Frame {
+                dir: target,
+                call: Some((site.name.clone(), site.header)),
+            });
+            self.visit(stack, sub);
+            stack.pop();
+        }
+    }
+}
+
+/// Fills the module side of `scope`: its calls (also registered as `module.<name>` for
+/// their `count`/`for_each`) and outputs.
+fn attach<'a>(
+    scope: &mut Scope<'a>,
+    tree: Rc<Tree<'a>>,
+    files: &'a [FileIr<'a>],
+    stack: Vec<PathBuf>,
+) {
+    let dir = stack.last().cloned().unwrap_or_default();
+    let mut calls = HashMap::new();
+    let mut outputs = HashMap::new();
+    for f in files {
+        for block in &f.body.blocks {
+            match (block.ident, block.labels.as_slice()) {
+                ("output", [name]) => {
+                    if let Some(value) = block.body.attr("value") {
+                        outputs.entry(*name).or_insert(value);
+                    }
+                }
+                ("module", [name]) => {
+                    scope
+                        .resources
+                        .entry(format!("module.{name}"))
+                        .or_insert(ResDecl {
+                            count: block.body.attr("count"),
+                            for_each: block.body.attr("for_each"),
+                        });
+                    let dir = source_of(block)
+                        .filter(|(source, _)| is_local_source(source))
+                        .map(|(source, _)| module_dir(&dir, &source))
+                        .filter(|target| {
+                            tree.dirs.contains_key(target)
+                                && !stack.contains(target)
+                                && stack.len() < MAX_MODULE_DEPTH
+                        });
+                    calls.entry(*name).or_insert(Call { block, dir });
+                }
+                _ => {}
+            }
+        }
+    }
+    let m = &mut scope.modules;
+    m.tree = Some(tree);
+    m.stack = stack;
+    m.calls = calls;
+    m.outputs = outputs;
+}
+
+// ---- evaluation -----------------------------------------------------------------------------
+
+impl<'a> Scope<'a> {
+    /// The value of an argument of this module instance, in the caller's scope.
+    pub(super) fn module_arg(&self, attr: &AttrIr<'_>) -> Evaluated {
+        let Some(caller) = &self.modules.caller else {
+            return Evaluated::unknown();
+        };
+        match caller.scope.upgrade() {
+            Some(scope) => scope.value_of(attr, &caller.env),
+            None => Evaluated::unknown(),
+        }
+    }
+
+    /// `module.<name>...`: an output of a local module (or all of them), else unknown.
+    pub(super) fn module_traversal(
+        &self,
+        ops: &[&TraversalOperator],
+        env: &mut Env<'a>,
+    ) -> EvalResult {
+        let Some(TraversalOperator::GetAttr(name)) = ops.first() else {
+            return Ok(Evaluated::unknown());
+        };
+        let name = name.as_str();
+        if !self.is_local_call(name) {
+            return Ok(Evaluated::unknown());
+        }
+        let address = format!("module.{name}");
+        let expansion = self.expansion(&address);
+        let mut via = Vec::new();
+        let (base, rest): (Evaluated, &[&TraversalOperator]) =
+            match (&*expansion, ops.get(1), ops.get(2)) {
+                (Expansion::Unknown, ..) => return Ok(Evaluated::unknown()),
+                (Expansion::Single, Some(TraversalOperator::GetAttr(out)), _) => {
+                    (self.output_of(name, &address, out.as_str()), &ops[2..])
+                }
+                (Expansion::Single, ..) => (self.outputs_of(name, &address), &ops[1..]),
+                (
+                    _,
+                    Some(TraversalOperator::Index(index)),
+                    Some(TraversalOperator::GetAttr(out)),
+                ) => {
+                    let key = self.eval(index, env)?;
+                    match instance_address(&address, &expansion, &key.val) {
+                        Some(instance) => {
+                            merge_via(&mut via, key.via);
+                            (self.output_of(name, &instance, out.as_str()), &ops[3..])
+                        }
+                        None => (self.all_instances(name, &expansion), &ops[1..]),
+                    }
+                }
+                _ => (self.all_instances(name, &expansion), &ops[1..]),
+            };
+        merge_via(&mut via, base.via);
+        let val = self.apply(&base.val, rest, env, &mut via)?;
+        Ok(Evaluated::with_via(val, via))
+    }
+
+    fn is_local_call(&self, name: &str) -> bool {
+        self.modules
+            .calls
+            .get(name)
+            .is_some_and(|c| c.dir.is_some())
+    }
+
+    /// The instances of call `name` (memoized).
+    pub(crate) fn module_instances(&self, name: &str) -> Rc<Instances<'a>> {
+        if let Some(i) = self.modules.memo_instances.borrow().get(name) {
+            return i.clone();
+        }
+        let list = self.module_instances_uncached(name);
+        let index = list
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.address.clone(), i))
+            .collect();
+        let instances = Rc::new(Instances { list, index });
+        self.modules
+            .memo_instances
+            .borrow_mut()
+            .insert(name.to_string(), instances.clone());
+        instances
+    }
+
+    fn module_instances_uncached(&self, name: &str) -> Vec<ModInstance<'a>> {
+        let Some(call) = self.modules.calls.get(name) else {
+            return Vec::new();
+        };
+        let address = format!("module.{name}");
+        let for_each = call.block.body.attr("for_each");
+        let count = |i: Val| Binding {
+            name: "count".into(),
+            value: Evaluated::plain(Val::obj(vec![("index".into(), i)])),
+            source: None,
+        };
+        match &*self.expansion(&address) {
+            Expansion::Single => vec![ModInstance {
+                address,
+                env: Env::default(),
+                conditional: false,
+            }],
+            Expansion::Count(n) => (0..*n)
+                .map(|i| ModInstance {
+                    address: format!("{address}[{i}]"),
+                    env: Env::default().with(count(Val::Num(i as f64))),
+                    conditional: false,
+                })
+                .collect(),
+            Expansion::ForEach(entries, via) => entries
+                .iter()
+                .map(|(k, v)| ModInstance {
+                    address: format!("{address}[{}]", quote_key(k)),
+                    env: Env::default().with(Binding {
+                        name: "each".into(),
+                        value: Evaluated {
+                            val: Val::obj(vec![
+                                ("key".into(), Val::Str(k.clone())),
+                                ("value".into(), v.clone()),
+                            ]),
+                            via: via.clone(),
+                        },
+                        source: for_each,
+                    }),
+                    conditional: false,
+                })
+                .collect(),
+            Expansion::Unknown => {
+                let mut env = Env::default();
+                if call.block.body.attr("count").is_some() {
+                    env.bindings.push(count(Val::Unknown));
+                }
+                if for_each.is_some() {
+                    env.bindings.push(Binding {
+                        name: "each".into(),
+                        value: Evaluated::unknown(),
+                        source: for_each,
+                    });
+                }
+                vec![ModInstance {
+                    address,
+                    env,
+                    conditional: true,
+                }]
+            }
+        }
+    }
+
+    /// The scope of instance `address` (`module.disk[0]`) of call `name`, made on first use.
+    pub(crate) fn module_instance(&self, name: &str, address: &str) -> Option<Rc<Scope<'a>>> {
+        if let Some(child) = self.modules.children.borrow().get(address) {
+            return child.clone();
+        }
+        let instances = self.module_instances(name);
+        let child = instances
+            .index
+            .get(address)
+            .and_then(|&i| self.instantiate(name, instances.list[i].clone()));
+        self.modules
+            .children
+            .borrow_mut()
+            .insert(address.to_string(), child.clone());
+        child
+    }
+
+    fn instantiate(&self, name: &str, instance: ModInstance<'a>) -> Option<Rc<Scope<'a>>> {
+        let m = &self.modules;
+        let tree = m.tree.as_ref()?;
+        let call = m.calls.get(name)?;
+        let dir = call.dir.as_ref()?;
+        let d: &'a DirIrs<'a> = tree.dirs.get(dir)?;
+        let left = tree.instances_left.get();
+        if left == 0 {
+            tree.incomplete.set(true);
+            return None;
+        }
+        tree.instances_left.set(left - 1);
+
+        let mut child = build_scope(&d.files, &[], &[], &[]);
+        child.share_budget(self);
+        let mut stack = m.stack.clone();
+        stack.push(dir.clone());
+        attach(&mut child, tree.clone(), &d.files, stack);
+        let args: HashMap<&'a str, &'a AttrIr<'a>> = call
+            .block
+            .body
+            .attrs
+            .iter()
+            .filter(|a| !META_ARGUMENTS.contains(&a.key))
+            .map(|a| (a.key, a))
+            .collect();
+        for (key, attr) in &args {
+            if child.variables.contains_key(key) {
+                child.values.insert(
+                    key,
+                    VarValue {
+                        source: VarSource::Module(attr),
+                        label: format!("module `{name}` argument `{key}`"),
+                    },
+                );
+            }
+        }
+        let cm = &mut child.modules;
+        cm.prefix = format!("{}{}.", m.prefix, instance.address);
+        cm.conditional = m.conditional || instance.conditional;
+        cm.files = &d.files;
+        cm.caller = Some(Caller {
+            scope: m.me.clone(),
+            name: name.to_string(),
+            args,
+            env: instance.env,
+        });
+        Some(Rc::new_cyclic(|me| {
+            child.modules.me = me.clone();
+            child
+        }))
+    }
+
+    /// Output `name` of this module instance.
+    fn output(&self, name: &str) -> Rc<Evaluated> {
+        if let Some(e) = self.modules.memo_outputs.borrow().get(name) {
+            return e.clone();
+        }
+        let Some(attr) = self.modules.outputs.get(name).copied() else {
+            return Rc::new(Evaluated::unknown());
+        };
+        if self.modules.active.borrow().iter().any(|a| a == name) {
+            // An output that depends on itself through the caller.
+            return Rc::new(Evaluated::unknown());
+        }
+        self.modules.active.borrow_mut().push(name.to_string());
+        let mut e = self.value_of(attr, &Env::default());
+        self.modules.active.borrow_mut().pop();
+        if !e.val.is_unknown() {
+            let call = self
+                .modules
+                .caller
+                .as_ref()
+                .map(|c| c.name.as_str())
+                .unwrap_or_default();
+            e.via.push(Origin {
+                span: attr.value_span,
+                label: format!("module `{call}` output `{name}`"),
+            });
+        }
+        let e = Rc::new(e);
+        self.modules
+            .memo_outputs
+            .borrow_mut()
+            .insert(name.to_string(), e.clone());
+        e
+    }
+
+    fn output_of(&self, name: &str, instance: &str, output: &str) -> Evaluated {
+        match self.module_instance(name, instance) {
+            Some(child) => (*child.output(output)).clone(),
+            None => Evaluated::unknown(),
+        }
+    }
+
+    /// The object of every output of an instance.
+    fn outputs_of(&self, name: &str, instance: &str) -> Evaluated {
+        let Some(child) = self.module_instance(name, instance) else {
+            return Evaluated::unknown();
+        };
+        let mut via = Vec::new();
+        let mut entries = Vec::new();
+        let mut names: Vec<&str> = child.modules.outputs.keys().copied().collect();
+        names.sort_unstable();
+        for output in names {
+            let e = child.output(output);
+            merge_via(&mut via, e.via.clone());
+            entries.push((output.to_string(), e.val.clone()));
+        }
+        Evaluated::with_via(hoist_obj(entries).bounded(), via)
+    }
+
+    /// `module.x` of a call with `count` (a list of instances) or `for_each` (a map).
+    fn all_instances(&self, name: &str, expansion: &Expansion) -> Evaluated {
+        let mut via = Vec::new();
+        let objects: Vec<Val> = self
+            .module_instances(name)
+            .list
+            .iter()
+            .map(|i| {
+                let e = self.outputs_of(name, &i.address);
+                merge_via(&mut via, e.via);
+                e.val
+            })
+            .collect();
+        let val = match expansion {
+            Expansion::Count(_) => hoist_list(objects),
+            Expansion::ForEach(entries, _) => hoist_obj(
+                entries
+                    .iter()
+                    .map(|(k, _)| k.clone())
+                    .zip(objects)
+                    .collect(),
+            ),
+            _ => Val::Unknown,
+        };
+        Evaluated::with_via(val.bounded(), via)
+    }
+
+    /// For the EIP mention walker: the argument variable `var` of this instance was given, and
+    /// where to follow it (the caller's scope, with the instance's `count`/`each`).
+    pub(super) fn module_arg_source(
+        &self,
+        var: &str,
+    ) -> Option<(Rc<Scope<'a>>, &'a AttrIr<'a>, Env<'a>)> {
+        let caller = self.modules.caller.as_ref()?;
+        let attr = *caller.args.get(var)?;
+        Some((caller.scope.upgrade()?, attr, caller.env.clone()))
+    }
+
+    /// For the EIP mention walker: output `output` (every output when `None`) of each
+    /// instance of call `name`, with the instance's scope and the output's name.
+    pub(super) fn module_output_sources(
+        &self,
+        name: &str,
+        output: Option<&str>,
+    ) -> Vec<(Rc<Scope<'a>>, &'a str, &'a AttrIr<'a>)> {
+        if !self.is_local_call(name) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for instance in &self.module_instances(name).list {
+            let Some(child) = self.module_instance(name, &instance.address) else {
+                continue;
+            };
+            let mut outputs: Vec<(&'a str, &'a AttrIr<'a>)> = child
+                .modules
+                .outputs
+                .iter()
+                .filter(|(k, _)| output.is_none_or(|o| o == **k))
+                .map(|(k, v)| (*k, *v))
+                .collect();
+            outputs.sort_unstable_by_key(|(k, _)| *k);
+            for (k, attr) in outputs {
+                out.push((child.clone(), k, attr));
+            }
+        }
+        out
+    }
+}
+
+/// The instance a known index designates.
+fn instance_address(address: &str, expansion: &Expansion, key: &Val) -> Option<String> {
+    match expansion {
+        Expansion::Count(n) => match key {
+            Val::Num(_) | Val::Str(_) => key
+                .as_index()
+                .filter(|i| i < n)
+                .map(|i| format!("{address}[{i}]")),
+            _ => None,
+        },
+        Expansion::ForEach(entries, _) => {
+            let k = match key {
+                Val::Str(_) | Val::Num(_) | Val::Bool(_) => key.as_string()?,
+                _ => return None,
+            };
+            entries
+                .iter()
+                .any(|(e, _)| *e == k)
+                .then(|| format!("{address}[{}]", quote_key(&k)))
+        }
+        _ => None,
+    }
+}
+
+// ---- normalization --------------------------------------------------------------------------
+
+impl<'a> Normalizer<'_, 'a> {
+    /// Normalizes every instance of local module `name` into this model. False when the call
+    /// is not a local module that could be instantiated (remote, missing, cyclic, over a
+    /// limit): its arguments then escape.
+    pub(super) fn instantiate_module(&mut self, name: &str) -> bool {
+        if !self.scope.is_local_call(name) {
+            return false;
+        }
+        let mut all = true;
+        for instance in &self.scope.module_instances(name).list {
+            let Some(child) = self.scope.module_instance(name, &instance.address) else {
+                all = false;
+                continue;
+            };
+            let files: &'a [FileIr<'a>] = child.modules.files;
+            let mut n = Normalizer::new(self.unit, &child);
+            for f in files {
+                for block in &f.body.blocks {
+                    n.block(block);
+                }
+            }
+            self.model.extend(n.model);
+        }
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+    use hcl_edit::structure::Body;
+
+    #[test]
+    fn resource_part_strips_module_paths() {
+        assert_eq!(resource_part("aws_eip.this"), "aws_eip.this");
+        assert_eq!(resource_part("module.net.aws_eip.this"), "aws_eip.this");
+        assert_eq!(
+            resource_part("module.a[0].module.b[\"x.aws_eip.y]\"].aws_eip.z[1]"),
+            "aws_eip.z[1]"
+        );
+        assert!(is_resource("module.a.aws_eip.this", "aws_eip"));
+        assert!(!is_resource("module.a.aws_eip_association.this", "aws_eip"));
+        assert!(!is_resource("module.aws_eip.aws_instance.x", "aws_eip"));
+        assert!(is_resource("module.x.data.aws_ami.a", "data.aws_ami"));
+    }
+
+    #[test]
+    fn paths_are_joined_lexically() {
+        assert_eq!(module_dir(Path::new("."), "./modules/x"), PathBuf::from("modules/x"));
+        assert_eq!(module_dir(Path::new("a/b"), "../c"), PathBuf::from("a/c"));
+        assert_eq!(module_dir(Path::new("a"), "../../c"), PathBuf::from("../c"));
+        assert_eq!(normalize_path(Path::new("./a/./b/..")), PathBuf::from("a"));
+        assert_eq!(normalize_path(Path::new("a/..")), PathBuf::from("."));
+        assert!(is_local_source("./x") && is_local_source("../x"));
+        assert!(!is_local_source("terraform-aws-modules/vpc/aws"));
+        assert!(!is_local_source("git::https://example.com/x.git"));
+    }
+
+    /// Files by directory: the root is `root`; every directory is in the library.
+    struct Fixture {
+        bodies: Vec<(PathBuf, Body)>,
+        texts: Vec<String>,
+    }
+
+    impl Fixture {
+        fn new(files: &[(&str, &str)]) -> Fixture {
+            Fixture {
+                bodies: files
+                    .iter()
+                    .map(|(d, t)| (PathBuf::from(d), crate::parse::terraform::parse(t).unwrap()))
+                    .collect(),
+                texts: files.iter().map(|(_, t)| t.to_string()).collect(),
+            }
+        }
+
+        fn run(&self) -> (Model, Vec<TfDiagnostic>) {
+            let mut library = ModuleLibrary::new();
+            for (i, (dir, body)) in self.bodies.iter().enumerate() {
+                library
+                    .entry(dir.clone())
+                    .or_insert_with(|| ModuleDir {
+                        name: dir.display().to_string(),
+                        files: Vec::new(),
+                        complete: true,
+                    })
+                    .files
+                    .push(TfFile {
+                        file: FileId(i as u32),
+                        source: TfSource::Hcl(body),
+                    });
+            }
+            let root = library[Path::new("root")].files.clone();
+            normalize_module_tree(
+                UnitId(3),
+                "root",
+                &root,
+                &[],
+                true,
+                &TfOptions::default(),
+                Some(ModuleRoot {
+                    dir: Path::new("root"),
+                    library: &library,
+                }),
+            )
+        }
+
+        fn text(&self, span: Span) -> &str {
+            &self.texts[span.file.0 as usize][span.start..span.end]
+        }
+    }
+
+    const DISK: &str = r#"
+variable "volume_type" {
+  type    = string
+  default = "gp3"
+}
+variable "size" {
+  default = 100
+}
+resource "aws_ebs_volume" "this" {
+  availability_zone = "us-east-1a"
+  type              = var.volume_type
+  size              = var.size
+}
+output "volume_id" {
+  value = aws_ebs_volume.this.id
+}
+output "volume_type" {
+  value = aws_ebs_volume.this.type == "" ? var.volume_type : var.volume_type
+}
+"#;
+
+    #[test]
+    fn arguments_bind_variables_with_origins_and_prefixed_addresses() {
+        let f = Fixture::new(&[
+            (
+                "root",
+                r#"
+variable "kind" {
+  default = "io1"
+}
+module "db_disk" {
+  source      = "./modules/disk"
+  volume_type = var.kind
+}
+module "logs_disk" {
+  source = "./modules/disk"
+  size   = 20
+}
+resource "aws_ebs_volume" "copy" {
+  availability_zone = "us-east-1a"
+  type              = module.db_disk.volume_type
+}
+"#,
+            ),
+            ("root/modules/disk", DISK),
+        ]);
+        let (model, diags) = f.run();
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(model.units.len(), 1);
+        assert!(model.units[0].complete);
+        let by: HashMap<&str, &Volume> = model
+            .volumes
+            .iter()
+            .map(|v| (v.resource.address.as_str(), v))
+            .collect();
+        let db = by["module.db_disk.aws_ebs_volume.this"];
+        assert_eq!(db.resource.unit, UnitId(3));
+        assert_eq!(db.volume_type.known().map(String::as_str), Some("io1"));
+        assert_eq!(f.text(db.volume_type.span), "var.volume_type");
+        let labels: Vec<(&str, &str)> = db
+            .volume_type
+            .via
+            .iter()
+            .map(|o| (o.label.as_str(), f.text(o.span)))
+            .collect();
+        assert_eq!(
+            labels,
+            vec![
+                ("variable `kind` default", "\"io1\""),
+                ("module `db_disk` argument `volume_type`", "var.kind"),
+            ]
+        );
+        let logs = by["module.logs_disk.aws_ebs_volume.this"];
+        assert_eq!(logs.volume_type.known().map(String::as_str), Some("gp3"));
+        assert_eq!(logs.size_gib.as_ref().unwrap().known(), Some(&20.0));
+        // An output in the caller, with its origin.
+        let copy = by["aws_ebs_volume.copy"];
+        assert_eq!(copy.volume_type.known().map(String::as_str), Some("io1"));
+        assert_eq!(
+            copy.volume_type.via.last().map(|o| o.label.as_str()),
+            Some("module `db_disk` output `volume_type`")
+        );
+        assert_eq!(model.resource_count, 3);
+    }
+
+    const NET: &str = r#"
+resource "aws_eip" "this" {
+  domain = "vpc"
+}
+output "eip_id" {
+  value = aws_eip.this.id
+}
+output "public_ip" {
+  value = aws_eip.this.public_ip
+}
+"#;
+
+    #[test]
+    fn an_eip_of_a_module_is_associated_through_its_output() {
+        let f = Fixture::new(&[
+            (
+                "root",
+                r#"
+module "net" {
+  source = "./net"
+}
+resource "aws_eip_association" "web" {
+  allocation_id = module.net.eip_id
+  instance_id   = "i-0123456789abcdef0"
+}
+"#,
+            ),
+            ("root/net", NET),
+        ]);
+        let (model, _) = f.run();
+        assert_eq!(model.elastic_ips.len(), 1);
+        let key = &model.elastic_ips[0].key;
+        assert_eq!(key.address, "module.net.aws_eip.this");
+        assert_eq!(key.unit, UnitId(3));
+        assert_eq!(model.eip_associations.len(), 1);
+        assert_eq!(model.eip_associations[0].eip, Value::Known(key.clone()));
+        assert!(!model.eip_associations[0].conditional);
+        // The module's outputs are not escapes.
+        assert!(model.eip_escapes.is_empty(), "{:?}", model.eip_escapes);
+    }
+
+    #[test]
+    fn module_outputs_escape_only_where_the_caller_lets_them() {
+        let f = Fixture::new(&[
+            (
+                "root",
+                r#"
+module "net" {
+  source = "./net"
+}
+module "unused" {
+  source = "./net"
+}
+module "remote" {
+  source  = "terraform-aws-modules/ec2-instance/aws"
+  eip     = module.net.eip_id
+}
+output "ip" {
+  value = module.net
+}
+"#,
+            ),
+            ("root/net", NET),
+        ]);
+        let (model, _) = f.run();
+        let mut escaped: Vec<(&str, &str)> = model
+            .eip_escapes
+            .iter()
+            .map(|e| (e.eip.address.as_str(), e.context.as_str()))
+            .collect();
+        escaped.sort();
+        escaped.dedup();
+        assert_eq!(
+            escaped,
+            vec![
+                ("module.net.aws_eip.this", "module `remote`"),
+                ("module.net.aws_eip.this", "output `ip`"),
+            ]
+        );
+        assert!(model.eip_associations.is_empty());
+    }
+
+    #[test]
+    fn an_eip_passed_in_is_associated_by_the_module_and_does_not_escape() {
+        let f = Fixture::new(&[
+            (
+                "root",
+                r#"
+resource "aws_eip" "vpn" {
+  domain = "vpc"
+}
+resource "aws_eip" "other" {
+  domain = "vpc"
+}
+module "vpn" {
+  source        = "./vpn"
+  allocation_id = aws_eip.vpn.id
+  spare         = aws_eip.other.id
+}
+"#,
+            ),
+            (
+                "root/vpn",
+                r#"
+variable "allocation_id" {
+  type = string
+}
+variable "spare" {}
+resource "aws_eip_association" "this" {
+  allocation_id = var.allocation_id
+  instance_id   = "i-0123456789abcdef0"
+}
+module "deeper" {
+  source = "git::https://example.com/vpn.git"
+  ip     = var.spare
+}
+"#,
+            ),
+        ]);
+        let (model, _) = f.run();
+        assert_eq!(model.eip_associations.len(), 1);
+        let a = &model.eip_associations[0];
+        assert_eq!(a.declared_by.address, "module.vpn.aws_eip_association.this");
+        assert_eq!(
+            a.eip,
+            Value::Known(EipKey {
+                unit: UnitId(3),
+                address: "aws_eip.vpn".into()
+            })
+        );
+        // `spare` goes on to a remote module: followed back to the caller's EIP.
+        let escaped: Vec<(&str, &str)> = model
+            .eip_escapes
+            .iter()
+            .map(|e| (e.eip.address.as_str(), e.context.as_str()))
+            .collect();
+        assert_eq!(escaped, vec![("aws_eip.other", "module `deeper`")]);
+    }
+
+    #[test]
+    fn count_and_for_each_make_instances() {
+        let f = Fixture::new(&[
+            (
+                "root",
+                r#"
+module "x" {
+  count       = 2
+  source      = "./modules/disk"
+  volume_type = count.index == 0 ? "io1" : "gp3"
+}
+module "y" {
+  for_each    = { a = "io2", b = "st1" }
+  source      = "./modules/disk"
+  volume_type = each.value
+}
+module "z" {
+  count  = var.unknown
+  source = "./modules/disk"
+}
+resource "aws_ebs_volume" "second" {
+  type = module.x[1].volume_type
+}
+resource "aws_ebs_volume" "splat" {
+  type = element(module.x[*].volume_type, 0)
+}
+resource "aws_ebs_volume" "keyed" {
+  type = module.y["b"].volume_type
+}
+"#,
+            ),
+            ("root/modules/disk", DISK),
+        ]);
+        let (model, _) = f.run();
+        let mut got: Vec<(String, Option<String>, bool)> = model
+            .volumes
+            .iter()
+            .map(|v| {
+                (
+                    v.resource.address.clone(),
+                    v.volume_type.known().cloned(),
+                    v.resource.conditional,
+                )
+            })
+            .collect();
+        got.sort();
+        let s = |a: &str, t: &str, c: bool| (a.to_string(), Some(t.to_string()), c);
+        assert_eq!(
+            got,
+            vec![
+                s("aws_ebs_volume.keyed", "st1", false),
+                s("aws_ebs_volume.second", "gp3", false),
+                s("aws_ebs_volume.splat", "io1", false),
+                s("module.x[0].aws_ebs_volume.this", "io1", false),
+                s("module.x[1].aws_ebs_volume.this", "gp3", false),
+                s("module.y[\"a\"].aws_ebs_volume.this", "io2", false),
+                s("module.y[\"b\"].aws_ebs_volume.this", "st1", false),
+                s("module.z.aws_ebs_volume.this", "gp3", true),
+            ]
+        );
+    }
+
+    #[test]
+    fn nested_modules_prefix_every_level() {
+        let f = Fixture::new(&[
+            (
+                "root",
+                r#"
+module "outer" {
+  source = "./outer"
+  kind   = "io1"
+}
+resource "aws_eip_association" "a" {
+  allocation_id = module.outer.ids[1]
+}
+"#,
+            ),
+            (
+                "root/outer",
+                r#"
+variable "kind" {}
+module "inner" {
+  count  = 2
+  source = "../inner"
+  kind   = var.kind
+}
+output "ids" {
+  value = module.inner[*].eip_id
+}
+"#,
+            ),
+            (
+                "root/inner",
+                r#"
+variable "kind" {}
+resource "aws_ebs_volume" "v" {
+  type = var.kind
+}
+resource "aws_eip" "e" {}
+output "eip_id" {
+  value = aws_eip.e.id
+}
+"#,
+            ),
+        ]);
+        let (model, diags) = f.run();
+        assert!(diags.is_empty(), "{diags:?}");
+        let vols: Vec<(&str, Option<&String>)> = model
+            .volumes
+            .iter()
+            .map(|v| (v.resource.address.as_str(), v.volume_type.known()))
+            .collect();
+        let io1 = "io1".to_string();
+        assert_eq!(
+            vols,
+            vec![
+                ("module.outer.module.inner[0].aws_ebs_volume.v", Some(&io1)),
+                ("module.outer.module.inner[1].aws_ebs_volume.v", Some(&io1)),
+            ]
+        );
+        assert_eq!(
+            model.eip_associations[0].eip,
+            Value::Known(EipKey {
+                unit: UnitId(3),
+                address: "module.outer.module.inner[1].aws_eip.e".into()
+            })
+        );
+    }
+
+    #[test]
+    fn missing_directories_and_cycles_are_diagnostics() {
+        let f = Fixture::new(&[
+            (
+                "root",
+                r#"
+module "gone" {
+  source = "./modules/nope"
+}
+module "a" {
+  source = "./a"
+}
+resource "aws_eip" "ip" {}
+"#,
+            ),
+            (
+                "root/a",
+                r#"
+module "b" {
+  source = "../b"
+}
+resource "aws_ebs_volume" "a" {
+  type = "io1"
+}
+"#,
+            ),
+            (
+                "root/b",
+                r#"
+module "a_again" {
+  source = "../a"
+}
+"#,
+            ),
+        ]);
+        let (model, diags) = f.run();
+        let messages: Vec<(&str, &str)> = diags
+            .iter()
+            .map(|d| (d.message.as_str(), f.text(d.span)))
+            .collect();
+        assert_eq!(
+            messages,
+            vec![
+                (
+                    "module `gone`: source `./modules/nope` not found (no directory `root/modules/nope`)",
+                    "\"./modules/nope\""
+                ),
+                (
+                    "module cycle: a -> b -> a_again (directory `root/a` calls itself)",
+                    "module \"a_again\""
+                ),
+            ]
+        );
+        assert_eq!(diags[1].related.len(), 2);
+        // The unit is incomplete; what could be followed is still modeled, once.
+        assert!(!model.units[0].complete);
+        let vols: Vec<&str> = model
+            .volumes
+            .iter()
+            .map(|v| v.resource.address.as_str())
+            .collect();
+        assert_eq!(vols, vec!["module.a.aws_ebs_volume.a"]);
+    }
+
+    #[test]
+    fn a_module_calling_itself_is_a_cycle() {
+        let f = Fixture::new(&[(
+            "root",
+            r#"
+module "me" {
+  source = "./"
+}
+"#,
+        )]);
+        let (model, diags) = f.run();
+        assert_eq!(diags.len(), 1);
+        assert!(diags[0].message.starts_with("module cycle: (root) -> me"));
+        assert!(!model.units[0].complete);
+    }
+
+    #[test]
+    fn remote_modules_stay_unknown_and_legacy_normalization_is_unchanged() {
+        let root = r#"
+module "disk" {
+  source = "./modules/disk"
+  volume_type = "io1"
+}
+module "registry" {
+  source  = "terraform-aws-modules/ebs/aws"
+}
+resource "aws_ebs_volume" "a" {
+  type = module.registry.volume_type
+}
+resource "aws_ebs_volume" "b" {
+  type = module.disk.volume_type
+}
+"#;
+        let f = Fixture::new(&[("root", root), ("root/modules/disk", DISK)]);
+        let (model, _) = f.run();
+        let types: BTreeMap<&str, Option<&String>> = model
+            .volumes
+            .iter()
+            .map(|v| (v.resource.address.as_str(), v.volume_type.known()))
+            .collect();
+        assert_eq!(types["aws_ebs_volume.a"], None);
+        assert_eq!(types["aws_ebs_volume.b"].map(String::as_str), Some("io1"));
+        assert_eq!(types.len(), 3);
+
+        // Without a library (`normalize_files`), modules are not followed.
+        let body = crate::parse::terraform::parse(root).unwrap();
+        let files = [TfFile {
+            file: FileId(0),
+            source: TfSource::Hcl(&body),
+        }];
+        let model =
+            crate::parse::terraform::normalize_files(UnitId(0), "m", &files, &[], true, &TfOptions::default());
+        assert_eq!(model.volumes.len(), 2);
+        assert!(model.volumes.iter().all(|v| v.volume_type.known().is_none()));
+    }
+
+    #[test]
+    fn output_cycles_through_the_caller_are_unknown() {
+        let f = Fixture::new(&[
+            (
+                "root",
+                r#"
+module "loop" {
+  source = "./m"
+  x      = module.loop.y
+}
+resource "aws_ebs_volume" "v" {
+  type = module.loop.y
+}
+"#,
+            ),
+            (
+                "root/m",
+                r#"
+variable "x" {}
+output "y" {
+  value = var.x
+}
+"#,
+            ),
+        ]);
+        let (model, diags) = f.run();
+        assert!(diags.is_empty());
+        assert_eq!(model.volumes[0].volume_type.known(), None);
+    }
+
+    #[test]
+    fn module_instances_are_limited() {
+        let f = Fixture::new(&[
+            (
+                "root",
+                r#"
+module "many" {
+  count  = 5000
+  source = "./m"
+}
+"#,
+            ),
+            (
+                "root/m",
+                r#"
+resource "aws_eip" "e" {}
+"#,
+            ),
+        ]);
+        let (model, _) = f.run();
+        assert_eq!(model.elastic_ips.len(), MAX_MODULE_INSTANCES);
+        assert!(!model.units[0].complete);
+    }
+
+    #[test]
+    fn local_calls_are_listed_for_the_engine() {
+        let body = crate::parse::terraform::parse(
+            r#"
+module "a" {
+  source = "./a"
+}
+module "b" {
+  source = "hashicorp/consul/aws"
+}
+"#,
+        )
+        .unwrap();
+        let calls = local_module_calls(&[TfFile {
+            file: FileId(0),
+            source: TfSource::Hcl(&body),
+        }]);
+        assert_eq!(calls.len(), 1);
+        assert_eq!((calls[0].name.as_str(), calls[0].source.as_str()), ("a", "./a"));
+    }
+}
