@@ -158,7 +158,19 @@ fn cfn_if_sub_join_select_split() {
 /// directory (a multiset of rule and resource); `# args:` gives the arguments.
 #[test]
 fn terraform_precision_fixtures_match_their_expectations() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/precision/terraform");
+    precision_cases("fixtures/precision/terraform", 10);
+}
+
+/// `fixtures/precision/terraform-modules/<case>/`: the same, for root modules calling local
+/// modules (in the case's `modules/` directory); `# expect-error: <text>` lines name the errors
+/// the run must report (each error contains one of the texts, and each text is in an error).
+#[test]
+fn terraform_module_precision_fixtures_match_their_expectations() {
+    precision_cases("fixtures/precision/terraform-modules", 8);
+}
+
+fn precision_cases(dir: &str, at_least: usize) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut cases: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
         .flatten()
@@ -166,8 +178,9 @@ fn terraform_precision_fixtures_match_their_expectations() {
         .filter(|p| p.is_dir())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 10, "expected the precision cases");
+    assert!(cases.len() >= at_least, "expected the precision cases");
     for case in cases {
+        let mut expected_errors: Vec<String> = Vec::new();
         let mut expected: Vec<(String, String)> = Vec::new();
         let mut args: Vec<String> = Vec::new();
         let mut stack = vec![case.clone()];
@@ -190,6 +203,8 @@ fn terraform_precision_fixtures_match_their_expectations() {
                         }
                     } else if let Some(rest) = line.strip_prefix("args:") {
                         args = rest.split_whitespace().map(str::to_string).collect();
+                    } else if let Some(rest) = line.strip_prefix("expect-error:") {
+                        expected_errors.push(rest.trim().to_string());
                     }
                 }
             }
@@ -204,11 +219,23 @@ fn terraform_precision_fixtures_match_their_expectations() {
             .unwrap();
         let json: serde_json::Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+        let errors: Vec<&str> = json["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["message"].as_str().unwrap())
+            .collect();
         assert!(
-            json["errors"].as_array().unwrap().is_empty(),
-            "{}: {}",
+            errors
+                .iter()
+                .all(|e| expected_errors.iter().any(|x| e.contains(x.as_str())))
+                && expected_errors
+                    .iter()
+                    .all(|x| errors.iter().any(|e| e.contains(x.as_str()))),
+            "{}: errors {:?}, expected {:?}",
             case.display(),
-            json["errors"]
+            errors,
+            expected_errors
         );
         let mut got: Vec<(String, String)> = json["findings"]
             .as_array()
