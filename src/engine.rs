@@ -581,9 +581,11 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
                 path: sources.display(d.span.file).to_string(),
                 span: Some(d.span),
                 message: d.message,
+                // Reports show an error's labels in its own file.
                 related: d
                     .related
                     .into_iter()
+                    .filter(|(span, _)| span.file == d.span.file)
                     .map(|(span, message)| Label::new(span, message))
                     .collect(),
             });

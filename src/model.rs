@@ -260,6 +260,8 @@ pub struct AmiLookup {
     pub most_recent: Option<Field<bool>>,
     /// `owners`: known when the list is literal or resolved.
     pub owners: Option<Field<Vec<String>>>,
+    /// A `filter` on `owner-id` or `owner-alias`, which restricts the publisher like `owners`.
+    pub owner_filter: bool,
 }
 
 /// Everything the rules see.

@@ -20,6 +20,12 @@ resource "aws_ebs_volume" "v" {
   size              = 500
   encrypted         = true
 }
+
+resource "aws_volume_attachment" "v" {
+  device_name = "/dev/sdf"
+  volume_id   = aws_ebs_volume.v.id
+  instance_id = "i-0123456789abcdef0"
+}
 "#;
 
 const STACK_YAML: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
@@ -327,7 +333,10 @@ fn sarif_validates_against_the_schema() {
     assert_eq!(log["runs"].as_array().unwrap().len(), 1);
 
     // A clean run too.
-    let clean = Scratch::new(&[("ok/main.tf", "resource \"aws_instance\" \"a\" {}\n")]);
+    let clean = Scratch::new(&[(
+        "ok/main.tf",
+        "resource \"aws_instance\" \"a\" {\n  metadata_options {\n    http_tokens = \"required\"\n  }\n}\n",
+    )]);
     let result = clean.check(&["ok"]);
     let log = sarif_of(&result);
     assert_valid_sarif(&log);

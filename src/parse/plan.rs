@@ -5,16 +5,22 @@
 //! addresses are final (`module.disk.aws_ebs_volume.this["x"]`) and most values are known.
 //! What the provider computes (ids, an unwritten `type`, `encrypted`...) is unknown at plan
 //! time: Terraform leaves it out of `planned_values` and marks it in `resource_changes[].change
-//! .after_unknown`. Such a value is [`Value::Unknown`] here, never guessed, with one
-//! exception that mirrors the configuration frontend: an attribute the configuration does not
-//! write at all is "not set" (`None`), and an `aws_ebs_volume` without `type` is the API
-//! default (gp2, `type_defaulted`).
+//! .after_unknown`. Such a value is [`Value::Unknown`] here, never guessed.
 //!
-//! Whether an attribute is written comes from the plan's `configuration` section (module
-//! relative `expressions`). That section also carries the references of each expression
+//! As in the configuration frontend, an attribute the configuration does not write is "not
+//! set" (`None`), whatever the plan says (a default, or a value read back from the state,
+//! such as the `iops` of an existing gp2 volume), and an `aws_ebs_volume` without `type` is
+//! the API default (gp2, `type_defaulted`). Whether an attribute is written comes from the
+//! plan's `configuration` section (module relative `expressions`). That section leaves
+//! `dynamic` blocks out: the planned blocks of a resource being created are kept then,
+//! with what they do not say unknown; those of an existing resource are not.
+//!
+//! The configuration section also carries the references of each expression
 //! (`"allocation_id": {"references": ["aws_eip.web.id", "aws_eip.web"]}`), which is how an
-//! association to an EIP that does not exist yet (its id unknown) is resolved; an id that is
-//! known (the EIP is already in the state) is matched by value instead.
+//! association to an EIP that does not exist yet (its id unknown) is resolved, through module
+//! outputs and module arguments too; an id that is known (the EIP is already in the state) is
+//! matched by value instead. Locals are not in the plan: through one, the EIPs the
+//! configuration mentions anywhere (`relevant_attributes`) are each possibly the one.
 //!
 //! Spans: a plan has no source spans. Every span points at the resource's `"address"` value
 //! in `planned_values` (data sources read at plan time: in `prior_state`), the one place in
@@ -97,9 +103,7 @@ enum Frame {
         key: Option<String>,
         expect_key: bool,
     },
-    Array {
-        index: usize,
-    },
+    Array,
 }
 
 /// Scans the (already validated) JSON text once, tracking the path of each value, and
@@ -119,7 +123,7 @@ fn scan_spans(text: &str) -> PlanSpans {
                 i += 1;
             }
             b'[' => {
-                stack.push(Frame::Array { index: 0 });
+                stack.push(Frame::Array);
                 i += 1;
             }
             b'}' | b']' => {
@@ -127,10 +131,8 @@ fn scan_spans(text: &str) -> PlanSpans {
                 i += 1;
             }
             b',' => {
-                match stack.last_mut() {
-                    Some(Frame::Array { index }) => *index += 1,
-                    Some(Frame::Object { expect_key, .. }) => *expect_key = true,
-                    None => {}
+                if let Some(Frame::Object { expect_key, .. }) = stack.last_mut() {
+                    *expect_key = true;
                 }
                 i += 1;
             }
@@ -194,12 +196,15 @@ fn path(stack: &[Frame]) -> Vec<Seg<'_>> {
         .iter()
         .map(|f| match f {
             Frame::Object { key, .. } => Seg::Key(key.as_deref().unwrap_or("")),
-            Frame::Array { .. } => Seg::Index,
+            Frame::Array => Seg::Index,
         })
         .collect()
 }
 
 fn record_key(stack: &[Frame], key: &str, range: &Range<usize>, out: &mut PlanSpans) {
+    if !matches!(stack.len(), 2 | 3 | 5) {
+        return;
+    }
     let p = path(stack);
     match p.as_slice() {
         // `{"variables": {"<name>": ...}}`: the stack is [root object (key "variables"),
@@ -414,6 +419,12 @@ struct Resolution {
 // ---------------------------------------------------------------------------------------------
 // The plan.
 
+/// A resource instance's entry in `resource_changes`.
+struct Change<'a> {
+    unknown: Option<&'a Json>,
+    created: bool,
+}
+
 struct PlanResource<'a> {
     address: String,
     module: Vec<ModStep>,
@@ -425,6 +436,8 @@ struct PlanResource<'a> {
     unknown: Option<&'a Json>,
     /// Its configuration `expressions`, when the configuration has the resource.
     config: Option<&'a Obj>,
+    /// Created or replaced by the plan.
+    created: bool,
     resource: ResourceRef,
 }
 
@@ -438,6 +451,9 @@ struct Node<'a> {
     config: Option<&'a Obj>,
     /// Variable origins apply (root module only).
     root: bool,
+    /// The resource is being created (or replaced): its planned values all come from the
+    /// configuration or are unknown.
+    created: bool,
 }
 
 enum Slot<'a> {
@@ -453,6 +469,7 @@ impl<'a> Node<'a> {
             unknown: r.unknown,
             config: r.config,
             root: r.module.is_empty(),
+            created: r.created,
         }
     }
 
@@ -487,6 +504,9 @@ impl<'a> Node<'a> {
         references(self.expression(key))
     }
 
+    /// The field `key`: `None` when null or not written (a value the provider reads back
+    /// or defaults, such as the `iops` of an existing gp2 volume, is not a setting),
+    /// unknown when Terraform cannot know it before the apply.
     fn field<T>(
         &self,
         key: &str,
@@ -494,6 +514,9 @@ impl<'a> Node<'a> {
         vars: &Vars,
         convert: impl Fn(&Json) -> Option<T>,
     ) -> Option<Field<T>> {
+        if self.written(key) == Some(false) {
+            return None;
+        }
         match self.slot(key) {
             Slot::Null => None,
             Slot::Known(v) => Some(Field {
@@ -501,7 +524,6 @@ impl<'a> Node<'a> {
                 span,
                 via: self.var_origin(key, vars),
             }),
-            Slot::Unknown if self.written(key) == Some(false) => None,
             Slot::Unknown => Some(Field {
                 value: Value::Unknown,
                 span,
@@ -535,11 +557,16 @@ impl<'a> Node<'a> {
                 .map(|a| a.iter().filter_map(Json::as_object).collect())
                 .unwrap_or_default()
         });
-        if config_blocks.as_ref().is_some_and(Vec::is_empty) {
+        let config_blocks = match config_blocks {
+            // The configuration JSON leaves `dynamic` blocks out. A resource being created
+            // has planned blocks only where the configuration writes them (unwritten
+            // computed blocks are unknown): those are kept, without their configuration.
+            Some(blocks) if blocks.is_empty() && self.created => None,
             // Not written: whatever the provider reads back (the AMI's root device, volumes
             // attached elsewhere) is not declared here.
-            return Vec::new();
-        }
+            Some(blocks) if blocks.is_empty() => return Vec::new(),
+            other => other,
+        };
         let planned: Option<&'a Vec<Json>> = match self.slot(key) {
             Slot::Known(v) => v.as_array(),
             _ => None,
@@ -554,6 +581,7 @@ impl<'a> Node<'a> {
                     unknown: None,
                     config: Some(c),
                     root: self.root,
+                    created: self.created,
                 })
                 .collect();
         };
@@ -596,6 +624,7 @@ impl<'a> Node<'a> {
                     unknown,
                     config,
                     root: self.root,
+                    created: self.created,
                 }
             })
             .collect()
@@ -702,15 +731,22 @@ impl<'a> Planner<'a> {
             name: self.name.to_string(),
             complete,
         });
-        let mut changes: HashMap<&'a str, &'a Json> = HashMap::new();
+        let mut changes: HashMap<&'a str, Change<'a>> = HashMap::new();
         if let Some(list) = self.root.get("resource_changes").and_then(Json::as_array) {
             for rc in list {
-                if let (Some(address), Some(unknown)) = (
-                    rc.get("address").and_then(Json::as_str),
-                    rc.get("change").and_then(|c| c.get("after_unknown")),
-                ) {
-                    changes.entry(address).or_insert(unknown);
-                }
+                let (Some(address), Some(change)) =
+                    (rc.get("address").and_then(Json::as_str), rc.get("change"))
+                else {
+                    continue;
+                };
+                let created = change
+                    .get("actions")
+                    .and_then(Json::as_array)
+                    .is_some_and(|a| a.iter().any(|x| x.as_str() == Some("create")));
+                changes.entry(address).or_insert(Change {
+                    unknown: change.get("after_unknown"),
+                    created,
+                });
             }
         }
         let mut resources = Vec::new();
@@ -781,7 +817,7 @@ impl<'a> Planner<'a> {
         module: &'a Json,
         module_address: &str,
         depth: usize,
-        changes: &HashMap<&'a str, &'a Json>,
+        changes: &HashMap<&'a str, Change<'a>>,
         out: &mut Vec<PlanResource<'a>>,
     ) {
         if depth > MAX_DEPTH {
@@ -816,8 +852,9 @@ impl<'a> Planner<'a> {
                     name,
                     index: r.get("index"),
                     values: r.get("values").and_then(Json::as_object),
-                    unknown: changes.get(address).copied(),
+                    unknown: changes.get(address).and_then(|c| c.unknown),
                     config,
+                    created: changes.get(address).is_some_and(|c| c.created),
                     resource: ResourceRef {
                         address: address.to_string(),
                         kind: kind.to_string(),
@@ -939,7 +976,13 @@ impl<'a> Planner<'a> {
                         let refs = node.references("volume_id");
                         let module = ModSel::exact(&r.module);
                         self.resolve("aws_ebs_volume", &module, &refs, 0, &mut resolution);
-                        let volumes = self.instances_of("aws_ebs_volume", &resolution.targets, all);
+                        let mut volumes =
+                            self.instances_of("aws_ebs_volume", &resolution.targets, all);
+                        if resolution.targets.is_empty() {
+                            // Through a local or another resource: any volume whose id the
+                            // configuration mentions may be the one.
+                            volumes = self.mentioned("aws_ebs_volume", &["id", "arn"], all);
+                        }
                         if volumes.is_empty() {
                             attach(&mut out.model, Value::Unknown);
                         }
@@ -1311,12 +1354,21 @@ impl<'a> Planner<'a> {
                 let refs = references(Some(expression));
                 let module = ModSel::exact(&r.module);
                 self.resolve("aws_eip", &module, &refs, 0, &mut resolution);
-                if resolution.targets.is_empty() {
-                    push(&mut out.model, Value::Unknown, false);
-                    return;
-                }
-                let eips = self.instances_of("aws_eip", &resolution.targets, all);
-                if eips.len() > 1 || resolution.opaque {
+                let (eips, inexact) = if resolution.targets.is_empty() {
+                    // Through a local (not in the plan's configuration) or another resource:
+                    // the EIPs the configuration mentions anywhere are each possibly the one.
+                    let mentioned = self.mentioned("aws_eip", by.attributes(), all);
+                    if mentioned.is_empty() {
+                        push(&mut out.model, Value::Unknown, false);
+                        return;
+                    }
+                    (mentioned, true)
+                } else {
+                    let eips = self.instances_of("aws_eip", &resolution.targets, all);
+                    let inexact = eips.len() > 1 || resolution.opaque;
+                    (eips, inexact)
+                };
+                if inexact {
                     // Several possible targets (a counted EIP picked by `count.index`), or a
                     // value that may come from elsewhere: each is possibly the one, modeled
                     // once per declaring resource and module instance.
@@ -1346,6 +1398,50 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+    }
+
+    /// The instances of type `kind` whose whole object or one of `attributes` the
+    /// configuration references somewhere (the plan's `relevant_attributes`).
+    fn mentioned<'r>(
+        &self,
+        kind: &str,
+        attributes: &[&str],
+        all: &'r [PlanResource<'a>],
+    ) -> Vec<&'r PlanResource<'a>> {
+        let Some(list) = self
+            .root
+            .get("relevant_attributes")
+            .and_then(Json::as_array)
+        else {
+            return Vec::new();
+        };
+        let mut out: Vec<&'r PlanResource<'a>> = Vec::new();
+        for entry in list {
+            let Some(resource) = entry.get("resource").and_then(Json::as_str) else {
+                continue;
+            };
+            let relevant = match entry.get("attribute").and_then(Json::as_array) {
+                Some(path) => match path.first() {
+                    None => true,
+                    Some(Json::String(a)) => attributes.contains(&a.as_str()),
+                    Some(_) => false,
+                },
+                None => false,
+            };
+            if !relevant {
+                continue;
+            }
+            for e in all {
+                let named = e.address == resource
+                    || e.address
+                        .strip_prefix(resource)
+                        .is_some_and(|rest| rest.starts_with('['));
+                if e.kind == kind && named && !out.iter().any(|o| o.address == e.address) {
+                    out.push(e);
+                }
+            }
+        }
+        out
     }
 
     fn eip_key(&self, e: &PlanResource<'_>) -> EipKey {
@@ -1524,6 +1620,7 @@ impl<'a> Planner<'a> {
                     unknown: None,
                     config: None,
                     root: false,
+                    created: false,
                 };
                 model.ami_lookups.push(AmiLookup {
                     resource: ResourceRef {
@@ -1536,6 +1633,18 @@ impl<'a> Planner<'a> {
                     },
                     most_recent: node.field("most_recent", span, &self.vars, as_bool),
                     owners: node.field("owners", span, &self.vars, as_strings),
+                    owner_filter: r
+                        .get("values")
+                        .and_then(|v| v.get("filter"))
+                        .and_then(Json::as_array)
+                        .is_some_and(|filters| {
+                            filters.iter().any(|f| {
+                                matches!(
+                                    f.get("name").and_then(Json::as_str),
+                                    Some("owner-id" | "owner-alias")
+                                )
+                            })
+                        }),
                 });
             }
             for child in module
@@ -1655,6 +1764,14 @@ enum EipBy {
 }
 
 impl EipBy {
+    /// The EIP attributes whose mention may be this association's value.
+    fn attributes(self) -> &'static [&'static str] {
+        match self {
+            EipBy::Id => &["id", "allocation_id"],
+            EipBy::PublicIp => &["public_ip"],
+        }
+    }
+
     fn matches(self, eip: &PlanResource<'_>, value: &str) -> bool {
         let get = |k: &str| eip.values.and_then(|v| v.get(k)).and_then(Json::as_str) == Some(value);
         match self {

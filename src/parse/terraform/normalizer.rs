@@ -154,7 +154,18 @@ impl<'a> Normalizer<'_, 'a> {
                 for inst in self.instances(&address, &block.body) {
                     let resource = self.resource_ref(block, kind, &inst);
                     let body = &block.body;
+                    let owner_filter = self.blocks(body, "filter", &inst.env).iter().any(|f| {
+                        match f {
+                            BlockInst::Known { body, env, .. } => self
+                                .field(body, "name", env, Val::as_string)
+                                .and_then(|n| n.known().cloned())
+                                .is_some_and(|n| n == "owner-id" || n == "owner-alias"),
+                            // Filters generated from an unknown collection may restrict it.
+                            BlockInst::Unknown { .. } => true,
+                        }
+                    });
                     self.model.ami_lookups.push(AmiLookup {
+                        owner_filter,
                         most_recent: self.field(body, "most_recent", &inst.env, Val::as_bool),
                         owners: self.field(body, "owners", &inst.env, |v| match v {
                             Val::List(items) => items.iter().map(Val::as_string).collect(),
@@ -374,6 +385,12 @@ impl<'a> Normalizer<'_, 'a> {
 
     fn resource(&mut self, block: &'a BlockIr<'a>, resource: ResourceRef, env: &Env<'a>) {
         let body = &block.body;
+        // An EIP's allocation id handed to any other resource (a NAT gateway's
+        // `secondary_allocation_ids`, a Transfer server's `address_allocation_ids`, types we
+        // do not model) may associate it: an escape, so `eip-unattached` stays silent.
+        if !matches!(resource.kind.as_str(), "aws_eip" | "aws_eip_association") {
+            self.allocation_escapes(body, &resource);
+        }
         match resource.kind.as_str() {
             "aws_instance" => {
                 self.model.instances.push(Instance {
@@ -862,6 +879,37 @@ impl<'a> Normalizer<'_, 'a> {
         mentioned
     }
 
+    /// `aws_eip.<name>...id` / `.allocation_id` anywhere in `body` (nested blocks too).
+    fn allocation_escapes(&mut self, body: &BodyIr<'_>, resource: &ResourceRef) {
+        let mut stack = vec![body];
+        while let Some(b) = stack.pop() {
+            for attr in &b.attrs {
+                let Some(expr) = attr.expr() else {
+                    continue;
+                };
+                let mut visitor = AllocationIdMentions { names: Vec::new() };
+                hcl_edit::visit::Visit::visit_expr(&mut visitor, expr);
+                for name in visitor.names {
+                    let address = format!("aws_eip.{name}");
+                    if !self.scope.resources.contains_key(&address) {
+                        continue;
+                    }
+                    for instance in self.scope.expansion(&address).addresses(&address) {
+                        self.model.eip_escapes.push(EipEscape {
+                            eip: EipKey {
+                                unit: self.unit,
+                                address: instance,
+                            },
+                            span: attr.value_span,
+                            context: format!("`{}` resource `{}`", resource.kind, resource.address),
+                        });
+                    }
+                }
+            }
+            stack.extend(b.blocks.iter().map(|blk| &blk.body));
+        }
+    }
+
     /// `aws_ebs_volume.<name>` mentioned in an output or module argument: every instance of
     /// that volume may be attached elsewhere.
     fn volume_escapes(&mut self, attr: &AttrIr<'_>, context: &str) {
@@ -1098,6 +1146,34 @@ impl hcl_edit::visit::Visit for ResourceMentions {
                     self.names.push(name.as_str().to_string());
                 } else if root.as_str() == "local" {
                     self.locals.push(name.as_str().to_string());
+                }
+            }
+        }
+        hcl_edit::visit::visit_traversal(self, traversal);
+    }
+}
+
+/// `aws_eip.<name>` read for its `id` or `allocation_id` (through indexes and splats).
+struct AllocationIdMentions {
+    names: Vec<String>,
+}
+
+impl hcl_edit::visit::Visit for AllocationIdMentions {
+    fn visit_traversal(&mut self, traversal: &hcl_edit::expr::Traversal) {
+        if let Expression::Variable(root) = &traversal.expr {
+            if root.as_str() == "aws_eip" {
+                let attrs: Vec<&str> = traversal
+                    .operators
+                    .iter()
+                    .filter_map(|op| match op.value() {
+                        hcl_edit::expr::TraversalOperator::GetAttr(a) => Some(a.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                if let [name, rest @ ..] = attrs.as_slice() {
+                    if rest.iter().any(|a| *a == "id" || *a == "allocation_id") {
+                        self.names.push(name.to_string());
+                    }
                 }
             }
         }
