@@ -1945,4 +1945,24 @@ mod tests {
             "\"data.aws_ami.u\""
         );
     }
+
+    #[test]
+    fn read_back_values_are_not_settings() {
+        // An existing gp2 volume: the state has its baseline `iops` and `encrypted`, which
+        // the configuration does not write.
+        let text = r#"{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+            {"address":"aws_ebs_volume.v","mode":"managed","type":"aws_ebs_volume","name":"v",
+             "values":{"id":"vol-1","type":"gp2","size":100,"iops":300,"throughput":0,"encrypted":false}}]}},
+            "resource_changes":[{"address":"aws_ebs_volume.v","change":{"actions":["no-op"],"after_unknown":{}}}],
+            "configuration":{"root_module":{"resources":[{"mode":"managed","type":"aws_ebs_volume","name":"v",
+              "expressions":{"size":{"constant_value":100}}}]}}}"#;
+        let m = run(text);
+        let v = &m.volumes[0];
+        assert_eq!(v.volume_type.known().map(String::as_str), Some("gp2"));
+        assert!(v.type_defaulted);
+        assert_eq!(v.size_gib.as_ref().and_then(|f| f.known()), Some(&100.0));
+        assert!(v.iops.is_none());
+        assert!(v.throughput.is_none());
+        assert!(v.encrypted.is_none());
+    }
 }

@@ -358,7 +358,10 @@ pub fn normalize_module_tree(
             dir: dir.clone(),
             call: None,
         }];
-        let sites: Vec<CallSite> = irs.iter().flat_map(|f| call_sites(&f.body.blocks)).collect();
+        let sites: Vec<CallSite> = irs
+            .iter()
+            .flat_map(|f| call_sites(&f.body.blocks))
+            .collect();
         walk.visit(&mut stack, sites);
     }
 
@@ -968,7 +971,10 @@ mod tests {
 
     #[test]
     fn paths_are_joined_lexically() {
-        assert_eq!(module_dir(Path::new("."), "./modules/x"), PathBuf::from("modules/x"));
+        assert_eq!(
+            module_dir(Path::new("."), "./modules/x"),
+            PathBuf::from("modules/x")
+        );
         assert_eq!(module_dir(Path::new("a/b"), "../c"), PathBuf::from("a/c"));
         assert_eq!(module_dir(Path::new("a"), "../../c"), PathBuf::from("../c"));
         assert_eq!(normalize_path(Path::new("./a/./b/..")), PathBuf::from("a"));
@@ -1498,10 +1504,19 @@ resource "aws_ebs_volume" "b" {
             file: FileId(0),
             source: TfSource::Hcl(&body),
         }];
-        let model =
-            crate::parse::terraform::normalize_files(UnitId(0), "m", &files, &[], true, &TfOptions::default());
+        let model = crate::parse::terraform::normalize_files(
+            UnitId(0),
+            "m",
+            &files,
+            &[],
+            true,
+            &TfOptions::default(),
+        );
         assert_eq!(model.volumes.len(), 2);
-        assert!(model.volumes.iter().all(|v| v.volume_type.known().is_none()));
+        assert!(model
+            .volumes
+            .iter()
+            .all(|v| v.volume_type.known().is_none()));
     }
 
     #[test]
@@ -1576,6 +1591,9 @@ module "b" {
             source: TfSource::Hcl(&body),
         }]);
         assert_eq!(calls.len(), 1);
-        assert_eq!((calls[0].name.as_str(), calls[0].source.as_str()), ("a", "./a"));
+        assert_eq!(
+            (calls[0].name.as_str(), calls[0].source.as_str()),
+            ("a", "./a")
+        );
     }
 }
