@@ -74,6 +74,8 @@ impl Default for CheckOptions {
 /// Something that stopped a file (or a path) from being checked.
 #[derive(Debug, Clone)]
 pub struct RunError {
+    /// What went wrong: `parse-error`, `io-error`, `module-error`, `usage-error`.
+    pub kind: &'static str,
     /// The file or path, as displayed.
     pub path: String,
     /// Where in the file, when the file could be read.
@@ -351,6 +353,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     let mut errors: Vec<RunError> = discover_errors
         .into_iter()
         .map(|e| RunError {
+            kind: "io-error",
             path: display_path(&e.path),
             span: None,
             message: e.message,
@@ -372,6 +375,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
             // Unreadable: no source to point into.
             if let Parsed::Failed { message, .. } = l.parsed {
                 errors.push(RunError {
+                    kind: "io-error",
                     path: l.display,
                     span: None,
                     message,
@@ -429,6 +433,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
                     modules.entry(dir).or_default().2 = true;
                 }
                 errors.push(RunError {
+                    kind: "parse-error",
                     path: l.display.clone(),
                     span: range.clone().map(|r| Span::new(id, r)),
                     message: message.clone(),
@@ -505,6 +510,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         match result {
             Ok(p) => cli_var_files.push((id, p)),
             Err(e) => errors.push(RunError {
+                kind: "parse-error",
                 path: display_path(path),
                 span: Some(Span::new(id, e.offset..e.offset)),
                 message: format!("invalid variables file: {}", e.message),
@@ -549,6 +555,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
                 name: name.clone(),
                 files,
                 complete: *complete,
+                id: std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone()),
             };
             (dir.clone(), dir_files)
         })
@@ -558,7 +565,19 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
             name: display_path(dir),
             files: Vec::new(),
             complete: true,
+            id: std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone()),
         });
+    }
+    for (alias, real) in &module_graph.aliases {
+        if let Some(d) = library.get(real) {
+            let same = terraform::ModuleDir {
+                name: display_path(alias),
+                files: d.files.clone(),
+                complete: d.complete,
+                id: d.id.clone(),
+            };
+            library.insert(alias.clone(), same);
+        }
     }
     let models: Vec<(Model, Vec<terraform::TfDiagnostic>)> = units
         .par_iter()
@@ -578,6 +597,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
                 continue;
             }
             errors.push(RunError {
+                kind: "module-error",
                 path: sources.display(d.span.file).to_string(),
                 span: Some(d.span),
                 message: d.message,
@@ -605,6 +625,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         reported.push(false);
         for p in problems {
             errors.push(RunError {
+                kind: "usage-error",
                 path: display_path(&u.path),
                 span: Some(Span::new(id, p.span)),
                 message: p.message,
@@ -656,7 +677,12 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     // A module called by several roots reports the same finding at the same place once.
     let mut seen_findings = HashSet::new();
     findings.retain(|f| {
-        seen_findings.insert((f.rule, f.primary.span, f.resource.clone(), f.message.clone()))
+        seen_findings.insert((
+            f.rule,
+            f.primary.span,
+            f.resource.clone(),
+            f.message.clone(),
+        ))
     });
 
     let level_of = |rule: &str| -> Option<Level> {
@@ -831,6 +857,9 @@ struct ModuleGraph {
     calls: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
     /// Called directories that exist without a Terraform file (empty modules).
     empty: BTreeSet<PathBuf>,
+    /// Called paths that are a loaded directory under another name (a symbolic link): the
+    /// loaded directory.
+    aliases: BTreeMap<PathBuf, PathBuf>,
 }
 
 /// Loads the `.tf`/`.tf.json` files of the local modules that `loaded` calls, directory by
@@ -844,6 +873,8 @@ fn load_called_modules(loaded: &mut Vec<Loaded>, excluded: &dyn Fn(&Path) -> boo
     let mut dirs: HashMap<PathBuf, Vec<usize>> = HashMap::new();
     let mut on_demand: HashSet<PathBuf> = HashSet::new();
     let mut missing: HashSet<PathBuf> = HashSet::new();
+    // Canonical path: the loaded directory.
+    let mut canonical: HashMap<PathBuf, PathBuf> = HashMap::new();
     // Per loaded file: the directories it calls.
     let mut targets: Vec<Vec<PathBuf>> = Vec::new();
     loop {
@@ -854,7 +885,13 @@ fn load_called_modules(loaded: &mut Vec<Loaded>, excluded: &dyn Fn(&Path) -> boo
                 l.candidate.kind,
                 FileKind::Terraform | FileKind::TerraformJson
             ) {
-                let dir = terraform::normalize_path(l.candidate.path.parent().unwrap_or(Path::new("")));
+                let dir =
+                    terraform::normalize_path(l.candidate.path.parent().unwrap_or(Path::new("")));
+                if !dirs.contains_key(&dir) {
+                    if let Ok(c) = std::fs::canonicalize(&dir) {
+                        canonical.entry(c).or_insert_with(|| dir.clone());
+                    }
+                }
                 dirs.entry(dir.clone()).or_default().push(index);
                 if let Some(file) = tf_file(FileId(0), &l.parsed) {
                     for call in terraform::local_module_calls(&[file]) {
@@ -876,6 +913,8 @@ fn load_called_modules(loaded: &mut Vec<Loaded>, excluded: &dyn Fn(&Path) -> boo
         for (i, calls) in targets.iter().enumerate() {
             let reported = loaded[i].candidate.reported;
             for target in calls {
+                let target = graph.aliases.get(target).unwrap_or(target).clone();
+                let target = &target;
                 if let Some(files) = dirs.get(target) {
                     if reported && on_demand.contains(target) {
                         for &j in files {
@@ -894,10 +933,20 @@ fn load_called_modules(loaded: &mut Vec<Loaded>, excluded: &dyn Fn(&Path) -> boo
                 {
                     continue;
                 }
+                let real = std::fs::canonicalize(target).ok();
+                if let Some(d) = real.as_ref().and_then(|c| canonical.get(c)) {
+                    // Another path to a loaded directory: one module (cycles are found).
+                    graph.aliases.insert(target.clone(), d.clone());
+                    changed = true;
+                    continue;
+                }
                 let Ok(entries) = std::fs::read_dir(target) else {
                     missing.insert(target.clone());
                     continue;
                 };
+                if let Some(c) = real {
+                    canonical.insert(c, target.clone());
+                }
                 let mut paths: Vec<(PathBuf, FileKind)> = entries
                     .flatten()
                     .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
@@ -938,14 +987,15 @@ fn load_called_modules(loaded: &mut Vec<Loaded>, excluded: &dyn Fn(&Path) -> boo
 /// The directories normalized on their own: those no other directory of the run calls as a
 /// local module, and, for directories only reachable through a cycle, the first of them.
 fn module_roots(graph: &ModuleGraph, dirs: BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
-    let called: BTreeSet<&PathBuf> = graph
+    let resolve = |t: &PathBuf| graph.aliases.get(t).unwrap_or(t).clone();
+    let called: BTreeSet<PathBuf> = graph
         .calls
         .iter()
-        .flat_map(|(from, to)| to.iter().filter(move |t| *t != from))
+        .flat_map(|(from, to)| to.iter().map(resolve).filter(move |t| t != from))
         .collect();
     let mut roots: BTreeSet<PathBuf> = dirs
         .iter()
-        .filter(|d| !called.contains(d))
+        .filter(|d| !called.contains(*d))
         .cloned()
         .collect();
     let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
@@ -953,7 +1003,7 @@ fn module_roots(graph: &ModuleGraph, dirs: BTreeSet<PathBuf>) -> BTreeSet<PathBu
         let mut stack = vec![start.clone()];
         while let Some(d) = stack.pop() {
             if dirs.contains(&d) && reached.insert(d.clone()) {
-                stack.extend(graph.calls.get(&d).into_iter().flatten().cloned());
+                stack.extend(graph.calls.get(&d).into_iter().flatten().map(resolve));
             }
         }
     };

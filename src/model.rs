@@ -45,6 +45,15 @@ impl<T> Field<T> {
     }
 }
 
+/// `aws_ebs_volume.data[0]` -> `aws_ebs_volume.data`; `module.x[1].aws_eip.y` stays as is
+/// (only a trailing instance key is removed).
+pub fn without_instance_key(address: &str) -> &str {
+    match address.strip_suffix(']').and_then(|a| a.rfind('[')) {
+        Some(i) => &address[..i],
+        None => address,
+    }
+}
+
 /// Terraform or CloudFormation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SourceKind {

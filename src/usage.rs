@@ -105,43 +105,33 @@ impl Usage {
         errors
     }
 
-    /// The usage of a resource: its own entry (by exact address, then by the address without
-    /// an instance key), else the default of its type.
-    pub fn lookup(&self, address: &str, kind: &str) -> Option<&UsageEntry> {
-        self.resources
-            .get(address)
-            .or_else(|| {
-                address
-                    .find('[')
-                    .and_then(|i| self.resources.get(&address[..i]))
-            })
-            .or_else(|| self.defaults.get(kind))
+    /// A resource's own entry: by exact address, then by the address without its instance
+    /// key (`aws_eip.nat` covers `aws_eip.nat[0]`).
+    fn own_entry(&self, address: &str) -> Option<&UsageEntry> {
+        self.resources.get(address).or_else(|| {
+            let base = crate::model::without_instance_key(address);
+            (base != address).then(|| self.resources.get(base)).flatten()
+        })
+    }
+
+    /// A value from the resource's own entry, else from its type's defaults.
+    fn value(
+        &self,
+        address: &str,
+        kind: &str,
+        pick: impl Fn(&UsageEntry) -> Option<f64>,
+    ) -> Option<f64> {
+        self.own_entry(address)
+            .and_then(&pick)
+            .or_else(|| self.defaults.get(kind).and_then(&pick))
     }
 
     pub fn monthly_remaps(&self, address: &str, kind: &str) -> Option<f64> {
-        self.resources
-            .get(address)
-            .and_then(|e| e.monthly_remaps)
-            .or_else(|| {
-                address
-                    .find('[')
-                    .and_then(|i| self.resources.get(&address[..i]))
-                    .and_then(|e| e.monthly_remaps)
-            })
-            .or_else(|| self.defaults.get(kind).and_then(|e| e.monthly_remaps))
+        self.value(address, kind, |e| e.monthly_remaps)
     }
 
     pub fn expected_iops(&self, address: &str, kind: &str) -> Option<f64> {
-        self.resources
-            .get(address)
-            .and_then(|e| e.expected_iops)
-            .or_else(|| {
-                address
-                    .find('[')
-                    .and_then(|i| self.resources.get(&address[..i]))
-                    .and_then(|e| e.expected_iops)
-            })
-            .or_else(|| self.defaults.get(kind).and_then(|e| e.expected_iops))
+        self.value(address, kind, |e| e.expected_iops)
     }
 
     /// Entries naming resources that the run did not see.
@@ -151,8 +141,7 @@ impl Usage {
             .filter(|(name, _)| {
                 !addresses.iter().any(|a| {
                     *a == name.as_str()
-                        || a.strip_prefix(name.as_str())
-                            .is_some_and(|rest| rest.starts_with('['))
+                        || crate::model::without_instance_key(a) == name.as_str()
                 })
             })
             .collect()

@@ -35,13 +35,11 @@ pub fn render(result: &CheckResult) -> String {
             });
     }
     for e in &result.errors {
-        let (at, source) = match e.span {
-            Some(span) => {
-                let (start, _) = sources.line_col(span);
-                (Some((start.line, start.column)), "infralint.parse-error")
-            }
-            None => (None, "infralint.io-error"),
-        };
+        let source = format!("infralint.{}", e.kind);
+        let at = e.span.map(|span| {
+            let (start, _) = sources.line_col(span);
+            (start.line, start.column)
+        });
         files.entry(e.path.as_str()).or_default().push(Entry {
             at,
             severity: "error",

@@ -35,14 +35,15 @@ pub fn error_line(e: &RunError, sources: &SourceMap) -> String {
         Some(span) => {
             let (start, _) = sources.line_col(span);
             format!(
-                "{}:{}:{}: error[parse-error] {}",
+                "{}:{}:{}: error[{}] {}",
                 e.path,
                 start.line,
                 start.column,
+                e.kind,
                 one_line(&e.message)
             )
         }
-        None => format!("{}: error[io-error] {}", e.path, one_line(&e.message)),
+        None => format!("{}: error[{}] {}", e.path, e.kind, one_line(&e.message)),
     }
 }
 

@@ -67,16 +67,18 @@ fn error_command(e: &RunError, sources: &SourceMap) -> String {
         Some(span) => {
             let (start, _) = sources.line_col(span);
             format!(
-                "::error file={},line={},col={},title=parse-error::{}",
+                "::error file={},line={},col={},title={}::{}",
                 escape_property(&e.path),
                 start.line,
                 start.column,
+                e.kind,
                 escape_data(&e.message)
             )
         }
         None => format!(
-            "::error file={},title=io-error::{}",
+            "::error file={},title={}::{}",
             escape_property(&e.path),
+            e.kind,
             escape_data(&e.message)
         ),
     }

@@ -200,11 +200,16 @@ fn error_report<'a>(e: &RunError, sources: &'a SourceMap) -> Report<'a> {
         Some(span) => {
             let mut labels = vec![labeled(&Label::new(span, "here"), true)];
             labels.extend(e.related.iter().map(|l| labeled(l, false)));
+            let help = match e.kind {
+                "module-error" => "Fix the module call; the module could not be followed, so findings that need the whole module stay silent.",
+                "usage-error" => "Fix the usage file (see the README's \"Usage data\" section).",
+                _ => "Fix the file so Terraform or CloudFormation can read it; the other files were still checked.",
+            };
             Report {
                 message: format!("{}: {}", e.path, e.message),
-                code: "infralint::parse-error".to_string(),
+                code: format!("infralint::{}", e.kind),
                 severity: miette::Severity::Error,
-                help: Some("Fix the file so Terraform or CloudFormation can read it; the other files were still checked.".to_string()),
+                help: Some(help.to_string()),
                 source: sources.get(span.file).map(FileSource),
                 labels,
                 related: Vec::new(),
@@ -212,7 +217,7 @@ fn error_report<'a>(e: &RunError, sources: &'a SourceMap) -> Report<'a> {
         }
         None => Report {
             message: format!("{}: {}", e.path, e.message),
-            code: "infralint::io-error".to_string(),
+            code: format!("infralint::{}", e.kind),
             severity: miette::Severity::Error,
             help: None,
             source: None,

@@ -187,11 +187,7 @@ pub fn render(result: &CheckResult) -> String {
             out.push_str(&open);
             out.push_str(">\n");
             for e in &case.errors {
-                let kind = if e.span.is_some() {
-                    "parse-error"
-                } else {
-                    "io-error"
-                };
+                let kind = e.kind;
                 out.push_str(&format!(
                     "      <error type=\"{kind}\" message=\"{}\">{}</error>\n",
                     escape_xml(&e.message),

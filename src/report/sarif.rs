@@ -227,11 +227,7 @@ fn result_object(
 }
 
 fn notification(e: &RunError, sources: &SourceMap) -> Value {
-    let id = if e.span.is_some() {
-        "parse-error"
-    } else {
-        "io-error"
-    };
+    let id = e.kind;
     let location = if e.path.is_empty() {
         Vec::new()
     } else {

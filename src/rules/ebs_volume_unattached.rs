@@ -54,7 +54,7 @@ impl Rule for EbsVolumeUnattached {
             let address = volume.resource.address.as_str();
             // An attachment naming `aws_ebs_volume.data` (without an index) covers all its
             // instances.
-            let base = address.split('[').next().unwrap_or(address);
+            let base = crate::model::without_instance_key(address);
             if !unit.complete
                 || units_with_unknown.contains(&unit_id)
                 || attached.contains(&(unit_id, address))

@@ -36,7 +36,8 @@ pub(crate) const MAX_INSTANCES: usize = 10_000;
 /// Longest string a template builds.
 const MAX_STRING: usize = 1 << 20;
 
-/// Evaluation work allowed per module (expressions evaluated plus collection elements built):
+/// Evaluation work allowed per root module, its local modules included (expressions evaluated
+/// plus collection elements built):
 /// past it everything evaluates to `Unknown`. Real modules use a tiny fraction; it bounds
 /// pathological ones (10,000 instances each splatting 10,000 others).
 pub(crate) const FUEL: u64 = 5_000_000;
@@ -539,9 +540,7 @@ impl<'a> Scope<'a> {
                 _ => return Ok(Evaluated::unknown()),
             },
             "module" => return self.module_traversal(ops, env),
-            "path" | "terraform" | "self" | "count" | "each" => {
-                return Ok(Evaluated::unknown())
-            }
+            "path" | "terraform" | "self" | "count" | "each" => return Ok(Evaluated::unknown()),
             ty => match attr_at(0) {
                 Some(n) => {
                     let address = format!("{ty}.{n}");

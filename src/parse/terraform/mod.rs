@@ -17,10 +17,14 @@
 //!   `aws_ebs_volume.data["logs"]`) with `count.index`/`each.*` bound; unknown (or more than
 //!   10,000 (`eval::MAX_INSTANCES`)) instances: one conditional object at the plain address;
 //! - `dynamic` blocks over a known `for_each`; references between resources of the module
-//!   ([`Val::Ref`]), which resolve EIP associations to exact instances.
+//!   ([`Val::Ref`]), which resolve EIP associations to exact instances;
+//! - local modules (`source = "./modules/disk"`): arguments bound to the module's variables,
+//!   resources addressed `module.disk.aws_ebs_volume.this`, outputs usable by the caller (see
+//!   `modules.rs`).
 //!
-//! Anything else (data sources, module outputs, resource attributes, unknown functions,
-//! `file()`...) is [`Val::Unknown`], never an error: rules do not fire on unknown values.
+//! Anything else (data sources, outputs of remote modules, resource attributes, unknown
+//! functions, `file()`...) is [`Val::Unknown`], never an error: rules do not fire on unknown
+//! values.
 //!
 //! `.tf.json` files are read into the same blocks and attributes as `.tf` files (see
 //! `ir.rs` for how, and how spans are kept).

@@ -231,6 +231,9 @@ pub struct ModuleDir<'a> {
     pub files: Vec<TfFile<'a>>,
     /// False when one of its files failed to parse.
     pub complete: bool,
+    /// The directory on disk (its canonical path): two paths to one directory (a symbolic
+    /// link) are one module for cycles.
+    pub id: PathBuf,
 }
 
 /// The module directories of a run, by [`normalize_path`] of their path. A directory that
@@ -255,6 +258,7 @@ pub struct TfDiagnostic {
 /// The parsed files of one module directory of a tree.
 pub(crate) struct DirIrs<'a> {
     files: Vec<FileIr<'a>>,
+    id: PathBuf,
 }
 
 /// What the scopes of one tree share.
@@ -293,7 +297,7 @@ pub(crate) struct ModuleScope<'a> {
     tree: Option<Rc<Tree<'a>>>,
     /// The files of the module (an instance's; empty for a root, which has its own).
     files: &'a [FileIr<'a>],
-    /// Directories from the root to this module (for cycles).
+    /// Identities ([`ModuleDir::id`]) of the directories from the root to this module.
     stack: Vec<PathBuf>,
     calls: HashMap<&'a str, Call<'a>>,
     outputs: HashMap<&'a str, &'a AttrIr<'a>>,
@@ -354,8 +358,14 @@ pub fn normalize_module_tree(
             diagnostics: &mut diagnostics,
             incomplete: &mut incomplete,
         };
+        let id = r
+            .library
+            .get(dir)
+            .map(|d| d.id.clone())
+            .unwrap_or_else(|| dir.clone());
         let mut stack = vec![Frame {
             dir: dir.clone(),
+            id,
             call: None,
         }];
         let sites: Vec<CallSite> = irs
@@ -366,13 +376,18 @@ pub fn normalize_module_tree(
     }
 
     let mut scope = build_scope(&irs, &auto, &given, options.vars);
-    let tree = root_dir.map(|dir| {
+    let tree = root.zip(root_dir).map(|(r, dir)| {
         let tree = Rc::new(Tree {
             dirs: &dirs,
             instances_left: Cell::new(MAX_MODULE_INSTANCES),
             incomplete: Cell::new(false),
         });
-        attach(&mut scope, tree.clone(), &irs, vec![dir]);
+        let id = r
+            .library
+            .get(&dir)
+            .map(|d| d.id.clone())
+            .unwrap_or_else(|| dir.clone());
+        attach(&mut scope, tree.clone(), &irs, dir, vec![id]);
         tree
     });
     let scope = Rc::new_cyclic(|me| {
@@ -411,6 +426,7 @@ struct Walk<'w, 'a> {
 
 struct Frame {
     dir: PathBuf,
+    id: PathBuf,
     /// The call that entered this directory: its name and header.
     call: Option<(String, Span)>,
 }
@@ -425,7 +441,21 @@ impl<'a> Walk<'_, 'a> {
                 continue;
             }
             let target = module_dir(&dir, &site.source);
-            if let Some(pos) = stack.iter().position(|f| f.dir == target) {
+            let Some(lib) = self.library.get(&target) else {
+                self.diagnostics.push(TfDiagnostic {
+                    span: site.source_span,
+                    message: format!(
+                        "module `{}`: source `{}` not found (no directory `{}`)",
+                        site.name,
+                        site.source,
+                        target.display()
+                    ),
+                    related: Vec::new(),
+                });
+                *self.incomplete = true;
+                continue;
+            };
+            if let Some(pos) = stack.iter().position(|f| f.id == lib.id) {
                 let mut chain: Vec<String> = stack[pos..]
                     .iter()
                     .map(|f| match &f.call {
@@ -434,11 +464,7 @@ impl<'a> Walk<'_, 'a> {
                     })
                     .collect();
                 chain.push(site.name.clone());
-                let display = self
-                    .library
-                    .get(&target)
-                    .map(|d| d.name.clone())
-                    .unwrap_or_else(|| target.display().to_string());
+                let display = &lib.name;
                 self.diagnostics.push(TfDiagnostic {
                     span: site.header,
                     message: format!(
@@ -454,20 +480,6 @@ impl<'a> Walk<'_, 'a> {
                 *self.incomplete = true;
                 continue;
             }
-            let Some(lib) = self.library.get(&target) else {
-                self.diagnostics.push(TfDiagnostic {
-                    span: site.source_span,
-                    message: format!(
-                        "module `{}`: source `{}` not found (no directory `{}`)",
-                        site.name,
-                        site.source,
-                        target.display()
-                    ),
-                    related: Vec::new(),
-                });
-                *self.incomplete = true;
-                continue;
-            };
             if stack.len() >= MAX_MODULE_DEPTH {
                 self.diagnostics.push(TfDiagnostic {
                     span: site.header,
@@ -492,9 +504,17 @@ impl<'a> Walk<'_, 'a> {
                 .iter()
                 .flat_map(|f| call_sites(&f.body.blocks))
                 .collect();
-            self.dirs.insert(target.clone(), DirIrs { files });
+            let id = lib.id.clone();
+            self.dirs.insert(
+                target.clone(),
+                DirIrs {
+                    files,
+                    id: id.clone(),
+                },
+            );
             stack.push(Frame {
                 dir: target,
+                id,
                 call: Some((site.name.clone(), site.header)),
             });
             self.visit(stack, sub);
@@ -509,9 +529,9 @@ fn attach<'a>(
     scope: &mut Scope<'a>,
     tree: Rc<Tree<'a>>,
     files: &'a [FileIr<'a>],
+    dir: PathBuf,
     stack: Vec<PathBuf>,
 ) {
-    let dir = stack.last().cloned().unwrap_or_default();
     let mut calls = HashMap::new();
     let mut outputs = HashMap::new();
     for f in files {
@@ -534,8 +554,9 @@ fn attach<'a>(
                         .filter(|(source, _)| is_local_source(source))
                         .map(|(source, _)| module_dir(&dir, &source))
                         .filter(|target| {
-                            tree.dirs.contains_key(target)
-                                && !stack.contains(target)
+                            tree.dirs
+                                .get(target)
+                                .is_some_and(|d| !stack.contains(&d.id))
                                 && stack.len() < MAX_MODULE_DEPTH
                         });
                     calls.entry(*name).or_insert(Call { block, dir });
@@ -731,8 +752,8 @@ impl<'a> Scope<'a> {
         let mut child = build_scope(&d.files, &[], &[], &[]);
         child.share_budget(self);
         let mut stack = m.stack.clone();
-        stack.push(dir.clone());
-        attach(&mut child, tree.clone(), &d.files, stack);
+        stack.push(d.id.clone());
+        attach(&mut child, tree.clone(), &d.files, dir.clone(), stack);
         let args: HashMap<&'a str, &'a AttrIr<'a>> = call
             .block
             .body
@@ -1010,6 +1031,7 @@ mod tests {
                         name: dir.display().to_string(),
                         files: Vec::new(),
                         complete: true,
+                        id: dir.clone(),
                     })
                     .files
                     .push(TfFile {

@@ -728,7 +728,9 @@ impl<'a> Normalizer<'_, 'a> {
                 let target = ["id", "name"].iter().find_map(|key| {
                     let attr = lbody.attr(key)?;
                     Some(match self.scope.value_of(attr, &lenv).val {
-                        Val::Ref { address, .. } if is_resource(&address, "aws_launch_template") => {
+                        Val::Ref { address, .. }
+                            if is_resource(&address, "aws_launch_template") =>
+                        {
                             Value::Known(address)
                         }
                         _ => Value::Unknown,
@@ -1014,7 +1016,8 @@ impl<'a> Normalizer<'_, 'a> {
                     }
                 }
                 Mention::Module { name, output } => {
-                    for (child, output, next) in scope.module_output_sources(&name, output.as_deref())
+                    for (child, output, next) in
+                        scope.module_output_sources(&name, output.as_deref())
                     {
                         let key = format!("{}output.{output}", child.modules.prefix);
                         if !seen.contains(&key) {
@@ -1043,9 +1046,7 @@ impl<'a> Normalizer<'_, 'a> {
                         continue;
                     }
                     let next = if name == "local" {
-                        first
-                            .as_deref()
-                            .and_then(|l| scope.locals.get(l).copied())
+                        first.as_deref().and_then(|l| scope.locals.get(l).copied())
                     } else {
                         env.lookup(&name).and_then(|b| b.source)
                     };
