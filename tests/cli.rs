@@ -764,3 +764,30 @@ fn costs_in_two_regions_from_the_flag_and_from_the_provider() {
     ));
     assert_eq!(cost_of(&json, "ebs-gp2-iops-ceiling"), 5.0);
 }
+
+/// Inputs the fuzzers found crashing, kept as regressions: each must be checked without a
+/// panic (exit code 0, 1 or 2, never a crash).
+#[test]
+fn fuzz_regressions_do_not_crash() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut checked = 0;
+    for target in std::fs::read_dir(&root).unwrap().flatten() {
+        for case in std::fs::read_dir(target.path()).unwrap().flatten() {
+            let path = case.path();
+            if path.file_name().and_then(|n| n.to_str()) == Some(".gitkeep") {
+                continue;
+            }
+            let out = infralint(&["check", "--format", "json", path.to_str().unwrap()], &root);
+            let code = out.status.code();
+            assert!(
+                matches!(code, Some(0..=2)),
+                "{}: exit {code:?}\n{}",
+                path.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no regression inputs found");
+}

@@ -671,6 +671,156 @@ fn as_strings(v: &Json) -> Option<Vec<String>> {
     v.as_array()?.iter().map(as_string).collect()
 }
 
+/// The planned resources, indexed.
+struct Resources<'r, 'a> {
+    all: &'r [PlanResource<'a>],
+    /// `type.name` (module aside) -> instances.
+    by_name: HashMap<String, Vec<usize>>,
+    /// `type`, attribute, known value -> instances, for the ids known values are matched on.
+    by_value: HashMap<(String, &'static str, String), Vec<usize>>,
+    /// `relevant_attributes` results, by type and attributes.
+    mentioned: std::cell::RefCell<HashMap<String, Vec<usize>>>,
+}
+
+/// The attributes by which a known value designates a resource of the plan.
+const MATCHED_BY_VALUE: &[(&str, &str)] = &[
+    ("aws_eip", "id"),
+    ("aws_eip", "allocation_id"),
+    ("aws_eip", "public_ip"),
+    ("aws_ebs_volume", "id"),
+    ("aws_launch_template", "id"),
+    ("aws_launch_template", "name"),
+];
+
+impl<'r, 'a> Resources<'r, 'a> {
+    fn new(all: &'r [PlanResource<'a>]) -> Resources<'r, 'a> {
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_value: HashMap<(String, &'static str, String), Vec<usize>> = HashMap::new();
+        for (i, r) in all.iter().enumerate() {
+            by_name
+                .entry(format!("{}.{}", r.kind, r.name))
+                .or_default()
+                .push(i);
+            for (kind, attr) in MATCHED_BY_VALUE {
+                if r.kind != *kind {
+                    continue;
+                }
+                let value = r.values.and_then(|v| v.get(*attr)).and_then(Json::as_str);
+                if let Some(value) = value.filter(|v| !v.is_empty()) {
+                    by_value
+                        .entry((r.kind.to_string(), *attr, value.to_string()))
+                        .or_default()
+                        .push(i);
+                }
+            }
+        }
+        Resources {
+            all,
+            by_name,
+            by_value,
+            mentioned: Default::default(),
+        }
+    }
+
+    /// The instances of type `kind` whose `attr` is `value`.
+    fn with_value(&self, kind: &str, attr: &str, value: &str) -> Vec<&'r PlanResource<'a>> {
+        let Some(&(_, attr)) = MATCHED_BY_VALUE
+            .iter()
+            .find(|(k, a)| *k == kind && *a == attr)
+        else {
+            return Vec::new();
+        };
+        self.by_value
+            .get(&(kind.to_string(), attr, value.to_string()))
+            .map(|ids| ids.iter().filter_map(|i| self.all.get(*i)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The planned instances of type `kind` the targets name.
+    fn instances_of(&self, kind: &str, targets: &[Target]) -> Vec<&'r PlanResource<'a>> {
+        // Per resource: its literal indexes if any reference has one, else all instances.
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for t in targets {
+            let indexed: Vec<&Json> = targets
+                .iter()
+                .filter(|o| o.module == t.module && o.name == t.name)
+                .filter_map(|o| o.index.as_ref())
+                .collect();
+            let Some(candidates) = self.by_name.get(&format!("{kind}.{}", t.name)) else {
+                continue;
+            };
+            for &i in candidates {
+                let Some(e) = self.all.get(i) else {
+                    continue;
+                };
+                if !t.module.matches(&e.module) {
+                    continue;
+                }
+                let index_ok = indexed.is_empty()
+                    || e.index
+                        .is_some_and(|i| indexed.iter().any(|k| same_key(k, i)));
+                if index_ok && seen.insert(i) {
+                    out.push(e);
+                }
+            }
+        }
+        out
+    }
+
+    /// The instances of type `kind` whose whole object or one of `attributes` the
+    /// configuration references somewhere (the plan's `relevant_attributes`).
+    fn mentioned(&self, root: &Json, kind: &str, attributes: &[&str]) -> Vec<&'r PlanResource<'a>> {
+        let key = format!("{kind}|{}", attributes.join(","));
+        if let Some(ids) = self.mentioned.borrow().get(&key) {
+            return ids.iter().filter_map(|i| self.all.get(*i)).collect();
+        }
+        let mut wanted: HashSet<&str> = HashSet::new();
+        let mut prefixes: Vec<String> = Vec::new();
+        for entry in root
+            .get("relevant_attributes")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(resource) = entry.get("resource").and_then(Json::as_str) else {
+                continue;
+            };
+            let relevant = match entry.get("attribute").and_then(Json::as_array) {
+                Some(path) => match path.first() {
+                    None => true,
+                    Some(Json::String(a)) => attributes.contains(&a.as_str()),
+                    Some(_) => false,
+                },
+                None => false,
+            };
+            if relevant {
+                wanted.insert(resource);
+                prefixes.push(format!("{resource}["));
+            }
+        }
+        let mut ids = Vec::new();
+        if !wanted.is_empty() {
+            for (i, e) in self.all.iter().enumerate() {
+                if e.kind != kind {
+                    continue;
+                }
+                // `aws_eip.nat` names every instance; `aws_eip.nat[0]` one.
+                let base = match e.address.rfind('[') {
+                    Some(at) if e.index.is_some() => &e.address[..at],
+                    _ => e.address.as_str(),
+                };
+                if wanted.contains(e.address.as_str()) || wanted.contains(base) {
+                    ids.push(i);
+                }
+            }
+        }
+        let out = ids.iter().filter_map(|i| self.all.get(*i)).collect();
+        self.mentioned.borrow_mut().insert(key, ids);
+        out
+    }
+}
+
 struct Planner<'a> {
     unit: UnitId,
     file: FileId,
@@ -758,14 +908,15 @@ impl<'a> Planner<'a> {
             self.collect(module, "", 0, &changes, &mut resources);
         }
         out.model.resource_count += resources.len();
+        let plan = Resources::new(&resources);
         for r in &resources {
-            self.resource(r, &resources, &mut out);
+            self.resource(r, &plan, &mut out);
         }
         if let Some(region) = self.region() {
             out.model.unit_regions.push((self.unit, region));
         }
         self.ami_lookups(&mut out.model);
-        self.outputs(&resources, &mut out.model);
+        self.outputs(&plan, &mut out.model);
         out.model
     }
 
@@ -902,7 +1053,7 @@ impl<'a> Planner<'a> {
             })
     }
 
-    fn resource(&self, r: &PlanResource<'a>, all: &[PlanResource<'a>], out: &mut Out) {
+    fn resource(&self, r: &PlanResource<'a>, plan: &Resources<'_, 'a>, out: &mut Out) {
         let node = Node::of(r);
         let span = r.resource.span;
         let resource = r.resource.clone();
@@ -913,7 +1064,7 @@ impl<'a> Planner<'a> {
                     resource: resource.clone(),
                     instance_type: node.field("instance_type", span, vars, as_string),
                 });
-                self.launch_settings(r, &node, ComputeKind::Instance, all, &mut out.model);
+                self.launch_settings(r, &node, ComputeKind::Instance, plan, &mut out.model);
                 self.ami(r, &node, "ami", &mut out.model);
                 self.inline_devices(&node, &resource, VolumeOwner::Instance, &mut out.model);
             }
@@ -928,7 +1079,7 @@ impl<'a> Planner<'a> {
                 } else {
                     ComputeKind::LaunchTemplate
                 };
-                self.launch_settings(r, &node, kind, all, &mut out.model);
+                self.launch_settings(r, &node, kind, plan, &mut out.model);
                 self.ami(r, &node, "image_id", &mut out.model);
                 if lc {
                     let owner = VolumeOwner::LaunchConfiguration;
@@ -962,11 +1113,7 @@ impl<'a> Planner<'a> {
                     Slot::Null => {}
                     Slot::Known(Json::String(id)) => {
                         // An existing volume: matched by id. None of ours: not our concern.
-                        for v in all.iter().filter(|v| {
-                            v.kind == "aws_ebs_volume"
-                                && v.values.and_then(|x| x.get("id")).and_then(Json::as_str)
-                                    == Some(id.as_str())
-                        }) {
+                        for v in plan.with_value("aws_ebs_volume", "id", id) {
                             attach(&mut out.model, Value::Known(v.address.clone()));
                         }
                     }
@@ -976,12 +1123,11 @@ impl<'a> Planner<'a> {
                         let refs = node.references("volume_id");
                         let module = ModSel::exact(&r.module);
                         self.resolve("aws_ebs_volume", &module, &refs, 0, &mut resolution);
-                        let mut volumes =
-                            self.instances_of("aws_ebs_volume", &resolution.targets, all);
+                        let mut volumes = plan.instances_of("aws_ebs_volume", &resolution.targets);
                         if resolution.targets.is_empty() {
                             // Through a local or another resource: any volume whose id the
                             // configuration mentions may be the one.
-                            volumes = self.mentioned("aws_ebs_volume", &["id", "arn"], all);
+                            volumes = plan.mentioned(self.root, "aws_ebs_volume", &["id", "arn"]);
                         }
                         if volumes.is_empty() {
                             attach(&mut out.model, Value::Unknown);
@@ -1102,7 +1248,7 @@ impl<'a> Planner<'a> {
                             attr,
                             part: "",
                         };
-                        self.association(site, by, AssociationKind::Association, all, out)
+                        self.association(site, by, AssociationKind::Association, plan, out)
                     }
                     None => out.model.eip_associations.push(EipAssociation {
                         declared_by: resource,
@@ -1122,7 +1268,7 @@ impl<'a> Planner<'a> {
                     part: "",
                 };
                 if node.written("allocation_id") != Some(false) {
-                    self.association(site, EipBy::Id, AssociationKind::NatGateway, all, out);
+                    self.association(site, EipBy::Id, AssociationKind::NatGateway, plan, out);
                 }
             }
             "aws_lb" | "aws_alb" => {
@@ -1138,7 +1284,7 @@ impl<'a> Planner<'a> {
                         attr: "allocation_id",
                         part: &part,
                     };
-                    self.association(site, EipBy::Id, AssociationKind::LoadBalancer, all, out);
+                    self.association(site, EipBy::Id, AssociationKind::LoadBalancer, plan, out);
                 }
             }
             _ => {}
@@ -1172,7 +1318,7 @@ impl<'a> Planner<'a> {
         r: &PlanResource<'a>,
         node: &Node<'a>,
         kind: ComputeKind,
-        all: &[PlanResource<'a>],
+        plan: &Resources<'_, 'a>,
         model: &mut Model,
     ) {
         let span = r.resource.span;
@@ -1196,7 +1342,7 @@ impl<'a> Planner<'a> {
         let mut launch_template = None;
         if kind == ComputeKind::Instance {
             for block in node.blocks("launch_template", None) {
-                launch_template = Some(self.launch_template_target(r, &block, all));
+                launch_template = Some(self.launch_template_target(r, &block, plan));
             }
         }
         model.launch_settings.push(LaunchSettings {
@@ -1215,7 +1361,7 @@ impl<'a> Planner<'a> {
         &self,
         r: &PlanResource<'a>,
         block: &Node<'a>,
-        all: &[PlanResource<'a>],
+        plan: &Resources<'_, 'a>,
     ) -> Value<String> {
         for key in ["id", "name"] {
             if block.written(key) == Some(false) {
@@ -1224,14 +1370,7 @@ impl<'a> Planner<'a> {
             match block.slot(key) {
                 Slot::Null => continue,
                 Slot::Known(Json::String(v)) => {
-                    let found: Vec<&PlanResource<'a>> = all
-                        .iter()
-                        .filter(|t| {
-                            t.kind == "aws_launch_template"
-                                && t.values.and_then(|x| x.get(key)).and_then(Json::as_str)
-                                    == Some(v.as_str())
-                        })
-                        .collect();
+                    let found = plan.with_value("aws_launch_template", key, v);
                     return match found.as_slice() {
                         [one] => Value::Known(one.address.clone()),
                         _ => Value::Unknown,
@@ -1243,7 +1382,7 @@ impl<'a> Planner<'a> {
                     let module = ModSel::exact(&r.module);
                     let refs = block.references(key);
                     self.resolve("aws_launch_template", &module, &refs, 0, &mut resolution);
-                    let found = self.instances_of("aws_launch_template", &resolution.targets, all);
+                    let found = plan.instances_of("aws_launch_template", &resolution.targets);
                     return match found.as_slice() {
                         [one] if !resolution.opaque => Value::Known(one.address.clone()),
                         _ => Value::Unknown,
@@ -1315,7 +1454,7 @@ impl<'a> Planner<'a> {
         site: Site<'_, 'a>,
         by: EipBy,
         kind: AssociationKind,
-        all: &[PlanResource<'a>],
+        plan: &Resources<'_, 'a>,
         out: &mut Out,
     ) {
         let r = site.resource;
@@ -1335,10 +1474,19 @@ impl<'a> Planner<'a> {
             Slot::Known(Json::String(s)) => {
                 // A known id: an EIP already in the state, matched by value. None of ours:
                 // an address allocated outside this plan.
-                let matched: Vec<&PlanResource<'a>> = all
+                let matched: Vec<&PlanResource<'a>> = by
+                    .attributes()
                     .iter()
-                    .filter(|e| e.kind == "aws_eip" && by.matches(e, s))
-                    .collect();
+                    .flat_map(|attr| plan.with_value("aws_eip", attr, s))
+                    .fold(Vec::new(), |mut acc, e| {
+                        if !acc
+                            .iter()
+                            .any(|o: &&PlanResource<'a>| o.address == e.address)
+                        {
+                            acc.push(e);
+                        }
+                        acc
+                    });
                 let conditional = matched.len() > 1;
                 for e in matched {
                     push(&mut out.model, Value::Known(self.eip_key(e)), conditional);
@@ -1350,6 +1498,23 @@ impl<'a> Planner<'a> {
                     push(&mut out.model, Value::Unknown, false);
                     return;
                 };
+                // The same expression in the same module instance resolves the same way.
+                let module: Vec<String> = r
+                    .module
+                    .iter()
+                    .map(|s| format!("{}{:?}", s.name, s.key))
+                    .collect();
+                let key = format!(
+                    "{}|{}.{}|{}|{}",
+                    module.join("."),
+                    r.kind,
+                    r.name,
+                    site.part,
+                    site.attr
+                );
+                if out.inexact.contains(&key) {
+                    return;
+                }
                 let mut resolution = Resolution::default();
                 let refs = references(Some(expression));
                 let module = ModSel::exact(&r.module);
@@ -1357,14 +1522,14 @@ impl<'a> Planner<'a> {
                 let (eips, inexact) = if resolution.targets.is_empty() {
                     // Through a local (not in the plan's configuration) or another resource:
                     // the EIPs the configuration mentions anywhere are each possibly the one.
-                    let mentioned = self.mentioned("aws_eip", by.attributes(), all);
+                    let mentioned = plan.mentioned(self.root, "aws_eip", by.attributes());
                     if mentioned.is_empty() {
                         push(&mut out.model, Value::Unknown, false);
                         return;
                     }
                     (mentioned, true)
                 } else {
-                    let eips = self.instances_of("aws_eip", &resolution.targets, all);
+                    let eips = plan.instances_of("aws_eip", &resolution.targets);
                     let inexact = eips.len() > 1 || resolution.opaque;
                     (eips, inexact)
                 };
@@ -1372,22 +1537,7 @@ impl<'a> Planner<'a> {
                     // Several possible targets (a counted EIP picked by `count.index`), or a
                     // value that may come from elsewhere: each is possibly the one, modeled
                     // once per declaring resource and module instance.
-                    let module: Vec<String> = r
-                        .module
-                        .iter()
-                        .map(|s| format!("{}{:?}", s.name, s.key))
-                        .collect();
-                    let key = format!(
-                        "{}|{}.{}|{}|{}",
-                        module.join("."),
-                        r.kind,
-                        r.name,
-                        site.part,
-                        site.attr
-                    );
-                    if !out.inexact.insert(key) {
-                        return;
-                    }
+                    out.inexact.insert(key);
                     for e in eips {
                         push(&mut out.model, Value::Known(self.eip_key(e)), true);
                     }
@@ -1400,85 +1550,11 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// The instances of type `kind` whose whole object or one of `attributes` the
-    /// configuration references somewhere (the plan's `relevant_attributes`).
-    fn mentioned<'r>(
-        &self,
-        kind: &str,
-        attributes: &[&str],
-        all: &'r [PlanResource<'a>],
-    ) -> Vec<&'r PlanResource<'a>> {
-        let Some(list) = self
-            .root
-            .get("relevant_attributes")
-            .and_then(Json::as_array)
-        else {
-            return Vec::new();
-        };
-        let mut out: Vec<&'r PlanResource<'a>> = Vec::new();
-        for entry in list {
-            let Some(resource) = entry.get("resource").and_then(Json::as_str) else {
-                continue;
-            };
-            let relevant = match entry.get("attribute").and_then(Json::as_array) {
-                Some(path) => match path.first() {
-                    None => true,
-                    Some(Json::String(a)) => attributes.contains(&a.as_str()),
-                    Some(_) => false,
-                },
-                None => false,
-            };
-            if !relevant {
-                continue;
-            }
-            for e in all {
-                let named = e.address == resource
-                    || e.address
-                        .strip_prefix(resource)
-                        .is_some_and(|rest| rest.starts_with('['));
-                if e.kind == kind && named && !out.iter().any(|o| o.address == e.address) {
-                    out.push(e);
-                }
-            }
-        }
-        out
-    }
-
     fn eip_key(&self, e: &PlanResource<'_>) -> EipKey {
         EipKey {
             unit: self.unit,
             address: e.address.clone(),
         }
-    }
-
-    /// The planned instances of type `kind` the targets name.
-    fn instances_of<'r>(
-        &self,
-        kind: &str,
-        targets: &[Target],
-        all: &'r [PlanResource<'a>],
-    ) -> Vec<&'r PlanResource<'a>> {
-        // Per EIP resource: its literal indexes if any reference has one, else all instances.
-        let mut out: Vec<&'r PlanResource<'a>> = Vec::new();
-        for t in targets {
-            let indexed: Vec<&Json> = targets
-                .iter()
-                .filter(|o| o.module == t.module && o.name == t.name)
-                .filter_map(|o| o.index.as_ref())
-                .collect();
-            for e in all {
-                if e.kind != kind || e.name != t.name || !t.module.matches(&e.module) {
-                    continue;
-                }
-                let index_ok = indexed.is_empty()
-                    || e.index
-                        .is_some_and(|i| indexed.iter().any(|k| same_key(k, i)));
-                if index_ok && !out.iter().any(|o| o.address == e.address) {
-                    out.push(e);
-                }
-            }
-        }
-        out
     }
 
     /// Follows references from `module` to resources of type `kind`: those of the module,
@@ -1660,7 +1736,7 @@ impl<'a> Planner<'a> {
 
     /// Root outputs that expose an EIP or a volume: it may be associated or attached by
     /// another configuration.
-    fn outputs(&self, all: &[PlanResource<'a>], model: &mut Model) {
+    fn outputs(&self, plan: &Resources<'_, 'a>, model: &mut Model) {
         let Some(outputs) = self
             .config_module(std::iter::empty())
             .and_then(|m| m.get("outputs"))
@@ -1682,7 +1758,7 @@ impl<'a> Planner<'a> {
             };
             let mut eips = Resolution::default();
             self.resolve("aws_eip", &root, &refs, 0, &mut eips);
-            for e in self.instances_of("aws_eip", &eips.targets, all) {
+            for e in plan.instances_of("aws_eip", &eips.targets) {
                 model.eip_escapes.push(EipEscape {
                     eip: self.eip_key(e),
                     span: at(e),
@@ -1691,7 +1767,7 @@ impl<'a> Planner<'a> {
             }
             let mut volumes = Resolution::default();
             self.resolve("aws_ebs_volume", &root, &refs, 0, &mut volumes);
-            for v in self.instances_of("aws_ebs_volume", &volumes.targets, all) {
+            for v in plan.instances_of("aws_ebs_volume", &volumes.targets) {
                 model.volume_escapes.push(Escape {
                     unit: self.unit,
                     address: v.address.clone(),
@@ -1769,14 +1845,6 @@ impl EipBy {
         match self {
             EipBy::Id => &["id", "allocation_id"],
             EipBy::PublicIp => &["public_ip"],
-        }
-    }
-
-    fn matches(self, eip: &PlanResource<'_>, value: &str) -> bool {
-        let get = |k: &str| eip.values.and_then(|v| v.get(k)).and_then(Json::as_str) == Some(value);
-        match self {
-            EipBy::Id => get("id") || get("allocation_id"),
-            EipBy::PublicIp => get("public_ip"),
         }
     }
 }

@@ -622,6 +622,9 @@ fn convert_fn(name: &str, v: &Val) -> R {
 }
 
 /// `format()`: `%s %d %v %q %t %f %%` (with `%.Nf`); other verbs and flags give `Unknown`.
+/// The largest `%.<n>f` precision evaluated.
+const MAX_FORMAT_PRECISION: usize = 64;
+
 fn format(fmt: &str, args: &[Val]) -> R {
     let mut out = String::new();
     let mut next = 0;
@@ -671,7 +674,13 @@ fn format(fmt: &str, args: &[Val]) -> R {
             }
             ('f', p) => {
                 let n = arg.as_f64().ok_or(Fail)?;
-                out.push_str(&format!("{:.*}", p.unwrap_or(6), n));
+                // Rust's formatter panics on a precision above u16::MAX, and a huge one would
+                // allocate without bound: beyond what any volume setting needs, stay unknown.
+                let p = p.unwrap_or(6);
+                if p > MAX_FORMAT_PRECISION {
+                    return Ok(Val::Unknown);
+                }
+                out.push_str(&format!("{n:.p$}"));
             }
             ('t', None) => out.push_str(&arg.as_bool().ok_or(Fail)?.to_string()),
             ('v', None) => match arg {
