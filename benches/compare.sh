@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
         --small-runs) SMALL_RUNS=$2; shift 2 ;;
         --seed) SEED=$2; shift 2 ;;
         --no-peers) PEERS=0; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done

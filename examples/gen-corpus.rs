@@ -43,7 +43,6 @@ fn parse_args() -> Result<(CorpusOptions, PathBuf), String> {
             "--tf" => opts.tf_files = parse_number("--tf", args.next())? as usize,
             "--cfn" => opts.cfn_templates = parse_number("--cfn", args.next())? as usize,
             "--seed" => opts.seed = parse_number("--seed", args.next())?,
-            "-h" | "--help" => return Err(USAGE.to_string()),
             a if a.starts_with('-') => return Err(format!("unknown option {a}\n{USAGE}")),
             a => {
                 if out.replace(PathBuf::from(a)).is_some() {
@@ -57,6 +56,10 @@ fn parse_args() -> Result<(CorpusOptions, PathBuf), String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     let (opts, out) = match parse_args() {
         Ok(x) => x,
         Err(e) => {

@@ -24,6 +24,7 @@ seed() { # seed TARGET FILE...
     mkdir -p "fuzz/corpus/$t"
     local f
     for f in "$@"; do
+        [ -f "$f" ] || continue # moved or deleted since the listing
         cp "$f" "fuzz/corpus/$t/seed-$(sha1sum "$f" | cut -c1-16)"
     done
 }

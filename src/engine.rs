@@ -12,7 +12,7 @@ use crate::discover::{self, Candidate, FileKind};
 use crate::finding::{Finding, Label, Severity};
 use crate::inventory::Inventory;
 use crate::model::{Model, UnitId};
-use crate::parse::{cloudformation, terraform, yaml};
+use crate::parse::{cloudformation, plan, terraform, yaml};
 use crate::rules::{self, RuleContext};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::suppress::{self, Comment, FileSuppressions};
@@ -170,6 +170,8 @@ enum Parsed {
     TerraformJson(terraform::JsonFile),
     TfVarsJson(terraform::JsonFile),
     Template(yaml::YamlDoc),
+    /// A Terraform plan JSON (`terraform show -json plan.out`): a unit of its own.
+    Plan(plan::PlanJson),
     /// Not a CloudFormation template: not part of the run.
     Skipped,
     Failed {
@@ -255,8 +257,21 @@ fn load(candidate: Candidate) -> Loaded {
         range: Some(at..at),
         related: Vec::new(),
     };
+    // A plan JSON is sniffed before the template check (it does not look like one).
+    let is_plan = candidate.kind == FileKind::CloudFormationCandidate
+        && candidate
+            .path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        && plan::is_plan(&text);
     let parsed = match candidate.kind {
-        FileKind::CloudFormationCandidate if !cloudformation::looks_like_template(&text) => {
+        _ if is_plan && utf8_error.is_none() => match plan::parse(&text) {
+            Ok(json) => Parsed::Plan(json),
+            Err((message, range)) => failed(message, range.start.min(text.len())),
+        },
+        FileKind::CloudFormationCandidate
+            if !is_plan && !cloudformation::looks_like_template(&text) =>
+        {
             Parsed::Skipped
         }
         _ if utf8_error.is_some() => {
@@ -330,6 +345,11 @@ enum UnitSource {
         name: String,
         file: FileId,
     },
+    /// A plan JSON file.
+    Plan {
+        name: String,
+        file: FileId,
+    },
 }
 
 /// Runs a whole check.
@@ -365,6 +385,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     let mut files = 0;
     let mut modules: BTreeMap<PathBuf, (Vec<FileId>, Vec<FileId>, bool)> = BTreeMap::new();
     let mut templates = Vec::new();
+    let mut plans = Vec::new();
     let mut suppressions = FileSuppressions::default();
 
     for l in loaded {
@@ -424,6 +445,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
             }
             Parsed::TfVars(_) | Parsed::TfVarsJson(_) => modules.entry(dir).or_default().1.push(id),
             Parsed::Template(_) => templates.push((l.display.clone(), id)),
+            Parsed::Plan(_) => plans.push((l.display.clone(), id)),
             Parsed::Failed {
                 message,
                 range,
@@ -492,6 +514,9 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     }
     for (name, file) in templates {
         units.push(UnitSource::Template { name, file });
+    }
+    for (name, file) in plans {
+        units.push(UnitSource::Plan { name, file });
     }
 
     // --var-file: parsed once, registered as sources (not reported) so origins point into them.
@@ -843,6 +868,13 @@ fn normalize_unit(
         UnitSource::Template { name, file } => match get(file) {
             Some(Parsed::Template(doc)) => (
                 cloudformation::normalize(id, *file, name, doc, cfn_options),
+                Vec::new(),
+            ),
+            _ => (Model::default(), Vec::new()),
+        },
+        UnitSource::Plan { name, file } => match get(file) {
+            Some(Parsed::Plan(json)) => (
+                plan::normalize_parsed(id, *file, name, json),
                 Vec::new(),
             ),
             _ => (Model::default(), Vec::new()),

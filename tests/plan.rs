@@ -574,3 +574,55 @@ fn dynamic_blocks_and_locals_missing_from_the_configuration_section() {
         .collect();
     assert_eq!(attached, [&Value::Known("aws_ebs_volume.data".to_string())]);
 }
+
+#[test]
+fn parse_then_normalize_is_normalize() {
+    // The engine parses in parallel at load time and normalizes per unit later.
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<plan::PlanJson>();
+    let p = load("nat");
+    let parsed = plan::parse(&p.text).expect("valid");
+    let model = plan::normalize_parsed(UnitId(3), FileId(7), "nat.json", &parsed);
+    assert_eq!(model.eip_associations, p.model.eip_associations);
+    assert_eq!(model.elastic_ips, p.model.elastic_ips);
+    let (message, range) = plan::parse("{\"planned_values\": [}").unwrap_err();
+    assert!(message.starts_with("invalid plan JSON"), "{message}");
+    assert_eq!(range, 20..20);
+}
+
+/// End to end: a plan file given to `check` is linted like the configuration it came from.
+#[test]
+fn check_lints_a_plan_file_end_to_end() {
+    let result = infralint::engine::check(&infralint::engine::CheckOptions {
+        paths: vec!["fixtures/plan/eip.json".into()],
+        ..Default::default()
+    })
+    .expect("check runs");
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let mut got: Vec<(String, String)> = result
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("eip-"))
+        .map(|f| (f.rule.to_string(), f.resource.clone()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("eip-excessive-remaps".to_string(), "aws_eip.both".to_string()),
+            ("eip-unattached".to_string(), "aws_eip.idle".to_string()),
+        ]
+    );
+    // Findings point into the plan file at the resource's address.
+    let f = result
+        .findings
+        .iter()
+        .find(|f| f.rule == "eip-unattached")
+        .unwrap();
+    let file = result.sources.get(f.primary.span.file).unwrap();
+    assert_eq!(file.display, "fixtures/plan/eip.json");
+    assert_eq!(
+        &file.text[f.primary.span.start..f.primary.span.end],
+        "\"aws_eip.idle\""
+    );
+}

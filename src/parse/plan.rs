@@ -48,14 +48,16 @@ pub fn is_plan(text: &str) -> bool {
     text.contains("\"planned_values\"") && text.contains("\"format_version\"")
 }
 
-/// Normalizes a plan JSON file into one unit. Invalid JSON is an error at serde's position;
-/// a valid JSON of an unexpected shape gives whatever part of it fits (never a panic).
-pub fn normalize(
-    unit: UnitId,
-    file: FileId,
-    name: &str,
-    text: &str,
-) -> Result<Model, (String, Range<usize>)> {
+/// A parsed plan: the JSON and where in its text each resource is named.
+#[derive(Debug)]
+pub struct PlanJson {
+    root: Json,
+    spans: PlanSpans,
+}
+
+/// Parses a plan JSON file (see [`normalize_parsed`]). Invalid JSON is an error with the
+/// byte range at serde's position.
+pub fn parse(text: &str) -> Result<PlanJson, (String, Range<usize>)> {
     let root: Json = serde_json::from_str(text).map_err(|e| {
         let at = error_offset(text, e.line(), e.column());
         let message = e.to_string();
@@ -65,7 +67,26 @@ pub fn normalize(
         };
         (format!("invalid plan JSON: {message}"), at..at)
     })?;
-    Ok(Planner::new(unit, file, name, text, &root).run())
+    Ok(PlanJson {
+        root,
+        spans: scan_spans(text),
+    })
+}
+
+/// Normalizes a parsed plan into one unit. A valid JSON of an unexpected shape gives
+/// whatever part of it fits (never a panic).
+pub fn normalize_parsed(unit: UnitId, file: FileId, name: &str, plan: &PlanJson) -> Model {
+    Planner::new(unit, file, name, plan).run()
+}
+
+/// [`parse`] and [`normalize_parsed`] in one.
+pub fn normalize(
+    unit: UnitId,
+    file: FileId,
+    name: &str,
+    text: &str,
+) -> Result<Model, (String, Range<usize>)> {
+    Ok(normalize_parsed(unit, file, name, &parse(text)?))
 }
 
 /// The byte offset of serde_json's 1-based line and column (column in bytes).
@@ -84,7 +105,7 @@ fn error_offset(text: &str, line: usize, column: usize) -> usize {
 // ---------------------------------------------------------------------------------------------
 // Spans: where the plan names each resource.
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct PlanSpans {
     /// `planned_values...resources[].address` value -> its range (first occurrence).
     planned: HashMap<String, Range<usize>>,
@@ -350,6 +371,15 @@ fn parse_traversal(s: &str) -> Option<Vec<TSeg>> {
             Some(b'.') => i += 1,
             Some(_) => return None,
         }
+    }
+}
+
+/// An instance key as a map key: `0` and `0.0` alike.
+fn index_key(k: &Json) -> Option<String> {
+    match k {
+        Json::Number(n) => n.as_f64().map(|f| format!("#{f}")),
+        Json::String(s) => Some(format!("\"{s}")),
+        _ => None,
     }
 }
 
@@ -676,6 +706,8 @@ struct Resources<'r, 'a> {
     all: &'r [PlanResource<'a>],
     /// `type.name` (module aside) -> instances.
     by_name: HashMap<String, Vec<usize>>,
+    /// `type.name` and instance key (module aside) -> instances.
+    by_index: HashMap<(String, String), Vec<usize>>,
     /// `type`, attribute, known value -> instances, for the ids known values are matched on.
     by_value: HashMap<(String, &'static str, String), Vec<usize>>,
     /// `relevant_attributes` results, by type and attributes.
@@ -695,12 +727,14 @@ const MATCHED_BY_VALUE: &[(&str, &str)] = &[
 impl<'r, 'a> Resources<'r, 'a> {
     fn new(all: &'r [PlanResource<'a>]) -> Resources<'r, 'a> {
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_index: HashMap<(String, String), Vec<usize>> = HashMap::new();
         let mut by_value: HashMap<(String, &'static str, String), Vec<usize>> = HashMap::new();
         for (i, r) in all.iter().enumerate() {
-            by_name
-                .entry(format!("{}.{}", r.kind, r.name))
-                .or_default()
-                .push(i);
+            let name = format!("{}.{}", r.kind, r.name);
+            if let Some(key) = r.index.and_then(index_key) {
+                by_index.entry((name.clone(), key)).or_default().push(i);
+            }
+            by_name.entry(name).or_default().push(i);
             for (kind, attr) in MATCHED_BY_VALUE {
                 if r.kind != *kind {
                     continue;
@@ -717,6 +751,7 @@ impl<'r, 'a> Resources<'r, 'a> {
         Resources {
             all,
             by_name,
+            by_index,
             by_value,
             mentioned: Default::default(),
         }
@@ -747,10 +782,19 @@ impl<'r, 'a> Resources<'r, 'a> {
                 .filter(|o| o.module == t.module && o.name == t.name)
                 .filter_map(|o| o.index.as_ref())
                 .collect();
-            let Some(candidates) = self.by_name.get(&format!("{kind}.{}", t.name)) else {
-                continue;
+            let name = format!("{kind}.{}", t.name);
+            let candidates: Vec<usize> = if indexed.is_empty() {
+                self.by_name.get(&name).cloned().unwrap_or_default()
+            } else {
+                indexed
+                    .iter()
+                    .filter_map(|k| index_key(k))
+                    .filter_map(|k| self.by_index.get(&(name.clone(), k)))
+                    .flatten()
+                    .copied()
+                    .collect()
             };
-            for &i in candidates {
+            for i in candidates {
                 let Some(e) = self.all.get(i) else {
                     continue;
                 };
@@ -826,7 +870,7 @@ struct Planner<'a> {
     file: FileId,
     name: &'a str,
     root: &'a Json,
-    spans: PlanSpans,
+    spans: &'a PlanSpans,
     vars: Vars,
 }
 
@@ -840,8 +884,8 @@ struct Out {
 }
 
 impl<'a> Planner<'a> {
-    fn new(unit: UnitId, file: FileId, name: &'a str, text: &str, root: &'a Json) -> Planner<'a> {
-        let spans = scan_spans(text);
+    fn new(unit: UnitId, file: FileId, name: &'a str, plan: &'a PlanJson) -> Planner<'a> {
+        let (root, spans) = (&plan.root, &plan.spans);
         let mut vars = Vars::new();
         for (var, range) in &spans.variables {
             let value = root
@@ -1494,10 +1538,6 @@ impl<'a> Planner<'a> {
             }
             Slot::Known(_) => push(&mut out.model, Value::Unknown, false),
             Slot::Unknown => {
-                let Some(expression) = site.node.expression(site.attr) else {
-                    push(&mut out.model, Value::Unknown, false);
-                    return;
-                };
                 // The same expression in the same module instance resolves the same way.
                 let module: Vec<String> = r
                     .module
@@ -1516,12 +1556,14 @@ impl<'a> Planner<'a> {
                     return;
                 }
                 let mut resolution = Resolution::default();
-                let refs = references(Some(expression));
+                // No expression: a `dynamic` block, left out of the configuration section.
+                let refs = references(site.node.expression(site.attr));
                 let module = ModSel::exact(&r.module);
                 self.resolve("aws_eip", &module, &refs, 0, &mut resolution);
                 let (eips, inexact) = if resolution.targets.is_empty() {
-                    // Through a local (not in the plan's configuration) or another resource:
-                    // the EIPs the configuration mentions anywhere are each possibly the one.
+                    // Through a local (not in the plan's configuration), another resource or
+                    // a `dynamic` block: the EIPs the configuration mentions anywhere are each
+                    // possibly the one.
                     let mentioned = plan.mentioned(self.root, "aws_eip", by.attributes());
                     if mentioned.is_empty() {
                         push(&mut out.model, Value::Unknown, false);
@@ -2032,5 +2074,25 @@ mod tests {
         assert!(v.iops.is_none());
         assert!(v.throughput.is_none());
         assert!(v.encrypted.is_none());
+    }
+
+    #[test]
+    fn an_image_looked_up_is_not_pinned() {
+        // The plan resolves `ami = data.aws_ami.u.id` to a literal id: not pinned in the
+        // configuration, so unknown (ami-stale must not call it pinned). A variable is kept.
+        let text = r#"{"format_version":"1.2","variables":{"img":{"value":"ami-2"}},"planned_values":{"root_module":{"resources":[
+            {"address":"aws_instance.a","mode":"managed","type":"aws_instance","name":"a","values":{"ami":"ami-1"}},
+            {"address":"aws_instance.b","mode":"managed","type":"aws_instance","name":"b","values":{"ami":"ami-2"}}]}},
+            "configuration":{"root_module":{"resources":[
+              {"mode":"managed","type":"aws_instance","name":"a","expressions":{"ami":{"references":["data.aws_ami.u.id","data.aws_ami.u"]}}},
+              {"mode":"managed","type":"aws_instance","name":"b","expressions":{"ami":{"references":["var.img"]}}}]}}}"#;
+        let m = run(text);
+        assert_eq!(m.ami_refs.len(), 2);
+        assert_eq!(m.ami_refs[0].image.value, Value::Unknown);
+        assert_eq!(
+            m.ami_refs[1].image.known().map(String::as_str),
+            Some("ami-2")
+        );
+        assert_eq!(m.ami_refs[1].image.via.len(), 1);
     }
 }

@@ -32,6 +32,11 @@ impl Default for HumanOptions {
     }
 }
 
+/// Lines longer than this are clipped around the span.
+const LONG_LINE: usize = 400;
+/// Bytes shown on each side of a span on a clipped line.
+const CLIP_CONTEXT: usize = 80;
+
 /// A [`SourceCode`] over a [`SourceFile`] that finds lines through the precomputed line-start
 /// table instead of scanning from byte 0 for every label.
 struct FileSource<'a>(&'a SourceFile);
@@ -58,6 +63,33 @@ impl SourceCode for FileSource<'_> {
         let last_line = line_of(end) + context_lines_after + 2;
         let window_start = starts.get(first_line).copied().unwrap_or(0);
         let window_end = starts.get(last_line).copied().unwrap_or(text.len());
+        // A span on a very long line (a one-line plan JSON, a minified template): show a
+        // window of the line around the span, not the whole line.
+        if line_of(start) == line_of(end) {
+            let line_start = starts.get(line_of(start)).copied().unwrap_or(0);
+            let line_end = starts
+                .get(line_of(start) + 1)
+                .copied()
+                .unwrap_or(text.len());
+            if line_end - line_start > LONG_LINE {
+                let from = crate::source::floor_char_boundary(
+                    text,
+                    start.saturating_sub(CLIP_CONTEXT).max(line_start),
+                );
+                let to =
+                    crate::source::floor_char_boundary(text, (end + CLIP_CONTEXT).min(line_end));
+                let data = text.get(from..to).ok_or(MietteError::OutOfBounds)?;
+                let column = text.get(line_start..from).map_or(0, |s| s.chars().count());
+                return Ok(Box::new(MietteSpanContents::new_named(
+                    file.display.clone(),
+                    data.as_bytes(),
+                    SourceSpan::new(from.into(), to - from),
+                    line_of(start),
+                    column,
+                    1,
+                )));
+            }
+        }
         let window = text
             .get(window_start..window_end)
             .ok_or(MietteError::OutOfBounds)?;
