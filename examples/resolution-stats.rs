@@ -28,12 +28,18 @@ fn main() {
         println!("{what:<28} {known:>6} known / {:>6} unknown", total - known);
     };
     count(
-        m.volumes.iter().filter(|v| v.volume_type.known().is_some()).count(),
+        m.volumes
+            .iter()
+            .filter(|v| v.volume_type.known().is_some())
+            .count(),
         m.volumes.len(),
         "volume types",
     );
     count(
-        m.ami_refs.iter().filter(|a| a.image.known().is_some()).count(),
+        m.ami_refs
+            .iter()
+            .filter(|a| a.image.known().is_some())
+            .count(),
         m.ami_refs.len(),
         "AMI references",
     );

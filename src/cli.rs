@@ -510,7 +510,11 @@ pub fn rules_catalog(format: RulesFormat) -> String {
             let mut current = None;
             for m in &rules {
                 if current != Some(m.category) {
-                    out.push_str(&format!("{}{}:\n", if current.is_some() { "\n" } else { "" }, m.category.as_str()));
+                    out.push_str(&format!(
+                        "{}{}:\n",
+                        if current.is_some() { "\n" } else { "" },
+                        m.category.as_str()
+                    ));
                     current = Some(m.category);
                 }
                 out.push_str(&format!(

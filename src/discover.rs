@@ -164,7 +164,8 @@ fn module_context(file: &Path, out: &mut Vec<Candidate>) {
             | FileKind::TfVars
             | FileKind::TerraformJson
             | FileKind::TfVarsJson),
-        ) = classify(&path) {
+        ) = classify(&path)
+        {
             let path = if file.parent().is_some_and(|p| p.as_os_str().is_empty()) {
                 path.strip_prefix(".")
                     .map(Path::to_path_buf)

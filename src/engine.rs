@@ -302,7 +302,10 @@ fn load(candidate: Candidate) -> Loaded {
         FileKind::TerraformJson | FileKind::TfVarsJson => match terraform::parse_json(&text) {
             Ok(json) if candidate.kind == FileKind::TerraformJson => Parsed::TerraformJson(json),
             Ok(json) => Parsed::TfVarsJson(json),
-            Err(e) => failed(format!("invalid JSON: {}", e.message), e.offset.min(text.len())),
+            Err(e) => failed(
+                format!("invalid JSON: {}", e.message),
+                e.offset.min(text.len()),
+            ),
         },
         FileKind::CloudFormationCandidate => match yaml::parse(&text) {
             Ok(doc) if cloudformation::is_template(&doc.root) => Parsed::Template(doc),
@@ -524,7 +527,10 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     for path in &options.var_files {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: {}", display_path(path), discover::io_message(&e)))?;
-        let is_json = path.to_string_lossy().to_ascii_lowercase().ends_with(".json");
+        let is_json = path
+            .to_string_lossy()
+            .to_ascii_lowercase()
+            .ends_with(".json");
         let result = if is_json {
             terraform::parse_json(&text).map(Parsed::TfVarsJson)
         } else {
@@ -873,10 +879,7 @@ fn normalize_unit(
             _ => (Model::default(), Vec::new()),
         },
         UnitSource::Plan { name, file } => match get(file) {
-            Some(Parsed::Plan(json)) => (
-                plan::normalize_parsed(id, *file, name, json),
-                Vec::new(),
-            ),
+            Some(Parsed::Plan(json)) => (plan::normalize_parsed(id, *file, name, json), Vec::new()),
             _ => (Model::default(), Vec::new()),
         },
     }

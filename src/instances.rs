@@ -89,7 +89,12 @@ impl InstanceData {
                 prices,
             };
         }
-        if self.previous_generation.families.iter().any(|f| f == family) {
+        if self
+            .previous_generation
+            .families
+            .iter()
+            .any(|f| f == family)
+        {
             Generation::Previous
         } else {
             Generation::Current

@@ -342,7 +342,8 @@ impl Model {
         self.launch_settings.extend(other.launch_settings);
         self.volume_attachments.extend(other.volume_attachments);
         self.volume_escapes.extend(other.volume_escapes);
-        self.encryption_by_default.extend(other.encryption_by_default);
+        self.encryption_by_default
+            .extend(other.encryption_by_default);
         self.instance_metadata_defaults
             .extend(other.instance_metadata_defaults);
         self.unit_regions.extend(other.unit_regions);

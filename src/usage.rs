@@ -110,7 +110,9 @@ impl Usage {
     fn own_entry(&self, address: &str) -> Option<&UsageEntry> {
         self.resources.get(address).or_else(|| {
             let base = crate::model::without_instance_key(address);
-            (base != address).then(|| self.resources.get(base)).flatten()
+            (base != address)
+                .then(|| self.resources.get(base))
+                .flatten()
         })
     }
 
@@ -140,8 +142,7 @@ impl Usage {
             .iter()
             .filter(|(name, _)| {
                 !addresses.iter().any(|a| {
-                    *a == name.as_str()
-                        || crate::model::without_instance_key(a) == name.as_str()
+                    *a == name.as_str() || crate::model::without_instance_key(a) == name.as_str()
                 })
             })
             .collect()

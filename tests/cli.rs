@@ -630,7 +630,13 @@ fn ami_inventory_ages_and_states() {
         ],
         dir.path(),
     );
-    assert_eq!(only(&json_of(&out), "ami-stale")["findings"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        only(&json_of(&out), "ami-stale")["findings"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[test]
@@ -752,7 +758,11 @@ fn costs_in_two_regions_from_the_flag_and_from_the_provider() {
     assert_eq!(cost_of(&json, "eip-unattached"), 3.65);
     assert_eq!(json["summary"]["region"], "eu-west-1");
     // eu-west-1 from the module's provider block.
-    let with_provider = [b"provider \"aws\" {\n  region = \"eu-west-1\"\n}\n\n".as_slice(), GP2_500].concat();
+    let with_provider = [
+        b"provider \"aws\" {\n  region = \"eu-west-1\"\n}\n\n".as_slice(),
+        GP2_500,
+    ]
+    .concat();
     let dir = scratch(&[("main.tf", &with_provider)]);
     let json = json_of(&infralint(&["check", "--format", "json", "."], dir.path()));
     assert_eq!(cost_of(&json, "ebs-gp2-iops-ceiling"), 5.5);
@@ -777,7 +787,10 @@ fn fuzz_regressions_do_not_crash() {
             if path.file_name().and_then(|n| n.to_str()) == Some(".gitkeep") {
                 continue;
             }
-            let out = infralint(&["check", "--format", "json", path.to_str().unwrap()], &root);
+            let out = infralint(
+                &["check", "--format", "json", path.to_str().unwrap()],
+                &root,
+            );
             let code = out.status.code();
             assert!(
                 matches!(code, Some(0..=2)),

@@ -609,7 +609,10 @@ fn check_lints_a_plan_file_end_to_end() {
     assert_eq!(
         got,
         vec![
-            ("eip-excessive-remaps".to_string(), "aws_eip.both".to_string()),
+            (
+                "eip-excessive-remaps".to_string(),
+                "aws_eip.both".to_string()
+            ),
             ("eip-unattached".to_string(), "aws_eip.idle".to_string()),
         ]
     );

@@ -333,7 +333,9 @@ impl<'a> Template<'a> {
             .pick_map(props.get("LaunchTemplate"), &mut Vec::new())
             .map(|lt| {
                 let lt = Props(Some(lt));
-                let node = lt.get("LaunchTemplateId").or_else(|| lt.get("LaunchTemplateName"));
+                let node = lt
+                    .get("LaunchTemplateId")
+                    .or_else(|| lt.get("LaunchTemplateName"));
                 match node.map(|n| self.eval(n).value) {
                     Some(Val::Resource { logical_id, .. })
                         if self.resources.get(logical_id.as_str()).copied().flatten()
@@ -384,7 +386,10 @@ impl<'a> Template<'a> {
 
     /// `MetadataOptions.HttpTokens` and `HttpEndpoint` of a launch template's data or a launch
     /// configuration.
-    fn metadata_options(&self, node: Option<&Node>) -> (Option<Field<String>>, Option<Field<String>>) {
+    fn metadata_options(
+        &self,
+        node: Option<&Node>,
+    ) -> (Option<Field<String>>, Option<Field<String>>) {
         match self.pick_map(node, &mut Vec::new()) {
             Some(m) => (
                 self.string_field(m.get("HttpTokens")),

@@ -303,7 +303,10 @@ pub fn summary(result: &CheckResult) -> String {
             "default" => format!("{} prices: no region was given", result.region),
             _ => format!("{} prices", result.region),
         };
-        line.push_str(&format!(". Estimated monthly saving: {} ({prices})", usd(cost)));
+        line.push_str(&format!(
+            ". Estimated monthly saving: {} ({prices})",
+            usd(cost)
+        ));
     }
     line.push('.');
     line

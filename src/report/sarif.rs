@@ -341,7 +341,6 @@ mod tests {
         assert_eq!(camel_case("x"), "X");
     }
 
-
     #[test]
     fn paths_are_percent_encoded() {
         assert_eq!(encode_path("a b/ç:x.tf", false), "a%20b/%C3%A7%3Ax.tf");

@@ -1,6 +1,6 @@
 //! `ami-owner-unrestricted`: `data "aws_ami"` lookups that any account's image can satisfy.
 
-use super::{finding, origin_labels, Rule, RuleContext, RuleMeta, AppliesTo};
+use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::Model;
 

@@ -1,6 +1,6 @@
 //! `ami-stale`: images pinned by id, and `aws_ami` lookups that can return a stale image.
 
-use super::{finding, origin_labels, OptionSpec, Rule, RuleContext, RuleMeta, AppliesTo};
+use super::{finding, origin_labels, AppliesTo, OptionSpec, Rule, RuleContext, RuleMeta};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::inventory::{days_since_epoch, Inventory};
 use crate::model::AmiRef;

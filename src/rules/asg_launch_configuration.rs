@@ -1,6 +1,6 @@
 //! `asg-launch-configuration`: launch configurations, which AWS deprecated for launch templates.
 
-use super::{finding, Rule, RuleContext, RuleMeta, AppliesTo};
+use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::{Model, SourceKind};
 

@@ -1,7 +1,7 @@
 //! `ebs-invalid-config`: volume settings the EC2 API rejects at apply time.
 
 use super::ebs_io1_to_io2::thousands;
-use super::{finding, origin_labels, Rule, RuleContext, RuleMeta, AppliesTo};
+use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::aws_data::VolumeLimits;
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::{Field, Model, Origin, SourceKind, Volume};
@@ -75,7 +75,8 @@ fn check_volume(
     };
     // The Terraform AWS provider treats `iops = 0` and `throughput = 0` as not set.
     let unset_zero = |f: &Option<Field<f64>>| -> Option<Field<f64>> {
-        f.clone().filter(|f| !(terraform && f.known() == Some(&0.0)))
+        f.clone()
+            .filter(|f| !(terraform && f.known() == Some(&0.0)))
     };
     let (iops_field, throughput_field) = (unset_zero(&volume.iops), unset_zero(&volume.throughput));
     let size = known(&volume.size_gib);

@@ -1,6 +1,6 @@
 //! `ebs-io1-to-io2`: io1 volumes, which io2 replaces at the same price or less.
 
-use super::{finding, origin_labels, Rule, RuleContext, RuleMeta, AppliesTo};
+use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::Model;
 

@@ -1,7 +1,7 @@
 //! `ebs-magnetic`: previous-generation magnetic (`standard`) volumes.
 
 use super::ebs_io1_to_io2::thousands;
-use super::{finding, origin_labels, Rule, RuleContext, RuleMeta, AppliesTo};
+use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::Model;
 

@@ -10,7 +10,8 @@ static META: RuleMeta = RuleMeta {
     id: "ebs-unencrypted",
     default_severity: Severity::Warning,
     category: Category::Compliance,
-    summary: "EBS volume or block device created without encryption (unless encryption by default is on)",
+    summary:
+        "EBS volume or block device created without encryption (unless encryption by default is on)",
     doc: include_str!("../../rules/ebs-unencrypted.md"),
     options: &[],
     applies_to: AppliesTo::Both,

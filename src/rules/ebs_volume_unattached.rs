@@ -86,7 +86,9 @@ impl Rule for EbsVolumeUnattached {
                 format!(
                     "Volume `{address}` is not attached to any instance in its {scope}{cost_text}"
                 ),
-                format!("Attach it with {how}, or delete it (snapshot it first if the data matters)."),
+                format!(
+                    "Attach it with {how}, or delete it (snapshot it first if the data matters)."
+                ),
             );
             f.monthly_cost_usd = cost;
             out.push(f);

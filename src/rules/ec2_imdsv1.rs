@@ -33,7 +33,11 @@ impl Rule for Ec2Imdsv1 {
                 .iter()
                 .map(|(_, f)| f.known().map(String::as_str))
                 .next();
-            if settings.http_endpoint.as_ref().and_then(|f| f.known()).map(String::as_str)
+            if settings
+                .http_endpoint
+                .as_ref()
+                .and_then(|f| f.known())
+                .map(String::as_str)
                 == Some("disabled")
             {
                 continue;

@@ -10,7 +10,8 @@ static META: RuleMeta = RuleMeta {
     id: "ec2-public-ip",
     default_severity: Severity::Info,
     category: Category::Cost,
-    summary: "Instance or template that associates a public IPv4 address (billed hourly since 2024-02)",
+    summary:
+        "Instance or template that associates a public IPv4 address (billed hourly since 2024-02)",
     doc: include_str!("../../rules/ec2-public-ip.md"),
     options: &[],
     applies_to: AppliesTo::Both,

@@ -1,6 +1,6 @@
 //! `eip-classic`: Elastic IPs for EC2-Classic, which is retired.
 
-use super::{finding, origin_labels, Rule, RuleContext, RuleMeta, AppliesTo};
+use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::Model;
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::ebs_io1_to_io2::thousands;
-use super::{finding, Rule, RuleContext, RuleMeta, AppliesTo};
+use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::{EipAssociation, EipKey, Model, Value};
 

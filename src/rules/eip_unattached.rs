@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{finding, Rule, RuleContext, RuleMeta, AppliesTo};
+use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::{EipKey, Model, SourceKind, Value};
 

@@ -1,7 +1,7 @@
 //! `invalid-suppression`: a suppression without a reason, with an unknown rule id, or
 //! malformed. Produced by the engine from the suppressions it reads, not from the model.
 
-use super::{Rule, RuleContext, RuleMeta, AppliesTo};
+use super::{AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::Model;
 use crate::source::Span;

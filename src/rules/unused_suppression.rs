@@ -1,7 +1,7 @@
 //! `unused-suppression`: a suppression that matched no finding, so stale ignores do not pile
 //! up. Produced by the engine after the other rules ran.
 
-use super::{Rule, RuleContext, RuleMeta, AppliesTo};
+use super::{AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::Model;
 use crate::source::Span;

@@ -426,16 +426,20 @@ impl<'a> Normalizer<'_, 'a> {
                 }
             }
             "aws_ebs_encryption_by_default" => {
-                let enabled = self.field(body, "enabled", env, Val::as_bool).unwrap_or(Field {
-                    value: Value::Known(true),
-                    span: resource.span,
-                    via: Vec::new(),
-                });
+                let enabled = self
+                    .field(body, "enabled", env, Val::as_bool)
+                    .unwrap_or(Field {
+                        value: Value::Known(true),
+                        span: resource.span,
+                        via: Vec::new(),
+                    });
                 self.model.encryption_by_default.push((self.unit, enabled));
             }
             "aws_ec2_instance_metadata_defaults" => {
                 if let Some(tokens) = self.field(body, "http_tokens", env, Val::as_string) {
-                    self.model.instance_metadata_defaults.push((self.unit, tokens));
+                    self.model
+                        .instance_metadata_defaults
+                        .push((self.unit, tokens));
                 }
             }
             "aws_launch_template" => {
@@ -716,15 +720,27 @@ impl<'a> Normalizer<'_, 'a> {
             public_ip.push(f);
         }
         for block in self.blocks(body, "network_interfaces", env) {
-            if let BlockInst::Known { body: nbody, env: nenv, .. } = block {
-                if let Some(f) = self.field(nbody, "associate_public_ip_address", &nenv, Val::as_bool) {
+            if let BlockInst::Known {
+                body: nbody,
+                env: nenv,
+                ..
+            } = block
+            {
+                if let Some(f) =
+                    self.field(nbody, "associate_public_ip_address", &nenv, Val::as_bool)
+                {
                     public_ip.push(f);
                 }
             }
         }
         let mut launch_template = None;
         for block in self.blocks(body, "launch_template", env) {
-            if let BlockInst::Known { body: lbody, env: lenv, .. } = block {
+            if let BlockInst::Known {
+                body: lbody,
+                env: lenv,
+                ..
+            } = block
+            {
                 let target = ["id", "name"].iter().find_map(|key| {
                     let attr = lbody.attr(key)?;
                     Some(match self.scope.value_of(attr, &lenv).val {
