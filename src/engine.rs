@@ -681,6 +681,23 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         usage: usage.as_ref(),
         inventory: options.inventory.as_ref(),
         today: options.today,
+        resource_regions: if options.deploy_region.is_some() {
+            std::collections::HashMap::new()
+        } else {
+            model
+                .resource_providers
+                .iter()
+                .filter_map(|(unit, address, alias)| {
+                    let region = model
+                        .provider_aliases
+                        .iter()
+                        .find(|(u, a, _)| u == unit && a == alias)?
+                        .2
+                        .known()?;
+                    Some(((*unit, address.clone()), region.clone()))
+                })
+                .collect()
+        },
         // A module's provider region prices its resources only when the run names none.
         unit_regions: if options.deploy_region.is_some() {
             std::collections::HashMap::new()
@@ -694,7 +711,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     };
     let region_source = if options.deploy_region.is_some() {
         "given"
-    } else if !ctx.unit_regions.is_empty() {
+    } else if !ctx.unit_regions.is_empty() || !ctx.resource_regions.is_empty() {
         "provider"
     } else {
         "default"

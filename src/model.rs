@@ -297,6 +297,10 @@ pub struct Model {
     pub instance_metadata_defaults: Vec<(UnitId, Field<String>)>,
     /// The region of a Terraform module's default `provider "aws"`, when literal.
     pub unit_regions: Vec<(UnitId, Field<String>)>,
+    /// Aliased `provider "aws"` blocks: alias and literal region.
+    pub provider_aliases: Vec<(UnitId, String, Field<String>)>,
+    /// Resources that name an aliased provider (`provider = aws.west`): address and alias.
+    pub resource_providers: Vec<(UnitId, String, String)>,
 }
 
 impl Model {
@@ -347,5 +351,7 @@ impl Model {
         self.instance_metadata_defaults
             .extend(other.instance_metadata_defaults);
         self.unit_regions.extend(other.unit_regions);
+        self.provider_aliases.extend(other.provider_aliases);
+        self.resource_providers.extend(other.resource_providers);
     }
 }

@@ -102,7 +102,7 @@ fn ceiling_finding(volume: &Volume, ctx: &RuleContext) -> Finding {
             let gp3_throughput = gp2
                 .max_throughput_mibps(size)
                 .max(gp3.included_throughput_mibps);
-            match ctx.prices_for(volume.resource.unit) {
+            match ctx.prices_for(&volume.resource) {
                 Some(p) => {
                     let gp2_cost = size * p.gp2_gb_month;
                     let gp3_cost = p.gp3_cost(size, gp3_iops, gp3_throughput, gp3);

@@ -30,7 +30,7 @@ impl Rule for EbsIo1ToIo2 {
             }
             let iops = volume.iops.as_ref().and_then(|f| f.known()).copied();
             // Storage is priced the same; only IOPS above the first io2 tier differ.
-            let saving = match (iops, ctx.prices_for(volume.resource.unit)) {
+            let saving = match (iops, ctx.prices_for(&volume.resource)) {
                 (Some(iops), Some(p)) => Some(p.io1_iops_cost(iops) - p.io2_iops_cost(iops, io2)),
                 _ => None,
             };

@@ -38,7 +38,7 @@ impl Rule for EbsMagnetic {
             // Storage alone, magnetic is cheaper per GB; its per-I/O charge is what gp3 saves.
             // Without usage data the I/O count is unknown, so state the break-even instead of
             // a saving.
-            let economics = match (size, ctx.prices_for(volume.resource.unit)) {
+            let economics = match (size, ctx.prices_for(&volume.resource)) {
                 (Some(size), Some(p)) => {
                     let magnetic = size * p.standard_gb_month;
                     let gp3_cost = size * p.gp3_gb_month;

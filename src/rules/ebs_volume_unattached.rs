@@ -68,7 +68,7 @@ impl Rule for EbsVolumeUnattached {
                 SourceKind::CloudFormation => "template",
             };
             let cost = ctx
-                .prices_for(unit_id)
+                .prices_for(&volume.resource)
                 .and_then(|p| monthly_cost(volume, p, ctx));
             let cost_text = cost
                 .map(|c| format!(": it is billed {}/month for nothing", usd(c)))

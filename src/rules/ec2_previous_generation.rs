@@ -60,7 +60,7 @@ impl Rule for Ec2PreviousGeneration {
                 ),
                 Generation::Superseded { successor, reason, prices } => {
                     let (price_text, cost) = match prices {
-                        Some((old, new)) if data.region == ctx.region_for(settings.resource.unit) => {
+                        Some((old, new)) if data.region == ctx.region_for(&settings.resource) => {
                             let monthly = (old - new) * ctx.hours_per_month();
                             let text = if monthly >= 0.005 {
                                 format!(

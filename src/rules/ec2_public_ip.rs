@@ -30,7 +30,7 @@ impl Rule for Ec2PublicIp {
                     continue;
                 }
                 let cost = ctx
-                    .prices_for(settings.resource.unit)
+                    .prices_for(&settings.resource)
                     .map(|p| p.public_ipv4_month(ctx.hours_per_month()));
                 let cost_text = cost
                     .map(|c| format!(": {}/month per running instance", usd(c)))

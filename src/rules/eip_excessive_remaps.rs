@@ -44,7 +44,7 @@ impl Rule for EipExcessiveRemaps {
             if assocs.len() < 2 {
                 continue;
             }
-            let price = match ctx.prices_for(eip.key.unit) {
+            let price = match ctx.prices_for(&eip.resource) {
                 Some(p) => format!(
                     "; past {} remaps a month per account and region each remap costs {}",
                     p.eip_free_remaps_per_month,
@@ -110,7 +110,7 @@ fn usage_costs(
             .filter(|r| *r > 0.0)
         {
             by_region
-                .entry(ctx.region_for(eip.key.unit))
+                .entry(ctx.region_for(&eip.resource))
                 .or_default()
                 .push((eip, r));
         }

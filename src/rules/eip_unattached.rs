@@ -63,14 +63,14 @@ impl Rule for EipUnattached {
                     "set `InstanceId`, add an `AWS::EC2::EIPAssociation`, or use its `AllocationId` in a NAT gateway or load balancer `SubnetMappings`"
                 }
             };
-            let prices = ctx.prices_for(eip.key.unit);
+            let prices = ctx.prices_for(&eip.resource);
             let cost = prices.map(|p| p.public_ipv4_month(ctx.hours_per_month()));
             let cost_text = match (cost, prices) {
                 (Some(c), Some(p)) => format!(
                     "; an idle public IPv4 address costs {}/month (${}/hour in {})",
                     usd(c),
                     p.public_ipv4_hour,
-                    ctx.region_for(eip.key.unit)
+                    ctx.region_for(&eip.resource)
                 ),
                 _ => String::new(),
             };

@@ -83,6 +83,8 @@ pub struct RuleContext<'a> {
     /// Regions of units whose Terraform provider names one, when the run has no explicit
     /// region (`--region`, config): they price those units' resources.
     pub unit_regions: std::collections::HashMap<crate::model::UnitId, String>,
+    /// Resources on an aliased provider with a known region (`provider = aws.west`).
+    pub resource_regions: std::collections::HashMap<(crate::model::UnitId, String), String>,
 }
 
 impl RuleContext<'_> {
@@ -90,19 +92,23 @@ impl RuleContext<'_> {
         self.data.month.hours
     }
 
-    /// The region whose prices apply to a unit's resources.
-    pub fn region_for(&self, unit: crate::model::UnitId) -> &str {
-        self.unit_regions
-            .get(&unit)
+    /// The region whose prices apply to a resource: its aliased provider's, else its
+    /// module's provider's, else the run's.
+    pub fn region_for(&self, resource: &crate::model::ResourceRef) -> &str {
+        self.resource_regions
+            .get(&(resource.unit, resource.address.clone()))
+            .or_else(|| self.unit_regions.get(&resource.unit))
             .map(String::as_str)
             .unwrap_or(self.region)
     }
 
-    /// The prices for a unit's resources; `None` when its region has no price table.
-    pub fn prices_for(&self, unit: crate::model::UnitId) -> Option<&RegionPrices> {
-        match self.unit_regions.get(&unit) {
-            Some(region) => self.data.region(region),
-            None => self.prices,
+    /// The prices for a resource; `None` when its region has no price table.
+    pub fn prices_for(&self, resource: &crate::model::ResourceRef) -> Option<&RegionPrices> {
+        let region = self.region_for(resource);
+        if region == self.region {
+            self.prices
+        } else {
+            self.data.region(region)
         }
     }
 

@@ -144,8 +144,30 @@ impl<'a> Normalizer<'_, 'a> {
             ("resource", [kind, name]) => {
                 self.model.resource_count += 1;
                 let address = format!("{kind}.{name}");
+                // `provider = aws.west`: the resource is priced in that provider's region.
+                let alias = block.body.attr("provider").and_then(|a| match a.expr() {
+                    Some(Expression::Traversal(t)) => match (&t.expr, t.operators.first()) {
+                        (Expression::Variable(root), Some(op)) if root.as_str() == "aws" => {
+                            match op.value() {
+                                hcl_edit::expr::TraversalOperator::GetAttr(alias) => {
+                                    Some(alias.as_str().to_string())
+                                }
+                                _ => None,
+                            }
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                });
                 for inst in self.instances(&address, &block.body) {
                     let resource = self.resource_ref(block, kind, &inst);
+                    if let Some(alias) = &alias {
+                        self.model.resource_providers.push((
+                            self.unit,
+                            resource.address.clone(),
+                            alias.clone(),
+                        ));
+                    }
                     self.resource(block, resource, &inst.env);
                 }
             }
@@ -177,7 +199,17 @@ impl<'a> Normalizer<'_, 'a> {
             }
             // The default (unaliased) provider's literal region prices the module's
             // resources when no region is given on the command line or in the config.
-            ("provider", ["aws"]) if block.body.attr("alias").is_none() => {
+            ("provider", ["aws"]) if block.body.attr("alias").is_some() => {
+                let alias = self.field(&block.body, "alias", &Env::default(), Val::as_string);
+                let region = self.field(&block.body, "region", &Env::default(), Val::as_string);
+                if let (Some(alias), Some(region)) = (
+                    alias.and_then(|a| a.known().cloned()),
+                    region.filter(|r| r.known().is_some()),
+                ) {
+                    self.model.provider_aliases.push((self.unit, alias, region));
+                }
+            }
+            ("provider", ["aws"]) => {
                 if let Some(region) =
                     self.field(&block.body, "region", &Env::default(), Val::as_string)
                 {
