@@ -78,6 +78,14 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<DiscoverError>) {
                 continue;
             }
         };
+        if !meta.is_file() && !meta.is_dir() {
+            // A FIFO or a device: reading it could block forever.
+            errors.push(DiscoverError {
+                path: root.clone(),
+                message: "not a regular file or directory".to_string(),
+            });
+            continue;
+        }
         if meta.is_file() {
             match classify(root) {
                 Some(kind) => {

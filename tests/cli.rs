@@ -832,3 +832,34 @@ fn an_aliased_provider_prices_its_resources_in_its_region() {
         ]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn special_files_symlink_loops_and_huge_lines_are_handled() {
+    let long_line = format!(
+        "# {}\nresource \"aws_eip\" \"orphan\" {{\n  domain = \"vpc\"\n}}\n",
+        "x".repeat(10 * 1024 * 1024)
+    );
+    let dir = scratch(&[("big/main.tf", long_line.as_bytes())]);
+    // A directory symlink loop: not followed.
+    std::os::unix::fs::symlink("..", dir.path().join("big/loop")).unwrap();
+    // A FIFO inside the tree is not a regular file: skipped, never read (it would block).
+    let fifo = dir.path().join("big/pipe.tf");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let have_fifo = status.map(|s| s.success()).unwrap_or(false);
+    let out = infralint(&["check", "--format", "json", "big"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let json = json_of(&out);
+    assert_eq!(json["findings"][0]["resource"], "aws_eip.orphan");
+    assert_eq!(json["findings"][0]["line"], 2);
+    if have_fifo {
+        // Named on the command line: a clear error, no hang.
+        let out = infralint(&["check", "--format", "json", "big/pipe.tf"], dir.path());
+        assert_eq!(out.status.code(), Some(2));
+        let json = json_of(&out);
+        assert!(json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file"));
+    }
+}
