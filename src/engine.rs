@@ -618,6 +618,8 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
             normalize_unit(id, unit, &by_id, &cfn_options, &tf_options, &library)
         })
         .collect();
+    let mut models = models;
+    attach_configuration_spans(&mut models, &units, &sources);
     let mut model = Model::default();
     let mut module_problems = HashSet::new();
     for (m, diagnostics) in models {
@@ -850,6 +852,189 @@ fn tf_file(file: FileId, parsed: &Parsed) -> Option<terraform::TfFile<'_>> {
         _ => return None,
     };
     Some(terraform::TfFile { file, source })
+}
+
+/// A plan file next to its configuration (the plan's directory is a Terraform root of the
+/// run): its model objects point at the configuration's spans, with the plan's value as an
+/// origin, so findings land where a person fixes them.
+fn attach_configuration_spans(
+    models: &mut [(Model, Vec<terraform::TfDiagnostic>)],
+    units: &[UnitSource],
+    sources: &SourceMap,
+) {
+    use crate::model::{without_instance_key, Field, ResourceRef};
+    use std::collections::HashMap;
+    for (i, unit) in units.iter().enumerate() {
+        let UnitSource::Plan { file, .. } = unit else {
+            continue;
+        };
+        let Some(plan_dir) = sources.get(*file).and_then(|f| f.path.parent()) else {
+            continue;
+        };
+        let plan_dir = terraform::normalize_path(plan_dir);
+        let config = units.iter().position(|u| {
+            matches!(u, UnitSource::Module { dir, .. } if terraform::normalize_path(dir) == plan_dir)
+        });
+        let Some(j) = config else {
+            continue;
+        };
+        let cfg = models[j].0.clone();
+        let mut resources: HashMap<&str, &ResourceRef> = HashMap::new();
+        let mut refs = Vec::new();
+        refs.extend(cfg.volumes.iter().map(|v| &v.resource));
+        refs.extend(cfg.elastic_ips.iter().map(|e| &e.resource));
+        refs.extend(cfg.launch_settings.iter().map(|l| &l.resource));
+        refs.extend(cfg.ami_refs.iter().map(|a| &a.resource));
+        refs.extend(cfg.ami_lookups.iter().map(|a| &a.resource));
+        refs.extend(cfg.eip_associations.iter().map(|a| &a.declared_by));
+        for r in refs {
+            resources.entry(r.address.as_str()).or_insert(r);
+        }
+        let find = |address: &str| {
+            resources
+                .get(address)
+                .or_else(|| resources.get(without_instance_key(address)))
+                .copied()
+        };
+        let plan = &mut models[i].0;
+        let retarget = |r: &mut ResourceRef| -> Option<crate::source::Span> {
+            let c = find(&r.address)?;
+            let planned = r.span;
+            r.span = c.span;
+            r.body_span = c.body_span;
+            Some(planned)
+        };
+        fn move_field<T: PartialEq>(
+            f: &mut Option<Field<T>>,
+            to: Option<&Field<T>>,
+            fallback: crate::source::Span,
+            planned: crate::source::Span,
+        ) {
+            if let Some(f) = f {
+                move_one(f, to, fallback, planned);
+            }
+        }
+        fn move_one<T: PartialEq>(
+            f: &mut Field<T>,
+            to: Option<&Field<T>>,
+            fallback: crate::source::Span,
+            planned: crate::source::Span,
+        ) {
+            f.span = to.map_or(fallback, |t| t.span);
+            // The configuration's origins explain the value only when it resolved to the
+            // plan's value (a `-var` at plan time overrides the default it shows).
+            f.via = to
+                .filter(|t| t.value == f.value)
+                .map(|t| t.via.clone())
+                .unwrap_or_default();
+            f.via.push(crate::model::Origin {
+                span: planned,
+                label: "value in the plan".to_string(),
+            });
+        }
+        for v in &mut plan.volumes {
+            let Some(planned) = retarget(&mut v.resource) else {
+                continue;
+            };
+            let c = cfg.volumes.iter().find(|c| {
+                (c.resource.address == v.resource.address
+                    || c.resource.address == without_instance_key(&v.resource.address))
+                    && c.device == v.device
+            });
+            let fallback = c.map_or(v.resource.span, |c| c.span);
+            v.span = fallback;
+            move_one(
+                &mut v.volume_type,
+                c.map(|c| &c.volume_type),
+                if v.type_defaulted {
+                    v.resource.span
+                } else {
+                    fallback
+                },
+                planned,
+            );
+            move_field(
+                &mut v.size_gib,
+                c.and_then(|c| c.size_gib.as_ref()),
+                fallback,
+                planned,
+            );
+            move_field(
+                &mut v.iops,
+                c.and_then(|c| c.iops.as_ref()),
+                fallback,
+                planned,
+            );
+            move_field(
+                &mut v.throughput,
+                c.and_then(|c| c.throughput.as_ref()),
+                fallback,
+                planned,
+            );
+            move_field(
+                &mut v.encrypted,
+                c.and_then(|c| c.encrypted.as_ref()),
+                fallback,
+                planned,
+            );
+        }
+        for e in &mut plan.elastic_ips {
+            if let Some(planned) = retarget(&mut e.resource) {
+                let c = cfg
+                    .elastic_ips
+                    .iter()
+                    .find(|c| c.resource.address == e.resource.address);
+                move_field(
+                    &mut e.domain,
+                    c.and_then(|c| c.domain.as_ref()),
+                    e.resource.span,
+                    planned,
+                );
+            }
+        }
+        for a in &mut plan.eip_associations {
+            if retarget(&mut a.declared_by).is_some() {
+                a.span = a.declared_by.span;
+            }
+        }
+        for a in &mut plan.ami_refs {
+            if let Some(planned) = retarget(&mut a.resource) {
+                let c = cfg.ami_refs.iter().find(|c| {
+                    c.resource.address == without_instance_key(&a.resource.address)
+                        || c.resource.address == a.resource.address
+                });
+                let fallback = a.resource.span;
+                move_one(&mut a.image, c.map(|c| &c.image), fallback, planned);
+            }
+        }
+        for l in &mut plan.launch_settings {
+            if let Some(planned) = retarget(&mut l.resource) {
+                let c = cfg.launch_settings.iter().find(|c| {
+                    c.resource.address == l.resource.address
+                        || c.resource.address == without_instance_key(&l.resource.address)
+                });
+                let fallback = l.resource.span;
+                move_field(
+                    &mut l.instance_type,
+                    c.and_then(|c| c.instance_type.as_ref()),
+                    fallback,
+                    planned,
+                );
+                move_field(
+                    &mut l.http_tokens,
+                    c.and_then(|c| c.http_tokens.as_ref()),
+                    fallback,
+                    planned,
+                );
+                for f in &mut l.public_ip {
+                    move_one(f, None, fallback, planned);
+                }
+            }
+        }
+        for l in &mut plan.ami_lookups {
+            retarget(&mut l.resource);
+        }
+    }
 }
 
 fn normalize_unit(

@@ -629,3 +629,54 @@ fn check_lints_a_plan_file_end_to_end() {
         "\"aws_eip.idle\""
     );
 }
+
+/// A plan next to its configuration: findings point at the configuration, with the plan's
+/// value as a related location, and are not reported twice.
+#[test]
+fn a_plan_next_to_its_configuration_points_at_the_configuration() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("plan-with-config");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir("fixtures/plan/ebs-config")
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+    std::fs::copy("fixtures/plan/ebs.json", dir.join("plan.json")).unwrap();
+    let result = infralint::engine::check(&infralint::engine::CheckOptions {
+        paths: vec![dir.clone()],
+        ..Default::default()
+    })
+    .expect("check runs");
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let io1: Vec<_> = result
+        .findings
+        .iter()
+        .filter(|f| f.rule == "ebs-io1-to-io2" && f.resource == "aws_ebs_volume.from_var")
+        .collect();
+    // The configuration alone says gp3 (the default); the plan says io1 (`-var` at plan time).
+    assert_eq!(io1.len(), 1, "{io1:#?}");
+    let f = io1[0];
+    let file = result.sources.get(f.primary.span.file).unwrap();
+    assert!(
+        file.display.ends_with("plan-with-config/main.tf"),
+        "{}",
+        file.display
+    );
+    assert_eq!(
+        &file.text[f.primary.span.start..f.primary.span.end],
+        "var.volume_type"
+    );
+    let related = &f.secondary;
+    assert!(related.iter().any(|l| l.message == "value in the plan"
+        && result.sources.display(l.span.file).ends_with("plan.json")));
+    // Findings the configuration produces too are reported once.
+    let gp2 = result
+        .findings
+        .iter()
+        .filter(|f| f.rule == "ebs-gp2-iops-ceiling" && f.resource == "aws_ebs_volume.big_gp2")
+        .count();
+    assert_eq!(gp2, 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
