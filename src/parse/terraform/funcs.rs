@@ -621,10 +621,10 @@ fn convert_fn(name: &str, v: &Val) -> R {
     }
 }
 
-/// `format()`: `%s %d %v %q %t %f %%` (with `%.Nf`); other verbs and flags give `Unknown`.
 /// The largest `%.<n>f` precision evaluated.
 const MAX_FORMAT_PRECISION: usize = 64;
 
+/// `format()`: `%s %d %v %q %t %f %%` (with `%.Nf`); other verbs and flags give `Unknown`.
 fn format(fmt: &str, args: &[Val]) -> R {
     let mut out = String::new();
     let mut next = 0;
