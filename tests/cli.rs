@@ -843,3 +843,31 @@ fn special_files_symlink_loops_and_huge_lines_are_handled() {
             .contains("not a regular file"));
     }
 }
+
+#[test]
+fn an_aliased_provider_prices_its_resources_in_its_region() {
+    let tf = b"provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nprovider \"aws\" {\n  alias  = \"ireland\"\n  region = \"eu-west-1\"\n}\n\nresource \"aws_ebs_volume\" \"home\" {\n  availability_zone = \"us-east-1a\"\n  type              = \"gp2\"\n  size              = 500\n}\n\nresource \"aws_ebs_volume\" \"away\" {\n  provider          = aws.ireland\n  availability_zone = \"eu-west-1a\"\n  type              = \"gp2\"\n  size              = 500\n}\n";
+    let dir = scratch(&[("main.tf", tf)]);
+    let json = only(
+        &json_of(&infralint(&["check", "--format", "json", "."], dir.path())),
+        "ebs-gp2-iops-ceiling",
+    );
+    let costs: Vec<(String, f64)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["resource"].as_str().unwrap().to_string(),
+                f["monthly_cost_usd"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        costs,
+        vec![
+            ("aws_ebs_volume.home".to_string(), 5.0),
+            ("aws_ebs_volume.away".to_string(), 5.5)
+        ]
+    );
+}

@@ -39,7 +39,7 @@ use std::rc::{Rc, Weak};
 use hcl_edit::expr::TraversalOperator;
 
 use super::eval::{Binding, Env, Expansion, ResDecl, Scope, VarSource, VarValue};
-use super::ir::{self, AttrIr, AttrValue, BlockIr, FileIr};
+use super::ir::{self, AttrIr, AttrValue, BlockIr, BodyIr, FileIr};
 use super::normalizer::Normalizer;
 use super::value::{hoist_list, hoist_obj, merge_via, quote_key, EvalResult, Evaluated, Val};
 use super::{build_scope, vars_of, TfFile, TfOptions, TfSource};
@@ -325,10 +325,77 @@ pub(crate) struct Instances<'a> {
 /// One instance of a module call.
 #[derive(Clone)]
 pub(crate) struct ModInstance<'a> {
-    /// `module.disk`, `module.disk[0]`, `module.disk["logs"]` (relative to the caller).
+    /// `module.disk`, `module.disk[0]`, `module.disk["logs"]` (relative to the caller); for a
+    /// resource `aws_ebs_volume.data[0]`.
     pub address: String,
     pub env: Env<'a>,
     pub conditional: bool,
+}
+
+/// The instances that `count`/`for_each` (already evaluated into `expansion`) give a resource
+/// or a module call at `address`, each with its `count.index` / `each.*` bound. An unknown
+/// expansion is one conditional instance at the plain address, with those bindings unknown.
+pub(crate) fn expand_instances<'a>(
+    address: String,
+    expansion: &Expansion,
+    body: &'a BodyIr<'a>,
+) -> Vec<ModInstance<'a>> {
+    let for_each = body.attr("for_each");
+    let count = |i: Val| Binding {
+        name: "count".into(),
+        value: Evaluated::plain(Val::obj(vec![("index".into(), i)])),
+        source: None,
+    };
+    match expansion {
+        Expansion::Single => vec![ModInstance {
+            address,
+            env: Env::default(),
+            conditional: false,
+        }],
+        Expansion::Count(n) => (0..*n)
+            .map(|i| ModInstance {
+                address: format!("{address}[{i}]"),
+                env: Env::default().with(count(Val::Num(i as f64))),
+                conditional: false,
+            })
+            .collect(),
+        Expansion::ForEach(entries, via) => entries
+            .iter()
+            .map(|(k, v)| ModInstance {
+                address: format!("{address}[{}]", quote_key(k)),
+                env: Env::default().with(Binding {
+                    name: "each".into(),
+                    value: Evaluated {
+                        val: Val::obj(vec![
+                            ("key".into(), Val::Str(k.clone())),
+                            ("value".into(), v.clone()),
+                        ]),
+                        via: via.clone(),
+                    },
+                    source: for_each,
+                }),
+                conditional: false,
+            })
+            .collect(),
+        Expansion::Unknown => {
+            let mut env = Env::default();
+            if body.attr("count").is_some() {
+                env.bindings.push(count(Val::Unknown));
+            }
+            if for_each.is_some() {
+                env.bindings.push(Binding {
+                    name: "each".into(),
+                    value: Evaluated::unknown(),
+                    source: for_each,
+                });
+            }
+            vec![ModInstance {
+                address,
+                env,
+                conditional: true,
+            }]
+        }
+    }
 }
 
 /// Normalizes a root module and the local modules it calls. `files`, `tfvars` and `options`
@@ -661,62 +728,8 @@ impl<'a> Scope<'a> {
             return Vec::new();
         };
         let address = format!("module.{name}");
-        let for_each = call.block.body.attr("for_each");
-        let count = |i: Val| Binding {
-            name: "count".into(),
-            value: Evaluated::plain(Val::obj(vec![("index".into(), i)])),
-            source: None,
-        };
-        match &*self.expansion(&address) {
-            Expansion::Single => vec![ModInstance {
-                address,
-                env: Env::default(),
-                conditional: false,
-            }],
-            Expansion::Count(n) => (0..*n)
-                .map(|i| ModInstance {
-                    address: format!("{address}[{i}]"),
-                    env: Env::default().with(count(Val::Num(i as f64))),
-                    conditional: false,
-                })
-                .collect(),
-            Expansion::ForEach(entries, via) => entries
-                .iter()
-                .map(|(k, v)| ModInstance {
-                    address: format!("{address}[{}]", quote_key(k)),
-                    env: Env::default().with(Binding {
-                        name: "each".into(),
-                        value: Evaluated {
-                            val: Val::obj(vec![
-                                ("key".into(), Val::Str(k.clone())),
-                                ("value".into(), v.clone()),
-                            ]),
-                            via: via.clone(),
-                        },
-                        source: for_each,
-                    }),
-                    conditional: false,
-                })
-                .collect(),
-            Expansion::Unknown => {
-                let mut env = Env::default();
-                if call.block.body.attr("count").is_some() {
-                    env.bindings.push(count(Val::Unknown));
-                }
-                if for_each.is_some() {
-                    env.bindings.push(Binding {
-                        name: "each".into(),
-                        value: Evaluated::unknown(),
-                        source: for_each,
-                    });
-                }
-                vec![ModInstance {
-                    address,
-                    env,
-                    conditional: true,
-                }]
-            }
-        }
+        let expansion = self.expansion(&address);
+        expand_instances(address, &expansion, &call.block.body)
     }
 
     /// The scope of instance `address` (`module.disk[0]`) of call `name`, made on first use.

@@ -7,10 +7,10 @@ use std::rc::Rc;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::Span as _;
 
-use super::eval::{Binding, Env, Expansion, Scope, MAX_EVAL_DEPTH, MAX_INSTANCES};
+use super::eval::{Binding, Env, Scope, MAX_EVAL_DEPTH, MAX_INSTANCES};
 use super::ir::{AttrIr, BlockIr, BodyIr, Src};
 use super::modules::is_resource;
-use super::value::{quote_key, Evaluated, Val};
+use super::value::{Evaluated, Val};
 use crate::model::*;
 use crate::source::Span;
 
@@ -65,11 +65,8 @@ impl<'s, 'a> Normalizer<'s, 'a> {
 }
 
 /// One instance of a resource: its address, bindings and whether it may not exist.
-struct ResInstance<'a> {
-    address: String,
-    env: Env<'a>,
-    conditional: bool,
-}
+/// A resource instance: the same shape as a module instance.
+type ResInstance<'a> = super::modules::ModInstance<'a>;
 
 /// A nested block as it will exist: a static block, or one element of a `dynamic` block.
 enum BlockInst<'a> {
@@ -247,68 +244,7 @@ impl<'a> Normalizer<'_, 'a> {
 
     fn instances(&self, address: &str, body: &'a BodyIr<'a>) -> Vec<ResInstance<'a>> {
         let expansion = self.scope.expansion(address);
-        let for_each = body.attr("for_each");
-        match &*expansion {
-            Expansion::Single => vec![ResInstance {
-                address: address.to_string(),
-                env: Env::default(),
-                conditional: false,
-            }],
-            Expansion::Count(n) => (0..*n)
-                .map(|i| ResInstance {
-                    address: format!("{address}[{i}]"),
-                    env: Env::default().with(Binding {
-                        name: "count".into(),
-                        value: Evaluated::plain(Val::obj(vec![(
-                            "index".into(),
-                            Val::Num(i as f64),
-                        )])),
-                        source: None,
-                    }),
-                    conditional: false,
-                })
-                .collect(),
-            Expansion::ForEach(entries, via) => entries
-                .iter()
-                .map(|(k, v)| ResInstance {
-                    address: format!("{address}[{}]", quote_key(k)),
-                    env: Env::default().with(Binding {
-                        name: "each".into(),
-                        value: Evaluated {
-                            val: Val::obj(vec![
-                                ("key".into(), Val::Str(k.clone())),
-                                ("value".into(), v.clone()),
-                            ]),
-                            via: via.clone(),
-                        },
-                        source: for_each,
-                    }),
-                    conditional: false,
-                })
-                .collect(),
-            Expansion::Unknown => {
-                let mut env = Env::default();
-                if body.attr("count").is_some() {
-                    env.bindings.push(Binding {
-                        name: "count".into(),
-                        value: Evaluated::plain(Val::obj(vec![("index".into(), Val::Unknown)])),
-                        source: None,
-                    });
-                }
-                if for_each.is_some() {
-                    env.bindings.push(Binding {
-                        name: "each".into(),
-                        value: Evaluated::unknown(),
-                        source: for_each,
-                    });
-                }
-                vec![ResInstance {
-                    address: address.to_string(),
-                    env,
-                    conditional: true,
-                }]
-            }
-        }
+        super::modules::expand_instances(address.to_string(), &expansion, body)
     }
 
     fn resource_ref(&self, block: &BlockIr<'_>, kind: &str, inst: &ResInstance<'_>) -> ResourceRef {
