@@ -54,6 +54,19 @@ pub fn without_instance_key(address: &str) -> &str {
     }
 }
 
+/// The deprecated Terraform `vpc = true|false` of an EIP as the `domain` it stands for.
+pub fn domain_from_vpc(f: Field<bool>) -> Field<String> {
+    Field {
+        value: match f.value {
+            Value::Known(true) => Value::Known("vpc".to_string()),
+            Value::Known(false) => Value::Known("standard".to_string()),
+            Value::Unknown => Value::Unknown,
+        },
+        span: f.span,
+        via: f.via,
+    }
+}
+
 /// Terraform or CloudFormation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SourceKind {

@@ -1234,15 +1234,9 @@ impl<'a> Planner<'a> {
                 let key = self.eip_key(r);
                 let domain = match node.field("domain", span, vars, as_string) {
                     Some(d) => Some(d),
-                    None => node.field("vpc", span, vars, as_bool).map(|f| Field {
-                        value: match f.value {
-                            Value::Known(true) => Value::Known("vpc".to_string()),
-                            Value::Known(false) => Value::Known("standard".to_string()),
-                            Value::Unknown => Value::Unknown,
-                        },
-                        span: f.span,
-                        via: f.via,
-                    }),
+                    None => node
+                        .field("vpc", span, vars, as_bool)
+                        .map(crate::model::domain_from_vpc),
                 };
                 for (attr, kind) in [
                     ("instance", AssociationKind::EipInstance),

@@ -473,15 +473,9 @@ impl<'a> Normalizer<'_, 'a> {
                 };
                 let domain = match self.field(body, "domain", env, Val::as_string) {
                     Some(d) => Some(d),
-                    None => self.field(body, "vpc", env, Val::as_bool).map(|f| Field {
-                        value: match f.value {
-                            Value::Known(true) => Value::Known("vpc".to_string()),
-                            Value::Known(false) => Value::Known("standard".to_string()),
-                            Value::Unknown => Value::Unknown,
-                        },
-                        span: f.span,
-                        via: f.via,
-                    }),
+                    None => self
+                        .field(body, "vpc", env, Val::as_bool)
+                        .map(crate::model::domain_from_vpc),
                 };
                 for (attr, kind) in [
                     ("instance", AssociationKind::EipInstance),
