@@ -15,7 +15,7 @@ use crate::model::{Model, UnitId};
 use crate::parse::{cloudformation, plan, terraform, yaml};
 use crate::rules::{self, RuleContext};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
-use crate::suppress::{self, Comment, FileSuppressions};
+use crate::suppress::{self, FileSuppressions};
 use crate::usage::Usage;
 
 /// Region whose prices are used when none is configured.
@@ -181,16 +181,6 @@ enum Parsed {
     },
 }
 
-struct Loaded {
-    candidate: Candidate,
-    display: String,
-    text: Option<String>,
-    parsed: Parsed,
-    /// Comments and resource ranges, for suppressions.
-    comments: Vec<Comment>,
-    scopes: Vec<std::ops::Range<usize>>,
-}
-
 /// The path as shown to users: relative to the current directory when below it, `/`
 /// separators, no leading `./`.
 pub fn display_path(path: &Path) -> String {
@@ -226,32 +216,9 @@ fn clearly_a_template(text: &str) -> bool {
             .any(|(i, m)| text[i + m.len()..].trim_start().starts_with(':'))
 }
 
-fn load(candidate: Candidate) -> Loaded {
-    let display = display_path(&candidate.path);
-    let bytes = match std::fs::read(&candidate.path) {
-        Ok(b) => b,
-        Err(e) => {
-            return Loaded {
-                candidate,
-                display,
-                text: None,
-                parsed: Parsed::Failed {
-                    message: format!("cannot read file: {}", discover::io_message(&e)),
-                    range: None,
-                    related: Vec::new(),
-                },
-                comments: Vec::new(),
-                scopes: Vec::new(),
-            }
-        }
-    };
-    let (text, utf8_error) = match String::from_utf8(bytes) {
-        Ok(t) => (t, None),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
-        }
-    };
+/// Parses a file's text as its kind says. `utf8_error` is where the bytes stopped being UTF-8
+/// (the text is then a lossy copy).
+fn parse_text(candidate: &Candidate, text: &str, utf8_error: Option<usize>) -> Parsed {
     let failed = |message: String, at: usize| Parsed::Failed {
         message,
         range: Some(at..at),
@@ -263,14 +230,14 @@ fn load(candidate: Candidate) -> Loaded {
             .path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        && plan::is_plan(&text);
-    let parsed = match candidate.kind {
-        _ if is_plan && utf8_error.is_none() => match plan::parse(&text) {
+        && plan::is_plan(text);
+    match candidate.kind {
+        _ if is_plan && utf8_error.is_none() => match plan::parse(text) {
             Ok(json) => Parsed::Plan(json),
             Err((message, range)) => failed(message, range.start.min(text.len())),
         },
         FileKind::CloudFormationCandidate
-            if !is_plan && !cloudformation::looks_like_template(&text) =>
+            if !is_plan && !cloudformation::looks_like_template(text) =>
         {
             Parsed::Skipped
         }
@@ -287,7 +254,7 @@ fn load(candidate: Candidate) -> Loaded {
                 // hcl-edit does not accept a byte-order mark: parse a same-length copy.
                 let result = match text.strip_prefix('\u{feff}') {
                     Some(rest) => terraform::parse(&format!("   {rest}")),
-                    None => terraform::parse(&text),
+                    None => terraform::parse(text),
                 };
                 match result {
                     Ok(body) if candidate.kind == FileKind::Terraform => Parsed::Terraform(body),
@@ -299,7 +266,7 @@ fn load(candidate: Candidate) -> Loaded {
                 }
             }
         },
-        FileKind::TerraformJson | FileKind::TfVarsJson => match terraform::parse_json(&text) {
+        FileKind::TerraformJson | FileKind::TfVarsJson => match terraform::parse_json(text) {
             Ok(json) if candidate.kind == FileKind::TerraformJson => Parsed::TerraformJson(json),
             Ok(json) => Parsed::TfVarsJson(json),
             Err(e) => failed(
@@ -307,52 +274,380 @@ fn load(candidate: Candidate) -> Loaded {
                 e.offset.min(text.len()),
             ),
         },
-        FileKind::CloudFormationCandidate => match yaml::parse(&text) {
+        FileKind::CloudFormationCandidate => match yaml::parse(text) {
             Ok(doc) if cloudformation::is_template(&doc.root) => Parsed::Template(doc),
             Ok(_) => Parsed::Skipped,
             // A YAML file that does not parse is reported only if it clearly is a template:
             // a Helm chart or a CI file that merely mentions `AWS::` is not our business.
-            Err(_) if !clearly_a_template(&text) => Parsed::Skipped,
+            Err(_) if !clearly_a_template(text) => Parsed::Skipped,
             Err(e) => Parsed::Failed {
                 message: e.message,
                 range: Some(e.span),
                 related: e.related,
             },
         },
-    };
-    let (comments, scopes) = match &parsed {
-        Parsed::Terraform(body) => (suppress::hcl_comments(&text), suppress::hcl_scopes(body)),
-        Parsed::Template(doc) => (suppress::yaml_comments(doc), suppress::yaml_scopes(doc)),
-        _ => (Vec::new(), Vec::new()),
-    };
-    Loaded {
-        candidate,
-        display,
-        text: Some(text),
-        parsed,
-        comments,
-        scopes,
     }
 }
 
-enum UnitSource {
-    Module {
-        name: String,
-        /// The directory, normalized (see `terraform::normalize_path`).
-        dir: PathBuf,
-        files: Vec<FileId>,
-        tfvars: Vec<FileId>,
-        complete: bool,
-    },
-    Template {
-        name: String,
-        file: FileId,
-    },
+/// Reads and parses one file, builds its line table and collects its suppressions: the work
+/// done for every file in parallel.
+fn load(candidate: Candidate, id: FileId, known_rule: &dyn Fn(&str) -> bool) -> Loaded {
+    let display = display_path(&candidate.path);
+    let bytes = match std::fs::read(&candidate.path) {
+        Ok(b) => b,
+        Err(e) => {
+            return Loaded {
+                id,
+                candidate,
+                display,
+                source: None,
+                parsed: Parsed::Failed {
+                    message: format!("cannot read file: {}", discover::io_message(&e)),
+                    range: None,
+                    related: Vec::new(),
+                },
+                suppressions: FileSuppressions::default(),
+            }
+        }
+    };
+    let (text, utf8_error) = match String::from_utf8(bytes) {
+        Ok(t) => (t, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    };
+    let parsed = parse_text(&candidate, &text, utf8_error);
+    if matches!(parsed, Parsed::Skipped) {
+        return Loaded {
+            id,
+            candidate,
+            display,
+            source: None,
+            parsed,
+            suppressions: FileSuppressions::default(),
+        };
+    }
+    let mut suppressions = FileSuppressions::default();
+    // Comments matter only when the file has a suppression marker (most files have none).
+    if suppress::has_marker(&text) {
+        let (comments, scopes) = match &parsed {
+            Parsed::Terraform(body) => (suppress::hcl_comments(&text), suppress::hcl_scopes(body)),
+            Parsed::Template(doc) => (suppress::yaml_comments(doc), suppress::yaml_scopes(doc)),
+            _ => (Vec::new(), Vec::new()),
+        };
+        suppress::from_comments(id, &text, &comments, &scopes, known_rule, &mut suppressions);
+    }
+    if let Parsed::Template(doc) = &parsed {
+        suppress::from_cfn_metadata(id, text.len(), doc, known_rule, &mut suppressions);
+    }
+    Loaded {
+        id,
+        source: Some(SourceFile::new(
+            candidate.path.clone(),
+            display.clone(),
+            text,
+        )),
+        candidate,
+        display,
+        parsed,
+        suppressions,
+    }
+}
+
+/// One file after the parallel stage: its text and line table (when it is part of the run),
+/// its tree (until it is normalized) and its suppressions.
+struct Loaded {
+    id: FileId,
+    candidate: Candidate,
+    display: String,
+    /// `None` when the file could not be read, or is not part of the run (YAML or JSON that
+    /// is not a template).
+    source: Option<SourceFile>,
+    parsed: Parsed,
+    suppressions: FileSuppressions,
+}
+
+/// What a normalized unit is, for attaching a plan to its configuration.
+enum UnitKind {
+    /// A Terraform root module: its normalized directory.
+    Module(PathBuf),
+    Template,
     /// A plan JSON file.
-    Plan {
-        name: String,
-        file: FileId,
-    },
+    Plan(FileId),
+}
+
+/// A file of a Terraform directory.
+struct Member {
+    id: FileId,
+    path: PathBuf,
+    kind: FileKind,
+}
+
+/// A Terraform directory of the run, or a local module the run calls.
+struct TfDir {
+    /// As found: the parent of its files.
+    path: PathBuf,
+    /// Normalized (see `terraform::normalize_path`).
+    dir: PathBuf,
+    /// Every file, parsed or not.
+    members: Vec<Member>,
+    /// Whether it has a `.tf`/`.tf.json` file (parsed or not); a directory of variables files
+    /// only is not a module.
+    has_module_file: bool,
+    /// Parsed `.tf`/`.tf.json` files, by display path.
+    files: Vec<FileId>,
+    /// Parsed variables files, in Terraform's load order.
+    tfvars: Vec<FileId>,
+    /// False when one of its files could not be read or parsed.
+    complete: bool,
+    /// Its local module calls: the called directory (normalized) and the calling file.
+    calls: Vec<(PathBuf, FileId)>,
+    /// The parsed files, kept only while the module graph may need them.
+    trees: Vec<(FileId, Parsed)>,
+    /// Its model, when it was normalized on its own in the parallel stage (a directory
+    /// without local module calls); used if it turns out to be a root.
+    model: Option<(Model, Vec<terraform::TfDiagnostic>)>,
+    /// Loaded only because a directory of the run calls it.
+    on_demand: bool,
+}
+
+/// What the parallel stage hands back for one piece of work.
+struct WorkOut {
+    files: Vec<Loaded>,
+    dir: Option<TfDir>,
+    unit: Option<(UnitKind, Model)>,
+}
+
+/// The state of a run shared between its stages.
+#[derive(Default)]
+struct Run {
+    sources: SourceMap,
+    /// Per file id: whether findings in it are reported.
+    reported: Vec<bool>,
+    errors: Vec<RunError>,
+    suppressions: FileSuppressions,
+}
+
+impl Run {
+    fn reserve(&mut self, count: usize) -> FileId {
+        let first = self.sources.reserve(count);
+        self.reported.resize(self.sources.len(), false);
+        first
+    }
+
+    fn add(&mut self, file: SourceFile) -> FileId {
+        let id = self.sources.add(file);
+        self.reported.resize(self.sources.len(), false);
+        id
+    }
+
+    fn is_reported(&self, file: FileId) -> bool {
+        self.reported.get(file.0 as usize).copied().unwrap_or(false)
+    }
+
+    /// Takes a loaded file's text, suppressions and errors (its tree has been taken or
+    /// dropped before).
+    fn absorb(&mut self, l: Loaded) {
+        if let Some(r) = self.reported.get_mut(l.id.0 as usize) {
+            *r = l.candidate.reported;
+        }
+        let Some(source) = l.source else {
+            // Unreadable (no source to point into), or not part of the run.
+            if let Parsed::Failed { message, .. } = l.parsed {
+                self.errors.push(RunError {
+                    kind: "io-error",
+                    path: l.display,
+                    span: None,
+                    message,
+                    related: Vec::new(),
+                });
+            }
+            return;
+        };
+        if let Parsed::Failed {
+            message,
+            range,
+            related,
+        } = l.parsed
+        {
+            self.errors.push(RunError {
+                kind: "parse-error",
+                path: l.display,
+                span: range.map(|r| Span::new(l.id, r)),
+                message,
+                related: related
+                    .into_iter()
+                    .map(|(m, r)| Label::new(Span::new(l.id, r), m))
+                    .collect(),
+            });
+        }
+        self.sources.set(l.id, source);
+        self.suppressions
+            .suppressions
+            .extend(l.suppressions.suppressions);
+        self.suppressions.problems.extend(l.suppressions.problems);
+    }
+}
+
+/// What every piece of parallel work needs to know.
+struct Shared<'a> {
+    known_rule: &'a (dyn Fn(&str) -> bool + Sync),
+    cfn_options: &'a cloudformation::CfnOptions,
+    tf_options: &'a terraform::TfOptions<'a>,
+}
+
+/// Groups a directory's loaded files into a [`TfDir`], moving their trees into it.
+fn tf_dir(path: PathBuf, loaded: &mut [Loaded], on_demand: bool) -> TfDir {
+    let dir = terraform::normalize_path(&path);
+    let mut d = TfDir {
+        dir,
+        path,
+        members: Vec::new(),
+        has_module_file: false,
+        files: Vec::new(),
+        tfvars: Vec::new(),
+        complete: true,
+        calls: Vec::new(),
+        trees: Vec::new(),
+        model: None,
+        on_demand,
+    };
+    let mut files: Vec<(&str, FileId)> = Vec::new();
+    let mut tfvars: Vec<(u8, String, FileId)> = Vec::new();
+    for l in loaded.iter_mut() {
+        let module_file = matches!(
+            l.candidate.kind,
+            FileKind::Terraform | FileKind::TerraformJson
+        );
+        d.has_module_file |= module_file;
+        d.members.push(Member {
+            id: l.id,
+            path: l.candidate.path.clone(),
+            kind: l.candidate.kind,
+        });
+        if matches!(l.parsed, Parsed::Failed { .. } | Parsed::Skipped) {
+            d.complete = false;
+            continue;
+        }
+        let parsed = std::mem::replace(&mut l.parsed, Parsed::Skipped);
+        // The word `module` is in every module call: most files are spared the search.
+        let may_call = module_file && l.source.as_ref().is_some_and(|s| s.text.contains("module"));
+        if may_call {
+            if let Some(file) = tf_file(l.id, &parsed) {
+                for call in terraform::local_module_calls(&[file]) {
+                    d.calls
+                        .push((terraform::module_dir(&d.dir, &call.source), l.id));
+                }
+            }
+        }
+        if module_file {
+            files.push((&l.display, l.id));
+        } else {
+            // Terraform loads terraform.tfvars, then terraform.tfvars.json, then
+            // *.auto.tfvars and *.auto.tfvars.json together, in lexical order of their names.
+            let name = l
+                .candidate
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let rank = match name.to_ascii_lowercase().as_str() {
+                "terraform.tfvars" => 0,
+                "terraform.tfvars.json" => 1,
+                _ => 2,
+            };
+            tfvars.push((rank, name, l.id));
+        }
+        d.trees.push((l.id, parsed));
+    }
+    files.sort();
+    tfvars.sort();
+    d.files = files.into_iter().map(|(_, id)| id).collect();
+    d.tfvars = tfvars.into_iter().map(|(_, _, id)| id).collect();
+    d
+}
+
+/// Normalizes a Terraform directory as a root module.
+fn normalize_dir(
+    unit: UnitId,
+    d: &TfDir,
+    tf_options: &terraform::TfOptions,
+    library: &terraform::ModuleLibrary,
+) -> (Model, Vec<terraform::TfDiagnostic>) {
+    let get = |id: &FileId| {
+        d.trees
+            .iter()
+            .find(|(f, _)| f == id)
+            .and_then(|(f, p)| tf_file(*f, p))
+    };
+    let files: Vec<terraform::TfFile> = d.files.iter().filter_map(get).collect();
+    let tfvars: Vec<terraform::TfFile> = d.tfvars.iter().filter_map(get).collect();
+    terraform::normalize_module_tree(
+        unit,
+        &display_path(&d.path),
+        &files,
+        &tfvars,
+        d.complete,
+        tf_options,
+        Some(terraform::ModuleRoot {
+            dir: &d.dir,
+            library,
+        }),
+    )
+}
+
+/// One piece of parallel work: a Terraform directory, or a template or plan file.
+enum Work {
+    Dir(PathBuf, Vec<(Candidate, FileId)>),
+    File(Candidate, FileId),
+}
+
+/// Loads a piece of work and, when it stands alone, normalizes it and drops its trees: a
+/// template, a plan, and a Terraform directory without local module calls (the common case)
+/// never keep their trees past this point, so memory follows the largest file, not the run.
+fn process(work: Work, unit: UnitId, shared: &Shared) -> WorkOut {
+    match work {
+        Work::Dir(path, items) => {
+            let mut files: Vec<Loaded> = items
+                .into_par_iter()
+                .map(|(c, id)| load(c, id, shared.known_rule))
+                .collect();
+            let mut d = tf_dir(path, &mut files, false);
+            if d.calls.is_empty() && !d.files.is_empty() {
+                let empty = terraform::ModuleLibrary::new();
+                d.model = Some(normalize_dir(unit, &d, shared.tf_options, &empty));
+                d.trees = Vec::new();
+            }
+            WorkOut {
+                files,
+                dir: Some(d),
+                unit: None,
+            }
+        }
+        Work::File(candidate, id) => {
+            let mut l = load(candidate, id, shared.known_rule);
+            let unit = match &l.parsed {
+                Parsed::Template(doc) => Some((
+                    UnitKind::Template,
+                    cloudformation::normalize(unit, id, &l.display, doc, shared.cfn_options),
+                )),
+                Parsed::Plan(json) => Some((
+                    UnitKind::Plan(id),
+                    plan::normalize_parsed(unit, id, &l.display, json),
+                )),
+                _ => None,
+            };
+            if unit.is_some() {
+                l.parsed = Parsed::Skipped;
+            }
+            WorkOut {
+                files: vec![l],
+                dir: None,
+                unit,
+            }
+        }
+    }
 }
 
 /// Runs a whole check.
@@ -364,163 +659,22 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     }
     let known_rule = |id: &str| rules::find(id).is_some();
 
-    let mut loaded: Vec<Loaded> = candidates.into_par_iter().map(load).collect();
-    // The directories of local modules the loaded files call, when the run did not include
-    // them (reported when a reported file calls them).
-    let excluder = options.config.exclude_matcher();
-    let module_graph = load_called_modules(&mut loaded, &|p: &Path| {
-        excluder.as_ref().is_some_and(|m| m.is_excluded(p))
-    });
-
-    let mut sources = SourceMap::default();
-    let mut errors: Vec<RunError> = discover_errors
-        .into_iter()
-        .map(|e| RunError {
-            kind: "io-error",
-            path: display_path(&e.path),
-            span: None,
-            message: e.message,
-            related: Vec::new(),
-        })
-        .collect();
-    let mut parsed: Vec<(FileId, Parsed)> = Vec::new();
-    let mut reported: Vec<bool> = Vec::new();
-    let mut files = 0;
-    let mut modules: BTreeMap<PathBuf, (Vec<FileId>, Vec<FileId>, bool)> = BTreeMap::new();
-    let mut templates = Vec::new();
-    let mut plans = Vec::new();
-    let mut suppressions = FileSuppressions::default();
-
-    for l in loaded {
-        if matches!(l.parsed, Parsed::Skipped) {
-            continue;
-        }
-        let Some(text) = l.text else {
-            // Unreadable: no source to point into.
-            if let Parsed::Failed { message, .. } = l.parsed {
-                errors.push(RunError {
-                    kind: "io-error",
-                    path: l.display,
-                    span: None,
-                    message,
-                    related: Vec::new(),
-                });
-            }
-            continue;
-        };
-        if l.candidate.reported {
-            files += 1;
-        }
-        let id = sources.add(SourceFile::new(
-            l.candidate.path.clone(),
-            l.display.clone(),
-            text,
-        ));
-        reported.push(l.candidate.reported);
-        if let Some(file) = sources.get(id) {
-            suppress::from_comments(
-                id,
-                &file.text,
-                &l.comments,
-                &l.scopes,
-                &known_rule,
-                &mut suppressions,
-            );
-            if let Parsed::Template(doc) = &l.parsed {
-                suppress::from_cfn_metadata(
-                    id,
-                    file.text.len(),
-                    doc,
-                    &known_rule,
-                    &mut suppressions,
-                );
-            }
-        }
-        let dir = l
-            .candidate
-            .path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        match &l.parsed {
-            Parsed::Terraform(_) | Parsed::TerraformJson(_) => {
-                modules.entry(dir).or_default().0.push(id)
-            }
-            Parsed::TfVars(_) | Parsed::TfVarsJson(_) => modules.entry(dir).or_default().1.push(id),
-            Parsed::Template(_) => templates.push((l.display.clone(), id)),
-            Parsed::Plan(_) => plans.push((l.display.clone(), id)),
-            Parsed::Failed {
-                message,
-                range,
-                related,
-            } => {
-                if l.candidate.kind != FileKind::CloudFormationCandidate {
-                    modules.entry(dir).or_default().2 = true;
-                }
-                errors.push(RunError {
-                    kind: "parse-error",
-                    path: l.display.clone(),
-                    span: range.clone().map(|r| Span::new(id, r)),
-                    message: message.clone(),
-                    related: related
-                        .iter()
-                        .map(|(m, r)| Label::new(Span::new(id, r.clone()), m.clone()))
-                        .collect(),
-                });
-            }
-            Parsed::Skipped => {}
-        }
-        parsed.push((id, l.parsed));
-    }
-
-    let mut units = Vec::new();
-    // A directory that another directory calls as a local module is normalized through its
-    // calls only (with the caller's arguments), not on its own.
-    let roots = module_roots(
-        &module_graph,
-        modules
-            .iter()
-            .filter(|(_, (tf, _, _))| !tf.is_empty())
-            .map(|(dir, _)| terraform::normalize_path(dir))
+    let mut run = Run {
+        errors: discover_errors
+            .into_iter()
+            .map(|e| RunError {
+                kind: "io-error",
+                path: display_path(&e.path),
+                span: None,
+                message: e.message,
+                related: Vec::new(),
+            })
             .collect(),
-    );
-    let mut module_dirs: Vec<(PathBuf, String, Vec<FileId>, bool)> = Vec::new();
-    for (dir, (mut tf, mut tfvars, failed)) in modules {
-        let normalized = terraform::normalize_path(&dir);
-        tf.sort_by(|a, b| sources.display(*a).cmp(sources.display(*b)));
-        module_dirs.push((normalized.clone(), display_path(&dir), tf.clone(), !failed));
-        if tf.is_empty() || !roots.contains(&normalized) {
-            continue;
-        }
-        // Terraform loads terraform.tfvars, then terraform.tfvars.json, then *.auto.tfvars and
-        // *.auto.tfvars.json together, in lexical order of their names.
-        tfvars.sort_by_key(|id| {
-            let name = sources
-                .get(*id)
-                .and_then(|f| f.path.file_name())
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let rank = match name.to_ascii_lowercase().as_str() {
-                "terraform.tfvars" => 0,
-                "terraform.tfvars.json" => 1,
-                _ => 2,
-            };
-            (rank, name)
-        });
-        units.push(UnitSource::Module {
-            name: display_path(&dir),
-            dir: normalized,
-            files: tf,
-            tfvars,
-            complete: !failed,
-        });
-    }
-    for (name, file) in templates {
-        units.push(UnitSource::Template { name, file });
-    }
-    for (name, file) in plans {
-        units.push(UnitSource::Plan { name, file });
-    }
+        ..Run::default()
+    };
+    // Every candidate gets its id up front, so that files are parsed and normalized in one
+    // parallel pass.
+    run.reserve(candidates.len());
 
     // --var-file: parsed once, registered as sources (not reported) so origins point into them.
     let mut cli_var_files: Vec<(FileId, Parsed)> = Vec::new();
@@ -536,11 +690,10 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         } else {
             terraform::parse(&text).map(Parsed::TfVars)
         };
-        let id = sources.add(SourceFile::new(path.clone(), display_path(path), text));
-        reported.push(false);
+        let id = run.add(SourceFile::new(path.clone(), display_path(path), text));
         match result {
             Ok(p) => cli_var_files.push((id, p)),
-            Err(e) => errors.push(RunError {
+            Err(e) => run.errors.push(RunError {
                 kind: "parse-error",
                 path: display_path(path),
                 span: Some(Span::new(id, e.offset..e.offset)),
@@ -557,81 +710,190 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         var_files: &cli_tf_files,
         vars: &options.vars,
     };
-
-    let by_id: Vec<&Parsed> = {
-        let mut v: Vec<Option<&Parsed>> = vec![None; sources.len()];
-        for (id, p) in &parsed {
-            if let Some(slot) = v.get_mut(id.0 as usize) {
-                *slot = Some(p);
-            }
-        }
-        v.into_iter()
-            .map(|p| p.unwrap_or(&Parsed::Skipped))
-            .collect()
-    };
-
     let cfn_options = cloudformation::CfnOptions {
         parameters: options.cfn_parameters.clone(),
         region: options.deploy_region.clone(),
     };
-    // Every Terraform directory of the run, for the local modules roots call.
-    let mut library: terraform::ModuleLibrary = module_dirs
-        .iter()
-        .map(|(dir, name, files, complete)| {
-            let files = files
-                .iter()
-                .filter_map(|f| by_id.get(f.0 as usize).and_then(|p| tf_file(*f, p)))
-                .collect();
-            let dir_files = terraform::ModuleDir {
-                name: name.clone(),
-                files,
-                complete: *complete,
-                id: std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone()),
-            };
-            (dir.clone(), dir_files)
-        })
-        .collect();
-    for dir in &module_graph.empty {
-        library.entry(dir.clone()).or_insert(terraform::ModuleDir {
-            name: display_path(dir),
-            files: Vec::new(),
-            complete: true,
-            id: std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone()),
-        });
-    }
-    for (alias, real) in &module_graph.aliases {
-        if let Some(d) = library.get(real) {
-            let same = terraform::ModuleDir {
-                name: display_path(alias),
-                files: d.files.clone(),
-                complete: d.complete,
-                id: d.id.clone(),
-            };
-            library.insert(alias.clone(), same);
+    let shared = Shared {
+        known_rule: &known_rule,
+        cfn_options: &cfn_options,
+        tf_options: &tf_options,
+    };
+
+    // The work: Terraform files by directory (a module), every other file on its own.
+    let mut by_dir: BTreeMap<PathBuf, Vec<(Candidate, FileId)>> = BTreeMap::new();
+    let mut work: Vec<Work> = Vec::new();
+    for (i, c) in candidates.into_iter().enumerate() {
+        let id = FileId(i as u32);
+        match c.kind {
+            FileKind::CloudFormationCandidate => work.push(Work::File(c, id)),
+            _ => {
+                let dir = c.path.parent().map(Path::to_path_buf).unwrap_or_default();
+                by_dir.entry(dir).or_default().push((c, id));
+            }
         }
     }
-    let models: Vec<(Model, Vec<terraform::TfDiagnostic>)> = units
-        .par_iter()
-        .enumerate()
-        .map(|(i, unit)| {
-            let id = UnitId(i as u32);
-            normalize_unit(id, unit, &by_id, &cfn_options, &tf_options, &library)
-        })
+    let work: Vec<Work> = by_dir
+        .into_iter()
+        .map(|(dir, items)| Work::Dir(dir, items))
+        .chain(work)
         .collect();
-    let mut models = models;
-    attach_configuration_spans(&mut models, &units, &sources);
+    let units_from_work = work.len();
+    let outs: Vec<WorkOut> = work
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, w)| process(w, UnitId(i as u32), &shared))
+        .collect();
+
+    let mut dirs: Vec<TfDir> = Vec::new();
+    let mut units: Vec<(UnitKind, Model, Vec<terraform::TfDiagnostic>)> = Vec::new();
+    let mut standalone: Vec<(UnitKind, Model, Vec<terraform::TfDiagnostic>)> = Vec::new();
+    for out in outs {
+        for l in out.files {
+            run.absorb(l);
+        }
+        if let Some(d) = out.dir {
+            dirs.push(d);
+        }
+        if let Some((kind, model)) = out.unit {
+            standalone.push((kind, model, Vec::new()));
+        }
+    }
+
+    // Local modules: the graph of calls, the called directories the run did not include, and
+    // the roots.
+    let excluder = options.config.exclude_matcher();
+    let excluded = |p: &Path| excluder.as_ref().is_some_and(|m| m.is_excluded(p));
+    let module_graph = resolve_module_calls(&mut dirs, &mut run, &excluded, &shared);
+    let resolve = |t: &PathBuf| module_graph.aliases.get(t).unwrap_or(t).clone();
+    let called: HashSet<PathBuf> = module_graph
+        .calls
+        .iter()
+        .flat_map(|(from, to)| to.iter().map(resolve).filter(move |t| t != from))
+        .collect();
+    // A called directory normalized on its own in the parallel stage: parse it again (from
+    // the text kept) for its callers.
+    {
+        let sources = &run.sources;
+        dirs.par_iter_mut()
+            .filter(|d| d.model.is_some() && called.contains(&d.dir))
+            .for_each(|d| {
+                d.model = None;
+                d.trees = reparse(d, sources);
+            });
+    }
+    let roots = module_roots(
+        &module_graph,
+        dirs.iter()
+            .filter(|d| !d.files.is_empty())
+            .map(|d| d.dir.clone())
+            .collect(),
+    );
+    // A directory that another directory calls as a local module is normalized through its
+    // calls only (with the caller's arguments), not on its own.
+    {
+        let mut library: terraform::ModuleLibrary = dirs
+            .iter()
+            .filter(|d| d.model.is_none() && (d.has_module_file || d.members.is_empty()))
+            .map(|d| {
+                let files = d
+                    .files
+                    .iter()
+                    .filter_map(|f| {
+                        d.trees
+                            .iter()
+                            .find(|(id, _)| id == f)
+                            .and_then(|(id, p)| tf_file(*id, p))
+                    })
+                    .collect();
+                let module = terraform::ModuleDir {
+                    name: display_path(&d.path),
+                    files,
+                    complete: d.complete,
+                    id: std::fs::canonicalize(&d.dir).unwrap_or_else(|_| d.dir.clone()),
+                };
+                (d.dir.clone(), module)
+            })
+            .collect();
+        for d in &dirs {
+            // A directory with only variables files: an empty module when called.
+            if !d.has_module_file && called.contains(&d.dir) {
+                library
+                    .entry(d.dir.clone())
+                    .or_insert(terraform::ModuleDir {
+                        name: display_path(&d.path),
+                        files: Vec::new(),
+                        complete: true,
+                        id: std::fs::canonicalize(&d.dir).unwrap_or_else(|_| d.dir.clone()),
+                    });
+            }
+        }
+        for dir in &module_graph.empty {
+            library.entry(dir.clone()).or_insert(terraform::ModuleDir {
+                name: display_path(dir),
+                files: Vec::new(),
+                complete: true,
+                id: std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone()),
+            });
+        }
+        for (alias, real) in &module_graph.aliases {
+            if let Some(d) = library.get(real) {
+                let same = terraform::ModuleDir {
+                    name: display_path(alias),
+                    files: d.files.clone(),
+                    complete: d.complete,
+                    id: d.id.clone(),
+                };
+                library.insert(alias.clone(), same);
+            }
+        }
+        let pending: Vec<(usize, &TfDir)> = dirs
+            .iter()
+            .filter(|d| d.model.is_none() && !d.files.is_empty() && roots.contains(&d.dir))
+            .enumerate()
+            .collect();
+        let normalized: Vec<(PathBuf, (Model, Vec<terraform::TfDiagnostic>))> = pending
+            .into_par_iter()
+            .map(|(j, d)| {
+                let unit = UnitId((units_from_work + j) as u32);
+                (d.dir.clone(), normalize_dir(unit, d, &tf_options, &library))
+            })
+            .collect();
+        let mut normalized: HashMap<PathBuf, (Model, Vec<terraform::TfDiagnostic>)> =
+            normalized.into_iter().collect();
+        dirs.sort_by(|a, b| a.path.cmp(&b.path));
+        for d in &mut dirs {
+            if !roots.contains(&d.dir) {
+                continue;
+            }
+            let model = d.model.take().or_else(|| normalized.remove(&d.dir));
+            if let Some((model, diagnostics)) = model {
+                units.push((UnitKind::Module(d.dir.clone()), model, diagnostics));
+            }
+        }
+    }
+    drop(dirs);
+    units.extend(standalone);
+    // Files checked: reported, read and part of the run (parsed or not).
+    let files = run
+        .sources
+        .iter()
+        .filter(|(id, _)| run.is_reported(*id))
+        .count();
+
+    attach_configuration_spans(&mut units, &run.sources);
     let mut model = Model::default();
     let mut module_problems = HashSet::new();
-    for (m, diagnostics) in models {
+    for (_, m, diagnostics) in units {
         model.extend(m);
         for d in diagnostics {
             // A module called from several roots: its problem once.
             if !module_problems.insert((d.span, d.message.clone())) {
                 continue;
             }
-            errors.push(RunError {
+            run.errors.push(RunError {
                 kind: "module-error",
-                path: sources.display(d.span.file).to_string(),
+                path: run.sources.display(d.span.file).to_string(),
                 span: Some(d.span),
                 message: d.message,
                 // Reports show an error's labels in its own file.
@@ -645,19 +907,21 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         }
     }
 
+    // `Model::unit` looks units up by id (binary search).
+    model.units.sort_by_key(|u| u.id);
+
     // The usage file is a source too, so its problems point at its lines.
     let mut usage = options.usage.clone();
     let mut usage_warnings = Vec::new();
     if let Some(u) = usage.as_mut() {
         let problems = u.parse();
-        let id = sources.add(SourceFile::new(
+        let id = run.add(SourceFile::new(
             u.path.clone(),
             display_path(&u.path),
             u.text.clone(),
         ));
-        reported.push(false);
         for p in problems {
-            errors.push(RunError {
+            run.errors.push(RunError {
                 kind: "usage-error",
                 path: display_path(&u.path),
                 span: Some(Span::new(id, p.span)),
@@ -667,7 +931,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
         }
         let addresses = model.resource_addresses();
         for (name, entry) in u.unmatched(&addresses) {
-            let file = sources.get(id);
+            let file = run.sources.get(id);
             let line = file.map(|f| f.line_col(entry.span.start).line).unwrap_or(0);
             usage_warnings.push(format!(
                 "{}:{line}: usage for `{name}`, which is not among the checked resources",
@@ -722,6 +986,12 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     for rule in rules::registry() {
         rule.check(&model, &ctx, &mut findings);
     }
+    let Run {
+        sources,
+        reported,
+        mut errors,
+        suppressions,
+    } = run;
     let is_reported = |file: FileId| reported.get(file.0 as usize).copied().unwrap_or(false);
     findings.retain(|f| is_reported(f.primary.span.file));
     // A module called by several roots reports the same finding at the same place once.
@@ -858,27 +1128,26 @@ fn tf_file(file: FileId, parsed: &Parsed) -> Option<terraform::TfFile<'_>> {
 /// run): its model objects point at the configuration's spans, with the plan's value as an
 /// origin, so findings land where a person fixes them.
 fn attach_configuration_spans(
-    models: &mut [(Model, Vec<terraform::TfDiagnostic>)],
-    units: &[UnitSource],
+    units: &mut [(UnitKind, Model, Vec<terraform::TfDiagnostic>)],
     sources: &SourceMap,
 ) {
     use crate::model::{without_instance_key, Field, ResourceRef};
     use std::collections::HashMap;
-    for (i, unit) in units.iter().enumerate() {
-        let UnitSource::Plan { file, .. } = unit else {
+    for i in 0..units.len() {
+        let UnitKind::Plan(file) = units[i].0 else {
             continue;
         };
-        let Some(plan_dir) = sources.get(*file).and_then(|f| f.path.parent()) else {
+        let Some(plan_dir) = sources.get(file).and_then(|f| f.path.parent()) else {
             continue;
         };
         let plan_dir = terraform::normalize_path(plan_dir);
-        let config = units.iter().position(|u| {
-            matches!(u, UnitSource::Module { dir, .. } if terraform::normalize_path(dir) == plan_dir)
-        });
+        let config = units
+            .iter()
+            .position(|u| matches!(&u.0, UnitKind::Module(dir) if *dir == plan_dir));
         let Some(j) = config else {
             continue;
         };
-        let cfg = models[j].0.clone();
+        let cfg = units[j].1.clone();
         let mut resources: HashMap<&str, &ResourceRef> = HashMap::new();
         let mut refs = Vec::new();
         refs.extend(cfg.volumes.iter().map(|v| &v.resource));
@@ -896,7 +1165,7 @@ fn attach_configuration_spans(
                 .or_else(|| resources.get(without_instance_key(address)))
                 .copied()
         };
-        let plan = &mut models[i].0;
+        let plan = &mut units[i].1;
         let retarget = |r: &mut ResourceRef| -> Option<crate::source::Span> {
             let c = find(&r.address)?;
             let planned = r.span;
@@ -1037,54 +1306,22 @@ fn attach_configuration_spans(
     }
 }
 
-fn normalize_unit(
-    id: UnitId,
-    unit: &UnitSource,
-    parsed: &[&Parsed],
-    cfn_options: &cloudformation::CfnOptions,
-    tf_options: &terraform::TfOptions,
-    library: &terraform::ModuleLibrary,
-) -> (Model, Vec<terraform::TfDiagnostic>) {
-    let get = |f: &FileId| parsed.get(f.0 as usize).copied();
-    match unit {
-        UnitSource::Module {
-            name,
-            dir,
-            files,
-            tfvars,
-            complete,
-        } => {
-            let module_files: Vec<terraform::TfFile> = files
-                .iter()
-                .filter_map(|f| get(f).and_then(|p| tf_file(*f, p)))
-                .collect();
-            let var_files: Vec<terraform::TfFile> = tfvars
-                .iter()
-                .filter_map(|f| get(f).and_then(|p| tf_file(*f, p)))
-                .collect();
-            let root = terraform::ModuleRoot { dir, library };
-            terraform::normalize_module_tree(
-                id,
-                name,
-                &module_files,
-                &var_files,
-                *complete,
-                tf_options,
-                Some(root),
-            )
-        }
-        UnitSource::Template { name, file } => match get(file) {
-            Some(Parsed::Template(doc)) => (
-                cloudformation::normalize(id, *file, name, doc, cfn_options),
-                Vec::new(),
-            ),
-            _ => (Model::default(), Vec::new()),
-        },
-        UnitSource::Plan { name, file } => match get(file) {
-            Some(Parsed::Plan(json)) => (plan::normalize_parsed(id, *file, name, json), Vec::new()),
-            _ => (Model::default(), Vec::new()),
-        },
-    }
+/// Parses a directory's files again from the texts kept (for a directory normalized on its own
+/// in the parallel stage that turns out to be called as a local module).
+fn reparse(d: &TfDir, sources: &SourceMap) -> Vec<(FileId, Parsed)> {
+    d.members
+        .iter()
+        .filter(|m| d.files.contains(&m.id) || d.tfvars.contains(&m.id))
+        .filter_map(|m| {
+            let text = &sources.get(m.id)?.text;
+            let candidate = Candidate {
+                path: m.path.clone(),
+                kind: m.kind,
+                reported: false,
+            };
+            Some((m.id, parse_text(&candidate, text, None)))
+        })
+        .collect()
 }
 
 /// The local module calls of a run, between directories (normalized paths).
@@ -1099,86 +1336,63 @@ struct ModuleGraph {
     aliases: BTreeMap<PathBuf, PathBuf>,
 }
 
-/// Loads the `.tf`/`.tf.json` files of the local modules that `loaded` calls, directory by
-/// directory, when the run has not loaded them; a called module's variables files are not
-/// loaded (Terraform ignores them). Its files are reported when a reported file calls it (and
-/// the config does not exclude them): findings inside a module called from the linted code are
-/// the linted code's findings.
-fn load_called_modules(loaded: &mut Vec<Loaded>, excluded: &dyn Fn(&Path) -> bool) -> ModuleGraph {
+/// Builds the graph of local module calls and loads the `.tf`/`.tf.json` files of the called
+/// directories the run has not loaded, directory by directory (a called module's variables
+/// files are not loaded: Terraform ignores them). A module loaded this way is reported when a
+/// reported file calls it (and the config does not exclude it): findings inside a module
+/// called from the linted code are the linted code's findings.
+fn resolve_module_calls(
+    dirs: &mut Vec<TfDir>,
+    run: &mut Run,
+    excluded: &dyn Fn(&Path) -> bool,
+    shared: &Shared,
+) -> ModuleGraph {
     let mut graph = ModuleGraph::default();
-    // Directory: the indices of its Terraform files in `loaded`.
-    let mut dirs: HashMap<PathBuf, Vec<usize>> = HashMap::new();
-    let mut on_demand: HashSet<PathBuf> = HashSet::new();
+    let mut index: HashMap<PathBuf, usize> = dirs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.has_module_file)
+        .map(|(i, d)| (d.dir.clone(), i))
+        .collect();
+    // Canonical path: the directory of the run; built on the first call to an unknown path.
+    let mut canonical: Option<HashMap<PathBuf, PathBuf>> = None;
     let mut missing: HashSet<PathBuf> = HashSet::new();
-    // Canonical path: the loaded directory.
-    let mut canonical: HashMap<PathBuf, PathBuf> = HashMap::new();
-    // Per loaded file: the directories it calls.
-    let mut targets: Vec<Vec<PathBuf>> = Vec::new();
+    let mut next = 0;
     loop {
-        for l in &loaded[targets.len()..] {
-            let index = targets.len();
-            let mut calls = Vec::new();
-            if matches!(
-                l.candidate.kind,
-                FileKind::Terraform | FileKind::TerraformJson
-            ) {
-                let dir =
-                    terraform::normalize_path(l.candidate.path.parent().unwrap_or(Path::new("")));
-                if !dirs.contains_key(&dir) {
-                    if let Ok(c) = std::fs::canonicalize(&dir) {
-                        canonical.entry(c).or_insert_with(|| dir.clone());
-                    }
-                }
-                dirs.entry(dir.clone()).or_default().push(index);
-                if let Some(file) = tf_file(FileId(0), &l.parsed) {
-                    for call in terraform::local_module_calls(&[file]) {
-                        let target = terraform::module_dir(&dir, &call.source);
-                        graph
-                            .calls
-                            .entry(dir.clone())
-                            .or_default()
-                            .insert(target.clone());
-                        calls.push(target);
-                    }
-                }
-            }
-            targets.push(calls);
-        }
-        let mut batch: Vec<Candidate> = Vec::new();
+        let mut batch: Vec<(PathBuf, Vec<(PathBuf, FileKind)>)> = Vec::new();
         let mut batch_dirs: HashSet<PathBuf> = HashSet::new();
-        let mut changed = false;
-        for (i, calls) in targets.iter().enumerate() {
-            let reported = loaded[i].candidate.reported;
-            for target in calls {
-                let target = graph.aliases.get(target).unwrap_or(target).clone();
-                let target = &target;
-                if let Some(files) = dirs.get(target) {
-                    if reported && on_demand.contains(target) {
-                        for &j in files {
-                            let c = &mut loaded[j].candidate;
-                            if !c.reported && !excluded(&c.path) {
-                                c.reported = true;
-                                changed = true;
-                            }
-                        }
-                    }
-                    continue;
-                }
-                if missing.contains(target)
-                    || graph.empty.contains(target)
+        while next < dirs.len() {
+            let from = dirs[next].dir.clone();
+            let targets: Vec<PathBuf> = dirs[next].calls.iter().map(|(t, _)| t.clone()).collect();
+            next += 1;
+            for target in targets {
+                graph
+                    .calls
+                    .entry(from.clone())
+                    .or_default()
+                    .insert(target.clone());
+                let target = graph.aliases.get(&target).cloned().unwrap_or(target);
+                if index.contains_key(&target)
+                    || missing.contains(&target)
+                    || graph.empty.contains(&target)
                     || !batch_dirs.insert(target.clone())
                 {
                     continue;
                 }
-                let real = std::fs::canonicalize(target).ok();
+                let real = std::fs::canonicalize(&target).ok();
+                let canonical = canonical.get_or_insert_with(|| {
+                    dirs.iter()
+                        .filter(|d| d.has_module_file)
+                        .filter_map(|d| Some((std::fs::canonicalize(&d.dir).ok()?, d.dir.clone())))
+                        .collect()
+                });
                 if let Some(d) = real.as_ref().and_then(|c| canonical.get(c)) {
                     // Another path to a loaded directory: one module (cycles are found).
                     graph.aliases.insert(target.clone(), d.clone());
-                    changed = true;
                     continue;
                 }
-                let Ok(entries) = std::fs::read_dir(target) else {
-                    missing.insert(target.clone());
+                let Ok(entries) = std::fs::read_dir(&target) else {
+                    missing.insert(target);
                     continue;
                 };
                 if let Some(c) = real {
@@ -1198,27 +1412,87 @@ fn load_called_modules(loaded: &mut Vec<Loaded>, excluded: &dyn Fn(&Path) -> boo
                     })
                     .collect();
                 if paths.is_empty() {
-                    graph.empty.insert(target.clone());
+                    graph.empty.insert(target);
                     continue;
                 }
                 paths.sort();
-                on_demand.insert(target.clone());
-                for (path, kind) in paths {
-                    let reported = reported && !excluded(&path);
-                    batch.push(Candidate {
-                        path,
-                        kind,
-                        reported,
-                    });
+                batch.push((target, paths));
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let count = batch.iter().map(|(_, p)| p.len()).sum();
+        let first = run.reserve(count).0;
+        let mut next_id = first;
+        let batch: Vec<(PathBuf, Vec<(Candidate, FileId)>)> = batch
+            .into_iter()
+            .map(|(target, paths)| {
+                let items = paths
+                    .into_iter()
+                    .map(|(path, kind)| {
+                        let id = FileId(next_id);
+                        next_id += 1;
+                        let candidate = Candidate {
+                            path,
+                            kind,
+                            reported: false,
+                        };
+                        (candidate, id)
+                    })
+                    .collect();
+                (target, items)
+            })
+            .collect();
+        let loaded: Vec<(PathBuf, Vec<Loaded>)> = batch
+            .into_par_iter()
+            .map(|(target, items)| {
+                let files = items
+                    .into_par_iter()
+                    .map(|(c, id)| load(c, id, shared.known_rule))
+                    .collect();
+                (target, files)
+            })
+            .collect();
+        for (target, mut files) in loaded {
+            let d = tf_dir(target, &mut files, true);
+            for l in files {
+                run.absorb(l);
+            }
+            index.insert(d.dir.clone(), dirs.len());
+            dirs.push(d);
+        }
+    }
+    // Reported: the modules loaded on demand that a reported file calls, transitively.
+    loop {
+        let mut changed = false;
+        for d in dirs.iter() {
+            for (target, caller) in &d.calls {
+                if !run.is_reported(*caller) {
+                    continue;
+                }
+                let target = graph.aliases.get(target).unwrap_or(target);
+                let Some(&j) = index.get(target) else {
+                    continue;
+                };
+                let Some(called) = dirs.get(j).filter(|c| c.on_demand) else {
+                    continue;
+                };
+                for m in &called.members {
+                    if !run.is_reported(m.id) && !excluded(&m.path) {
+                        if let Some(r) = run.reported.get_mut(m.id.0 as usize) {
+                            *r = true;
+                            changed = true;
+                        }
+                    }
                 }
             }
         }
-        if batch.is_empty() && !changed {
-            return graph;
+        if !changed {
+            break;
         }
-        let more: Vec<Loaded> = batch.into_par_iter().map(load).collect();
-        loaded.extend(more);
     }
+    graph
 }
 
 /// The directories normalized on their own: those no other directory of the run calls as a

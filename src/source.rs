@@ -46,35 +46,38 @@ pub struct SourceFile {
     /// Path relative to the current directory, with `/` separators.
     pub display: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Built on first use: most files of a run never have a finding to place.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> SourceFile {
-        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
-        line_starts.push(0);
-        line_starts.extend(memchr_newlines(text.as_bytes()));
         SourceFile {
             path,
             display,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
     /// Start offsets of every line.
     pub fn line_starts(&self) -> &[usize] {
-        &self.line_starts
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr_newlines(self.text.as_bytes()));
+            starts
+        })
     }
 
     /// The 1-based line and column of a byte offset (clamped to the text and to a char boundary).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let line_index = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts();
+        let line_index = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let line_start = line_starts.get(line_index).copied().unwrap_or(0);
         let column = self
             .text
             .get(line_start..offset)
@@ -89,7 +92,7 @@ impl SourceFile {
 
     /// The byte offset where a 1-based line starts, if the line exists.
     pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.line_starts.get(line.checked_sub(1)?).copied()
+        self.line_starts().get(line.checked_sub(1)?).copied()
     }
 }
 
@@ -112,23 +115,41 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// All files of a run, indexed by [`FileId`].
+/// All files of a run, indexed by [`FileId`]. Ids can be reserved before their files are
+/// read (the engine numbers every candidate file up front so that files can be parsed and
+/// normalized in parallel); a reserved id whose file was not part of the run (unreadable,
+/// or YAML that is not a template) stays empty.
 #[derive(Debug, Default)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    files: Vec<Option<SourceFile>>,
 }
 
 impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> FileId {
         let id = FileId(self.files.len() as u32);
-        self.files.push(file);
+        self.files.push(Some(file));
         id
     }
 
-    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
-        self.files.get(id.0 as usize)
+    /// Reserves `count` ids, the first of which is returned.
+    pub fn reserve(&mut self, count: usize) -> FileId {
+        let first = FileId(self.files.len() as u32);
+        self.files.resize_with(self.files.len() + count, || None);
+        first
     }
 
+    /// Fills a reserved id.
+    pub fn set(&mut self, id: FileId, file: SourceFile) {
+        if let Some(slot) = self.files.get_mut(id.0 as usize) {
+            *slot = Some(file);
+        }
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize).and_then(Option::as_ref)
+    }
+
+    /// The number of ids (reserved ones included).
     pub fn len(&self) -> usize {
         self.files.len()
     }
@@ -137,11 +158,12 @@ impl SourceMap {
         self.files.is_empty()
     }
 
+    /// The files of the run (empty reserved ids skipped).
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
+            .filter_map(|(i, f)| Some((FileId(i as u32), f.as_ref()?)))
     }
 
     /// The display path of a file, or `?` for an unknown id.

@@ -47,6 +47,12 @@ pub struct FileSuppressions {
 
 const MARKER: &str = "infralint:ignore";
 
+/// Whether a file's text has a suppression comment at all (a fast test that spares most files
+/// the search for comments).
+pub fn has_marker(text: &str) -> bool {
+    text.contains(MARKER)
+}
+
 /// Parses the text of a comment (without its `#`/`//`/`/*`) if it is a suppression.
 /// Returns `(whole_file, rules, reason)`, or an error message for a malformed one.
 /// A parsed suppression comment: whether it covers the whole file, its rule ids, its reason.
