@@ -871,3 +871,416 @@ fn an_aliased_provider_prices_its_resources_in_its_region() {
         ]
     );
 }
+
+const MIB: usize = 1024 * 1024;
+
+/// A generated file that knows the line each piece starts on.
+struct Generated {
+    text: String,
+    /// The 1-based line the next piece starts on.
+    line: usize,
+}
+
+impl Generated {
+    fn new() -> Generated {
+        Generated {
+            text: String::new(),
+            line: 1,
+        }
+    }
+
+    /// Appends `piece` and returns the line it starts on.
+    fn push(&mut self, piece: &str) -> usize {
+        let at = self.line;
+        self.line += piece.bytes().filter(|b| *b == b'\n').count();
+        self.text.push_str(piece);
+        at
+    }
+
+    /// Appends `block`, which has `lines` newlines (not counted again: it is most of the file).
+    fn push_block(&mut self, block: &str, lines: usize) {
+        self.line += lines;
+        self.text.push_str(block);
+    }
+}
+
+/// 32 comment lines of 80 bytes, `prefix` first on each.
+fn comment_block(prefix: &str) -> String {
+    let line = format!(
+        "{prefix}{:<width$}\n",
+        "vol-0a1b2c3d decommissioned 2019-03, kept for the audit trail (NET-42)",
+        width = 79 - prefix.len()
+    );
+    assert_eq!(line.len(), 80);
+    line.repeat(32)
+}
+
+/// What a generated file should produce: `eip-unattached` findings as (resource, line), and
+/// its resource count.
+struct Expected {
+    findings: Vec<(String, u64)>,
+    resources: u64,
+}
+
+/// At least 50 MiB of Terraform: EIPs each after a block of comments, every tenth one
+/// associated (no finding), one with a 1 MiB tag value, and one more EIP after the 50 MiB.
+///
+/// Mostly comments on purpose: 50 MiB of dense resources (~330,000 of them) takes ~40 s and
+/// ~2 GB in the debug binary the tests run. The reader, the lexer, the line index and the
+/// comment scanner still see every byte; the parser and the rules see ~21,500 resources.
+fn big_terraform() -> (String, Expected) {
+    let block = comment_block("# ");
+    let mut g = Generated::new();
+    let mut expected = Expected {
+        findings: Vec::new(),
+        resources: 0,
+    };
+    let mut i = 0;
+    while g.text.len() < 50 * MIB {
+        g.push_block(&block, 32);
+        let tags = if i == 1001 {
+            format!("  tags = {{\n    Notes = \"{}\"\n  }}\n", "n".repeat(MIB))
+        } else {
+            String::new()
+        };
+        let line = g.push(&format!(
+            "resource \"aws_eip\" \"ip{i}\" {{\n  domain = \"vpc\"\n{tags}}}\n"
+        ));
+        expected.resources += 1;
+        if i % 10 == 0 {
+            g.push(&format!("resource \"aws_eip_association\" \"ip{i}\" {{\n  allocation_id = aws_eip.ip{i}.id\n  instance_id   = \"i-0123456789abcdef0\"\n}}\n"));
+            expected.resources += 1;
+        } else {
+            expected
+                .findings
+                .push((format!("aws_eip.ip{i}"), line as u64));
+        }
+        i += 1;
+    }
+    let line = g.push("resource \"aws_eip\" \"last\" {\n  domain = \"vpc\"\n}\n");
+    expected
+        .findings
+        .push(("aws_eip.last".to_string(), line as u64));
+    expected.resources += 1;
+    (g.text, expected)
+}
+
+/// The same as a CloudFormation YAML template: comments between the resources, every tenth
+/// EIP associated, one with a 1 MiB metadata value, one more EIP after the 50 MiB.
+fn big_yaml_template() -> (String, Expected) {
+    let block = comment_block("  # ");
+    let mut g = Generated::new();
+    g.push("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n");
+    let mut expected = Expected {
+        findings: Vec::new(),
+        resources: 0,
+    };
+    let mut i = 0;
+    while g.text.len() < 50 * MIB {
+        g.push_block(&block, 32);
+        let metadata = if i == 1001 {
+            format!("    Metadata:\n      Notes: {}\n", "n".repeat(MIB))
+        } else {
+            String::new()
+        };
+        let line = g.push(&format!(
+            "  Ip{i}:\n    Type: AWS::EC2::EIP\n{metadata}    Properties:\n      Domain: vpc\n"
+        ));
+        expected.resources += 1;
+        if i % 10 == 0 {
+            g.push(&format!("  Assoc{i}:\n    Type: AWS::EC2::EIPAssociation\n    Properties:\n      AllocationId: !GetAtt Ip{i}.AllocationId\n      InstanceId: i-0123456789abcdef0\n"));
+            expected.resources += 1;
+        } else {
+            expected.findings.push((format!("Ip{i}"), line as u64));
+        }
+        i += 1;
+    }
+    let line = g.push("  Last:\n    Type: AWS::EC2::EIP\n    Properties:\n      Domain: vpc\n");
+    expected.findings.push(("Last".to_string(), line as u64));
+    expected.resources += 1;
+    (g.text, expected)
+}
+
+/// The same as a JSON template (no comments in JSON: the bulk is a 2.5 KB metadata string
+/// on each EIP).
+fn big_json_template() -> (String, Expected) {
+    let note = "n".repeat(2560);
+    let mut g = Generated::new();
+    g.push("{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {\n");
+    let mut expected = Expected {
+        findings: Vec::new(),
+        resources: 0,
+    };
+    let mut i = 0;
+    while g.text.len() < 50 * MIB {
+        let line = g.push(&format!("    \"Ip{i}\": {{\n      \"Type\": \"AWS::EC2::EIP\",\n      \"Metadata\": {{\"Notes\": \"{note}\"}},\n      \"Properties\": {{\"Domain\": \"vpc\"}}\n    }},\n"));
+        expected.resources += 1;
+        if i % 10 == 0 {
+            g.push(&format!("    \"Assoc{i}\": {{\n      \"Type\": \"AWS::EC2::EIPAssociation\",\n      \"Properties\": {{\n        \"AllocationId\": {{\"Fn::GetAtt\": [\"Ip{i}\", \"AllocationId\"]}},\n        \"InstanceId\": \"i-0123456789abcdef0\"\n      }}\n    }},\n"));
+            expected.resources += 1;
+        } else {
+            expected.findings.push((format!("Ip{i}"), line as u64));
+        }
+        i += 1;
+    }
+    let line = g.push("    \"Last\": {\n      \"Type\": \"AWS::EC2::EIP\",\n      \"Properties\": {\"Domain\": \"vpc\"}\n    }\n  }\n}\n");
+    expected.findings.push(("Last".to_string(), line as u64));
+    expected.resources += 1;
+    (g.text, expected)
+}
+
+/// `got` equals `expected`, or the first difference (the lists are too long to print whole).
+fn assert_same_findings(file: &str, got: &[(String, u64)], expected: &[(String, u64)]) {
+    if let Some(i) = (0..got.len().max(expected.len())).find(|&i| got.get(i) != expected.get(i)) {
+        panic!(
+            "{file}: {} findings, {} expected; first difference at #{i}: got {:?}, expected {:?}",
+            got.len(),
+            expected.len(),
+            got.get(i),
+            expected.get(i)
+        );
+    }
+}
+
+#[test]
+fn fifty_megabyte_files_are_linted_like_small_ones() {
+    let (tf, tf_expected) = big_terraform();
+    let (yaml, yaml_expected) = big_yaml_template();
+    let (json_template, json_expected) = big_json_template();
+    let dir = scratch(&[
+        ("big/main.tf", tf.as_bytes()),
+        ("cfn/big.yaml", yaml.as_bytes()),
+        ("cfn/big.json", json_template.as_bytes()),
+        ("small/eip.tf", UNATTACHED),
+    ]);
+    for text in [&tf, &yaml, &json_template] {
+        assert!(text.len() > 50 * MIB);
+    }
+    drop((tf, yaml, json_template));
+
+    let started = std::time::Instant::now();
+    let out = infralint(&["check", "--format", "json", "."], dir.path());
+    eprintln!("infralint on 3 files of 50 MiB: {:.1?}", started.elapsed());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let json = json_of(&out);
+    assert_eq!(json["errors"], serde_json::json!([]));
+    let findings = json["findings"].as_array().unwrap();
+    let of = |file: &str| -> Vec<(String, u64)> {
+        findings
+            .iter()
+            .filter(|f| f["file"] == file)
+            .map(|f| {
+                assert_eq!(f["rule"], "eip-unattached", "{f}");
+                (
+                    f["resource"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(of("small/eip.tf"), vec![("aws_eip.orphan".to_string(), 1)]);
+    assert_same_findings("big/main.tf", &of("big/main.tf"), &tf_expected.findings);
+    assert_same_findings("cfn/big.yaml", &of("cfn/big.yaml"), &yaml_expected.findings);
+    assert_same_findings("cfn/big.json", &of("cfn/big.json"), &json_expected.findings);
+    assert_eq!(json["summary"]["files"], 4);
+    assert_eq!(
+        json["summary"]["resources"],
+        tf_expected.resources + yaml_expected.resources + json_expected.resources + 1
+    );
+}
+
+/// How to run the binary so that file permissions apply to it.
+#[cfg(unix)]
+enum Unprivileged {
+    /// They already do (not root).
+    Direct,
+    /// As `nobody` (uid 65534) through setpriv, for root, who reads mode-000 files.
+    Setpriv {
+        setpriv: std::path::PathBuf,
+        binary: std::path::PathBuf,
+        /// Holds a copy of the binary when nobody could not reach the original.
+        _copy: Option<tempdir::TempDir>,
+    },
+}
+
+#[cfg(unix)]
+impl Unprivileged {
+    /// How to run unprivileged on `dir`, a scratch directory (made reachable for nobody). None,
+    /// with the reason printed, when this machine cannot; under CI, which runs as root with
+    /// setpriv, that is a failure, not a skip.
+    fn for_dir(dir: &Path) -> Option<Unprivileged> {
+        match Unprivileged::new(dir) {
+            Ok(u) => Some(u),
+            Err(why) if std::env::var_os("CI").is_some() => {
+                panic!("cannot test unreadable files: {why}")
+            }
+            Err(why) => {
+                eprintln!("skipped: cannot test unreadable files here: {why}");
+                None
+            }
+        }
+    }
+
+    fn new(dir: &Path) -> Result<Unprivileged, String> {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).map(|m| m.permissions().mode());
+        let probe = dir.join(".probe");
+        std::fs::write(&probe, b"x").unwrap();
+        std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let bypassed = std::fs::read(&probe).is_ok();
+        std::fs::remove_file(&probe).unwrap();
+        if !bypassed {
+            return Ok(Unprivileged::Direct);
+        }
+        let setpriv = ["/usr/bin/setpriv", "/bin/setpriv", "/usr/sbin/setpriv"]
+            .into_iter()
+            .map(std::path::PathBuf::from)
+            .find(|p| p.is_file())
+            .ok_or("file permissions do not apply (root?) and setpriv is not installed")?;
+        // Nobody must be able to reach (search) every directory above the binary and `dir`.
+        let reachable = |p: &Path| {
+            p.ancestors()
+                .skip(1)
+                .filter(|a| !a.as_os_str().is_empty())
+                .all(|a| mode(a).is_ok_and(|m| m & 0o001 != 0))
+        };
+        if !reachable(dir) {
+            return Err(format!("{} is not reachable by other users", dir.display()));
+        }
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let original = Path::new(env!("CARGO_BIN_EXE_infralint"));
+        let (binary, copy) = if reachable(original) && mode(original).is_ok_and(|m| m & 0o001 != 0)
+        {
+            (original.to_path_buf(), None)
+        } else {
+            let copy = tempdir::TempDir::new();
+            std::fs::set_permissions(copy.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+            let binary = copy.path().join("infralint");
+            std::fs::copy(original, &binary).unwrap();
+            std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+            (binary, Some(copy))
+        };
+        let u = Unprivileged::Setpriv {
+            setpriv,
+            binary,
+            _copy: copy,
+        };
+        let out = u.run(&["rules"], dir);
+        if out.status.code() != Some(0) {
+            return Err(format!(
+                "the binary does not run as nobody: {:?} {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(u)
+    }
+
+    fn run(&self, args: &[&str], dir: &Path) -> Output {
+        match self {
+            Unprivileged::Direct => infralint(args, dir),
+            Unprivileged::Setpriv {
+                setpriv, binary, ..
+            } => Command::new(setpriv)
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(binary)
+                .args(args)
+                .current_dir(dir)
+                .env("NO_COLOR", "1")
+                .output()
+                .expect("setpriv runs"),
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_and_directories_are_reported_and_the_rest_is_linted() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch(&[("ok/eip.tf", UNATTACHED), ("locked/secret.tf", UNATTACHED)]);
+    let Some(unprivileged) = Unprivileged::for_dir(dir.path()) else {
+        return;
+    };
+    let set_mode = |p: &str, mode: u32| {
+        std::fs::set_permissions(dir.path().join(p), std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    for (p, mode) in [("ok", 0o755), ("locked", 0o755), ("ok/eip.tf", 0o644)] {
+        set_mode(p, mode);
+    }
+    set_mode("locked/secret.tf", 0o000);
+    std::fs::create_dir(dir.path().join("sealed")).unwrap();
+    set_mode("sealed", 0o000);
+    let out = unprivileged.run(&["check", "--format", "json", "."], dir.path());
+    let human = unprivileged.run(&["check", "."], dir.path());
+    // Empty and searchable again, so the scratch directory can be removed whoever we are.
+    set_mode("sealed", 0o755);
+
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let json = json_of(&out);
+    let errors: Vec<(&str, &str)> = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["file"].as_str().unwrap(), e["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            ("locked/secret.tf", "cannot read file: permission denied"),
+            ("sealed", "permission denied"),
+        ]
+    );
+    let findings: Vec<(&str, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["file"].as_str().unwrap(), f["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(findings, vec![("ok/eip.tf", "eip-unattached")]);
+
+    assert_eq!(human.status.code(), Some(2));
+    let text = stdout(&human);
+    assert!(
+        text.contains("locked/secret.tf: cannot read file: permission denied"),
+        "{text}"
+    );
+    assert!(text.contains("[ok/eip.tf:1:1]"), "{text}");
+    assert!(text.contains("could not be checked"), "{text}");
+}
+
+/// An unreadable file of a module may hold what associates an EIP, as a broken one may: the
+/// module must stay silent the same way (see
+/// `a_broken_file_is_reported_with_its_location_and_the_rest_is_still_linted`).
+#[cfg(unix)]
+#[test]
+#[ignore = "bug: an unreadable .tf file does not mark its module incomplete (src/engine.rs, check()), so eip-unattached fires on an EIP the unreadable file associates"]
+fn an_unreadable_file_silences_its_module_like_a_broken_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch(&[
+        ("infra/eip.tf", UNATTACHED),
+        (
+            "infra/assoc.tf",
+            b"resource \"aws_eip_association\" \"a\" {\n  allocation_id = aws_eip.orphan.id\n  instance_id = \"i-0123\"\n}\n",
+        ),
+    ]);
+    let Some(unprivileged) = Unprivileged::for_dir(dir.path()) else {
+        return;
+    };
+    for (p, mode) in [
+        ("infra", 0o755),
+        ("infra/eip.tf", 0o644),
+        ("infra/assoc.tf", 0o000),
+    ] {
+        std::fs::set_permissions(dir.path().join(p), std::fs::Permissions::from_mode(mode))
+            .unwrap();
+    }
+    let out = unprivileged.run(&["check", "--format", "json", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let json = json_of(&out);
+    assert_eq!(json["errors"][0]["file"], "infra/assoc.tf");
+    assert_eq!(json["findings"], serde_json::json!([]));
+}
