@@ -129,10 +129,11 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<DiscoverError>) {
                         .path()
                         .map(Path::to_path_buf)
                         .unwrap_or_else(|| root.clone()),
-                    message: e
-                        .io_error()
-                        .map(io_message)
-                        .unwrap_or_else(|| e.to_string()),
+                    message: match e.io_error() {
+                        // The walk reads directories: a file it cannot open is read later.
+                        Some(io) => format!("cannot read directory: {}", io_message(io)),
+                        None => e.to_string(),
+                    },
                 }),
             }
         }

@@ -652,8 +652,17 @@ fn process(work: Work, unit: UnitId, shared: &Shared) -> WorkOut {
 
 /// Runs a whole check.
 pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
+    let (candidates, discover_errors) = discover::discover(&options.paths);
+    check_discovered(options, candidates, discover_errors)
+}
+
+/// Runs a check on files already discovered (a file may have gone, or changed, since).
+fn check_discovered(
+    options: &CheckOptions,
+    mut candidates: Vec<Candidate>,
+    discover_errors: Vec<discover::DiscoverError>,
+) -> Result<CheckResult, String> {
     let data = &options.config.pricing.apply(AwsData::embedded()?)?;
-    let (mut candidates, discover_errors) = discover::discover(&options.paths);
     if let Some(matcher) = options.config.exclude_matcher() {
         candidates.retain(|c| !matcher.is_excluded(&c.path));
     }
@@ -1530,4 +1539,95 @@ fn module_roots(graph: &ModuleGraph, dirs: BTreeSet<PathBuf>) -> BTreeSet<PathBu
     }
     roots.extend(more);
     roots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file that disappears between discovery and reading (another process deleting it, a
+    /// branch switch during a pre-commit run) is a located I/O error; the rest of its module is
+    /// still read, but the module is incomplete: it may have held what attaches an EIP.
+    #[test]
+    fn a_file_that_disappears_during_the_run_is_an_error_and_the_rest_is_linted() {
+        let dir = std::env::temp_dir().join(format!("infralint-vanish-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let write = |name: &str, text: &str| {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "net/eip.tf",
+            "resource \"aws_eip\" \"nat\" {\n  domain = \"vpc\"\n}\n",
+        );
+        write(
+            "net/assoc.tf",
+            "resource \"aws_eip_association\" \"nat\" {\n  allocation_id = aws_eip.nat.id\n  instance_id   = \"i-0123456789abcdef0\"\n}\n",
+        );
+        write(
+            "other/eip.tf",
+            "resource \"aws_eip\" \"idle\" {\n  domain = \"vpc\"\n}\n",
+        );
+        write(
+            "cfn/template.yaml",
+            "Resources:\n  Idle:\n    Type: AWS::EC2::EIP\n    Properties:\n      Domain: vpc\n",
+        );
+        let options = CheckOptions {
+            paths: vec![dir.clone()],
+            ..CheckOptions::default()
+        };
+        let (candidates, errors) = discover::discover(&options.paths);
+        assert_eq!(candidates.len(), 4);
+        std::fs::remove_file(dir.join("net/assoc.tf")).unwrap();
+        std::fs::remove_file(dir.join("cfn/template.yaml")).unwrap();
+        let result = check_discovered(&options, candidates, errors).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+
+        let mut problems: Vec<(&str, &str, &str)> = result
+            .errors
+            .iter()
+            .map(|e| {
+                (
+                    e.kind,
+                    e.path.rsplit('/').next().unwrap_or(""),
+                    e.message.as_str(),
+                )
+            })
+            .collect();
+        problems.sort();
+        assert_eq!(
+            problems,
+            vec![
+                (
+                    "io-error",
+                    "assoc.tf",
+                    "cannot read file: no such file or directory"
+                ),
+                (
+                    "io-error",
+                    "template.yaml",
+                    "cannot read file: no such file or directory"
+                ),
+            ]
+        );
+        // `net` lost the file that associates its EIP: no finding there (it would be a false
+        // positive); `other` is linted as usual.
+        let findings: Vec<(&str, String)> = result
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.rule,
+                    result.sources.display(f.primary.span.file).to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].0, "eip-unattached");
+        assert!(findings[0].1.ends_with("other/eip.tf"), "{findings:?}");
+        assert_eq!(result.exit_code(), 2);
+        // The two files read are counted as checked.
+        assert_eq!(result.files, 2);
+    }
 }

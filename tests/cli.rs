@@ -1231,7 +1231,7 @@ fn unreadable_files_and_directories_are_reported_and_the_rest_is_linted() {
         errors,
         vec![
             ("locked/secret.tf", "cannot read file: permission denied"),
-            ("sealed", "permission denied"),
+            ("sealed", "cannot read directory: permission denied"),
         ]
     );
     let findings: Vec<(&str, &str)> = json["findings"]
@@ -1249,7 +1249,7 @@ fn unreadable_files_and_directories_are_reported_and_the_rest_is_linted() {
         "{text}"
     );
     assert!(text.contains("[ok/eip.tf:1:1]"), "{text}");
-    assert!(text.contains("could not be checked"), "{text}");
+    assert!(text.contains("2 paths could not be checked"), "{text}");
 }
 
 /// An unreadable file of a module may hold what associates an EIP, as a broken one may: the
@@ -1257,7 +1257,6 @@ fn unreadable_files_and_directories_are_reported_and_the_rest_is_linted() {
 /// `a_broken_file_is_reported_with_its_location_and_the_rest_is_still_linted`).
 #[cfg(unix)]
 #[test]
-#[ignore = "bug: an unreadable .tf file does not mark its module incomplete (src/engine.rs, check()), so eip-unattached fires on an EIP the unreadable file associates"]
 fn an_unreadable_file_silences_its_module_like_a_broken_one() {
     use std::os::unix::fs::PermissionsExt;
     let dir = scratch(&[

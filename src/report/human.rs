@@ -278,9 +278,22 @@ pub fn summary(result: &CheckResult) -> String {
         result.count(Severity::Info),
     );
     if !result.errors.is_empty() {
+        // Files and directories (a walk error), counted once each.
+        let paths: std::collections::BTreeSet<&str> =
+            result.errors.iter().map(|e| e.path.as_str()).collect();
+        // A walk error or a missing path may be a directory.
+        let noun = if result
+            .errors
+            .iter()
+            .all(|e| e.kind != "io-error" || e.message.starts_with("cannot read file"))
+        {
+            "file"
+        } else {
+            "path"
+        };
         line.push_str(&format!(
             "; {} could not be checked",
-            plural(result.errors.len(), "file")
+            plural(paths.len(), noun)
         ));
     }
     if !result.suppressed.is_empty() {
