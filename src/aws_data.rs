@@ -137,6 +137,10 @@ pub struct RegionPrices {
     pub source: String,
     #[serde(default)]
     pub notes: String,
+    /// Keys whose figure is us-east-1's, because no source for this region was found: shown
+    /// by `infralint pricing` and in the findings priced with them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumed: Vec<String>,
     pub gp2_gb_month: f64,
     pub gp3_gb_month: f64,
     pub gp3_iops_month: f64,
@@ -212,17 +216,27 @@ impl RegionPrices {
             obj.insert(key.to_string(), serde_json::json!(value));
         }
         *self = serde_json::from_value(json).map_err(|e| e.to_string())?;
+        // A figure the user sets is theirs, not an assumption any more.
+        self.assumed.retain(|k| k != key);
         Ok(())
+    }
+
+    /// Whether a key's figure is us-east-1's, assumed for this region.
+    pub fn is_assumed(&self, key: &str) -> bool {
+        self.assumed.iter().any(|k| k == key)
     }
 
     /// Multiplies every price by `factor` (an enterprise discount).
     pub fn scale(&mut self, factor: f64) -> Result<(), String> {
         let json = serde_json::to_value(&*self).map_err(|e| e.to_string())?;
+        // A discounted assumption is still an assumption.
+        let assumed = self.assumed.clone();
         for key in PRICE_KEYS {
             if let Some(v) = json.get(*key).and_then(|v| v.as_f64()) {
                 self.set(key, v * factor)?;
             }
         }
+        self.assumed = assumed;
         Ok(())
     }
 

@@ -492,7 +492,15 @@ fn pricing(region: Option<String>, config: Option<PathBuf>) -> i32 {
         data.month.hours
     );
     for (key, value) in prices.entries() {
-        out.push_str(&format!("  {key:<28} {value}\n"));
+        if key == "assumed" {
+            continue;
+        }
+        let mark = if prices.is_assumed(&key) {
+            "   (assumed: us-east-1's figure, no source found for this region)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("  {key:<28} {value}{mark}\n"));
     }
     print(&out);
     0

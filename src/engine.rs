@@ -891,10 +891,10 @@ fn check_discovered(
         .count();
 
     attach_configuration_spans(&mut units, &run.sources);
-    let mut model = Model::default();
     let mut module_problems = HashSet::new();
+    let mut models = Vec::with_capacity(units.len());
     for (_, m, diagnostics) in units {
-        model.extend(m);
+        models.push(m);
         for d in diagnostics {
             // A module called from several roots: its problem once.
             if !module_problems.insert((d.span, d.message.clone())) {
@@ -916,6 +916,7 @@ fn check_discovered(
         }
     }
 
+    let mut model = Model::merge(models);
     // `Model::unit` looks units up by id (binary search).
     model.units.sort_by_key(|u| u.id);
 

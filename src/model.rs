@@ -345,6 +345,39 @@ impl Model {
 
     /// Appends another model (a unit normalized on its own). Unit ids in `other` must
     /// already be final.
+    /// Joins the models of many units into one, each list allocated once at its final size.
+    pub fn merge(models: Vec<Model>) -> Model {
+        let mut out = Model::default();
+        macro_rules! reserve {
+            ($($field:ident),*) => {
+                $(out.$field.reserve_exact(models.iter().map(|m| m.$field.len()).sum());)*
+            };
+        }
+        reserve!(
+            units,
+            instances,
+            launch_templates,
+            volumes,
+            elastic_ips,
+            eip_associations,
+            eip_escapes,
+            ami_refs,
+            ami_lookups,
+            launch_settings,
+            volume_attachments,
+            volume_escapes,
+            encryption_by_default,
+            instance_metadata_defaults,
+            unit_regions,
+            provider_aliases,
+            resource_providers
+        );
+        for m in models {
+            out.extend(m);
+        }
+        out
+    }
+
     pub fn extend(&mut self, other: Model) {
         self.units.extend(other.units);
         self.resource_count += other.resource_count;

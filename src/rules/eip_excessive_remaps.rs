@@ -171,6 +171,11 @@ fn region_costs(
             ),
             "Keep the address on one target (one association, no re-association on every deploy), or use a load balancer or DNS instead of moving the EIP.".to_string(),
         );
+        if prices.is_assumed("eip_remap") || prices.is_assumed("eip_free_remaps_per_month") {
+            f.message.push_str(&format!(
+                " (the remap price and free remaps for {region} are assumed equal to us-east-1's: no regional figure was found)"
+            ));
+        }
         f.monthly_cost_usd = Some(cost);
         out.push(f);
     }
