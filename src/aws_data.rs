@@ -328,4 +328,57 @@ mod tests {
         let bad = AWS_DATA_TOML.replace("[month]", "[month]\nbogus = 1");
         assert!(AwsData::parse(&bad).unwrap_err().contains("bogus"));
     }
+
+    /// The regions the product promises, each with a table; a figure copied from us-east-1 is
+    /// listed in `assumed` (only the remap figures, which findings flag), and equals it.
+    #[test]
+    fn every_promised_region_is_priced_and_assumptions_are_declared() {
+        let data = AwsData::embedded().unwrap();
+        let home = data.region("us-east-1").unwrap();
+        assert!(home.assumed.is_empty());
+        let home_json = serde_json::to_value(home).unwrap();
+        for region in [
+            "us-east-1",
+            "us-east-2",
+            "us-west-2",
+            "eu-west-1",
+            "eu-central-1",
+            "ap-southeast-1",
+            "ap-northeast-1",
+        ] {
+            let p = data
+                .region(region)
+                .unwrap_or_else(|| panic!("no table for {region}"));
+            assert!(!p.as_of.is_empty() && !p.source.is_empty(), "{region}");
+            assert!(p.standard_io_million.is_some(), "{region}");
+            let json = serde_json::to_value(p).unwrap();
+            for key in &p.assumed {
+                assert!(
+                    ["eip_remap", "eip_free_remaps_per_month"].contains(&key.as_str()),
+                    "{region}: assumed `{key}` is not flagged in findings"
+                );
+                assert_eq!(json.get(key), home_json.get(key), "{region}: {key}");
+            }
+        }
+        // Figures that differ from us-east-1, as AWS's calculator data has them.
+        let fra = data.region("eu-central-1").unwrap();
+        assert_eq!(fra.standard_gb_month, 0.059);
+        assert_eq!(fra.gp3_throughput_mibps_month, 0.0476);
+        let sin = data.region("ap-southeast-1").unwrap();
+        assert_eq!(sin.gp3_gb_month, 0.096);
+        assert_eq!(sin.io2_iops_tier2_month, 0.0504);
+    }
+
+    #[test]
+    fn overrides_clear_an_assumption_and_discounts_keep_it() {
+        let data = AwsData::embedded().unwrap();
+        let mut p = data.region("us-east-2").unwrap().clone();
+        assert!(p.is_assumed("eip_remap"));
+        p.scale(0.9).unwrap();
+        assert!(p.is_assumed("eip_remap"));
+        assert!((p.eip_remap - 0.09).abs() < 1e-12);
+        p.set("eip_remap", 0.12).unwrap();
+        assert!(!p.is_assumed("eip_remap"));
+        assert!(p.is_assumed("eip_free_remaps_per_month"));
+    }
 }

@@ -775,6 +775,87 @@ fn costs_in_two_regions_from_the_flag_and_from_the_provider() {
     assert_eq!(cost_of(&json, "ebs-gp2-iops-ceiling"), 5.0);
 }
 
+#[test]
+fn singapore_ohio_and_frankfurt_prices_and_assumed_remap_figures() {
+    let cost_of = |json: &serde_json::Value, rule: &str| -> f64 {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .and_then(|f| f["monthly_cost_usd"].as_f64())
+            .unwrap()
+    };
+    let dir = scratch(&[("main.tf", GP2_500)]);
+    let check_in = |region: &str| {
+        json_of(&infralint(
+            &["check", "--format", "json", "--region", region, "."],
+            dir.path(),
+        ))
+    };
+    // ap-southeast-1: gp2 500 x $0.12 = $60.00 vs gp3 500 x $0.096 + 125 x $0.048 = $54.00.
+    let json = check_in("ap-southeast-1");
+    assert_eq!(cost_of(&json, "ebs-gp2-iops-ceiling"), 6.0);
+    assert_eq!(cost_of(&json, "eip-unattached"), 3.65);
+    // eu-central-1: gp2 500 x $0.119 = $59.50 vs gp3 500 x $0.0952 + 125 x $0.0476 = $53.55.
+    let json = check_in("eu-central-1");
+    assert!((cost_of(&json, "ebs-gp2-iops-ceiling") - 5.95).abs() < 1e-9);
+    // us-east-2 costs what us-east-1 does.
+    let json = check_in("us-east-2");
+    assert_eq!(cost_of(&json, "ebs-gp2-iops-ceiling"), 5.0);
+
+    // Remaps in Singapore: priced with us-east-1's remap figures, and the message says so.
+    let dir = scratch(&[
+        ("main.tf", TWO_EIPS),
+        (
+            "usage.yaml",
+            b"resources:\n  aws_eip.bastion: { monthly_remaps: 240 }\n  aws_eip.web: { monthly_remaps: 60 }\n",
+        ),
+    ]);
+    let json = json_of(&infralint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--usage",
+            "usage.yaml",
+            "--region",
+            "ap-southeast-1",
+            ".",
+        ],
+        dir.path(),
+    ));
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["monthly_cost_usd"], 20.0);
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("assumed equal to us-east-1's: no regional figure was found"),
+        "{message}"
+    );
+    // In us-east-1 the figure is the region's own: no such note.
+    let json = json_of(&infralint(
+        &["check", "--format", "json", "--usage", "usage.yaml", "."],
+        dir.path(),
+    ));
+    assert!(!json["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("assumed"));
+    // `infralint pricing` marks the assumed figures.
+    let out = infralint(&["pricing", "--region", "ap-southeast-1"], dir.path());
+    let text = stdout(&out);
+    let line = |key: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .unwrap_or_else(|| panic!("{key} not in {text}"))
+            .to_string()
+    };
+    assert!(line("eip_remap ").contains("assumed"), "{text}");
+    assert!(!line("gp3_gb_month").contains("assumed"), "{text}");
+    assert!(!text.contains("assumed = "), "{text}");
+}
+
 /// Inputs the fuzzers found crashing, kept as regressions (`fuzz/regressions/<target>/`):
 /// each is checked as the file type its target reads (`terraform`: `.tf`, `cloudformation`:
 /// `.yaml`, `pipeline`: both), without a panic (exit code 0, 1 or 2).
