@@ -992,10 +992,16 @@ fn check_discovered(
     } else {
         "default"
     };
-    let mut findings = Vec::new();
-    for rule in rules::registry() {
-        rule.check(&model, &ctx, &mut findings);
-    }
+    // The rules read the model independently: run them in parallel, keep catalog order.
+    let per_rule: Vec<Vec<Finding>> = rules::registry()
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            rule.check(&model, &ctx, &mut out);
+            out
+        })
+        .collect();
+    let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
     let Run {
         sources,
         reported,
@@ -1102,6 +1108,22 @@ fn check_discovered(
     suppressed.sort_by(order);
     errors.sort_by(|a, b| {
         (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start)))
+    });
+    // Every report places findings by line: build the line tables of the files they point
+    // into in parallel, now, rather than one by one while rendering.
+    let placed: BTreeSet<FileId> = findings
+        .iter()
+        .chain(&suppressed)
+        .chain(&baselined)
+        .flat_map(|f| {
+            std::iter::once(f.primary.span.file).chain(f.secondary.iter().map(|l| l.span.file))
+        })
+        .chain(errors.iter().filter_map(|e| e.span.map(|s| s.file)))
+        .collect();
+    placed.into_par_iter().for_each(|id| {
+        if let Some(file) = sources.get(id) {
+            file.line_starts();
+        }
     });
 
     Ok(CheckResult {
