@@ -1003,111 +1003,116 @@ struct Expected {
     resources: u64,
 }
 
-/// At least 50 MiB of Terraform: EIPs each after a block of comments, every tenth one
-/// associated (no finding), one with a 1 MiB tag value, and one more EIP after the 50 MiB.
+/// How a big file of one syntax is written: EIPs (each after a filler), every tenth one
+/// associated (no finding), EIP 1001 with a 1 MiB value, and one more EIP after the 50 MiB.
+struct BigSyntax {
+    header: &'static str,
+    /// Written before each EIP, with its number of lines.
+    filler: Option<(String, usize)>,
+    /// EIP `i`; `huge` asks for a 1 MiB value in it.
+    eip: fn(usize, bool) -> String,
+    association: fn(usize) -> String,
+    /// The resource name of EIP `i` in findings.
+    name: fn(usize) -> String,
+    last: &'static str,
+    last_name: &'static str,
+}
+
+fn big_file(syntax: &BigSyntax) -> (String, Expected) {
+    let mut g = Generated::new();
+    g.push(syntax.header);
+    let mut expected = Expected {
+        findings: Vec::new(),
+        resources: 0,
+    };
+    let mut i = 0;
+    while g.text.len() < 50 * MIB {
+        if let Some((filler, lines)) = &syntax.filler {
+            g.push_block(filler, *lines);
+        }
+        let line = g.push(&(syntax.eip)(i, i == 1001));
+        expected.resources += 1;
+        if i % 10 == 0 {
+            g.push(&(syntax.association)(i));
+            expected.resources += 1;
+        } else {
+            expected.findings.push(((syntax.name)(i), line as u64));
+        }
+        i += 1;
+    }
+    let line = g.push(syntax.last);
+    expected
+        .findings
+        .push((syntax.last_name.to_string(), line as u64));
+    expected.resources += 1;
+    (g.text, expected)
+}
+
+/// At least 50 MiB of Terraform, EIPs each after a block of comments.
 ///
 /// Mostly comments on purpose: 50 MiB of dense resources (~330,000 of them) takes ~40 s and
 /// ~2 GB in the debug binary the tests run. The reader, the lexer, the line index and the
 /// comment scanner still see every byte; the parser and the rules see ~21,500 resources.
 fn big_terraform() -> (String, Expected) {
-    let block = comment_block("# ");
-    let mut g = Generated::new();
-    let mut expected = Expected {
-        findings: Vec::new(),
-        resources: 0,
-    };
-    let mut i = 0;
-    while g.text.len() < 50 * MIB {
-        g.push_block(&block, 32);
-        let tags = if i == 1001 {
-            format!("  tags = {{\n    Notes = \"{}\"\n  }}\n", "n".repeat(MIB))
-        } else {
-            String::new()
-        };
-        let line = g.push(&format!(
-            "resource \"aws_eip\" \"ip{i}\" {{\n  domain = \"vpc\"\n{tags}}}\n"
-        ));
-        expected.resources += 1;
-        if i % 10 == 0 {
-            g.push(&format!("resource \"aws_eip_association\" \"ip{i}\" {{\n  allocation_id = aws_eip.ip{i}.id\n  instance_id   = \"i-0123456789abcdef0\"\n}}\n"));
-            expected.resources += 1;
-        } else {
-            expected
-                .findings
-                .push((format!("aws_eip.ip{i}"), line as u64));
-        }
-        i += 1;
-    }
-    let line = g.push("resource \"aws_eip\" \"last\" {\n  domain = \"vpc\"\n}\n");
-    expected
-        .findings
-        .push(("aws_eip.last".to_string(), line as u64));
-    expected.resources += 1;
-    (g.text, expected)
+    big_file(&BigSyntax {
+        header: "",
+        filler: Some((comment_block("# "), 32)),
+        eip: |i, huge| {
+            let tags = if huge {
+                format!("  tags = {{\n    Notes = \"{}\"\n  }}\n", "n".repeat(MIB))
+            } else {
+                String::new()
+            };
+            format!("resource \"aws_eip\" \"ip{i}\" {{\n  domain = \"vpc\"\n{tags}}}\n")
+        },
+        association: |i| {
+            format!("resource \"aws_eip_association\" \"ip{i}\" {{\n  allocation_id = aws_eip.ip{i}.id\n  instance_id   = \"i-0123456789abcdef0\"\n}}\n")
+        },
+        name: |i| format!("aws_eip.ip{i}"),
+        last: "resource \"aws_eip\" \"last\" {\n  domain = \"vpc\"\n}\n",
+        last_name: "aws_eip.last",
+    })
 }
 
-/// The same as a CloudFormation YAML template: comments between the resources, every tenth
-/// EIP associated, one with a 1 MiB metadata value, one more EIP after the 50 MiB.
+/// The same as a CloudFormation YAML template (comments between the resources).
 fn big_yaml_template() -> (String, Expected) {
-    let block = comment_block("  # ");
-    let mut g = Generated::new();
-    g.push("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n");
-    let mut expected = Expected {
-        findings: Vec::new(),
-        resources: 0,
-    };
-    let mut i = 0;
-    while g.text.len() < 50 * MIB {
-        g.push_block(&block, 32);
-        let metadata = if i == 1001 {
-            format!("    Metadata:\n      Notes: {}\n", "n".repeat(MIB))
-        } else {
-            String::new()
-        };
-        let line = g.push(&format!(
-            "  Ip{i}:\n    Type: AWS::EC2::EIP\n{metadata}    Properties:\n      Domain: vpc\n"
-        ));
-        expected.resources += 1;
-        if i % 10 == 0 {
-            g.push(&format!("  Assoc{i}:\n    Type: AWS::EC2::EIPAssociation\n    Properties:\n      AllocationId: !GetAtt Ip{i}.AllocationId\n      InstanceId: i-0123456789abcdef0\n"));
-            expected.resources += 1;
-        } else {
-            expected.findings.push((format!("Ip{i}"), line as u64));
-        }
-        i += 1;
-    }
-    let line = g.push("  Last:\n    Type: AWS::EC2::EIP\n    Properties:\n      Domain: vpc\n");
-    expected.findings.push(("Last".to_string(), line as u64));
-    expected.resources += 1;
-    (g.text, expected)
+    big_file(&BigSyntax {
+        header: "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n",
+        filler: Some((comment_block("  # "), 32)),
+        eip: |i, huge| {
+            let metadata = if huge {
+                format!("    Metadata:\n      Notes: {}\n", "n".repeat(MIB))
+            } else {
+                String::new()
+            };
+            format!(
+                "  Ip{i}:\n    Type: AWS::EC2::EIP\n{metadata}    Properties:\n      Domain: vpc\n"
+            )
+        },
+        association: |i| {
+            format!("  Assoc{i}:\n    Type: AWS::EC2::EIPAssociation\n    Properties:\n      AllocationId: !GetAtt Ip{i}.AllocationId\n      InstanceId: i-0123456789abcdef0\n")
+        },
+        name: |i| format!("Ip{i}"),
+        last: "  Last:\n    Type: AWS::EC2::EIP\n    Properties:\n      Domain: vpc\n",
+        last_name: "Last",
+    })
 }
 
 /// The same as a JSON template (no comments in JSON: the bulk is a 2.5 KB metadata string
-/// on each EIP).
+/// on each EIP, 1 MiB on one).
 fn big_json_template() -> (String, Expected) {
-    let note = "n".repeat(2560);
-    let mut g = Generated::new();
-    g.push("{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {\n");
-    let mut expected = Expected {
-        findings: Vec::new(),
-        resources: 0,
-    };
-    let mut i = 0;
-    while g.text.len() < 50 * MIB {
-        let line = g.push(&format!("    \"Ip{i}\": {{\n      \"Type\": \"AWS::EC2::EIP\",\n      \"Metadata\": {{\"Notes\": \"{note}\"}},\n      \"Properties\": {{\"Domain\": \"vpc\"}}\n    }},\n"));
-        expected.resources += 1;
-        if i % 10 == 0 {
-            g.push(&format!("    \"Assoc{i}\": {{\n      \"Type\": \"AWS::EC2::EIPAssociation\",\n      \"Properties\": {{\n        \"AllocationId\": {{\"Fn::GetAtt\": [\"Ip{i}\", \"AllocationId\"]}},\n        \"InstanceId\": \"i-0123456789abcdef0\"\n      }}\n    }},\n"));
-            expected.resources += 1;
-        } else {
-            expected.findings.push((format!("Ip{i}"), line as u64));
-        }
-        i += 1;
-    }
-    let line = g.push("    \"Last\": {\n      \"Type\": \"AWS::EC2::EIP\",\n      \"Properties\": {\"Domain\": \"vpc\"}\n    }\n  }\n}\n");
-    expected.findings.push(("Last".to_string(), line as u64));
-    expected.resources += 1;
-    (g.text, expected)
+    big_file(&BigSyntax {
+        header: "{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {\n",
+        filler: None,
+        eip: |i, huge| {
+            let note = "n".repeat(if huge { MIB } else { 2560 });
+            format!("    \"Ip{i}\": {{\n      \"Type\": \"AWS::EC2::EIP\",\n      \"Metadata\": {{\"Notes\": \"{note}\"}},\n      \"Properties\": {{\"Domain\": \"vpc\"}}\n    }},\n")
+        },
+        association: |i| format!("    \"Assoc{i}\": {{\n      \"Type\": \"AWS::EC2::EIPAssociation\",\n      \"Properties\": {{\n        \"AllocationId\": {{\"Fn::GetAtt\": [\"Ip{i}\", \"AllocationId\"]}},\n        \"InstanceId\": \"i-0123456789abcdef0\"\n      }}\n    }},\n"),
+        name: |i| format!("Ip{i}"),
+        last: "    \"Last\": {\n      \"Type\": \"AWS::EC2::EIP\",\n      \"Properties\": {\"Domain\": \"vpc\"}\n    }\n  }\n}\n",
+        last_name: "Last",
+    })
 }
 
 /// `got` equals `expected`, or the first difference (the lists are too long to print whole).
