@@ -923,6 +923,24 @@ fn special_files_symlink_loops_and_huge_lines_are_handled() {
             .unwrap()
             .contains("not a regular file"));
     }
+    // A device file: in the tree through a symbolic link (not followed, skipped), and named
+    // on the command line (a clear error, never read: /dev/zero would never end).
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("big/zero.tf")).unwrap();
+    let out = infralint(&["check", "--format", "json", "big"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    for device in ["/dev/zero", "/dev/null"] {
+        let out = infralint(&["check", "--format", "json", device, "big"], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{device}");
+        let json = json_of(&out);
+        assert_eq!(json["errors"].as_array().unwrap().len(), 1, "{json}");
+        assert_eq!(json["errors"][0]["file"], device);
+        assert!(json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file"));
+        // The rest is still linted.
+        assert_eq!(json["findings"][0]["resource"], "aws_eip.orphan");
+    }
 }
 
 #[test]
