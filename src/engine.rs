@@ -755,7 +755,6 @@ fn check_discovered(
         .collect();
 
     let mut dirs: Vec<TfDir> = Vec::new();
-    let mut units: Vec<(UnitKind, Model, Vec<terraform::TfDiagnostic>)> = Vec::new();
     let mut standalone: Vec<(UnitKind, Model, Vec<terraform::TfDiagnostic>)> = Vec::new();
     for out in outs {
         for l in out.files {
@@ -769,119 +768,9 @@ fn check_discovered(
         }
     }
 
-    // Local modules: the graph of calls, the called directories the run did not include, and
-    // the roots.
     let excluder = options.config.exclude_matcher();
     let excluded = |p: &Path| excluder.as_ref().is_some_and(|m| m.is_excluded(p));
-    let module_graph = resolve_module_calls(&mut dirs, &mut run, &excluded, &shared);
-    let resolve = |t: &PathBuf| module_graph.aliases.get(t).unwrap_or(t).clone();
-    let called: HashSet<PathBuf> = module_graph
-        .calls
-        .iter()
-        .flat_map(|(from, to)| to.iter().map(resolve).filter(move |t| t != from))
-        .collect();
-    // A called directory normalized on its own in the parallel stage: parse it again (from
-    // the text kept) for its callers.
-    {
-        let sources = &run.sources;
-        dirs.par_iter_mut()
-            .filter(|d| d.model.is_some() && called.contains(&d.dir))
-            .for_each(|d| {
-                d.model = None;
-                d.trees = reparse(d, sources);
-            });
-    }
-    let roots = module_roots(
-        &module_graph,
-        dirs.iter()
-            .filter(|d| !d.files.is_empty())
-            .map(|d| d.dir.clone())
-            .collect(),
-    );
-    // A directory that another directory calls as a local module is normalized through its
-    // calls only (with the caller's arguments), not on its own.
-    {
-        let mut library: terraform::ModuleLibrary = dirs
-            .iter()
-            .filter(|d| d.model.is_none() && (d.has_module_file || d.members.is_empty()))
-            .map(|d| {
-                let files = d
-                    .files
-                    .iter()
-                    .filter_map(|f| {
-                        d.trees
-                            .iter()
-                            .find(|(id, _)| id == f)
-                            .and_then(|(id, p)| tf_file(*id, p))
-                    })
-                    .collect();
-                let module = terraform::ModuleDir {
-                    name: display_path(&d.path),
-                    files,
-                    complete: d.complete,
-                    id: std::fs::canonicalize(&d.dir).unwrap_or_else(|_| d.dir.clone()),
-                };
-                (d.dir.clone(), module)
-            })
-            .collect();
-        for d in &dirs {
-            // A directory with only variables files: an empty module when called.
-            if !d.has_module_file && called.contains(&d.dir) {
-                library
-                    .entry(d.dir.clone())
-                    .or_insert(terraform::ModuleDir {
-                        name: display_path(&d.path),
-                        files: Vec::new(),
-                        complete: true,
-                        id: std::fs::canonicalize(&d.dir).unwrap_or_else(|_| d.dir.clone()),
-                    });
-            }
-        }
-        for dir in &module_graph.empty {
-            library.entry(dir.clone()).or_insert(terraform::ModuleDir {
-                name: display_path(dir),
-                files: Vec::new(),
-                complete: true,
-                id: std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone()),
-            });
-        }
-        for (alias, real) in &module_graph.aliases {
-            if let Some(d) = library.get(real) {
-                let same = terraform::ModuleDir {
-                    name: display_path(alias),
-                    files: d.files.clone(),
-                    complete: d.complete,
-                    id: d.id.clone(),
-                };
-                library.insert(alias.clone(), same);
-            }
-        }
-        let pending: Vec<(usize, &TfDir)> = dirs
-            .iter()
-            .filter(|d| d.model.is_none() && !d.files.is_empty() && roots.contains(&d.dir))
-            .enumerate()
-            .collect();
-        let normalized: Vec<(PathBuf, (Model, Vec<terraform::TfDiagnostic>))> = pending
-            .into_par_iter()
-            .map(|(j, d)| {
-                let unit = UnitId((units_from_work + j) as u32);
-                (d.dir.clone(), normalize_dir(unit, d, &tf_options, &library))
-            })
-            .collect();
-        let mut normalized: HashMap<PathBuf, (Model, Vec<terraform::TfDiagnostic>)> =
-            normalized.into_iter().collect();
-        dirs.sort_by(|a, b| a.path.cmp(&b.path));
-        for d in &mut dirs {
-            if !roots.contains(&d.dir) {
-                continue;
-            }
-            let model = d.model.take().or_else(|| normalized.remove(&d.dir));
-            if let Some((model, diagnostics)) = model {
-                units.push((UnitKind::Module(d.dir.clone()), model, diagnostics));
-            }
-        }
-    }
-    drop(dirs);
+    let mut units = terraform_units(dirs, &mut run, &excluded, &shared, units_from_work);
     units.extend(standalone);
     // Files checked: reported, read and part of the run (parsed or not).
     let files = run
@@ -1336,6 +1225,133 @@ fn attach_configuration_spans(
             retarget(&mut l.resource);
         }
     }
+}
+
+/// The Terraform root modules of a run, normalized: the graph of local module calls, the
+/// called directories the run did not include, and the roots (a directory normalized on its
+/// own in the parallel stage keeps that model when it is a root).
+fn terraform_units(
+    mut dirs: Vec<TfDir>,
+    run: &mut Run,
+    excluded: &dyn Fn(&Path) -> bool,
+    shared: &Shared,
+    first_unit: usize,
+) -> Vec<(UnitKind, Model, Vec<terraform::TfDiagnostic>)> {
+    let mut units = Vec::new();
+    // Local modules: the graph of calls, the called directories the run did not include, and
+    // the roots.
+    let module_graph = resolve_module_calls(&mut dirs, run, excluded, shared);
+    let resolve = |t: &PathBuf| module_graph.aliases.get(t).unwrap_or(t).clone();
+    let called: HashSet<PathBuf> = module_graph
+        .calls
+        .iter()
+        .flat_map(|(from, to)| to.iter().map(resolve).filter(move |t| t != from))
+        .collect();
+    // A called directory normalized on its own in the parallel stage: parse it again (from
+    // the text kept) for its callers.
+    {
+        let sources = &run.sources;
+        dirs.par_iter_mut()
+            .filter(|d| d.model.is_some() && called.contains(&d.dir))
+            .for_each(|d| {
+                d.model = None;
+                d.trees = reparse(d, sources);
+            });
+    }
+    let roots = module_roots(
+        &module_graph,
+        dirs.iter()
+            .filter(|d| !d.files.is_empty())
+            .map(|d| d.dir.clone())
+            .collect(),
+    );
+    // A directory that another directory calls as a local module is normalized through its
+    // calls only (with the caller's arguments), not on its own.
+    {
+        let mut library: terraform::ModuleLibrary = dirs
+            .iter()
+            .filter(|d| d.model.is_none() && (d.has_module_file || d.members.is_empty()))
+            .map(|d| {
+                let files = d
+                    .files
+                    .iter()
+                    .filter_map(|f| {
+                        d.trees
+                            .iter()
+                            .find(|(id, _)| id == f)
+                            .and_then(|(id, p)| tf_file(*id, p))
+                    })
+                    .collect();
+                let module = terraform::ModuleDir {
+                    name: display_path(&d.path),
+                    files,
+                    complete: d.complete,
+                    id: std::fs::canonicalize(&d.dir).unwrap_or_else(|_| d.dir.clone()),
+                };
+                (d.dir.clone(), module)
+            })
+            .collect();
+        for d in &dirs {
+            // A directory with only variables files: an empty module when called.
+            if !d.has_module_file && called.contains(&d.dir) {
+                library
+                    .entry(d.dir.clone())
+                    .or_insert(terraform::ModuleDir {
+                        name: display_path(&d.path),
+                        files: Vec::new(),
+                        complete: true,
+                        id: std::fs::canonicalize(&d.dir).unwrap_or_else(|_| d.dir.clone()),
+                    });
+            }
+        }
+        for dir in &module_graph.empty {
+            library.entry(dir.clone()).or_insert(terraform::ModuleDir {
+                name: display_path(dir),
+                files: Vec::new(),
+                complete: true,
+                id: std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone()),
+            });
+        }
+        for (alias, real) in &module_graph.aliases {
+            if let Some(d) = library.get(real) {
+                let same = terraform::ModuleDir {
+                    name: display_path(alias),
+                    files: d.files.clone(),
+                    complete: d.complete,
+                    id: d.id.clone(),
+                };
+                library.insert(alias.clone(), same);
+            }
+        }
+        let pending: Vec<(usize, &TfDir)> = dirs
+            .iter()
+            .filter(|d| d.model.is_none() && !d.files.is_empty() && roots.contains(&d.dir))
+            .enumerate()
+            .collect();
+        let normalized: Vec<(PathBuf, (Model, Vec<terraform::TfDiagnostic>))> = pending
+            .into_par_iter()
+            .map(|(j, d)| {
+                let unit = UnitId((first_unit + j) as u32);
+                (
+                    d.dir.clone(),
+                    normalize_dir(unit, d, shared.tf_options, &library),
+                )
+            })
+            .collect();
+        let mut normalized: HashMap<PathBuf, (Model, Vec<terraform::TfDiagnostic>)> =
+            normalized.into_iter().collect();
+        dirs.sort_by(|a, b| a.path.cmp(&b.path));
+        for d in &mut dirs {
+            if !roots.contains(&d.dir) {
+                continue;
+            }
+            let model = d.model.take().or_else(|| normalized.remove(&d.dir));
+            if let Some((model, diagnostics)) = model {
+                units.push((UnitKind::Module(d.dir.clone()), model, diagnostics));
+            }
+        }
+    }
+    units
 }
 
 /// Parses a directory's files again from the texts kept (for a directory normalized on its own
