@@ -381,4 +381,19 @@ mod tests {
         assert!(!p.is_assumed("eip_remap"));
         assert!(p.is_assumed("eip_free_remaps_per_month"));
     }
+
+    /// `infralint pricing` and `[pricing]` overrides go by `PRICE_KEYS`: every figure of a
+    /// table must be in it (or be the free remap count).
+    #[test]
+    fn every_price_field_is_a_price_key() {
+        let data = AwsData::embedded().unwrap();
+        for (region, p) in &data.prices {
+            for (key, _) in p.entries() {
+                let meta = ["as_of", "source", "notes", "assumed"].contains(&key.as_str());
+                let price =
+                    PRICE_KEYS.contains(&key.as_str()) || key == "eip_free_remaps_per_month";
+                assert!(meta || price, "{region}: `{key}` is not in PRICE_KEYS");
+            }
+        }
+    }
 }

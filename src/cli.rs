@@ -491,11 +491,23 @@ fn pricing(region: Option<String>, config: Option<PathBuf>) -> i32 {
         "Prices for {region} (USD; a month is {} hours)\n",
         data.month.hours
     );
-    for (key, value) in prices.entries() {
-        if key == "assumed" {
-            continue;
+    let entries: std::collections::BTreeMap<String, String> =
+        prices.entries().into_iter().collect();
+    for key in ["as_of", "source", "notes"] {
+        if let Some(value) = entries.get(key).filter(|v| !v.is_empty()) {
+            out.push_str(&format!("  {key:<28} {value}\n"));
         }
-        let mark = if prices.is_assumed(&key) {
+    }
+    // The prices in the table's order (storage, IOPS, throughput, addresses, remaps).
+    let keys = crate::aws_data::PRICE_KEYS
+        .iter()
+        .copied()
+        .chain(["eip_free_remaps_per_month"]);
+    for key in keys {
+        let Some(value) = entries.get(key) else {
+            continue;
+        };
+        let mark = if prices.is_assumed(key) {
             "   (assumed: us-east-1's figure, no source found for this region)"
         } else {
             ""
