@@ -412,6 +412,23 @@ struct TfDir {
     on_demand: bool,
 }
 
+impl TfDir {
+    /// A parsed file of the directory as the Terraform frontend takes it (override files
+    /// marked).
+    fn tf_file(&self, id: FileId) -> Option<terraform::TfFile<'_>> {
+        let (_, parsed) = self.trees.iter().find(|(f, _)| *f == id)?;
+        let mut file = tf_file(id, parsed)?;
+        file.is_override = self.members.iter().any(|m| {
+            m.id == id
+                && m.path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(terraform::is_override_file)
+        });
+        Some(file)
+    }
+}
+
 /// What the parallel stage hands back for one piece of work.
 struct WorkOut {
     files: Vec<Loaded>,
@@ -575,14 +592,8 @@ fn normalize_dir(
     tf_options: &terraform::TfOptions,
     library: &terraform::ModuleLibrary,
 ) -> (Model, Vec<terraform::TfDiagnostic>) {
-    let get = |id: &FileId| {
-        d.trees
-            .iter()
-            .find(|(f, _)| f == id)
-            .and_then(|(f, p)| tf_file(*f, p))
-    };
-    let files: Vec<terraform::TfFile> = d.files.iter().filter_map(get).collect();
-    let tfvars: Vec<terraform::TfFile> = d.tfvars.iter().filter_map(get).collect();
+    let files: Vec<terraform::TfFile> = d.files.iter().filter_map(|f| d.tf_file(*f)).collect();
+    let tfvars: Vec<terraform::TfFile> = d.tfvars.iter().filter_map(|f| d.tf_file(*f)).collect();
     terraform::normalize_module_tree(
         unit,
         &display_path(&d.path),
@@ -1042,7 +1053,11 @@ fn tf_file(file: FileId, parsed: &Parsed) -> Option<terraform::TfFile<'_>> {
         Parsed::TerraformJson(json) | Parsed::TfVarsJson(json) => terraform::TfSource::Json(json),
         _ => return None,
     };
-    Some(terraform::TfFile { file, source })
+    Some(terraform::TfFile {
+        file,
+        source,
+        is_override: false,
+    })
 }
 
 /// A plan file next to its configuration (the plan's directory is a Terraform root of the
@@ -1272,16 +1287,7 @@ fn terraform_units(
             .iter()
             .filter(|d| d.model.is_none() && (d.has_module_file || d.members.is_empty()))
             .map(|d| {
-                let files = d
-                    .files
-                    .iter()
-                    .filter_map(|f| {
-                        d.trees
-                            .iter()
-                            .find(|(id, _)| id == f)
-                            .and_then(|(id, p)| tf_file(*id, p))
-                    })
-                    .collect();
+                let files = d.files.iter().filter_map(|f| d.tf_file(*f)).collect();
                 let module = terraform::ModuleDir {
                     name: display_path(&d.path),
                     files,

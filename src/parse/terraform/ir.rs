@@ -420,3 +420,119 @@ fn template(s: &str) -> Option<Expression> {
     let elements: Vec<hcl_edit::template::Element> = t.iter().cloned().collect();
     Some(Expression::StringTemplate(elements.into()))
 }
+
+/// Whether a file name is a Terraform override file: `override.tf`, `*_override.tf`, or their
+/// `.tf.json` forms.
+pub fn is_override_file(name: &str) -> bool {
+    let stem = name
+        .strip_suffix(".tf")
+        .or_else(|| name.strip_suffix(".tf.json"));
+    stem.is_some_and(|s| s == "override" || s.ends_with("_override"))
+}
+
+/// The key a top-level block is overridden by: its type and labels (and a provider's
+/// alias); `None` for blocks that are not merged this way (`locals`, `terraform`).
+fn override_key(block: &BlockIr) -> Option<(String, Vec<String>)> {
+    let labels = block.labels.iter().map(|l| l.to_string()).collect();
+    match block.ident {
+        "resource" | "data" | "module" | "variable" | "output" => {
+            Some((block.ident.to_string(), labels))
+        }
+        "provider" => {
+            // One provider configuration per name and alias.
+            let mut key: Vec<String> = labels;
+            let alias = match block.body.attr("alias").map(|a| &a.value) {
+                Some(AttrValue::Expr(e)) => e
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| "?".to_string()),
+                Some(AttrValue::Literal(Val::Str(s))) => s.clone(),
+                Some(AttrValue::Literal(_)) => "?".to_string(),
+                None => String::new(),
+            };
+            key.push(alias);
+            Some(("provider".to_string(), key))
+        }
+        _ => None,
+    }
+}
+
+/// The type a nested block counts as when overriding: `dynamic "ebs_block_device"` replaces
+/// (and is replaced by) `ebs_block_device` blocks.
+fn nested_type<'a>(block: &BlockIr<'a>) -> &'a str {
+    match (block.ident, block.labels.first()) {
+        ("dynamic", Some(label)) => label,
+        (ident, _) => ident,
+    }
+}
+
+/// Merges one body of an override block into the original's: each argument replaces the
+/// original's; each nested block type present replaces all the original's blocks of that type,
+/// except `lifecycle`, merged argument by argument.
+fn merge_body<'a>(base: &mut BodyIr<'a>, over: BodyIr<'a>) {
+    for attr in over.attrs {
+        base.attrs.retain(|a| a.key != attr.key);
+        base.attrs.push(attr);
+    }
+    let mut replaced: Vec<&str> = Vec::new();
+    for block in over.blocks {
+        if block.ident == "lifecycle" {
+            match base.blocks.iter_mut().find(|b| b.ident == "lifecycle") {
+                Some(original) => merge_body(&mut original.body, block.body),
+                None => base.blocks.push(block),
+            }
+            continue;
+        }
+        let kind = nested_type(&block);
+        if !replaced.contains(&kind) {
+            base.blocks.retain(|b| nested_type(b) != kind);
+            replaced.push(kind);
+        }
+        base.blocks.push(block);
+    }
+}
+
+/// Applies override files to a module's other files, as Terraform does: `files` in the order
+/// Terraform loads them (override files are applied after all the others, in that order). A
+/// block of an override file merges into the block of the same type and labels; a `locals`
+/// entry replaces the local of the same name; a block with no original is dropped (Terraform
+/// rejects it).
+pub(crate) fn merge_overrides<'a>(files: Vec<(FileIr<'a>, bool)>) -> Vec<FileIr<'a>> {
+    let mut base: Vec<FileIr<'a>> = Vec::new();
+    let mut overrides: Vec<FileIr<'a>> = Vec::new();
+    for (ir, is_override) in files {
+        if is_override {
+            overrides.push(ir);
+        } else {
+            base.push(ir);
+        }
+    }
+    for over in overrides {
+        for block in over.body.blocks {
+            if block.ident == "locals" {
+                for attr in block.body.attrs {
+                    let original = base
+                        .iter_mut()
+                        .flat_map(|f| f.body.blocks.iter_mut())
+                        .filter(|b| b.ident == "locals")
+                        .find_map(|b| b.body.attrs.iter_mut().rev().find(|a| a.key == attr.key));
+                    if let Some(original) = original {
+                        *original = attr;
+                    }
+                }
+                continue;
+            }
+            let Some(key) = override_key(&block) else {
+                continue;
+            };
+            let original = base
+                .iter_mut()
+                .flat_map(|f| f.body.blocks.iter_mut())
+                .find(|b| override_key(b).as_ref() == Some(&key));
+            if let Some(original) = original {
+                merge_body(&mut original.body, block.body);
+            }
+        }
+    }
+    base
+}

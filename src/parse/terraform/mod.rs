@@ -48,6 +48,7 @@ use hcl_edit::structure::Body;
 use crate::model::*;
 use crate::source::FileId;
 
+pub use ir::is_override_file;
 pub use json::JsonFile;
 pub use modules::{
     is_local_source, local_module_calls, module_dir, normalize_module_tree, normalize_path,
@@ -101,6 +102,9 @@ pub enum TfSource<'a> {
 pub struct TfFile<'a> {
     pub file: FileId,
     pub source: TfSource<'a>,
+    /// An override file (`override.tf`, `*_override.tf`, and their `.tf.json` forms): merged
+    /// into the module's other files' blocks after them, as Terraform does.
+    pub is_override: bool,
 }
 
 impl<'a> From<&ModuleFile<'a>> for TfFile<'a> {
@@ -108,6 +112,7 @@ impl<'a> From<&ModuleFile<'a>> for TfFile<'a> {
         TfFile {
             file: mf.file,
             source: TfSource::Hcl(mf.body),
+            is_override: false,
         }
     }
 }

@@ -184,6 +184,14 @@ fn file_ir<'a>(f: &TfFile<'a>) -> FileIr<'a> {
     }
 }
 
+/// The files of a module as one set of blocks: override files merged into the others.
+fn files_ir<'a>(files: &[TfFile<'a>]) -> Vec<FileIr<'a>> {
+    if !files.iter().any(|f| f.is_override) {
+        return files.iter().map(file_ir).collect();
+    }
+    ir::merge_overrides(files.iter().map(|f| (file_ir(f), f.is_override)).collect())
+}
+
 /// The literal `source` of a `module` block.
 fn source_of<'b, 'a>(block: &'b BlockIr<'a>) -> Option<(String, &'b AttrIr<'a>)> {
     let attr = block.body.attr("source")?;
@@ -410,7 +418,7 @@ pub fn normalize_module_tree(
     options: &TfOptions<'_>,
     root: Option<ModuleRoot<'_, '_>>,
 ) -> (Model, Vec<TfDiagnostic>) {
-    let irs: Vec<FileIr> = files.iter().map(file_ir).collect();
+    let irs: Vec<FileIr> = files_ir(files);
     let auto: Vec<Vec<AttrIr>> = tfvars.iter().map(vars_of).collect();
     let given: Vec<Vec<AttrIr>> = options.var_files.iter().map(vars_of).collect();
 
@@ -566,7 +574,7 @@ impl<'a> Walk<'_, 'a> {
             if self.dirs.contains_key(&target) {
                 continue;
             }
-            let files: Vec<FileIr<'a>> = lib.files.iter().map(file_ir).collect();
+            let files: Vec<FileIr<'a>> = files_ir(&lib.files);
             let sub: Vec<CallSite> = files
                 .iter()
                 .flat_map(|f| call_sites(&f.body.blocks))
@@ -1050,6 +1058,7 @@ mod tests {
                     .push(TfFile {
                         file: FileId(i as u32),
                         source: TfSource::Hcl(body),
+                        is_override: false,
                     });
             }
             let root = library[Path::new("root")].files.clone();
@@ -1538,6 +1547,7 @@ resource "aws_ebs_volume" "b" {
         let files = [TfFile {
             file: FileId(0),
             source: TfSource::Hcl(&body),
+            is_override: false,
         }];
         let model = crate::parse::terraform::normalize_files(
             UnitId(0),
@@ -1624,6 +1634,7 @@ module "b" {
         let calls = local_module_calls(&[TfFile {
             file: FileId(0),
             source: TfSource::Hcl(&body),
+            is_override: false,
         }]);
         assert_eq!(calls.len(), 1);
         assert_eq!(

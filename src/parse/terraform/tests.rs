@@ -267,6 +267,122 @@ values = ["x"]
     assert!(model.ami_lookups[1].owners.is_none());
 }
 
+/// Override files (`override.tf`, `*_override.tf`) merge into the blocks they name, after the
+/// other files, as Terraform does: arguments replace arguments, a nested block type replaces
+/// all blocks of that type (`dynamic` ones too), `lifecycle` merges by argument, a `locals`
+/// entry replaces the local of that name, and a block with no original is dropped.
+#[test]
+fn override_files_merge_into_the_blocks_they_name() {
+    let (model, _) = Case {
+        files: &[
+            (
+                "main.tf",
+                r#"
+locals {
+  kind = "gp2"
+}
+resource "aws_ebs_volume" "data" {
+  availability_zone = "us-east-1a"
+  type              = local.kind
+  size              = 500
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+resource "aws_instance" "web" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "t3.micro"
+  ebs_block_device {
+    device_name = "/dev/sdb"
+    volume_type = "gp2"
+    volume_size = 100
+  }
+  dynamic "ebs_block_device" {
+    for_each = ["/dev/sdc"]
+    content {
+      device_name = ebs_block_device.value
+      volume_type = "gp2"
+      volume_size = 100
+    }
+  }
+}
+"#,
+            ),
+            (
+                "override.tf",
+                r#"
+locals {
+  kind = "gp3"
+}
+resource "aws_instance" "web" {
+  ebs_block_device {
+    device_name = "/dev/sdd"
+    volume_type = "gp3"
+    volume_size = 50
+  }
+}
+resource "aws_eip" "ghost" {
+  domain = "vpc"
+}
+"#,
+            ),
+            (
+                "z_override.tf",
+                "resource \"aws_ebs_volume\" \"data\" {\n  size = 600\n  lifecycle {\n    ignore_changes = [tags]\n  }\n}\n",
+            ),
+        ],
+        ..Case::default()
+    }
+    .run();
+    let data = model
+        .volumes
+        .iter()
+        .find(|v| v.resource.address == "aws_ebs_volume.data")
+        .unwrap();
+    assert_eq!(data.volume_type.known().map(String::as_str), Some("gp3"));
+    let size = data.size_gib.as_ref().unwrap();
+    assert_eq!(size.known(), Some(&600.0));
+    // The value is where the override file writes it.
+    assert_eq!(size.span.file, FileId(2));
+    let devices: Vec<(&str, Option<&str>)> = model
+        .volumes
+        .iter()
+        .filter(|v| v.resource.address == "aws_instance.web")
+        .map(|v| (v.device.as_str(), v.volume_type.known().map(String::as_str)))
+        .collect();
+    assert_eq!(devices, vec![("ebs_block_device /dev/sdd", Some("gp3"))]);
+    assert!(model.elastic_ips.is_empty());
+    assert_eq!(
+        model
+            .volumes
+            .iter()
+            .filter(|v| v.resource.address == "aws_ebs_volume.data")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn override_file_names() {
+    for name in [
+        "override.tf",
+        "override.tf.json",
+        "db_override.tf",
+        "x_override.tf.json",
+    ] {
+        assert!(is_override_file(name), "{name}");
+    }
+    for name in [
+        "main.tf",
+        "overrides.tf",
+        "override.tfvars",
+        "myoverride.tf",
+        "override.json",
+    ] {
+        assert!(!is_override_file(name), "{name}");
+    }
+}
+
 // ---- harness --------------------------------------------------------------------------------
 
 enum Parsed {
@@ -289,6 +405,7 @@ fn tf_file(id: usize, p: &Parsed) -> TfFile<'_> {
             Parsed::Hcl(b) => TfSource::Hcl(b),
             Parsed::Json(j) => TfSource::Json(j),
         },
+        is_override: false,
     }
 }
 
@@ -315,7 +432,10 @@ impl Case<'_> {
         let tfs: Vec<TfFile> = parsed
             .iter()
             .enumerate()
-            .map(|(i, p)| tf_file(i, p))
+            .map(|(i, p)| TfFile {
+                is_override: i < self.files.len() && is_override_file(all[i].0),
+                ..tf_file(i, p)
+            })
             .collect();
         let (files, rest) = tfs.split_at(self.files.len());
         let (tfvars, var_files) = rest.split_at(self.tfvars.len());
