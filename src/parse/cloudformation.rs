@@ -3580,19 +3580,8 @@ Resources:
       AllocationId: !If [Unknown, !GetAtt Ip1.AllocationId, !ImportValue shared]
 ";
         let m = model(text);
-        let found: Vec<_> = m
-            .eip_associations
-            .iter()
-            .map(|a| {
-                (
-                    a.declared_by.address.as_str(),
-                    a.eip.known().map(|k| k.address.as_str()),
-                    a.conditional,
-                )
-            })
-            .collect();
         assert_eq!(
-            found,
+            association_summary(&m),
             [
                 // Either instance: the EIP is associated in both cases.
                 ("Ip1", Some("Ip1"), false),
@@ -3657,19 +3646,8 @@ Resources:
       SubnetMappings: !If [Unknown, [{SubnetId: s-5, AllocationId: !GetAtt B.AllocationId}], []]
 ";
         let m = model(text);
-        let found: Vec<_> = m
-            .eip_associations
-            .iter()
-            .map(|a| {
-                (
-                    a.declared_by.address.as_str(),
-                    a.eip.known().map(|k| k.address.as_str()),
-                    a.conditional,
-                )
-            })
-            .collect();
         assert_eq!(
-            found,
+            association_summary(&m),
             [
                 ("Picked", Some("A"), false),
                 ("Picked", Some("B"), false),
