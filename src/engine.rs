@@ -1252,16 +1252,10 @@ fn terraform_units(
     shared: &Shared,
     first_unit: usize,
 ) -> Vec<(UnitKind, Model, Vec<terraform::TfDiagnostic>)> {
-    let mut units = Vec::new();
     // Local modules: the graph of calls, the called directories the run did not include, and
     // the roots.
     let module_graph = resolve_module_calls(&mut dirs, run, excluded, shared);
-    let resolve = |t: &PathBuf| module_graph.aliases.get(t).unwrap_or(t).clone();
-    let called: HashSet<PathBuf> = module_graph
-        .calls
-        .iter()
-        .flat_map(|(from, to)| to.iter().map(resolve).filter(move |t| t != from))
-        .collect();
+    let called = module_graph.called();
     // A called directory normalized on its own in the parallel stage: parse it again (from
     // the text kept) for its callers.
     {
@@ -1281,80 +1275,63 @@ fn terraform_units(
             .collect(),
     );
     // A directory that another directory calls as a local module is normalized through its
-    // calls only (with the caller's arguments), not on its own.
-    {
-        let mut library: terraform::ModuleLibrary = dirs
-            .iter()
-            .filter(|d| d.model.is_none() && (d.has_module_file || d.members.is_empty()))
-            .map(|d| {
-                let files = d.files.iter().filter_map(|f| d.tf_file(*f)).collect();
-                let module = terraform::ModuleDir {
-                    name: display_path(&d.path),
-                    files,
-                    complete: d.complete,
-                    id: std::fs::canonicalize(&d.dir).unwrap_or_else(|_| d.dir.clone()),
-                };
-                (d.dir.clone(), module)
-            })
-            .collect();
-        for d in &dirs {
-            // A directory with only variables files: an empty module when called.
-            if !d.has_module_file && called.contains(&d.dir) {
-                library
-                    .entry(d.dir.clone())
-                    .or_insert(terraform::ModuleDir {
-                        name: display_path(&d.path),
-                        files: Vec::new(),
-                        complete: true,
-                        id: std::fs::canonicalize(&d.dir).unwrap_or_else(|_| d.dir.clone()),
-                    });
-            }
+    // calls only (with the caller's arguments), not on its own. The library: every directory
+    // whose trees are kept, the called directories without a module file (empty modules; a
+    // directory of variables files only is one), and other paths to them.
+    let module = |name: String, dir: &PathBuf, files, complete| terraform::ModuleDir {
+        name,
+        files,
+        complete,
+        id: std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone()),
+    };
+    let mut library: terraform::ModuleLibrary = dirs
+        .iter()
+        .filter(|d| d.model.is_none() && d.has_module_file)
+        .map(|d| {
+            let files = d.files.iter().filter_map(|f| d.tf_file(*f)).collect();
+            let entry = module(display_path(&d.path), &d.dir, files, d.complete);
+            (d.dir.clone(), entry)
+        })
+        .collect();
+    for dir in &module_graph.empty {
+        library
+            .entry(dir.clone())
+            .or_insert_with(|| module(display_path(dir), dir, Vec::new(), true));
+    }
+    for (alias, real) in &module_graph.aliases {
+        if let Some(d) = library.get(real) {
+            let same = terraform::ModuleDir {
+                name: display_path(alias),
+                files: d.files.clone(),
+                complete: d.complete,
+                id: d.id.clone(),
+            };
+            library.insert(alias.clone(), same);
         }
-        for dir in &module_graph.empty {
-            library.entry(dir.clone()).or_insert(terraform::ModuleDir {
-                name: display_path(dir),
-                files: Vec::new(),
-                complete: true,
-                id: std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone()),
-            });
+    }
+    let pending: Vec<(usize, &TfDir)> = dirs
+        .iter()
+        .filter(|d| d.model.is_none() && !d.files.is_empty() && roots.contains(&d.dir))
+        .enumerate()
+        .collect();
+    let mut normalized: HashMap<PathBuf, (Model, Vec<terraform::TfDiagnostic>)> = pending
+        .into_par_iter()
+        .map(|(j, d)| {
+            let unit = UnitId((first_unit + j) as u32);
+            let model = normalize_dir(unit, d, shared.tf_options, &library);
+            (d.dir.clone(), model)
+        })
+        .collect();
+    drop(library);
+    dirs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut units = Vec::new();
+    for d in &mut dirs {
+        if !roots.contains(&d.dir) {
+            continue;
         }
-        for (alias, real) in &module_graph.aliases {
-            if let Some(d) = library.get(real) {
-                let same = terraform::ModuleDir {
-                    name: display_path(alias),
-                    files: d.files.clone(),
-                    complete: d.complete,
-                    id: d.id.clone(),
-                };
-                library.insert(alias.clone(), same);
-            }
-        }
-        let pending: Vec<(usize, &TfDir)> = dirs
-            .iter()
-            .filter(|d| d.model.is_none() && !d.files.is_empty() && roots.contains(&d.dir))
-            .enumerate()
-            .collect();
-        let normalized: Vec<(PathBuf, (Model, Vec<terraform::TfDiagnostic>))> = pending
-            .into_par_iter()
-            .map(|(j, d)| {
-                let unit = UnitId((first_unit + j) as u32);
-                (
-                    d.dir.clone(),
-                    normalize_dir(unit, d, shared.tf_options, &library),
-                )
-            })
-            .collect();
-        let mut normalized: HashMap<PathBuf, (Model, Vec<terraform::TfDiagnostic>)> =
-            normalized.into_iter().collect();
-        dirs.sort_by(|a, b| a.path.cmp(&b.path));
-        for d in &mut dirs {
-            if !roots.contains(&d.dir) {
-                continue;
-            }
-            let model = d.model.take().or_else(|| normalized.remove(&d.dir));
-            if let Some((model, diagnostics)) = model {
-                units.push((UnitKind::Module(d.dir.clone()), model, diagnostics));
-            }
+        let model = d.model.take().or_else(|| normalized.remove(&d.dir));
+        if let Some((model, diagnostics)) = model {
+            units.push((UnitKind::Module(d.dir.clone()), model, diagnostics));
         }
     }
     units
@@ -1388,6 +1365,25 @@ struct ModuleGraph {
     /// Called paths that are a loaded directory under another name (a symbolic link): the
     /// loaded directory.
     aliases: BTreeMap<PathBuf, PathBuf>,
+}
+
+impl ModuleGraph {
+    /// The loaded directory a called path is.
+    fn resolve(&self, target: &PathBuf) -> PathBuf {
+        self.aliases.get(target).unwrap_or(target).clone()
+    }
+
+    /// The directories some other directory calls.
+    fn called(&self) -> BTreeSet<PathBuf> {
+        self.calls
+            .iter()
+            .flat_map(|(from, to)| {
+                to.iter()
+                    .map(|t| self.resolve(t))
+                    .filter(move |t| t != from)
+            })
+            .collect()
+    }
 }
 
 /// Builds the graph of local module calls and loads the `.tf`/`.tf.json` files of the called
@@ -1552,12 +1548,7 @@ fn resolve_module_calls(
 /// The directories normalized on their own: those no other directory of the run calls as a
 /// local module, and, for directories only reachable through a cycle, the first of them.
 fn module_roots(graph: &ModuleGraph, dirs: BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
-    let resolve = |t: &PathBuf| graph.aliases.get(t).unwrap_or(t).clone();
-    let called: BTreeSet<PathBuf> = graph
-        .calls
-        .iter()
-        .flat_map(|(from, to)| to.iter().map(resolve).filter(move |t| t != from))
-        .collect();
+    let called = graph.called();
     let mut roots: BTreeSet<PathBuf> = dirs
         .iter()
         .filter(|d| !called.contains(*d))
@@ -1568,7 +1559,14 @@ fn module_roots(graph: &ModuleGraph, dirs: BTreeSet<PathBuf>) -> BTreeSet<PathBu
         let mut stack = vec![start.clone()];
         while let Some(d) = stack.pop() {
             if dirs.contains(&d) && reached.insert(d.clone()) {
-                stack.extend(graph.calls.get(&d).into_iter().flatten().map(resolve));
+                stack.extend(
+                    graph
+                        .calls
+                        .get(&d)
+                        .into_iter()
+                        .flatten()
+                        .map(|t| graph.resolve(t)),
+                );
             }
         }
     };

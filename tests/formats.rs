@@ -113,6 +113,18 @@ fn full_run() -> (Scratch, CheckResult) {
     (scratch, result)
 }
 
+/// The displayed paths of [`full_run`]'s inputs: the module, the template, the broken file
+/// and the missing one.
+fn full_run_paths(scratch: &Scratch) -> [String; 4] {
+    [
+        "tf/main.tf",
+        "cfn/stack.yaml",
+        "broken/main.tf",
+        "missing.tf",
+    ]
+    .map(|p| scratch.display(p))
+}
+
 fn finding<'a>(result: &'a CheckResult, rule: &str, resource: &str) -> &'a Finding {
     result
         .findings
@@ -155,14 +167,7 @@ fn the_scratch_run_has_what_the_tests_expect() {
 #[test]
 fn compact_is_one_exact_line_per_finding_then_per_error() {
     let (scratch, result) = full_run();
-    let (tf, cfn) = (
-        scratch.display("tf/main.tf"),
-        scratch.display("cfn/stack.yaml"),
-    );
-    let (broken, missing) = (
-        scratch.display("broken/main.tf"),
-        scratch.display("missing.tf"),
-    );
+    let [tf, cfn, broken, missing] = full_run_paths(&scratch);
     let msg = |rule, resource| finding(&result, rule, resource).message.clone();
     let expected = [
         format!(
@@ -222,14 +227,7 @@ fn compact_is_empty_on_a_clean_run() {
 #[test]
 fn github_commands_are_exact() {
     let (scratch, result) = full_run();
-    let (tf, cfn) = (
-        scratch.display("tf/main.tf"),
-        scratch.display("cfn/stack.yaml"),
-    );
-    let (broken, missing) = (
-        scratch.display("broken/main.tf"),
-        scratch.display("missing.tf"),
-    );
+    let [tf, cfn, broken, missing] = full_run_paths(&scratch);
     let msg = |rule, resource| finding(&result, rule, resource).message.clone();
     let out = github::render(&result);
     let lines: Vec<&str> = out.lines().collect();
