@@ -226,17 +226,18 @@ impl RegionPrices {
         self.assumed.iter().any(|k| k == key)
     }
 
-    /// Multiplies every price by `factor` (an enterprise discount).
+    /// Multiplies every price by `factor` (an enterprise discount). Figures stay what they
+    /// were otherwise: a discounted assumption is still an assumption.
     pub fn scale(&mut self, factor: f64) -> Result<(), String> {
-        let json = serde_json::to_value(&*self).map_err(|e| e.to_string())?;
-        // A discounted assumption is still an assumption.
-        let assumed = self.assumed.clone();
-        for key in PRICE_KEYS {
-            if let Some(v) = json.get(*key).and_then(|v| v.as_f64()) {
-                self.set(key, v * factor)?;
+        let mut json = serde_json::to_value(&*self).map_err(|e| e.to_string())?;
+        if let Some(obj) = json.as_object_mut() {
+            for key in PRICE_KEYS {
+                if let Some(v) = obj.get(*key).and_then(|v| v.as_f64()) {
+                    obj.insert(key.to_string(), serde_json::json!(v * factor));
+                }
             }
         }
-        self.assumed = assumed;
+        *self = serde_json::from_value(json).map_err(|e| e.to_string())?;
         Ok(())
     }
 
