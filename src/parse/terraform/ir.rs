@@ -439,15 +439,13 @@ fn override_key(block: &BlockIr) -> Option<(String, Vec<String>)> {
             Some((block.ident.to_string(), labels))
         }
         "provider" => {
-            // One provider configuration per name and alias.
+            // One provider configuration per name and alias; an alias that is not a literal
+            // string matches nothing (never merge into a configuration we cannot name).
             let mut key: Vec<String> = labels;
             let alias = match block.body.attr("alias").map(|a| &a.value) {
-                Some(AttrValue::Expr(e)) => e
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| "?".to_string()),
+                Some(AttrValue::Expr(e)) => e.as_str()?.to_string(),
                 Some(AttrValue::Literal(Val::Str(s))) => s.clone(),
-                Some(AttrValue::Literal(_)) => "?".to_string(),
+                Some(AttrValue::Literal(_)) => return None,
                 None => String::new(),
             };
             key.push(alias);

@@ -362,6 +362,33 @@ resource "aws_eip" "ghost" {
     );
 }
 
+/// A provider override applies to the configuration of the same name and alias only.
+#[test]
+fn override_files_merge_providers_by_alias() {
+    let (model, _) = Case {
+        files: &[
+            (
+                "main.tf",
+                "provider \"aws\" {\n  region = \"us-east-1\"\n}\nprovider \"aws\" {\n  alias  = \"west\"\n  region = \"us-west-2\"\n}\n",
+            ),
+            (
+                "override.tf",
+                "provider \"aws\" {\n  alias  = \"west\"\n  region = \"eu-west-1\"\n}\n",
+            ),
+        ],
+        ..Case::default()
+    }
+    .run();
+    let default: Vec<Option<&String>> = model.unit_regions.iter().map(|(_, r)| r.known()).collect();
+    assert_eq!(default, [Some(&"us-east-1".to_string())]);
+    let aliased: Vec<(&str, Option<&String>)> = model
+        .provider_aliases
+        .iter()
+        .map(|(_, alias, r)| (alias.as_str(), r.known()))
+        .collect();
+    assert_eq!(aliased, [("west", Some(&"eu-west-1".to_string()))]);
+}
+
 #[test]
 fn override_file_names() {
     for name in [
