@@ -181,6 +181,20 @@ fn camel(s: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Public API
 
+/// A role not used yet in this module or template (`extra` once all are).
+fn unused_role(r: &mut Rng, used: &mut Vec<&'static str>) -> &'static str {
+    loop {
+        let role = *r.pick(ROLES);
+        if !used.contains(&role) {
+            used.push(role);
+            return role;
+        }
+        if used.len() >= ROLES.len() {
+            return "extra";
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CorpusOptions {
     /// Number of `.tf` files (roughly: modules have 3 or 4).
@@ -332,16 +346,7 @@ impl Tf {
     }
 
     fn role(&mut self) -> &'static str {
-        loop {
-            let role = *self.r.pick(ROLES);
-            if !self.roles_used.contains(&role) {
-                self.roles_used.push(role);
-                return role;
-            }
-            if self.roles_used.len() >= ROLES.len() {
-                return "extra";
-            }
-        }
+        unused_role(&mut self.r, &mut self.roles_used)
     }
 
     fn variable(&mut self, name: &str, ty: &str, description: &str, default: Option<&str>) {
@@ -1790,16 +1795,7 @@ impl Cfn {
     }
 
     fn role(&mut self) -> &'static str {
-        loop {
-            let role = *self.r.pick(ROLES);
-            if !self.roles_used.contains(&role) {
-                self.roles_used.push(role);
-                return role;
-            }
-            if self.roles_used.len() >= ROLES.len() {
-                return "extra";
-            }
-        }
+        unused_role(&mut self.r, &mut self.roles_used)
     }
 
     fn image(&mut self) -> V {
