@@ -594,7 +594,7 @@ fn normalize_dir(
 ) -> (Model, Vec<terraform::TfDiagnostic>) {
     let files: Vec<terraform::TfFile> = d.files.iter().filter_map(|f| d.tf_file(*f)).collect();
     let tfvars: Vec<terraform::TfFile> = d.tfvars.iter().filter_map(|f| d.tf_file(*f)).collect();
-    terraform::normalize_module_tree(
+    let (resolved, diagnostics) = terraform::resolve_module_tree(
         unit,
         &display_path(&d.path),
         &files,
@@ -605,7 +605,9 @@ fn normalize_dir(
             dir: &d.dir,
             library,
         }),
-    )
+        &crate::model::from_terraform::adapts,
+    );
+    (crate::model::from_terraform::adapt(&resolved), diagnostics)
 }
 
 /// One piece of parallel work: a Terraform directory, or a template or plan file.
@@ -1135,6 +1137,7 @@ fn attach_configuration_spans(
             f.via.push(crate::model::Origin {
                 span: planned,
                 label: "value in the plan".to_string(),
+                kind: crate::model::OriginKind::Plan,
             });
         }
         for v in &mut plan.volumes {

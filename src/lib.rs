@@ -17,6 +17,7 @@ pub mod inventory;
 pub mod model;
 pub mod parse;
 pub mod report;
+pub mod resolved;
 pub mod rules;
 pub mod source;
 pub mod suppress;

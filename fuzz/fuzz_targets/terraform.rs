@@ -6,7 +6,7 @@
 #![no_main]
 
 use infralint::model::UnitId;
-use infralint::parse::terraform::{self, ModuleFile};
+use infralint::parse::terraform::{self, TfFile, TfOptions, TfSource};
 use infralint::source::FileId;
 use libfuzzer_sys::fuzz_target;
 
@@ -24,17 +24,16 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let vars_body = vars.and_then(|v| terraform::parse(v).ok());
-    let files = [ModuleFile {
-        file: FileId(0),
-        body: &body,
-    }];
-    let tfvars: Vec<ModuleFile> = vars_body
-        .iter()
-        .map(|b| ModuleFile {
-            file: FileId(1),
-            body: b,
-        })
-        .collect();
-    let model = terraform::normalize(UnitId(0), "fuzz", &files, &tfvars, true);
+    let hcl = |file: u32, body| TfFile {
+        file: FileId(file),
+        source: TfSource::Hcl(body),
+        is_override: false,
+    };
+    let files = [hcl(0, &body)];
+    let tfvars: Vec<TfFile> = vars_body.iter().map(|b| hcl(1, b)).collect();
+    let wanted = &infralint::model::from_terraform::adapts;
+    let options = TfOptions::default();
+    let unit = terraform::resolve_files(UnitId(0), "fuzz", &files, &tfvars, true, &options, wanted);
+    let model = infralint::model::from_terraform::adapt(&unit);
     std::hint::black_box(model);
 });

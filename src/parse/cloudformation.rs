@@ -1046,6 +1046,7 @@ impl<'a> Template<'a> {
                 via: vec![Origin {
                     span: self.span(key),
                     label: format!("parameter `{name}` (from --parameter)"),
+                    kind: OriginKind::ParameterGiven,
                 }],
             }
         } else if let Some(default) = def.get("Default") {
@@ -1056,6 +1057,7 @@ impl<'a> Template<'a> {
                         via: vec![Origin {
                             span: self.span(default),
                             label: format!("parameter `{name}` default"),
+                            kind: OriginKind::ParameterDefault,
                         }],
                     }
                 }
@@ -1095,6 +1097,7 @@ impl<'a> Template<'a> {
         let origin = Origin {
             span: self.span(allowed),
             label: format!("parameter `{name}` AllowedValues"),
+            kind: OriginKind::AllowedValues,
         };
         let mut candidates = Vec::new();
         for item in allowed.items() {
@@ -1330,6 +1333,7 @@ impl<'a> Template<'a> {
                 let mut via = vec![Origin {
                     span: self.span(value),
                     label: format!("mapping `{map_name}.{k1}.{k2}`"),
+                    kind: OriginKind::Mapping,
                 }];
                 extend_via(&mut via, &e.via);
                 extend_via(&mut via, &via1);
@@ -1363,6 +1367,7 @@ impl<'a> Template<'a> {
                     via: vec![Origin {
                         span,
                         label: format!("condition `{name}` holds wherever this resource exists"),
+                        kind: OriginKind::Condition,
                     }],
                 };
             }
@@ -1393,6 +1398,7 @@ impl<'a> Template<'a> {
                 let mut via = vec![Origin {
                     span: self.span(key),
                     label: format!("condition `{name}` is {b}"),
+                    kind: OriginKind::Condition,
                 }];
                 extend_via(&mut via, &e.via);
                 Evaluated {

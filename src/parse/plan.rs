@@ -902,6 +902,7 @@ impl<'a> Planner<'a> {
                 Origin {
                     span: Span::new(file, range.clone()),
                     label: format!("variable `{var}`{shown} (plan input)"),
+                    kind: OriginKind::Plan,
                 },
             );
         }

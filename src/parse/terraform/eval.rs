@@ -23,7 +23,7 @@ use super::types::{self, Ty};
 use super::value::{
     equals, hoist_list, hoist_obj, lift, merge_via, quote_key, EvalResult, Evaluated, Fail, Val,
 };
-use crate::model::Origin;
+use crate::model::{Origin, OriginKind};
 use crate::source::Span;
 
 /// Deepest evaluation nesting (expressions inside expressions, through locals).
@@ -82,6 +82,7 @@ pub(crate) struct VarDecl<'a> {
 pub(crate) struct VarValue<'a> {
     pub source: VarSource<'a>,
     pub label: String,
+    pub kind: OriginKind,
 }
 
 pub(crate) enum VarSource<'a> {
@@ -727,6 +728,7 @@ impl<'a> Scope<'a> {
                 Origin {
                     span: attr.value_span,
                     label: format!("variable `{name}` default"),
+                    kind: OriginKind::VariableDefault,
                 },
             ),
             None => (
@@ -734,6 +736,7 @@ impl<'a> Scope<'a> {
                 Origin {
                     span: decl.header,
                     label: String::new(),
+                    kind: OriginKind::VariableDefault,
                 },
             ),
         };
@@ -746,6 +749,7 @@ impl<'a> Scope<'a> {
                     Origin {
                         span: attr.value_span,
                         label: format!("variable `{name}` {}", given.label),
+                        kind: given.kind,
                     },
                 ),
                 VarSource::Cli(v, span) => (
@@ -753,6 +757,7 @@ impl<'a> Scope<'a> {
                     Origin {
                         span: *span,
                         label: format!("variable `{name}` {}", given.label),
+                        kind: given.kind,
                     },
                 ),
                 VarSource::Module(attr) => {
@@ -763,6 +768,7 @@ impl<'a> Scope<'a> {
                         Origin {
                             span: attr.value_span,
                             label: given.label.clone(),
+                            kind: given.kind,
                         },
                     )
                 }
@@ -803,6 +809,7 @@ impl<'a> Scope<'a> {
                 e.via.push(Origin {
                     span: attr.value_span,
                     label: format!("local `{name}`"),
+                    kind: OriginKind::Local,
                 });
             }
             Rc::new(e)

@@ -33,8 +33,9 @@ mod eval;
 mod funcs;
 mod ir;
 mod json;
+mod mentions;
 mod modules;
-mod normalizer;
+mod resolve;
 mod types;
 mod value;
 
@@ -46,12 +47,13 @@ use std::collections::HashMap;
 use hcl_edit::structure::Body;
 
 use crate::model::*;
+use crate::resolved::{ResolvedUnit, Wanted};
 use crate::source::FileId;
 
 pub use ir::is_override_file;
 pub use json::JsonFile;
 pub use modules::{
-    is_local_source, local_module_calls, module_dir, normalize_module_tree, normalize_path,
+    is_local_source, local_module_calls, module_dir, normalize_path, resolve_module_tree,
     LocalCall, ModuleDir, ModuleLibrary, ModuleRoot, TfDiagnostic,
 };
 pub use value::{Evaluated, Val};
@@ -82,12 +84,6 @@ pub fn parse_json(text: &str) -> Result<JsonFile, HclError> {
     Ok(file)
 }
 
-/// A parsed native-syntax file of a module.
-pub struct ModuleFile<'a> {
-    pub file: FileId,
-    pub body: &'a Body,
-}
-
 /// A parsed file in either syntax.
 #[derive(Clone, Copy)]
 pub enum TfSource<'a> {
@@ -107,16 +103,6 @@ pub struct TfFile<'a> {
     pub is_override: bool,
 }
 
-impl<'a> From<&ModuleFile<'a>> for TfFile<'a> {
-    fn from(mf: &ModuleFile<'a>) -> TfFile<'a> {
-        TfFile {
-            file: mf.file,
-            source: TfSource::Hcl(mf.body),
-            is_override: false,
-        }
-    }
-}
-
 /// Values given on the command line.
 #[derive(Default, Clone, Copy)]
 pub struct TfOptions<'a> {
@@ -129,35 +115,22 @@ pub struct TfOptions<'a> {
     pub vars: &'a [(String, String)],
 }
 
-/// Normalizes one module. `files` are its `.tf` files, `tfvars` its `terraform.tfvars` and
-/// `*.auto.tfvars` files in Terraform's load order (later wins).
-pub fn normalize(
-    unit: UnitId,
-    name: &str,
-    files: &[ModuleFile<'_>],
-    tfvars: &[ModuleFile<'_>],
-    complete: bool,
-) -> Model {
-    let files: Vec<TfFile> = files.iter().map(TfFile::from).collect();
-    let tfvars: Vec<TfFile> = tfvars.iter().map(TfFile::from).collect();
-    normalize_files(unit, name, &files, &tfvars, complete, &TfOptions::default())
-}
-
-/// Normalizes one module. `files` are its `.tf` and `.tf.json` files; `tfvars` its
+/// Resolves one module. `files` are its `.tf` and `.tf.json` files; `tfvars` its
 /// automatically loaded variables files in Terraform's load order: `terraform.tfvars`,
 /// `terraform.tfvars.json`, then `*.auto.tfvars` and `*.auto.tfvars.json` in lexical order of
 /// their names (later wins); `options` the command line's `--var-file` and `--var`, which win
-/// over all of them.
-pub fn normalize_files(
+/// over all of them. Without the directories of its local modules, every module is treated as
+/// remote.
+pub fn resolve_files(
     unit: UnitId,
     name: &str,
     files: &[TfFile<'_>],
     tfvars: &[TfFile<'_>],
     complete: bool,
     options: &TfOptions<'_>,
-) -> Model {
-    // Without the directories of its local modules, every module is treated as remote.
-    normalize_module_tree(unit, name, files, tfvars, complete, options, None).0
+    wanted: Wanted<'_>,
+) -> ResolvedUnit {
+    resolve_module_tree(unit, name, files, tfvars, complete, options, None, wanted).0
 }
 
 fn vars_of<'a>(f: &TfFile<'a>) -> Vec<AttrIr<'a>> {
@@ -228,9 +201,9 @@ fn build_scope<'a>(
         }
     }
     let mut values: HashMap<&'a str, VarValue<'a>> = HashMap::new();
-    for (files, label) in [
-        (auto, "value from tfvars"),
-        (given, "value from --var-file"),
+    for (files, label, kind) in [
+        (auto, "value from tfvars", OriginKind::Tfvars),
+        (given, "value from --var-file", OriginKind::VarFile),
     ] {
         for attrs in files {
             for attr in attrs {
@@ -240,6 +213,7 @@ fn build_scope<'a>(
                         VarValue {
                             source: VarSource::Attr(attr),
                             label: label.to_string(),
+                            kind,
                         },
                     );
                 }
@@ -253,6 +227,7 @@ fn build_scope<'a>(
                 VarValue {
                     source: VarSource::Cli(bare.cli_value(raw, decl.ty.as_ref()), decl.header),
                     label: "(from --var)".to_string(),
+                    kind: OriginKind::CommandLine,
                 },
             );
         }

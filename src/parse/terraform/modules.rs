@@ -40,10 +40,11 @@ use hcl_edit::expr::TraversalOperator;
 
 use super::eval::{Binding, Env, Expansion, ResDecl, Scope, VarSource, VarValue};
 use super::ir::{self, AttrIr, AttrValue, BlockIr, BodyIr, FileIr};
-use super::normalizer::Normalizer;
+use super::resolve::Resolver;
 use super::value::{hoist_list, hoist_obj, merge_via, quote_key, EvalResult, Evaluated, Val};
 use super::{build_scope, vars_of, TfFile, TfOptions, TfSource};
 use crate::model::*;
+use crate::resolved::{ResolvedUnit, Wanted};
 use crate::source::Span;
 
 /// Deepest chain of module calls followed.
@@ -98,51 +99,6 @@ pub fn normalize_path(path: &Path) -> PathBuf {
 /// The directory a local `source` designates from the module in `caller` (normalized).
 pub fn module_dir(caller: &Path, source: &str) -> PathBuf {
     normalize_path(&caller.join(source.replace('\\', "/")))
-}
-
-/// The resource part of an instance address: `aws_eip.this` for
-/// `module.net["a"].module.x[0].aws_eip.this`.
-pub(crate) fn resource_part(address: &str) -> &str {
-    let mut rest = address;
-    while let Some(after) = rest.strip_prefix("module.") {
-        let mut i = after.find(['.', '[']).unwrap_or(after.len());
-        if after[i..].starts_with('[') {
-            match index_len(&after[i..]) {
-                Some(n) => i += n,
-                None => return rest,
-            }
-        }
-        match after[i..].strip_prefix('.') {
-            Some(r) => rest = r,
-            None => return rest,
-        }
-    }
-    rest
-}
-
-/// Length of the `[...]` index at the start of `s` (a number or a quoted key with escapes).
-fn index_len(s: &str) -> Option<usize> {
-    let bytes = s.as_bytes();
-    if bytes.get(1) == Some(&b'"') {
-        let mut i = 2;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\\' => i += 2,
-                b'"' => return (bytes.get(i + 1) == Some(&b']')).then_some(i + 2),
-                _ => i += 1,
-            }
-        }
-        None
-    } else {
-        s.find(']').map(|e| e + 1)
-    }
-}
-
-/// Whether `address` (possibly inside modules) is an instance of a resource of type `kind`.
-pub(crate) fn is_resource(address: &str, kind: &str) -> bool {
-    resource_part(address)
-        .strip_prefix(kind)
-        .is_some_and(|r| r.starts_with('.'))
 }
 
 // ---- calls --------------------------------------------------------------------------------
@@ -304,7 +260,7 @@ pub(crate) struct ModuleScope<'a> {
     pub conditional: bool,
     tree: Option<Rc<Tree<'a>>>,
     /// The files of the module (an instance's; empty for a root, which has its own).
-    files: &'a [FileIr<'a>],
+    pub(super) files: &'a [FileIr<'a>],
     /// Identities ([`ModuleDir::id`]) of the directories from the root to this module.
     stack: Vec<PathBuf>,
     calls: HashMap<&'a str, Call<'a>>,
@@ -407,9 +363,10 @@ pub(crate) fn expand_instances<'a>(
 }
 
 /// Normalizes a root module and the local modules it calls. `files`, `tfvars` and `options`
-/// as for [`super::normalize_files`]; `root: None` treats every module as remote (outputs
+/// as for [`super::resolve_files`]; `root: None` treats every module as remote (outputs
 /// unknown, arguments escapes).
-pub fn normalize_module_tree(
+#[allow(clippy::too_many_arguments)]
+pub fn resolve_module_tree(
     unit: UnitId,
     name: &str,
     files: &[TfFile<'_>],
@@ -417,7 +374,8 @@ pub fn normalize_module_tree(
     complete: bool,
     options: &TfOptions<'_>,
     root: Option<ModuleRoot<'_, '_>>,
-) -> (Model, Vec<TfDiagnostic>) {
+    wanted: Wanted<'_>,
+) -> (ResolvedUnit, Vec<TfDiagnostic>) {
     let irs: Vec<FileIr> = files_ir(files);
     let auto: Vec<Vec<AttrIr>> = tfvars.iter().map(vars_of).collect();
     let given: Vec<Vec<AttrIr>> = options.var_files.iter().map(vars_of).collect();
@@ -469,25 +427,23 @@ pub fn normalize_module_tree(
         scope.modules.me = me.clone();
         scope
     });
-    let mut n = Normalizer::new(unit, &scope);
-    n.model.units.push(Unit {
+    let out = ResolvedUnit::new(Unit {
         id: unit,
         kind: SourceKind::Terraform,
         name: name.to_string(),
         complete,
     });
+    let mut r = Resolver::new(unit, &scope, out, wanted);
     for f in &irs {
         for block in &f.body.blocks {
-            n.block(block);
+            r.block(block);
         }
     }
-    let mut model = n.model;
+    let mut out = r.out;
     if incomplete || tree.is_some_and(|t| t.incomplete.get()) {
-        for u in model.units.iter_mut().filter(|u| u.id == unit) {
-            u.complete = false;
-        }
+        out.unit.complete = false;
     }
-    (model, diagnostics)
+    (out, diagnostics)
 }
 
 /// The static walk over the directories a root calls: builds their files' IR once, and finds
@@ -705,7 +661,7 @@ impl<'a> Scope<'a> {
         Ok(Evaluated::with_via(val, via))
     }
 
-    fn is_local_call(&self, name: &str) -> bool {
+    pub(super) fn is_local_call(&self, name: &str) -> bool {
         self.modules
             .calls
             .get(name)
@@ -790,6 +746,7 @@ impl<'a> Scope<'a> {
                     VarValue {
                         source: VarSource::Module(attr),
                         label: format!("module `{name}` argument `{key}`"),
+                        kind: OriginKind::ModuleArgument,
                     },
                 );
             }
@@ -835,6 +792,7 @@ impl<'a> Scope<'a> {
             e.via.push(Origin {
                 span: attr.value_span,
                 label: format!("module `{call}` output `{name}`"),
+                kind: OriginKind::ModuleOutput,
             });
         }
         let e = Rc::new(e);
@@ -962,54 +920,11 @@ fn instance_address(address: &str, expansion: &Expansion, key: &Val) -> Option<S
     }
 }
 
-// ---- normalization --------------------------------------------------------------------------
-
-impl<'a> Normalizer<'_, 'a> {
-    /// Normalizes every instance of local module `name` into this model. False when the call
-    /// is not a local module that could be instantiated (remote, missing, cyclic, over a
-    /// limit): its arguments then escape.
-    pub(super) fn instantiate_module(&mut self, name: &str) -> bool {
-        if !self.scope.is_local_call(name) {
-            return false;
-        }
-        let mut all = true;
-        for instance in &self.scope.module_instances(name).list {
-            let Some(child) = self.scope.module_instance(name, &instance.address) else {
-                all = false;
-                continue;
-            };
-            let files: &'a [FileIr<'a>] = child.modules.files;
-            let mut n = Normalizer::new(self.unit, &child);
-            for f in files {
-                for block in &f.body.blocks {
-                    n.block(block);
-                }
-            }
-            self.model.extend(n.model);
-        }
-        all
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::source::FileId;
     use hcl_edit::structure::Body;
-
-    #[test]
-    fn resource_part_strips_module_paths() {
-        assert_eq!(resource_part("aws_eip.this"), "aws_eip.this");
-        assert_eq!(resource_part("module.net.aws_eip.this"), "aws_eip.this");
-        assert_eq!(
-            resource_part("module.a[0].module.b[\"x.aws_eip.y]\"].aws_eip.z[1]"),
-            "aws_eip.z[1]"
-        );
-        assert!(is_resource("module.a.aws_eip.this", "aws_eip"));
-        assert!(!is_resource("module.a.aws_eip_association.this", "aws_eip"));
-        assert!(!is_resource("module.aws_eip.aws_instance.x", "aws_eip"));
-        assert!(is_resource("module.x.data.aws_ami.a", "data.aws_ami"));
-    }
 
     #[test]
     fn paths_are_joined_lexically() {
@@ -1062,7 +977,7 @@ mod tests {
                     });
             }
             let root = library[Path::new("root")].files.clone();
-            normalize_module_tree(
+            let (unit, diagnostics) = resolve_module_tree(
                 UnitId(3),
                 "root",
                 &root,
@@ -1073,7 +988,9 @@ mod tests {
                     dir: Path::new("root"),
                     library: &library,
                 }),
-            )
+                &crate::model::from_terraform::adapts,
+            );
+            (crate::model::from_terraform::adapt(&unit), diagnostics)
         }
 
         fn text(&self, span: Span) -> &str {
@@ -1542,21 +1459,23 @@ resource "aws_ebs_volume" "b" {
         assert_eq!(types["aws_ebs_volume.b"].map(String::as_str), Some("io1"));
         assert_eq!(types.len(), 3);
 
-        // Without a library (`normalize_files`), modules are not followed.
+        // Without a library (`resolve_files`), modules are not followed.
         let body = crate::parse::terraform::parse(root).unwrap();
         let files = [TfFile {
             file: FileId(0),
             source: TfSource::Hcl(&body),
             is_override: false,
         }];
-        let model = crate::parse::terraform::normalize_files(
+        let resolved = crate::parse::terraform::resolve_files(
             UnitId(0),
             "m",
             &files,
             &[],
             true,
             &TfOptions::default(),
+            &crate::model::from_terraform::adapts,
         );
+        let model = crate::model::from_terraform::adapt(&resolved);
         assert_eq!(model.volumes.len(), 2);
         assert!(model
             .volumes

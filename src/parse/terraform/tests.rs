@@ -10,15 +10,12 @@ use crate::source::Span;
 
 fn model_of(files: &[&str]) -> (Model, Vec<String>) {
     let bodies: Vec<Body> = files.iter().map(|t| parse(t).unwrap()).collect();
-    let mfs: Vec<ModuleFile> = bodies
+    let mfs: Vec<TfFile> = bodies
         .iter()
         .enumerate()
-        .map(|(i, body)| ModuleFile {
-            file: FileId(i as u32),
-            body,
-        })
+        .map(|(i, body)| hcl_file(i as u32, body))
         .collect();
-    let model = normalize(UnitId(0), "m", &mfs, &[], true);
+    let model = normalize_files(UnitId(0), "m", &mfs, &[], true, &TfOptions::default());
     (model, files.iter().map(|s| s.to_string()).collect())
 }
 
@@ -207,18 +204,13 @@ resource "aws_ebs_volume" "a" { type = var.t }
     )
     .unwrap();
     let vars = parse("t = \"io1\"\n").unwrap();
-    let model = normalize(
+    let model = normalize_files(
         UnitId(0),
         "m",
-        &[ModuleFile {
-            file: FileId(0),
-            body: &main,
-        }],
-        &[ModuleFile {
-            file: FileId(1),
-            body: &vars,
-        }],
+        &[hcl_file(0, &main)],
+        &[hcl_file(1, &vars)],
         true,
+        &TfOptions::default(),
     );
     let v = &model.volumes[0];
     assert_eq!(v.volume_type.known().map(String::as_str), Some("io1"));
@@ -411,6 +403,35 @@ fn override_file_names() {
 }
 
 // ---- harness --------------------------------------------------------------------------------
+
+/// A module's model: resolved by the frontend, read by the Terraform adapters.
+fn normalize_files(
+    unit: UnitId,
+    name: &str,
+    files: &[TfFile<'_>],
+    tfvars: &[TfFile<'_>],
+    complete: bool,
+    options: &TfOptions<'_>,
+) -> Model {
+    let resolved = resolve_files(
+        unit,
+        name,
+        files,
+        tfvars,
+        complete,
+        options,
+        &crate::model::from_terraform::adapts,
+    );
+    crate::model::from_terraform::adapt(&resolved)
+}
+
+fn hcl_file(id: u32, body: &Body) -> TfFile<'_> {
+    TfFile {
+        file: FileId(id),
+        source: TfSource::Hcl(body),
+        is_override: false,
+    }
+}
 
 enum Parsed {
     Hcl(Body),

@@ -195,6 +195,32 @@ impl Val {
     }
 }
 
+impl Val {
+    /// The format-neutral value adapters read.
+    pub fn to_model(&self) -> crate::model::Val {
+        use crate::model::{Ref, Val as M};
+        match self {
+            Val::Null => M::Null,
+            Val::Bool(b) => M::Bool(*b),
+            Val::Num(n) => M::Num(*n),
+            Val::Str(s) => M::Str(s.clone()),
+            Val::List(items) => M::List(items.iter().map(Val::to_model).collect()),
+            Val::Obj(entries) => M::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_model()))
+                    .collect(),
+            ),
+            Val::Ref { address, attr } => M::Ref(Ref {
+                address: address.clone(),
+                attr: attr.clone(),
+            }),
+            Val::OneOf(alts) => M::OneOf(alts.iter().map(Val::to_model).collect()),
+            Val::Unknown => M::Unknown,
+        }
+    }
+}
+
 pub(crate) fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)

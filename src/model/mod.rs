@@ -6,66 +6,12 @@
 
 use crate::source::Span;
 
-/// A value that is either known statically or not.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value<T> {
-    Known(T),
-    Unknown,
-}
+pub mod address;
+pub mod field;
+pub mod from_terraform;
 
-impl<T> Value<T> {
-    pub fn known(&self) -> Option<&T> {
-        match self {
-            Value::Known(v) => Some(v),
-            Value::Unknown => None,
-        }
-    }
-}
-
-/// Where a value came from, when it is not the literal at the use site: a variable's default,
-/// a local, a CloudFormation parameter's `Default`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Origin {
-    pub span: Span,
-    pub label: String,
-}
-
-/// A value with the span of the expression that produced it and the chain of definitions it
-/// was resolved through.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Field<T> {
-    pub value: Value<T>,
-    pub span: Span,
-    pub via: Vec<Origin>,
-}
-
-impl<T> Field<T> {
-    pub fn known(&self) -> Option<&T> {
-        self.value.known()
-    }
-}
-
-/// `aws_ebs_volume.data[0]` -> `aws_ebs_volume.data`; `module.x[1].aws_eip.y` stays as is
-/// (only a trailing instance key is removed).
-pub fn without_instance_key(address: &str) -> &str {
-    match address.strip_suffix(']').and_then(|a| a.rfind('[')) {
-        Some(i) => &address[..i],
-        None => address,
-    }
-}
-
-/// The deprecated Terraform `vpc = true|false` of an EIP as the `domain` it stands for.
-pub fn domain_from_vpc(f: Field<bool>) -> Field<String> {
-    Field {
-        value: match f.value {
-            Value::Known(true) => Value::Known("vpc".to_string()),
-            Value::Known(false) => Value::Known("standard".to_string()),
-            Value::Unknown => Value::Unknown,
-        },
-        span: f.span,
-        via: f.via,
-    }
-}
+pub use address::without_instance_key;
+pub use field::{domain_from_vpc, Field, Origin, OriginKind, Ref, Val, Value};
 
 /// Terraform or CloudFormation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

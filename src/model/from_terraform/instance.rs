@@ -1,0 +1,31 @@
+//! `aws_instance`: the instance, how it launches, its image and its inline block devices.
+
+use super::{block_devices, launch_settings, Adapter};
+use crate::model::{AmiRef, ComputeKind, Instance, ResourceRef, Val, VolumeOwner};
+use crate::resolved::{Body, Resource};
+
+pub(super) fn instance(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
+    a.model.instances.push(Instance {
+        instance_type: r.body.field("instance_type", Val::as_string),
+        resource: resource.clone(),
+    });
+    launch_settings::push(&r.body, resource, ComputeKind::Instance, a);
+    ami(&r.body, "ami", resource, a);
+    block_devices::inline(&r.body, resource, VolumeOwner::Instance, a);
+}
+
+/// The image an instance or template launches (`ami`, `image_id`). A plan records the id a
+/// lookup returned, which the configuration does not pin: unknown then.
+pub(super) fn ami(body: &Body, key: &str, resource: &ResourceRef, a: &mut Adapter) {
+    if let Some(attr) = body.attr(key) {
+        let mut image = attr.field(Val::as_string);
+        if attr.from_lookup {
+            image = crate::model::Field::unknown_at(image.span);
+        }
+        a.model.ami_refs.push(AmiRef {
+            resource: resource.clone(),
+            attribute: key.to_string(),
+            image,
+        });
+    }
+}
