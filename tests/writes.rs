@@ -109,6 +109,20 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// Fails, naming the files added, removed or changed, unless both trees are the same.
+fn assert_unchanged(
+    before: &BTreeMap<PathBuf, Vec<u8>>,
+    after: &BTreeMap<PathBuf, Vec<u8>>,
+    what: &str,
+) {
+    let changed: std::collections::BTreeSet<&PathBuf> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|p| before.get(*p) != after.get(*p))
+        .collect();
+    assert!(changed.is_empty(), "{what}: changed {changed:?}");
+}
+
 /// `count` unattached Elastic IPs: one finding each.
 fn eips(count: usize) -> String {
     (0..count)
@@ -237,7 +251,7 @@ fn an_output_that_is_one_of_the_inputs_is_refused_and_nothing_is_written() {
             "{args:?}: {}",
             stderr(&out)
         );
-        assert_eq!(tree(dir.path()), before, "{args:?} changed a file");
+        assert_unchanged(&before, &tree(dir.path()), &format!("{args:?}"));
     }
 }
 
@@ -332,14 +346,15 @@ fn a_failed_write_leaves_the_old_file_intact() {
             "{args:?}: {}",
             stderr(&out)
         );
-        assert_eq!(tree(dir.path()), before, "{args:?}");
+        assert_unchanged(&before, &tree(dir.path()), &format!("{args:?}"));
     }
 }
 
-/// Concurrent runs writing one path: the file is always exactly one of the complete reports.
+/// Concurrent runs writing one path: a reader never sees a partial file, and the file is
+/// always exactly one of the complete reports.
 #[test]
-fn concurrent_writes_to_one_path_never_mix() {
-    let sizes = [300, 1, 200, 40, 250, 10, 150, 5];
+fn concurrent_writes_to_one_path_never_mix_nor_show_a_partial_file() {
+    let sizes = [900, 1, 600, 40, 750, 10, 450, 5];
     let files: Vec<(String, String)> = sizes
         .iter()
         .enumerate()
@@ -368,18 +383,18 @@ fn concurrent_writes_to_one_path_never_mix() {
     // Each run's report, written alone.
     let mut reports = Vec::new();
     for i in 0..sizes.len() {
-        let out = infralint(
-            &args(i, "alone.json")
-                .iter()
-                .map(String::as_str)
-                .collect::<Vec<_>>(),
-            dir.path(),
-        );
+        let out = bin()
+            .args(args(i, "alone.json"))
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         reports.push(std::fs::read(dir.path().join("alone.json")).unwrap());
     }
-    for round in 0..5 {
-        let children: Vec<Child> = (0..sizes.len())
+    let same = dir.path().join("same.json");
+    std::fs::write(&same, &reports[0]).unwrap();
+    for round in 0..4 {
+        let mut children: Vec<Child> = (0..sizes.len())
             .map(|i| {
                 bin()
                     .args(args(i, "same.json"))
@@ -390,11 +405,32 @@ fn concurrent_writes_to_one_path_never_mix() {
                     .unwrap()
             })
             .collect();
-        for child in children {
-            let out = wait_with_deadline(child, 120, "a concurrent run");
-            assert_eq!(out.status.code(), Some(1));
+        // Read while they write.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let mut reads = 0;
+        while !children.is_empty() {
+            let seen = std::fs::read(&same).unwrap();
+            reads += 1;
+            assert!(
+                reports.contains(&seen),
+                "round {round}, read {reads}: a partial or mixed file ({} bytes)",
+                seen.len()
+            );
+            children.retain_mut(|c| {
+                let done = c.try_wait().unwrap();
+                if let Some(status) = done {
+                    assert_eq!(status.code(), Some(1));
+                }
+                done.is_none()
+            });
+            if Instant::now() > deadline {
+                for c in &mut children {
+                    let _ = c.kill();
+                }
+                panic!("the concurrent runs are still running after 120 s");
+            }
         }
-        let written = std::fs::read(dir.path().join("same.json")).unwrap();
+        let written = std::fs::read(&same).unwrap();
         assert!(
             reports.contains(&written),
             "round {round}: the file is none of the reports ({} bytes)",
