@@ -101,7 +101,7 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE instead of standard output (atomically; never over an input).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Lowest severity that makes the exit code 1 (default: the config's `fail_on`, else warning).
@@ -119,7 +119,8 @@ pub struct CheckArgs {
     /// Report and fail only on findings not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// With --baseline: rewrite the baseline with today's findings.
+    /// With --baseline: rewrite the baseline with today's findings (entries for files outside
+    /// the checked paths are kept).
     #[arg(long, requires = "baseline")]
     pub baseline_update: bool,
 }
@@ -128,7 +129,7 @@ pub struct CheckArgs {
 pub struct BaselineArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The baseline file to write.
+    /// The baseline file to write (atomically; never over an input).
     #[arg(
         long,
         short = 'o',
