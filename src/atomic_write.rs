@@ -56,9 +56,10 @@ fn write_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> Re
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = target
+    // The target's name, shortened so that the temporary name stays within NAME_MAX.
+    let name: String = target
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
+        .map(|n| n.to_string_lossy().chars().take(64).collect())
         .unwrap_or_default();
     let prefix = format!(".{name}.");
     let mut builder = tempfile::Builder::new();
@@ -232,6 +233,15 @@ mod tests {
             "created\n"
         );
         assert_eq!(entries(&dir.join("reports")), ["new.json", "real.json"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_name_at_the_length_limit_is_written() {
+        let dir = scratch("long");
+        let target = dir.join(format!("{}.json", "r".repeat(250)));
+        write_atomically(&target, b"new\n").unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new\n");
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -234,6 +234,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn scope_covers_reported_files_and_the_checked_paths() {
+        // Tests run in the package root: `src` and `rules` are directories, Cargo.toml a file.
+        let scope = Scope::new(
+            &[
+                PathBuf::from("./src"),
+                PathBuf::from("Cargo.toml"),
+                PathBuf::from("../elsewhere/gone.tf"),
+            ],
+            ["modules/vpc/main.tf".to_string()],
+            None,
+        );
+        assert!(scope.contains("src/main.tf"));
+        assert!(scope.contains("src/deleted/since.tf"));
+        assert!(scope.contains("Cargo.toml"));
+        assert!(scope.contains("modules/vpc/main.tf"));
+        assert!(scope.contains("../elsewhere/gone.tf"));
+        assert!(!scope.contains("srcx/main.tf"));
+        assert!(!scope.contains("rules/main.tf"));
+        assert!(!scope.contains("../elsewhere/other.tf"));
+
+        let everything = Scope::new(&[PathBuf::from(".")], [], None);
+        assert!(everything.contains("a/b.tf"));
+        assert!(!everything.contains("../a/b.tf"));
+        assert!(!everything.contains("/abs/b.tf"));
+    }
+
+    #[test]
+    fn scope_leaves_out_excluded_files() {
+        let cwd = std::env::current_dir().unwrap();
+        let config = crate::config::Config::parse(
+            "exclude = [\"src/legacy/**\"]\n",
+            &cwd.join(".infralint.toml"),
+        )
+        .unwrap();
+        let scope = Scope::new(&[PathBuf::from("src")], [], config.exclude_matcher());
+        assert!(scope.contains("src/main.tf"));
+        assert!(!scope.contains("src/legacy/main.tf"));
+    }
+
+    #[test]
     fn fnv1a64_known_values() {
         assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
