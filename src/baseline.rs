@@ -4,11 +4,12 @@
 //! text it underlines (the attribute's value, or the resource header): never line numbers, so
 //! edits elsewhere in the file do not resurrect baselined findings.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::ExcludeMatcher;
 use crate::finding::Finding;
 use crate::source::SourceMap;
 
@@ -38,6 +39,68 @@ pub fn fingerprint_hash(f: &Finding, sources: &SourceMap) -> u64 {
 /// [`fingerprint_hash`] as 16 hex digits.
 pub fn fingerprint(f: &Finding, sources: &SourceMap) -> String {
     format!("{:016x}", fingerprint_hash(f, sources))
+}
+
+/// The files a run speaks for: a baseline entry for a file in scope is matched against the
+/// run's findings (and reported as fixed, or dropped by `--baseline-update`, when nothing
+/// matches it); an entry for a file outside is none of the run's business: never reported as
+/// fixed, and kept as it is by `--baseline-update`. So checking a subset of the paths a
+/// baseline was recorded on neither reports the rest as fixed nor wipes it.
+///
+/// In scope: a file the run reports on (checked, or a local module a checked file calls), and
+/// any file the checked paths cover, present or not (a file named on the command line; a
+/// file under a checked directory that the configuration does not exclude), so that the
+/// entries of a file deleted since the baseline are fixed.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Display paths of the files the run reported on.
+    reported: BTreeSet<String>,
+    /// The checked paths, as displayed, and whether each is a directory.
+    roots: Vec<(PathBuf, bool)>,
+    exclude: Option<ExcludeMatcher>,
+}
+
+impl Scope {
+    pub fn new(
+        paths: &[PathBuf],
+        reported: impl IntoIterator<Item = String>,
+        exclude: Option<ExcludeMatcher>,
+    ) -> Scope {
+        Scope {
+            reported: reported.into_iter().collect(),
+            roots: paths
+                .iter()
+                .map(|p| {
+                    (
+                        PathBuf::from(crate::engine::display_path(p)),
+                        std::fs::metadata(p).is_ok_and(|m| m.is_dir()),
+                    )
+                })
+                .collect(),
+            exclude,
+        }
+    }
+
+    /// Whether the entries for `file` (a display path, as in the baseline) are in scope.
+    pub fn contains(&self, file: &str) -> bool {
+        if self.reported.contains(file) {
+            return true;
+        }
+        let file = Path::new(file);
+        let covered = self.roots.iter().any(|(root, is_dir)| {
+            if !is_dir {
+                return file == root;
+            }
+            if root.as_os_str() == "." {
+                // Display paths below the current directory are relative and never start
+                // with `..`.
+                return file.is_relative()
+                    && !matches!(file.components().next(), Some(Component::ParentDir));
+            }
+            file.starts_with(root) && file != root
+        });
+        covered && !self.exclude.as_ref().is_some_and(|m| m.is_excluded(file))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -72,28 +135,35 @@ impl Baseline {
                 message: f.message.clone(),
             })
             .collect();
-        findings.sort_by(|a, b| {
-            (&a.file, &a.rule, &a.resource, &a.fingerprint).cmp(&(
-                &b.file,
-                &b.rule,
-                &b.resource,
-                &b.fingerprint,
-            ))
-        });
+        sort_entries(&mut findings);
         Baseline {
             version: 1,
             findings,
         }
     }
 
+    /// The baseline `--baseline-update` writes: today's findings for the files in scope, and
+    /// this baseline's entries for the files outside, as they were.
+    pub fn updated<'a>(
+        &self,
+        findings: impl IntoIterator<Item = &'a Finding>,
+        sources: &SourceMap,
+        scope: &Scope,
+    ) -> Baseline {
+        let mut out = Baseline::from_findings(findings, sources);
+        out.findings.extend(
+            self.findings
+                .iter()
+                .filter(|e| !scope.contains(&e.file))
+                .cloned(),
+        );
+        sort_entries(&mut out.findings);
+        out
+    }
+
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            format!(
-                "{}: cannot read baseline: {}",
-                path.display(),
-                crate::discover::io_message(&e)
-            )
-        })?;
+        let text =
+            crate::option_file::read_or_message(path, crate::option_file::OptionFile::Baseline)?;
         let baseline: Baseline = serde_json::from_str(&text)
             .map_err(|e| format!("{}: invalid baseline: {e}", path.display()))?;
         if baseline.version != 1 {
@@ -112,12 +182,14 @@ impl Baseline {
         s
     }
 
-    /// Splits `findings` into new ones and baselined ones; returns the baseline entries that
-    /// matched nothing (fixed since). Identical fingerprints are matched one for one.
+    /// Splits `findings` into new ones and baselined ones; returns the baseline entries in
+    /// `scope` that matched nothing (fixed since). Identical fingerprints are matched one for
+    /// one.
     pub fn apply(
         &self,
         findings: Vec<Finding>,
         sources: &SourceMap,
+        scope: &Scope,
     ) -> (Vec<Finding>, Vec<Finding>, Vec<BaselineEntry>) {
         let mut remaining: BTreeMap<&str, Vec<&BaselineEntry>> = BTreeMap::new();
         for entry in &self.findings {
@@ -135,14 +207,71 @@ impl Baseline {
                 None => new.push(f),
             }
         }
-        let fixed = remaining.into_values().flatten().cloned().collect();
+        let fixed = remaining
+            .into_values()
+            .flatten()
+            .filter(|e| scope.contains(&e.file))
+            .cloned()
+            .collect();
         (new, known, fixed)
     }
+}
+
+/// Baseline order: file, rule, resource, fingerprint (stable diffs).
+fn sort_entries(entries: &mut [BaselineEntry]) {
+    entries.sort_by(|a, b| {
+        (&a.file, &a.rule, &a.resource, &a.fingerprint).cmp(&(
+            &b.file,
+            &b.rule,
+            &b.resource,
+            &b.fingerprint,
+        ))
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scope_covers_reported_files_and_the_checked_paths() {
+        // Tests run in the package root: `src` and `rules` are directories, Cargo.toml a file.
+        let scope = Scope::new(
+            &[
+                PathBuf::from("./src"),
+                PathBuf::from("Cargo.toml"),
+                PathBuf::from("../elsewhere/gone.tf"),
+            ],
+            ["modules/vpc/main.tf".to_string()],
+            None,
+        );
+        assert!(scope.contains("src/main.tf"));
+        assert!(scope.contains("src/deleted/since.tf"));
+        assert!(scope.contains("Cargo.toml"));
+        assert!(scope.contains("modules/vpc/main.tf"));
+        assert!(scope.contains("../elsewhere/gone.tf"));
+        assert!(!scope.contains("srcx/main.tf"));
+        assert!(!scope.contains("rules/main.tf"));
+        assert!(!scope.contains("../elsewhere/other.tf"));
+
+        let everything = Scope::new(&[PathBuf::from(".")], [], None);
+        assert!(everything.contains("a/b.tf"));
+        assert!(!everything.contains("../a/b.tf"));
+        assert!(!everything.contains("/abs/b.tf"));
+    }
+
+    #[test]
+    fn scope_leaves_out_excluded_files() {
+        let cwd = std::env::current_dir().unwrap();
+        let config = crate::config::Config::parse(
+            "exclude = [\"src/legacy/**\"]\n",
+            &cwd.join(".infralint.toml"),
+        )
+        .unwrap();
+        let scope = Scope::new(&[PathBuf::from("src")], [], config.exclude_matcher());
+        assert!(scope.contains("src/main.tf"));
+        assert!(!scope.contains("src/legacy/main.tf"));
+    }
 
     #[test]
     fn fnv1a64_known_values() {

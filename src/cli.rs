@@ -1,13 +1,15 @@
 //! Command-line interface: `check`, `rules`, `explain`.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::baseline::Baseline;
 use crate::config::{Config, FailOn, Level};
 use crate::engine::{self, CheckOptions};
+use crate::option_file::OptionFile;
+use crate::output_guard::{self, Inputs};
 use crate::report::{checkstyle, compact, github, human, json, junit, sarif};
 use crate::rules::{self, RuleMeta};
 
@@ -99,7 +101,7 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Write the report to FILE instead of standard output.
+    /// Write the report to FILE instead of standard output (atomically; never over an input).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Lowest severity that makes the exit code 1 (default: the config's `fail_on`, else warning).
@@ -117,7 +119,8 @@ pub struct CheckArgs {
     /// Report and fail only on findings not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// With --baseline: rewrite the baseline with today's findings.
+    /// With --baseline: rewrite the baseline with today's findings (entries for files outside
+    /// the checked paths are kept).
     #[arg(long, requires = "baseline")]
     pub baseline_update: bool,
 }
@@ -126,7 +129,7 @@ pub struct CheckArgs {
 pub struct BaselineArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// The baseline file to write.
+    /// The baseline file to write (atomically; never over an input).
     #[arg(
         long,
         short = 'o',
@@ -199,16 +202,10 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Baseline(args) => baseline(args),
-        Command::Rules(args) => {
-            print(&rules_catalog(args.format));
-            0
-        }
+        Command::Rules(args) => print_or_fail(&rules_catalog(args.format), 0),
         Command::Pricing { region, config } => pricing(region, config),
         Command::Explain { rule } => match rules::find(&rule) {
-            Some(r) => {
-                print(r.meta().doc);
-                0
-            }
+            Some(r) => print_or_fail(r.meta().doc, 0),
             None => {
                 let ids: Vec<&str> = rules::registry().iter().map(|r| r.meta().id).collect();
                 eprintln!(
@@ -222,21 +219,50 @@ pub fn run(cli: Cli) -> i32 {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut cmd, "infralint", &mut out);
-            print(&String::from_utf8_lossy(&out));
-            0
+            print_or_fail(&String::from_utf8_lossy(&out), 0)
         }
     }
 }
 
-fn print(text: &str) {
+/// Writes `text` to standard output. Every failure is an error, a closed pipe included: a
+/// reader that closes the pipe before the end (`| head`, or a consumer that crashed: infralint
+/// cannot tell them apart) did not get the whole output, and a CI step must not pass on a
+/// report nobody received. Short outputs fit in the pipe's buffer and never see a closed
+/// pipe; `-o FILE` then `head FILE` reads part of a long report without the error.
+fn print(text: &str) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth a panic.
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => "cannot write to standard output: the reader closed the pipe before the end of the output".to_string(),
+            _ => format!(
+                "cannot write to standard output: {}",
+                crate::discover::io_message(&e)
+            ),
+        })
 }
 
-/// Builds the engine options: config discovery, region precedence, overrides.
-fn options(input: InputArgs) -> Result<CheckOptions, String> {
+/// [`print`], then `code`, or 2 with the error on standard error.
+fn print_or_fail(text: &str, code: i32) -> i32 {
+    match print(text) {
+        Ok(()) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
+/// Writes an output file atomically (see `atomic_write`).
+fn write_output(path: &Path, text: &str) -> Result<(), String> {
+    crate::atomic_write::write_atomically(path, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Builds the engine options (config discovery, region precedence, overrides) and lists the
+/// files they read, which no output may overwrite.
+fn options(input: InputArgs) -> Result<(CheckOptions, Inputs), String> {
+    let mut inputs = Inputs::new(&input.paths);
     let config = match &input.config {
         Some(path) => Config::load(path).map_err(|e| e.to_string())?,
         None => {
@@ -257,19 +283,17 @@ fn options(input: InputArgs) -> Result<CheckOptions, String> {
             }
         }
     };
+    if let Some(path) = &config.path {
+        inputs.add("the configuration file", path);
+    }
     let deploy_region = input.region.or_else(|| config.region.clone());
     let region = deploy_region
         .clone()
         .unwrap_or_else(|| engine::DEFAULT_REGION.to_string());
     let mut cfn_parameters = std::collections::BTreeMap::new();
     for file in &input.parameter_files {
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            format!(
-                "{}: cannot read parameter file: {}",
-                file.display(),
-                crate::discover::io_message(&e)
-            )
-        })?;
+        inputs.add("the parameter file", file);
+        let text = crate::option_file::read_or_message(file, OptionFile::ParameterFile)?;
         let values = crate::parse::cfn_params::parse_parameter_file(&text)
             .map_err(|e| format!("{}: {e}", file.display()))?;
         cfn_parameters.extend(values);
@@ -285,15 +309,24 @@ fn options(input: InputArgs) -> Result<CheckOptions, String> {
         input.paths
     };
     let usage = match input.usage.or_else(|| config.usage.clone()) {
-        Some(path) => Some(crate::usage::Usage::load(&path)?),
+        Some(path) => {
+            inputs.add("the usage file", &path);
+            Some(crate::usage::Usage::load(&path)?)
+        }
         None => None,
     };
     let inventory = match input.ami_inventory.or_else(|| config.ami_inventory.clone()) {
-        Some(path) => Some(crate::inventory::Inventory::load(&path)?),
+        Some(path) => {
+            inputs.add("the AMI inventory", &path);
+            Some(crate::inventory::Inventory::load(&path)?)
+        }
         None => None,
     };
+    for file in &input.var_files {
+        inputs.add("the variables file", file);
+    }
     let defaults = CheckOptions::default();
-    Ok(CheckOptions {
+    let options = CheckOptions {
         paths,
         region,
         config,
@@ -306,7 +339,8 @@ fn options(input: InputArgs) -> Result<CheckOptions, String> {
         deploy_region,
         cfn_parameters,
         ..defaults
-    })
+    };
+    Ok((options, inputs))
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -328,7 +362,7 @@ fn region_warning(region: &str) {
 }
 
 fn check(args: CheckArgs) -> i32 {
-    let mut options = match options(args.input) {
+    let (mut options, mut inputs) = match options(args.input) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -336,6 +370,28 @@ fn check(args: CheckArgs) -> i32 {
         }
     };
     options.fail_on = args.fail_on;
+    // What this run writes, refused before the lint when it is one of the inputs. The
+    // baseline is an input of the report, and the output of --baseline-update (the one
+    // output that is also read).
+    let baseline_output = args.baseline.as_deref().filter(|_| args.baseline_update);
+    let mut outputs: Vec<(&Path, &str)> = Vec::new();
+    if let Some(path) = baseline_output {
+        outputs.push((path, "--baseline-update"));
+        if let Err(e) = inputs.refuse(path, "--baseline-update") {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    }
+    if let Some(path) = &args.baseline {
+        inputs.add("the baseline", path);
+    }
+    if let Some(path) = &args.output {
+        outputs.push((path, "--output"));
+        if let Err(e) = inputs.refuse(path, "--output") {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    }
     if let Some(path) = &args.baseline {
         if !args.baseline_update || path.exists() {
             match Baseline::load(path) {
@@ -358,24 +414,29 @@ fn check(args: CheckArgs) -> i32 {
     for w in &result.warnings {
         eprintln!("warning: {w}");
     }
-    if args.baseline_update {
-        if let Some(path) = &args.baseline {
-            let all = result.findings.iter().chain(&result.baselined);
-            let b = Baseline::from_findings(all, &result.sources);
-            if let Err(e) = std::fs::write(path, b.to_json()) {
-                eprintln!(
-                    "error: cannot write {}: {}",
-                    path.display(),
-                    crate::discover::io_message(&e)
-                );
-                return 2;
-            }
-            eprintln!(
-                "baseline {} updated: {} findings",
-                path.display(),
-                b.findings.len()
-            );
+    // The last line of defence, before anything is written: no output is a file the run
+    // read (a template in a checked directory, a module loaded on demand).
+    for (path, option) in &outputs {
+        if let Err(e) = output_guard::refuse_read(path, option, &result.sources) {
+            eprintln!("error: {e}");
+            return 2;
         }
+    }
+    if let Some(path) = baseline_output {
+        let all = result.findings.iter().chain(&result.baselined);
+        let b = match &options.baseline {
+            Some(old) => old.updated(all, &result.sources, &result.baseline_scope),
+            None => Baseline::from_findings(all, &result.sources),
+        };
+        if let Err(e) = write_output(path, &b.to_json()) {
+            eprintln!("error: {e}");
+            return 2;
+        }
+        eprintln!(
+            "baseline {} updated: {} findings",
+            path.display(),
+            b.findings.len()
+        );
     }
     let color = match args.color {
         ColorChoice::Always => true,
@@ -404,29 +465,29 @@ fn check(args: CheckArgs) -> i32 {
         Format::Checkstyle => checkstyle::render(&result),
     };
     match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, &text) {
-                eprintln!(
-                    "error: cannot write {}: {}",
-                    path.display(),
-                    crate::discover::io_message(&e)
-                );
-                return 2;
+        Some(path) => match write_output(path, &text) {
+            Ok(()) => result.exit_code(),
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
             }
-        }
-        None => print(&text),
+        },
+        None => print_or_fail(&text, result.exit_code()),
     }
-    result.exit_code()
 }
 
 fn baseline(args: BaselineArgs) -> i32 {
-    let options = match options(args.input) {
+    let (options, inputs) = match options(args.input) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
     };
+    if let Err(e) = inputs.refuse(&args.output, "--output") {
+        eprintln!("error: {e}");
+        return 2;
+    }
     let result = match engine::check(&options) {
         Ok(r) => r,
         Err(e) => {
@@ -434,13 +495,13 @@ fn baseline(args: BaselineArgs) -> i32 {
             return 2;
         }
     };
+    if let Err(e) = output_guard::refuse_read(&args.output, "--output", &result.sources) {
+        eprintln!("error: {e}");
+        return 2;
+    }
     let b = Baseline::from_findings(&result.findings, &result.sources);
-    if let Err(e) = std::fs::write(&args.output, b.to_json()) {
-        eprintln!(
-            "error: cannot write {}: {}",
-            args.output.display(),
-            crate::discover::io_message(&e)
-        );
+    if let Err(e) = write_output(&args.output, &b.to_json()) {
+        eprintln!("error: {e}");
         return 2;
     }
     eprintln!(
@@ -514,8 +575,7 @@ fn pricing(region: Option<String>, config: Option<PathBuf>) -> i32 {
         };
         out.push_str(&format!("  {key:<28} {value}{mark}\n"));
     }
-    print(&out);
-    0
+    print_or_fail(&out, 0)
 }
 
 /// The rule catalog in the requested format, grouped by category.

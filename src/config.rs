@@ -332,11 +332,13 @@ impl Config {
 
     /// Reads a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            path: path.to_path_buf(),
-            line: None,
-            message: format!("cannot read: {}", crate::discover::io_message(&e)),
-        })?;
+        let text = crate::option_file::read(path, crate::option_file::OptionFile::Config).map_err(
+            |e| ConfigError {
+                path: path.to_path_buf(),
+                line: None,
+                message: e.message,
+            },
+        )?;
         Config::parse(&text, path)
     }
 

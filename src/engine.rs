@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::aws_data::AwsData;
-use crate::baseline::{Baseline, BaselineEntry};
+use crate::baseline::{self, Baseline, BaselineEntry};
 use crate::config::{Config, FailOn, Level};
 use crate::discover::{self, Candidate, FileKind};
 use crate::finding::{Finding, Label, Severity};
@@ -99,8 +99,11 @@ pub struct CheckResult {
     pub suppressed: Vec<Finding>,
     /// Findings already in the baseline.
     pub baselined: Vec<Finding>,
-    /// Baseline entries no longer found.
+    /// Baseline entries no longer found (in `baseline_scope` only).
     pub fixed: Vec<BaselineEntry>,
+    /// The files this run speaks for: the baseline entries it may report as fixed and that
+    /// `--baseline-update` replaces.
+    pub baseline_scope: baseline::Scope,
     /// Problems that do not fail the run (a usage entry for a resource not checked).
     pub warnings: Vec<String>,
     /// Where the pricing region came from: `--region or config`, `provider`, `default`.
@@ -701,8 +704,8 @@ fn check_discovered(
     // --var-file: parsed once, registered as sources (not reported) so origins point into them.
     let mut cli_var_files: Vec<(FileId, Parsed)> = Vec::new();
     for path in &options.var_files {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: {}", display_path(path), discover::io_message(&e)))?;
+        let text = crate::option_file::read(path, crate::option_file::OptionFile::VarFile)
+            .map_err(|e| format!("{}: {}", display_path(path), e.message))?;
         let is_json = path
             .to_string_lossy()
             .to_ascii_lowercase()
@@ -990,8 +993,16 @@ fn check_discovered(
     apply_levels(&mut meta);
     findings.extend(meta);
 
+    let baseline_scope = baseline::Scope::new(
+        &options.paths,
+        sources
+            .iter()
+            .filter(|(id, _)| is_reported(*id))
+            .map(|(_, f)| f.display.clone()),
+        options.config.exclude_matcher(),
+    );
     let (mut findings, baselined, fixed) = match &options.baseline {
-        Some(b) => b.apply(findings, &sources),
+        Some(b) => b.apply(findings, &sources, &baseline_scope),
         None => (findings, Vec::new(), Vec::new()),
     };
     let order = |a: &Finding, b: &Finding| {
@@ -1039,6 +1050,7 @@ fn check_discovered(
         suppressed,
         baselined,
         fixed,
+        baseline_scope,
         warnings: usage_warnings,
         region_source,
         fail_on: options

@@ -47,13 +47,10 @@ impl Inventory {
     }
 
     pub fn load(path: &Path) -> Result<Inventory, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            format!(
-                "{}: cannot read AMI inventory: {}",
-                path.display(),
-                crate::discover::io_message(&e)
-            )
-        })?;
+        let text = crate::option_file::read_or_message(
+            path,
+            crate::option_file::OptionFile::AmiInventory,
+        )?;
         Inventory::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 

@@ -5,6 +5,7 @@
 //! Terraform module and CloudFormation template into the [`model`], run the [`rules`], and
 //! [`report`].
 
+pub mod atomic_write;
 pub mod aws_data;
 pub mod baseline;
 pub mod cli;
@@ -15,6 +16,8 @@ pub mod finding;
 pub mod instances;
 pub mod inventory;
 pub mod model;
+pub mod option_file;
+pub mod output_guard;
 pub mod parse;
 pub mod report;
 pub mod resolved;

@@ -48,13 +48,8 @@ pub struct UsageError {
 
 impl Usage {
     pub fn load(path: &Path) -> Result<Usage, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            format!(
-                "{}: cannot read usage file: {}",
-                path.display(),
-                crate::discover::io_message(&e)
-            )
-        })?;
+        let text =
+            crate::option_file::read_or_message(path, crate::option_file::OptionFile::Usage)?;
         Ok(Usage {
             path: path.to_path_buf(),
             text,
