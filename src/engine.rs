@@ -648,10 +648,14 @@ fn process(work: Work, unit: UnitId, shared: &Shared) -> WorkOut {
                     UnitKind::Template,
                     cloudformation::normalize(unit, id, &l.display, doc, shared.cfn_options),
                 )),
-                Parsed::Plan(json) => Some((
-                    UnitKind::Plan(id),
-                    plan::normalize_parsed(unit, id, &l.display, json),
-                )),
+                Parsed::Plan(json) => {
+                    let wanted = &crate::model::from_terraform::adapts;
+                    let resolved = plan::resolve(unit, id, &l.display, json, wanted);
+                    Some((
+                        UnitKind::Plan(id),
+                        crate::model::from_terraform::adapt(&resolved),
+                    ))
+                }
                 _ => None,
             };
             if unit.is_some() {

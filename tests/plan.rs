@@ -6,9 +6,26 @@
 
 use std::path::Path;
 
+use infralint::model::from_terraform;
 use infralint::model::*;
 use infralint::parse::plan;
 use infralint::source::FileId;
+
+/// A plan's model: resolved by the frontend, read by the Terraform adapters.
+fn normalize(
+    unit: UnitId,
+    file: FileId,
+    name: &str,
+    text: &str,
+) -> Result<Model, (String, std::ops::Range<usize>)> {
+    let parsed = plan::parse(text)?;
+    Ok(normalize_parsed(unit, file, name, &parsed))
+}
+
+fn normalize_parsed(unit: UnitId, file: FileId, name: &str, parsed: &plan::PlanJson) -> Model {
+    let resolved = plan::resolve(unit, file, name, parsed, &from_terraform::adapts);
+    from_terraform::adapt(&resolved)
+}
 
 struct Plan {
     text: String,
@@ -21,7 +38,7 @@ fn load(case: &str) -> Plan {
         .join(format!("{case}.json"));
     let text = std::fs::read_to_string(&path).expect("fixture");
     assert!(plan::is_plan(&text), "{case}: not sniffed as a plan");
-    let model = plan::normalize(UnitId(3), FileId(7), &format!("{case}.json"), &text)
+    let model = normalize(UnitId(3), FileId(7), &format!("{case}.json"), &text)
         .unwrap_or_else(|(m, r)| panic!("{case}: {m} at {r:?}"));
     Plan { text, model }
 }
@@ -530,7 +547,7 @@ fn every_fixture_normalizes_and_points_into_planned_values() {
         // Truncated plans are errors with a position, not panics.
         for cut in [1, p.text.len() / 3, p.text.trim_end().len() - 1] {
             let (message, range) =
-                plan::normalize(UnitId(0), FileId(0), "cut.json", &p.text[..cut]).unwrap_err();
+                normalize(UnitId(0), FileId(0), "cut.json", &p.text[..cut]).unwrap_err();
             assert!(message.contains("JSON"), "{message}");
             assert!(range.start <= cut, "{range:?} past {cut}");
         }
@@ -582,7 +599,7 @@ fn parse_then_normalize_is_normalize() {
     send_sync::<plan::PlanJson>();
     let p = load("nat");
     let parsed = plan::parse(&p.text).expect("valid");
-    let model = plan::normalize_parsed(UnitId(3), FileId(7), "nat.json", &parsed);
+    let model = normalize_parsed(UnitId(3), FileId(7), "nat.json", &parsed);
     assert_eq!(model.eip_associations, p.model.eip_associations);
     assert_eq!(model.elastic_ips, p.model.elastic_ips);
     let (message, range) = plan::parse("{\"planned_values\": [}").unwrap_err();

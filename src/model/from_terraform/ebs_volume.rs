@@ -43,19 +43,46 @@ pub(super) fn volume(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
     });
 }
 
+/// The volumes an attachment's `volume_id` may attach: those it references (each of several
+/// alternatives possibly), else those its expression mentions; none for a literal id (a
+/// volume created elsewhere: ours have no id before they exist); unknown when nothing tells.
 pub(super) fn attachment(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
     let Some(attr) = r.body.attr("volume_id") else {
         return;
     };
-    let volume = match &attr.value {
-        Val::Ref(v) if is_resource(&v.address, "aws_ebs_volume") => Value::Known(v.address.clone()),
-        _ => Value::Unknown,
-    };
-    a.model.volume_attachments.push(VolumeAttachment {
-        declared_by: resource.clone(),
-        volume,
-        span: attr.span,
-    });
+    let mut volumes: Vec<Value<String>> = Vec::new();
+    let mut unknown = false;
+    for alt in attr.value.alternatives() {
+        match alt {
+            Val::Ref(v) if is_resource(&v.address, "aws_ebs_volume") => {
+                volumes.push(Value::Known(v.address.clone()));
+            }
+            Val::Null | Val::Str(_) | Val::Num(_) | Val::Bool(_) => {}
+            _ => unknown = true,
+        }
+    }
+    if unknown {
+        let mentioned = attr.mentions.iter().filter(|m| {
+            is_resource(&m.address, "aws_ebs_volume")
+                && matches!(m.attr.as_deref(), None | Some("id" | "arn"))
+        });
+        for m in mentioned {
+            let v = Value::Known(m.address.clone());
+            if !volumes.contains(&v) {
+                volumes.push(v);
+            }
+        }
+        if volumes.is_empty() {
+            volumes.push(Value::Unknown);
+        }
+    }
+    for volume in volumes {
+        a.model.volume_attachments.push(VolumeAttachment {
+            declared_by: resource.clone(),
+            volume,
+            span: attr.span,
+        });
+    }
 }
 
 /// `aws_ebs_volume.<name>` handed to an output or a module: every instance of that volume

@@ -151,12 +151,22 @@ fn targets(attr: &Attr, a: &mut Adapter) -> Vec<(Value<EipKey>, bool)> {
             }
         }
         if exact && !keys.is_empty() {
-            let conditional = maybe_null || keys.len() > 1 || attr.maybe_unset;
+            // Several: each possibly the one, modeled once per expression.
+            if keys.len() > 1 && !a.inexact.insert(attr.expression) {
+                return Vec::new();
+            }
+            let conditional = maybe_null || keys.len() > 1;
             return keys
                 .iter()
                 .map(|k| (Value::Known(a.eip_key(k)), conditional))
                 .collect();
         }
+    }
+    // A known id (`"eipalloc-..."`): an address allocated elsewhere, none of the unit's,
+    // whose ids are only known once they exist.
+    let literal = |v: &Val| matches!(v, Val::Str(_) | Val::Num(_) | Val::Bool(_) | Val::Null);
+    if attr.value.alternatives().iter().all(literal) {
+        return Vec::new();
     }
     // The EIPs mentioned, each at its first mention that can carry it, in address order.
     let mut mentioned: Vec<(&str, crate::source::Span)> = Vec::new();
@@ -174,8 +184,7 @@ fn targets(attr: &Attr, a: &mut Adapter) -> Vec<(Value<EipKey>, bool)> {
         return Vec::new();
     }
     let conditional = matches!(attr.value, Val::OneOf(_))
-        || (attr.value.is_unknown() && attr.chosen_by_condition)
-        || attr.maybe_unset;
+        || (attr.value.is_unknown() && attr.chosen_by_condition);
     match mentioned.len() {
         0 => vec![(Value::Unknown, conditional)],
         1 => mentioned

@@ -1947,3 +1947,67 @@ resource "aws_eip_association" "a" {
     assert!(model.eip_associations.len() <= 2 * 3000);
     assert!(start.elapsed() < std::time::Duration::from_secs(60));
 }
+
+#[test]
+fn literal_ids_designate_nothing_of_the_module() {
+    // A literal volume or allocation id names something created elsewhere: the module's own
+    // volumes and EIPs have no id before they exist. Neither attaches or associates one of
+    // them, and neither leaves the module's volumes or EIPs undecidable.
+    let model = tf(r#"
+resource "aws_ebs_volume" "data" {
+  availability_zone = "us-east-1a"
+  size              = 10
+}
+resource "aws_volume_attachment" "legacy" {
+  device_name = "/dev/sdf"
+  volume_id   = "vol-0123456789abcdef0"
+  instance_id = "i-0123456789abcdef0"
+}
+resource "aws_eip" "idle" {
+  domain = "vpc"
+}
+resource "aws_eip_association" "legacy" {
+  allocation_id = "eipalloc-0123456789abcdef0"
+  instance_id   = "i-0123456789abcdef0"
+}
+"#);
+    assert!(
+        model.volume_attachments.is_empty(),
+        "{:?}",
+        model.volume_attachments
+    );
+    assert!(
+        model.eip_associations.is_empty(),
+        "{:?}",
+        model.eip_associations
+    );
+}
+
+#[test]
+fn an_attachment_choosing_between_volumes_attaches_each_possibly() {
+    let model = tf(r#"
+variable "big" {}
+resource "aws_ebs_volume" "small" {
+  availability_zone = "us-east-1a"
+  size              = 10
+}
+resource "aws_ebs_volume" "large" {
+  availability_zone = "us-east-1a"
+  size              = 1000
+}
+resource "aws_volume_attachment" "data" {
+  device_name = "/dev/sdf"
+  volume_id   = var.big ? aws_ebs_volume.large.id : aws_ebs_volume.small.id
+  instance_id = "i-0123456789abcdef0"
+}
+"#);
+    let attached: Vec<&Value<String>> =
+        model.volume_attachments.iter().map(|a| &a.volume).collect();
+    assert_eq!(
+        attached,
+        [
+            &Value::Known("aws_ebs_volume.large".to_string()),
+            &Value::Known("aws_ebs_volume.small".to_string())
+        ]
+    );
+}
