@@ -66,7 +66,7 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// CloudFormation parameter value, Name=Value (repeatable; wins over --parameter-file).
-    #[arg(long = "parameter", value_name = "NAME=VALUE", value_parser = crate::parse::cfn_params::parse_parameter_arg)]
+    #[arg(long = "parameter", value_name = "NAME=VALUE", value_parser = crate::parse::cloudformation::params::parse_parameter_arg)]
     pub parameters: Vec<(String, String)>,
     /// CloudFormation parameter file: `[{"ParameterKey":..,"ParameterValue":..}]` or `{"Parameters": {..}}` (repeatable).
     #[arg(long = "parameter-file", value_name = "FILE")]
@@ -294,7 +294,7 @@ fn options(input: InputArgs) -> Result<(CheckOptions, Inputs), String> {
     for file in &input.parameter_files {
         inputs.add("the parameter file", file);
         let text = crate::option_file::read_or_message(file, OptionFile::ParameterFile)?;
-        let values = crate::parse::cfn_params::parse_parameter_file(&text)
+        let values = crate::parse::cloudformation::params::parse_parameter_file(&text)
             .map_err(|e| format!("{}: {e}", file.display()))?;
         cfn_parameters.extend(values);
     }

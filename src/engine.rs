@@ -644,10 +644,21 @@ fn process(work: Work, unit: UnitId, shared: &Shared) -> WorkOut {
         Work::File(candidate, id) => {
             let mut l = load(candidate, id, shared.known_rule);
             let unit = match &l.parsed {
-                Parsed::Template(doc) => Some((
-                    UnitKind::Template,
-                    cloudformation::normalize(unit, id, &l.display, doc, shared.cfn_options),
-                )),
+                Parsed::Template(doc) => {
+                    let wanted = &crate::model::from_cloudformation::adapts;
+                    let resolved = cloudformation::resolve(
+                        unit,
+                        id,
+                        &l.display,
+                        doc,
+                        shared.cfn_options,
+                        wanted,
+                    );
+                    Some((
+                        UnitKind::Template,
+                        crate::model::from_cloudformation::adapt(&resolved),
+                    ))
+                }
                 Parsed::Plan(json) => {
                     let wanted = &crate::model::from_terraform::adapts;
                     let resolved = plan::resolve(unit, id, &l.display, json, wanted);

@@ -67,6 +67,9 @@ pub struct Resource {
     pub span: Span,
     /// The whole declaration.
     pub body_span: Span,
+    /// The definition without its name (CloudFormation: the mapping under the logical id;
+    /// Terraform: the whole block).
+    pub definition: Span,
     /// The resource may not be created: a CloudFormation `Condition` that cannot be
     /// evaluated, a Terraform `count`/`for_each` whose value is unknown.
     pub conditional: bool,

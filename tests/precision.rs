@@ -119,7 +119,7 @@ fn cfn_find_in_map_needs_the_region() {
 #[test]
 fn cfn_parameter_files_override_defaults() {
     let load = |file: &str| {
-        infralint::parse::cfn_params::parse_parameter_file(
+        infralint::parse::cloudformation::params::parse_parameter_file(
             &std::fs::read_to_string(format!("{CFN}/{file}")).unwrap(),
         )
         .unwrap()

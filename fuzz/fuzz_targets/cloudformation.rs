@@ -1,5 +1,5 @@
-//! CloudFormation frontend: our YAML/JSON parser, then `is_template` and `normalize` (the
-//! intrinsic-function evaluator).
+//! CloudFormation frontend: our YAML/JSON parser, then `is_template`, `resolve` (the
+//! intrinsic-function evaluator) and the adapters.
 #![no_main]
 
 use infralint::model::UnitId;
@@ -23,6 +23,8 @@ fuzz_target!(|data: &[u8]| {
         region: Some("us-east-1".to_string()),
         ..Default::default()
     };
-    let model = cloudformation::normalize(UnitId(0), FileId(0), "fuzz.yaml", &doc, &options);
+    let wanted = &infralint::model::from_cloudformation::adapts;
+    let unit = cloudformation::resolve(UnitId(0), FileId(0), "fuzz.yaml", &doc, &options, wanted);
+    let model = infralint::model::from_cloudformation::adapt(&unit);
     std::hint::black_box(model);
 });

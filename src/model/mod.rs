@@ -8,10 +8,18 @@ use crate::source::Span;
 
 pub mod address;
 pub mod field;
+pub mod from_cloudformation;
 pub mod from_terraform;
 
 pub use address::without_instance_key;
 pub use field::{domain_from_vpc, Field, Origin, OriginKind, Ref, Val, Value};
+
+/// The volume type the CreateVolume API uses when none is given.
+pub fn default_volume_type() -> String {
+    crate::aws_data::AwsData::embedded()
+        .map(|d| d.ebs.default_volume_type.value.clone())
+        .unwrap_or_else(|_| "gp2".to_string())
+}
 
 /// Terraform or CloudFormation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,6 +1,5 @@
-//! Format frontends: each turns parsed files into the format-independent model.
+//! Format frontends: each turns parsed files into resolved resources (`crate::resolved`).
 
-pub mod cfn_params;
 pub mod cloudformation;
 pub mod plan;
 pub mod terraform;

@@ -2,15 +2,9 @@
 
 use super::Adapter;
 use crate::model::address::is_resource;
+use crate::model::default_volume_type;
 use crate::model::{Escape, Field, ResourceRef, Val, Value, Volume, VolumeAttachment, VolumeOwner};
 use crate::resolved::Resource;
-
-/// The volume type the CreateVolume API uses when none is given.
-pub(crate) fn default_volume_type() -> String {
-    crate::aws_data::AwsData::embedded()
-        .map(|d| d.ebs.default_volume_type.value.clone())
-        .unwrap_or_else(|_| "gp2".to_string())
-}
 
 pub(super) fn volume(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
     let body = &r.body;

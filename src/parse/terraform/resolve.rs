@@ -173,6 +173,7 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
             unit: self.unit,
             span: block.header,
             body_span: block.span,
+            definition: block.span,
             conditional: inst.conditional || self.scope.modules.conditional,
             data,
             provider,

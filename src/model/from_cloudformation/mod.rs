@@ -1,0 +1,126 @@
+//! CloudFormation resources into the model: one adapter per resource family, reading the
+//! property-shaped bodies the CloudFormation frontend resolves.
+
+mod block_devices;
+mod eip;
+mod instance;
+mod launch_template;
+mod volume;
+
+use std::collections::HashMap;
+
+use super::{Field, Model, ResourceRef, Val};
+use crate::resolved::{Attr, Body, ResolvedUnit, Resource};
+
+/// What adapters build a template's model with.
+pub(crate) struct Adapter<'u> {
+    pub unit: &'u ResolvedUnit,
+    pub model: Model,
+    /// Logical id -> resource type.
+    kinds: HashMap<&'u str, &'u str>,
+}
+
+impl Adapter<'_> {
+    /// Whether `logical_id` is a resource of type `kind` in the template.
+    pub fn is(&self, logical_id: &str, kind: &str) -> bool {
+        self.kinds.get(logical_id) == Some(&kind)
+    }
+
+    /// The resource of type `kind` a value designates (`!Ref X`, `!GetAtt X.Attr`).
+    pub fn designated(&self, value: &Val, kind: &str) -> Option<String> {
+        match value {
+            Val::Ref(r) if self.is(&r.address, kind) => Some(r.address.clone()),
+            _ => None,
+        }
+    }
+}
+
+type Adapt = fn(&Resource, &ResourceRef, &mut Adapter);
+
+/// The adapters, by resource type.
+const ADAPTERS: &[(&str, Adapt)] = &[
+    ("AWS::EC2::Instance", instance::instance),
+    ("AWS::EC2::LaunchTemplate", launch_template::launch_template),
+    (
+        "AWS::AutoScaling::LaunchConfiguration",
+        launch_template::launch_configuration,
+    ),
+    ("AWS::EC2::Volume", volume::volume),
+    ("AWS::EC2::VolumeAttachment", volume::attachment),
+    (eip::EIP, eip::eip),
+    ("AWS::EC2::EIPAssociation", eip::association),
+    ("AWS::EC2::NatGateway", eip::nat_gateway),
+    (
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        eip::load_balancer,
+    ),
+];
+
+/// Whether some adapter reads resources of type `kind`.
+pub fn adapts(kind: &str) -> bool {
+    ADAPTERS.iter().any(|(k, _)| *k == kind)
+}
+
+/// The model of one resolved template.
+pub fn adapt(unit: &ResolvedUnit) -> Model {
+    let mut a = Adapter {
+        unit,
+        model: Model::default(),
+        kinds: unit
+            .resources
+            .iter()
+            .map(|r| (r.address.as_str(), r.kind.as_str()))
+            .collect(),
+    };
+    a.model.units.push(unit.unit.clone());
+    a.model.resource_count = unit.resource_count;
+    for r in &unit.resources {
+        let resource = ResourceRef {
+            address: r.address.clone(),
+            kind: r.kind.clone(),
+            unit: unit.unit.id,
+            span: r.span,
+            body_span: r.body_span,
+            conditional: r.conditional,
+        };
+        eip::allocation_escapes(r, &resource, &mut a);
+        if let Some((_, adapt)) = ADAPTERS.iter().find(|(k, _)| *k == r.kind) {
+            adapt(r, &resource, &mut a);
+        }
+    }
+    eip::escapes(&mut a);
+    volume::escapes(&mut a);
+    a.model
+}
+
+/// A property lowered with CloudFormation's reading of scalars: known only when every
+/// candidate gives the same value; the origins of every candidate kept (they say which
+/// parameter left it open). `None` when absent or `AWS::NoValue`.
+fn field<T: PartialEq>(
+    attr: Option<&Attr>,
+    convert: impl Fn(&Val) -> Option<T>,
+) -> Option<Field<T>> {
+    let attr = attr?;
+    if attr.value == Val::Null {
+        return None;
+    }
+    Some(Field::lower(
+        &attr.value,
+        attr.value_span,
+        &attr.via,
+        true,
+        convert,
+    ))
+}
+
+fn string_field(body: &Body, key: &str) -> Option<Field<String>> {
+    field(body.attr(key), Val::as_cfn_string)
+}
+
+fn number_field(body: &Body, key: &str) -> Option<Field<f64>> {
+    field(body.attr(key), Val::as_cfn_number)
+}
+
+fn bool_field(body: &Body, key: &str) -> Option<Field<bool>> {
+    field(body.attr(key), Val::as_cfn_bool)
+}
