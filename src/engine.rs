@@ -216,6 +216,59 @@ fn clearly_a_template(text: &str) -> bool {
             .any(|(i, m)| text[i + m.len()..].trim_start().starts_with(':'))
 }
 
+/// Parses a CloudFormation candidate (YAML or JSON). CloudFormation reads a template as one
+/// document: a stream of several documents of which one is a template is an error at the start
+/// of the second (PyYAML, which cfn-lint uses, says "expected a single document in the
+/// stream"), never a template silently skipped or cut short. A file that does not parse is
+/// reported only if it is a template: a document completed before the error is one, or the
+/// text clearly is one; a Helm chart or a CI file that merely mentions `AWS::` is not our
+/// business.
+fn parse_template(text: &str) -> Parsed {
+    match yaml::parse_stream(text) {
+        Ok(mut stream) => {
+            let template = stream
+                .documents
+                .iter()
+                .position(|d| cloudformation::is_template(&d.root));
+            match (template, stream.documents.len()) {
+                (None, _) => Parsed::Skipped,
+                (Some(_), 1) => Parsed::Template(yaml::YamlDoc {
+                    root: stream.documents.swap_remove(0).root,
+                    comments: stream.comments,
+                }),
+                (Some(i), n) => {
+                    let second = stream.documents.get(1).map(|d| d.start.clone());
+                    let template_at = stream.documents.get(i).map(|d| d.start.clone());
+                    Parsed::Failed {
+                        message: format!(
+                            "a CloudFormation template must be the only YAML document in its \
+                             file, but this file has {n} documents: another one starts here"
+                        ),
+                        range: second,
+                        related: template_at
+                            .map(|at| ("the template".to_string(), at))
+                            .into_iter()
+                            .collect(),
+                    }
+                }
+            }
+        }
+        Err(e)
+            if e.complete
+                .iter()
+                .any(|d| cloudformation::is_template(&d.root))
+                || clearly_a_template(text) =>
+        {
+            Parsed::Failed {
+                message: e.error.message,
+                range: Some(e.error.span),
+                related: e.error.related,
+            }
+        }
+        Err(_) => Parsed::Skipped,
+    }
+}
+
 /// Parses a file's text as its kind says. `utf8_error` is where the bytes stopped being UTF-8
 /// (the text is then a lossy copy).
 fn parse_text(candidate: &Candidate, text: &str, utf8_error: Option<usize>) -> Parsed {
@@ -274,18 +327,7 @@ fn parse_text(candidate: &Candidate, text: &str, utf8_error: Option<usize>) -> P
                 e.offset.min(text.len()),
             ),
         },
-        FileKind::CloudFormationCandidate => match yaml::parse(text) {
-            Ok(doc) if cloudformation::is_template(&doc.root) => Parsed::Template(doc),
-            Ok(_) => Parsed::Skipped,
-            // A YAML file that does not parse is reported only if it clearly is a template:
-            // a Helm chart or a CI file that merely mentions `AWS::` is not our business.
-            Err(_) if !clearly_a_template(text) => Parsed::Skipped,
-            Err(e) => Parsed::Failed {
-                message: e.message,
-                range: Some(e.span),
-                related: e.related,
-            },
-        },
+        FileKind::CloudFormationCandidate => parse_template(text),
     }
 }
 
