@@ -269,6 +269,17 @@ fn parse_template(text: &str) -> Parsed {
     }
 }
 
+/// A `.tf.json` or `.tfvars.json` file that Terraform would reject (its message says why:
+/// invalid JSON, or a key given twice).
+fn failed_json(e: terraform::HclError, text: &str) -> Parsed {
+    let at = e.offset.min(text.len());
+    Parsed::Failed {
+        message: e.message,
+        range: Some(at..at),
+        related: e.related,
+    }
+}
+
 /// Parses a file's text as its kind says. `utf8_error` is where the bytes stopped being UTF-8
 /// (the text is then a lossy copy).
 fn parse_text(candidate: &Candidate, text: &str, utf8_error: Option<usize>) -> Parsed {
@@ -303,29 +314,22 @@ fn parse_text(candidate: &Candidate, text: &str, utf8_error: Option<usize>) -> P
                 "NUL byte: this looks like a binary file, not Terraform".into(),
                 at,
             ),
-            None => {
-                // hcl-edit does not accept a byte-order mark: parse a same-length copy.
-                let result = match text.strip_prefix('\u{feff}') {
-                    Some(rest) => terraform::parse(&format!("   {rest}")),
-                    None => terraform::parse(text),
-                };
-                match result {
-                    Ok(body) if candidate.kind == FileKind::Terraform => Parsed::Terraform(body),
-                    Ok(body) => Parsed::TfVars(body),
-                    Err(e) => failed(
-                        format!("invalid HCL: {}", e.message),
-                        e.offset.min(text.len()),
-                    ),
-                }
-            }
+            None => match terraform::parse(text) {
+                Ok(body) if candidate.kind == FileKind::Terraform => Parsed::Terraform(body),
+                Ok(body) => Parsed::TfVars(body),
+                Err(e) => failed(
+                    format!("invalid HCL: {}", e.message),
+                    e.offset.min(text.len()),
+                ),
+            },
         },
-        FileKind::TerraformJson | FileKind::TfVarsJson => match terraform::parse_json(text) {
-            Ok(json) if candidate.kind == FileKind::TerraformJson => Parsed::TerraformJson(json),
+        FileKind::TerraformJson => match terraform::parse_json(text) {
+            Ok(json) => Parsed::TerraformJson(json),
+            Err(e) => failed_json(e, text),
+        },
+        FileKind::TfVarsJson => match terraform::parse_vars_json(text) {
             Ok(json) => Parsed::TfVarsJson(json),
-            Err(e) => failed(
-                format!("invalid JSON: {}", e.message),
-                e.offset.min(text.len()),
-            ),
+            Err(e) => failed_json(e, text),
         },
         FileKind::CloudFormationCandidate => parse_template(text),
     }
@@ -748,7 +752,7 @@ fn check_discovered(
             .to_ascii_lowercase()
             .ends_with(".json");
         let result = if is_json {
-            terraform::parse_json(&text).map(Parsed::TfVarsJson)
+            terraform::parse_vars_json(&text).map(Parsed::TfVarsJson)
         } else {
             terraform::parse(&text).map(Parsed::TfVars)
         };

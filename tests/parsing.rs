@@ -252,3 +252,186 @@ fn json_template_with_trailing_commas_is_accepted_and_linted_in_full() {
     }
     good_file_linted(&json);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Terraform JSON
+
+/// terraform 1.11 `validate`: "Duplicate argument ... The argument "instance_type" was
+/// already set at main.tf.json:1,56-83". Before: the last value was used, silently.
+#[test]
+fn tf_json_argument_set_twice_is_a_located_error() {
+    let text = br#"{"resource": {"aws_instance": {"web": {"ami": "ami-1", "instance_type": "m4.large", "instance_type": "t3.micro"}}}}"#;
+    let (code, json) = check(&[("tf/main.tf.json", text)]);
+    assert_eq!(code, Some(2), "{json:#}");
+    // Terraform names the first at 1,56-83; the second starts at column 85.
+    one_error_at(
+        &json,
+        "tf/main.tf.json",
+        1,
+        85,
+        "duplicate key `instance_type`",
+    );
+    assert!(
+        json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Terraform rejects"),
+        "{json:#}"
+    );
+    good_file_linted(&json);
+}
+
+/// terraform: "Duplicate object attribute" for a key defined twice in an argument's value,
+/// and "Duplicate attribute definition" for a variable set twice in `.tfvars.json`.
+#[test]
+fn tf_json_object_key_and_tfvars_json_variable_set_twice_are_located_errors() {
+    let (code, json) = check(&[(
+        "tf/main.tf.json",
+        br#"{"variable": {"v": {"default": {"k": 1, "k": 2}}}}"#,
+    )]);
+    assert_eq!(code, Some(2), "{json:#}");
+    one_error_at(
+        &json,
+        "tf/main.tf.json",
+        1,
+        41,
+        "duplicate key `k` in an object",
+    );
+    good_file_linted(&json);
+
+    let (code, json) = check(&[
+        ("tf/main.tf", b"variable \"x\" {}\n"),
+        (
+            "tf/terraform.tfvars.json",
+            b"{\n  \"x\": \"a\",\n  \"x\": \"b\"\n}\n",
+        ),
+    ]);
+    assert_eq!(code, Some(2), "{json:#}");
+    one_error_at(
+        &json,
+        "tf/terraform.tfvars.json",
+        3,
+        3,
+        "duplicate argument `x`",
+    );
+    good_file_linted(&json);
+}
+
+/// A block type given twice is two blocks (terraform: valid): both resources are linted.
+#[test]
+fn tf_json_block_type_given_twice_is_two_blocks() {
+    let (code, json) = check(&[(
+        "tf/main.tf.json",
+        br#"{"resource": {"aws_eip": {"a": {"domain": "vpc"}}}, "resource": {"aws_eip": {"b": {"domain": "vpc"}}}}"#,
+    )]);
+    assert_eq!(code, Some(1), "{json:#}");
+    assert!(errors(&json).is_empty(), "{json:#}");
+    let unattached = findings(&json)
+        .iter()
+        .filter(|(f, r)| f == "tf/main.tf.json" && r == "eip-unattached")
+        .count();
+    assert_eq!(unattached, 2, "{json:#}");
+    good_file_linted(&json);
+}
+
+/// terraform: "Trailing comma in object ... JSON does not permit a trailing comma". Before:
+/// "invalid JSON: invalid JSON: expected a string key", at the `}`.
+#[test]
+fn tf_json_trailing_comma_is_a_located_error_that_says_so() {
+    let (code, json) = check(&[(
+        "tf/main.tf.json",
+        b"{\"resource\": {\"aws_eip\": {\"a\": {\n  \"domain\": \"vpc\",\n}}}}\n",
+    )]);
+    assert_eq!(code, Some(2), "{json:#}");
+    one_error_at(&json, "tf/main.tf.json", 2, 18, "trailing comma");
+    let message = json["errors"][0]["message"].as_str().unwrap();
+    assert_eq!(message.matches("invalid JSON").count(), 1, "{message}");
+    good_file_linted(&json);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers, byte-order marks
+
+/// Terraform accepts `1e400` (its numbers have arbitrary precision); before, the file was
+/// "invalid HCL: expected newline or eof" (exit 2) and nothing in its module was linted. Its
+/// value is unknown: no rule fires on the size, the rest of the volume is linted.
+/// (`99999999999999999999` was already accepted: it fits an f64.)
+#[test]
+fn hcl_numbers_beyond_f64_are_not_invalid_hcl() {
+    let (code, json) = check(&[
+        (
+            "tf/main.tf",
+            b"resource \"aws_ebs_volume\" \"huge\" {\n  availability_zone = \"us-east-1a\"\n  type = \"gp3\"\n  size = 1e400\n}\nresource \"aws_ebs_volume\" \"big\" {\n  availability_zone = \"us-east-1a\"\n  type = \"gp3\"\n  size = 99999999999999999999\n}\n",
+        ),
+        ("tf/terraform.tfvars", b"n = -1e400\n"),
+        ("tf/variables.tf", b"variable \"n\" {}\n"),
+        (
+            "tf/extra.tf.json",
+            br#"{"locals": {"huge": 1e400, "list": [1e400, 2]}}"#,
+        ),
+    ]);
+    assert_eq!(code, Some(1), "{json:#}");
+    assert!(errors(&json).is_empty(), "{json:#}");
+    let volume_findings: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["file"] == "tf/main.tf")
+        .map(|f| {
+            (
+                f["resource"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // Both volumes are linted (unencrypted, unattached); only the known size is judged
+    // (`ebs-invalid-config`: gp3 is at most 16,384 GiB).
+    for who in ["aws_ebs_volume.huge", "aws_ebs_volume.big"] {
+        assert!(
+            volume_findings.contains(&(who.to_string(), "ebs-unencrypted".to_string())),
+            "{who}: {volume_findings:?}"
+        );
+    }
+    let invalid: Vec<&str> = volume_findings
+        .iter()
+        .filter(|(_, r)| r == "ebs-invalid-config")
+        .map(|(w, _)| w.as_str())
+        .collect();
+    assert_eq!(invalid, ["aws_ebs_volume.big"], "{volume_findings:?}");
+    good_file_linted(&json);
+}
+
+/// A plan JSON with a byte-order mark: serde_json rejects it, Terraform's HCL and YAML
+/// readers and ours accept it. Before: "invalid plan JSON: expected value" at 1:1 (exit 2).
+#[test]
+fn plan_json_with_a_byte_order_mark_is_read() {
+    let plan = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/plan/eip.json"))
+        .expect("the plan fixture");
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(&plan);
+    let (code_plain, plain) = check(&[("plan/eip.json", &plan)]);
+    let (code_bom, bom) = check(&[("plan/eip.json", &with_bom)]);
+    assert!(errors(&bom).is_empty(), "{bom:#}");
+    assert_eq!(code_bom, code_plain);
+    let located = |json: &Value| -> Vec<(String, u64, u64)> {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"] == "plan/eip.json")
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert!(
+        !located(&plain).is_empty(),
+        "the plan has findings: {plain:#}"
+    );
+    assert_eq!(located(&bom), located(&plain));
+    good_file_linted(&bom);
+}

@@ -56,9 +56,15 @@ pub struct PlanJson {
 }
 
 /// Parses a plan JSON file (see [`normalize_parsed`]). Invalid JSON is an error with the
-/// byte range at serde's position.
+/// byte range at serde's position. A byte-order mark is accepted, as it is in HCL, YAML and
+/// `.tf.json` files (serde_json rejects it: it reads a same-length copy with three spaces in
+/// its place, so offsets stay exact).
 pub fn parse(text: &str) -> Result<PlanJson, (String, Range<usize>)> {
-    let root: Json = serde_json::from_str(text).map_err(|e| {
+    let json_text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => std::borrow::Cow::Owned(format!("   {rest}")),
+        None => std::borrow::Cow::Borrowed(text),
+    };
+    let root: Json = serde_json::from_str(&json_text).map_err(|e| {
         let at = error_offset(text, e.line(), e.column());
         let message = e.to_string();
         let message = match message.rfind(" at line ") {
@@ -1910,6 +1916,19 @@ mod tests {
         assert!(range.start <= 6);
         let (_, range) = normalize(UnitId(0), FileId(0), "p", "").unwrap_err();
         assert_eq!(range, 0..0);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted_with_exact_offsets() {
+        // Before: "invalid plan JSON: expected value" at 1:1.
+        let text = "\u{feff}{\"format_version\":\"1.2\",\"planned_values\":{\"root_module\":{\"resources\":[{\"address\":\"aws_eip.a\",\"mode\":\"managed\",\"type\":\"aws_eip\",\"name\":\"a\",\"values\":{\"domain\":\"vpc\"}}]}}}";
+        let plan = parse(text).expect("a BOM is accepted");
+        let a = plan.spans.planned.get("aws_eip.a").expect("the address");
+        assert_eq!(&text[a.clone()], "\"aws_eip.a\"");
+        assert_eq!(run(text).elastic_ips.len(), 1);
+        let text = "\u{feff}{\"format_version\": ,}";
+        let (_, range) = parse(text).unwrap_err();
+        assert_eq!(&text[range.start..range.start + 1], ",");
     }
 
     #[test]

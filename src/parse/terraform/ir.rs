@@ -369,7 +369,7 @@ impl JsonConv<'_> {
         // Without escapes, JSON text is also the HCL text of the same value: parsed where it is
         // written, spans are exact.
         if !raw.contains('\\') {
-            if let Ok(e) = hcl_edit::parser::parse_expr(raw) {
+            if let Some(e) = super::parse_expr(raw) {
                 return (AttrValue::Expr(Cow::Owned(e)), node.span.start);
             }
         }
@@ -394,6 +394,8 @@ fn json_expr(node: &JNode, depth: usize) -> Option<Expression> {
         JKind::Null => Expression::Null(hcl_edit::expr::Null.into()),
         JKind::Bool(b) => Expression::from(*b),
         JKind::Num(n) => Expression::from(*n),
+        // Beyond f64: the value is unknown (so is the whole value, on this path).
+        JKind::OutOfRange => return None,
         JKind::Str(s) => template(s)?,
         JKind::Array(items) => {
             let items: Option<Vec<Expression>> =
