@@ -435,3 +435,28 @@ fn plan_json_with_a_byte_order_mark_is_read() {
     assert_eq!(located(&bom), located(&plain));
     good_file_linted(&bom);
 }
+
+/// A `.tf.json` instance is read as its `.tf` twin: before, `metadata_options` was an
+/// attribute there, so `ec2-imdsv1` fired although the instance requires tokens.
+#[test]
+fn tf_json_nested_blocks_are_read_like_hcl() {
+    let (code, json) = check(&[
+        (
+            "json/main.tf.json",
+            br#"{"resource": {"aws_instance": {"web": {"ami": "ami-1", "instance_type": "t3.micro", "metadata_options": {"http_tokens": "required"}}}}}"#,
+        ),
+        (
+            "hcl/main.tf",
+            b"resource \"aws_instance\" \"web\" {\n  ami = \"ami-1\"\n  instance_type = \"t3.micro\"\n  metadata_options {\n    http_tokens = \"required\"\n  }\n}\n",
+        ),
+    ]);
+    assert_eq!(code, Some(1), "{json:#}");
+    assert!(errors(&json).is_empty(), "{json:#}");
+    let imds: Vec<String> = findings(&json)
+        .into_iter()
+        .filter(|(_, r)| r == "ec2-imdsv1")
+        .map(|(f, _)| f)
+        .collect();
+    assert!(imds.is_empty(), "{imds:?}");
+    good_file_linted(&json);
+}

@@ -23,13 +23,16 @@ use super::value::Val;
 use crate::source::{FileId, Span};
 
 /// Block types that, as keys of a JSON resource (or nested block), are blocks, not
-/// attributes.
+/// attributes: every block type the normalizer reads (a test checks it).
 pub(crate) const JSON_NESTED_BLOCKS: &[&str] = &[
     "root_block_device",
     "ebs_block_device",
     "block_device_mappings",
     "ebs",
     "subnet_mapping",
+    "metadata_options",
+    "network_interfaces",
+    "launch_template",
     "dynamic",
     "content",
     "filter",

@@ -2005,3 +2005,34 @@ fn a_byte_order_mark_is_accepted_with_exact_spans() {
     );
     assert!(parse_vars_json("\u{feff}{\"x\": 1}").is_ok());
 }
+
+/// Before: `metadata_options`, `network_interfaces` and `launch_template` were missing, so in
+/// a `.tf.json` file they were attributes, the normalizer saw no such block, and `ec2-imdsv1`
+/// fired on an instance that requires tokens.
+#[test]
+fn json_reads_every_block_type_the_normalizer_reads() {
+    let source = include_str!("normalizer.rs");
+    let read: Vec<&str> = source
+        .split("self.blocks(")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').nth(1))
+        .collect();
+    assert!(read.len() >= 9, "{read:?}");
+    for name in read {
+        assert!(ir::JSON_NESTED_BLOCKS.contains(&name), "{name}");
+    }
+    let model = Case {
+        files: &[(
+            "main.tf.json",
+            r#"{"resource": {"aws_instance": {"web": {"ami": "ami-1", "instance_type": "t3.micro", "metadata_options": {"http_tokens": "required"}}}}}"#,
+        )],
+        ..Case::default()
+    }
+    .run()
+    .0;
+    let tokens = model.launch_settings[0].http_tokens.as_ref();
+    assert_eq!(
+        tokens.and_then(|f| f.known()).map(String::as_str),
+        Some("required")
+    );
+}
