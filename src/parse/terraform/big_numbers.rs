@@ -269,6 +269,43 @@ mod tests {
     }
 
     #[test]
+    fn random_inputs_do_not_panic_and_keep_spans() {
+        // A small deterministic generator over the bytes that matter here.
+        const PIECES: &[&str] = &[
+            "1e400", "9", "0", ".", "e", "E", "-", "+", "\"", "#", "\n", " ", "=", "x", "é", "${",
+            "}", "[", "]", ",", "(", ")", "1e-400", "<<E\n", "\nE\n", "a.", "_",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            let mut text = String::from("x = ");
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 12) {
+                let pick = (seed >> (k * 5)) as usize % PIECES.len();
+                text.push_str(PIECES[pick]);
+            }
+            text.push('\n');
+            let candidates = out_of_range_literals(&text);
+            for r in &candidates {
+                assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+            }
+            assert_eq!(replaced(&text, &candidates).len(), text.len());
+            let ours = parse_body(&text);
+            if candidates.is_empty() {
+                assert_eq!(
+                    ours.is_ok(),
+                    hcl_edit::parser::parse_body(&text).is_ok(),
+                    "{text:?}"
+                );
+            }
+            if hcl_edit::parser::parse_body(&text).is_ok() {
+                assert!(ours.is_ok(), "what hcl-edit reads, we read: {text:?}");
+            }
+        }
+    }
+
+    #[test]
     fn expressions() {
         let e = parse_expr("[1e400, 2]").unwrap();
         let Expression::Array(items) = &e else {
