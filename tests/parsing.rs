@@ -460,3 +460,23 @@ fn tf_json_nested_blocks_are_read_like_hcl() {
     assert!(imds.is_empty(), "{imds:?}");
     good_file_linted(&json);
 }
+
+/// A real plan (terraform 1.11.4, `variable "n" { default = 1e400 }`, an output of it and
+/// one EIP): Terraform writes the number in full, 401 digits. Before: "invalid plan JSON:
+/// number out of range" (exit 2) and the EIP was not linted.
+#[test]
+fn plan_json_with_a_number_beyond_f64_is_read() {
+    let plan = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/plan-number-beyond-f64.json"),
+    )
+    .expect("the plan");
+    assert!(String::from_utf8_lossy(&plan).contains(&format!("1{}", "0".repeat(400))));
+    let (code, json) = check(&[("plan/plan.json", &plan)]);
+    assert_eq!(code, Some(1), "{json:#}");
+    assert!(errors(&json).is_empty(), "{json:#}");
+    assert!(
+        findings(&json).contains(&("plan/plan.json".to_string(), "eip-unattached".to_string())),
+        "{json:#}"
+    );
+    good_file_linted(&json);
+}

@@ -2,6 +2,7 @@
 
 pub mod cfn_params;
 pub mod cloudformation;
+mod numbers;
 pub mod plan;
 pub mod terraform;
 pub mod yaml;

@@ -56,13 +56,17 @@ pub struct PlanJson {
 }
 
 /// Parses a plan JSON file (see [`normalize_parsed`]). Invalid JSON is an error with the
-/// byte range at serde's position. A byte-order mark is accepted, as it is in HCL, YAML and
-/// `.tf.json` files (serde_json rejects it: it reads a same-length copy with three spaces in
-/// its place, so offsets stay exact).
+/// byte range at serde's position. serde_json reads a same-length copy of the text (offsets
+/// stay exact) where a byte-order mark, accepted as in HCL, YAML and `.tf.json` files, is
+/// three spaces, and each number beyond `f64` (Terraform writes `1e400` as 401 digits;
+/// serde_json says "number out of range") is a string, whose value as a number is unknown
+/// (see `crate::parse::numbers`).
 pub fn parse(text: &str) -> Result<PlanJson, (String, Range<usize>)> {
-    let json_text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => std::borrow::Cow::Owned(format!("   {rest}")),
-        None => std::borrow::Cow::Borrowed(text),
+    let beyond = numbers_beyond_f64(text);
+    let json_text = if beyond.is_empty() && !text.starts_with('\u{feff}') {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(readable_copy(text, &beyond))
     };
     let root: Json = serde_json::from_str(&json_text).map_err(|e| {
         let at = error_offset(text, e.line(), e.column());
@@ -77,6 +81,52 @@ pub fn parse(text: &str) -> Result<PlanJson, (String, Range<usize>)> {
         root,
         spans: scan_spans(text),
     })
+}
+
+/// The byte ranges of the numbers of a JSON text that an `f64` cannot hold.
+fn numbers_beyond_f64(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => i = string_end(b, i),
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while b
+                    .get(i)
+                    .is_some_and(|c| matches!(c, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
+                {
+                    i += 1;
+                }
+                if crate::parse::numbers::beyond_f64(&text[start..i]) {
+                    out.push(start..i);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// `text` with a leading byte-order mark as three spaces and each of `numbers` (ASCII) as a
+/// string of the same length.
+fn readable_copy(text: &str, numbers: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    if text.starts_with('\u{feff}') {
+        out.push_str("   ");
+        at = '\u{feff}'.len_utf8();
+    }
+    for r in numbers {
+        out.push_str(&text[at..r.start]);
+        out.push('"');
+        out.extend(std::iter::repeat_n('~', r.len().saturating_sub(2)));
+        out.push('"');
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// Normalizes a parsed plan into one unit. A valid JSON of an unexpected shape gives
@@ -1929,6 +1979,38 @@ mod tests {
         let text = "\u{feff}{\"format_version\": ,}";
         let (_, range) = parse(text).unwrap_err();
         assert_eq!(&text[range.start..range.start + 1], ",");
+    }
+
+    #[test]
+    fn numbers_beyond_f64_are_unknown() {
+        // terraform 1.11 writes `1e400` in full; serde_json alone says "number out of range".
+        let huge = format!("1{}", "0".repeat(400));
+        let text = format!(
+            r#"{{"format_version":"1.2","variables":{{"n":{{"value":{huge}}}}},"planned_values":{{"root_module":{{"resources":[{{"address":"aws_ebs_volume.v","mode":"managed","type":"aws_ebs_volume","name":"v","values":{{"availability_zone":"a","type":"gp3","size":{huge},"iops":1e-400,"throughput":125,"note":"1e400"}}}}]}}}}}}"#
+        );
+        let model = run(&text);
+        let v = &model.volumes[0];
+        assert_eq!(
+            v.size_gib.as_ref().map(|f| f.value.clone()),
+            Some(Value::Unknown)
+        );
+        assert_eq!(
+            v.iops.as_ref().map(|f| f.value.clone()),
+            Some(Value::Unknown)
+        );
+        assert_eq!(
+            v.throughput.as_ref().and_then(|f| f.value.known().copied()),
+            Some(125.0)
+        );
+        // Numbers inside strings are left alone; spans are exact.
+        assert_eq!(numbers_beyond_f64(&text).len(), 3);
+        let plan = parse(&text).unwrap();
+        let at = plan.spans.planned.get("aws_ebs_volume.v").unwrap();
+        assert_eq!(&text[at.clone()], "\"aws_ebs_volume.v\"");
+        // Errors elsewhere are still located.
+        let text = format!("{{\"a\": {huge}, ,}}");
+        let (message, range) = parse(&text).unwrap_err();
+        assert_eq!(&text[range.start..range.start + 1], ",", "{message}");
     }
 
     #[test]

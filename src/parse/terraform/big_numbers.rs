@@ -9,11 +9,8 @@
 //!
 //! So we parse with each such literal replaced by a call of the same length to a function
 //! that does not exist (`1e400` -> `___()`): every span stays exact, and the evaluator gives
-//! any call of an unknown function `Unknown`, which is the value such a number gets. Unknown,
-//! not infinity or zero: no `f64` is the number Terraform has (infinity breaks comparison and
-//! arithmetic: `inf == inf`, `inf - inf` is NaN; zero is wrong for `1e-400 > 0`), and a rule
-//! never fires on a value we do not know. (`99999999999999999999` fits an `f64`, rounded to
-//! `1e20`, as every number is rounded to its nearest `f64`.)
+//! any call of an unknown function `Unknown`, which is the value such a number gets (why:
+//! `crate::parse::numbers`).
 //!
 //! Which digits are number literals is decided by hcl-edit, not by us: a candidate is kept
 //! only where the parsed tree has the replacement call at exactly its span, so digits in
@@ -162,15 +159,7 @@ fn out_of_range_literals(text: &str) -> Vec<Range<usize>> {
         if end - start < 5 {
             continue;
         }
-        let token = &text[start..end];
-        let out_of_range = match token.parse::<f64>() {
-            Ok(n) if n.is_infinite() => true,
-            Ok(0.0) => {
-                let mantissa = token.split(['e', 'E']).next().unwrap_or("");
-                mantissa.bytes().any(|c| matches!(c, b'1'..=b'9'))
-            }
-            _ => false,
-        };
+        let out_of_range = crate::parse::numbers::beyond_f64(&text[start..end]);
         if out_of_range {
             out.push(start..end);
         }

@@ -31,8 +31,8 @@ pub(crate) enum JKind {
     Null,
     Bool(bool),
     Num(f64),
-    /// A number beyond `f64` (`1e400`): Terraform's numbers have arbitrary precision, ours
-    /// do not, so its value is unknown.
+    /// A number beyond `f64` (`1e400`, `1e-400`): Terraform's numbers have arbitrary
+    /// precision, ours do not, so its value is unknown (see `crate::parse::numbers`).
     OutOfRange,
     Str(String),
     Array(Vec<JNode>),
@@ -212,9 +212,9 @@ impl Parser<'_> {
                         self.pos = start;
                         return Err(self.error("invalid number"));
                     }
-                    Ok(n) if n.is_finite() => JKind::Num(n),
-                    // Terraform accepts `1e400` (its numbers are arbitrary precision).
-                    Ok(_) => JKind::OutOfRange,
+                    // Terraform accepts `1e400` (its numbers have arbitrary precision).
+                    Ok(_) if crate::parse::numbers::beyond_f64(token) => JKind::OutOfRange,
+                    Ok(n) => JKind::Num(n),
                     Err(_) => {
                         self.pos = start;
                         return Err(self.error("invalid number"));
@@ -356,7 +356,7 @@ mod tests {
     #[test]
     fn numbers() {
         let f =
-            parse(r#"{"a": 1e400, "b": -1e400, "c": 99999999999999999999, "d": -0, "e": 1E+2}"#)
+            parse(r#"{"a": 1e400, "b": -1e400, "c": 99999999999999999999, "d": -0, "e": 1E+2, "f": 1e-400}"#)
                 .unwrap();
         let vals: Vec<Val> = f
             .root
@@ -372,7 +372,8 @@ mod tests {
                 Val::Unknown,
                 Val::Num(1e20),
                 Val::Num(0.0),
-                Val::Num(100.0)
+                Val::Num(100.0),
+                Val::Unknown
             ]
         );
         for bad in ["01", "1.", "-.5", "1e", "1e+", "--1", "1-2", "1.5.2"] {
