@@ -238,7 +238,16 @@ fn parse_template(text: &str) -> Parsed {
                 }),
                 (Some(i), n) => {
                     let second = stream.documents.get(1).map(|d| d.start.clone());
-                    let template_at = stream.documents.get(i).map(|d| d.start.clone());
+                    // Where the template starts, unless that is the second document's start.
+                    let template_at = stream.documents.get(i).filter(|_| i != 1).map(|d| {
+                        let at = if d.start.is_empty() {
+                            d.root.span.start
+                        } else {
+                            d.start.start
+                        };
+                        let len = text.get(at..).and_then(|r| r.chars().next());
+                        at..at + len.map_or(0, char::len_utf8)
+                    });
                     Parsed::Failed {
                         message: format!(
                             "a CloudFormation template must be the only YAML document in its \
@@ -1633,6 +1642,44 @@ fn module_roots(graph: &ModuleGraph, dirs: BTreeSet<PathBuf>) -> BTreeSet<PathBu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stream of several documents with a template: the error is at the second document;
+    /// the template is shown too when it is not that document.
+    #[test]
+    fn a_template_among_several_documents_is_located() {
+        let located = |text: &str| match parse_template(text) {
+            Parsed::Failed { range, related, .. } => (
+                range.map(|r| text[r].to_string()),
+                related
+                    .into_iter()
+                    .map(|(l, r)| (l, text[r].to_string()))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => panic!("an error for {text:?}"),
+        };
+        let first = "AWSTemplateFormatVersion: x\n---\nfoo: 1\n";
+        assert_eq!(
+            located(first),
+            (
+                Some("---".to_string()),
+                vec![("the template".to_string(), "A".to_string())]
+            )
+        );
+        let second = "foo: 1\n---\nAWSTemplateFormatVersion: x\n";
+        assert_eq!(located(second), (Some("---".to_string()), Vec::new()));
+        let third = "foo: 1\n---\nbar: 2\n---\nAWSTemplateFormatVersion: x\n";
+        assert_eq!(
+            located(third),
+            (
+                Some("---".to_string()),
+                vec![("the template".to_string(), "-".to_string())]
+            )
+        );
+        assert!(matches!(
+            parse_template("foo: 1\n---\nbar: 2\n"),
+            Parsed::Skipped
+        ));
+    }
 
     /// A file that disappears between discovery and reading (another process deleting it, a
     /// branch switch during a pre-commit run) is a located I/O error; the rest of its module is
