@@ -8,8 +8,9 @@
 //! Built on the event stream of `granit-parser`:
 //! - the whole stream is read: a syntax error anywhere is an error, also after the first
 //!   document (a template whose first line is indented by one space ends its first document
-//!   there; PyYAML, cfn-lint and CloudFormation reject the rest, and so do we). [`parse_stream`]
-//!   gives every document; [`parse`] accepts exactly one, as PyYAML's `safe_load` does;
+//!   there, and the next line is an error: "did not find expected <document start>", as in
+//!   PyYAML and cfn-lint). [`parse_stream`] gives every document (anchors do not cross
+//!   documents); [`parse`] accepts exactly one, as PyYAML's `safe_load` does;
 //! - aliases are expanded by cloning the anchored node; the clone keeps the anchored node's
 //!   spans (including its root span), so spans of expanded aliases point at the anchor;
 //! - merge keys (`<<: *base`, `<<: [*a, *b]`) are applied; explicit keys win, and among merge
