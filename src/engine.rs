@@ -219,6 +219,79 @@ fn clearly_a_template(text: &str) -> bool {
             .any(|(i, m)| text[i + m.len()..].trim_start().starts_with(':'))
 }
 
+/// Parses a CloudFormation candidate (YAML or JSON). CloudFormation reads a template as one
+/// document: a stream of several documents of which one is a template is an error at the start
+/// of the second (PyYAML, which cfn-lint uses, says "expected a single document in the
+/// stream"), never a template silently skipped or cut short. A file that does not parse is
+/// reported only if it is a template: a document completed before the error is one, or the
+/// text clearly is one; a Helm chart or a CI file that merely mentions `AWS::` is not our
+/// business.
+fn parse_template(text: &str) -> Parsed {
+    match yaml::parse_stream(text) {
+        Ok(mut stream) => {
+            let template = stream
+                .documents
+                .iter()
+                .position(|d| cloudformation::is_template(&d.root));
+            match (template, stream.documents.len()) {
+                (None, _) => Parsed::Skipped,
+                (Some(_), 1) => Parsed::Template(yaml::YamlDoc {
+                    root: stream.documents.swap_remove(0).root,
+                    comments: stream.comments,
+                }),
+                (Some(i), n) => {
+                    let second = stream.documents.get(1).map(|d| d.start.clone());
+                    // Where the template starts, unless that is the second document's start.
+                    let template_at = stream.documents.get(i).filter(|_| i != 1).map(|d| {
+                        let at = if d.start.is_empty() {
+                            d.root.span.start
+                        } else {
+                            d.start.start
+                        };
+                        let len = text.get(at..).and_then(|r| r.chars().next());
+                        at..at + len.map_or(0, char::len_utf8)
+                    });
+                    Parsed::Failed {
+                        message: format!(
+                            "a CloudFormation template must be the only YAML document in its \
+                             file, but this file has {n} documents: another one starts here"
+                        ),
+                        range: second,
+                        related: template_at
+                            .map(|at| ("the template".to_string(), at))
+                            .into_iter()
+                            .collect(),
+                    }
+                }
+            }
+        }
+        Err(e)
+            if e.complete
+                .iter()
+                .any(|d| cloudformation::is_template(&d.root))
+                || clearly_a_template(text) =>
+        {
+            Parsed::Failed {
+                message: e.error.message,
+                range: Some(e.error.span),
+                related: e.error.related,
+            }
+        }
+        Err(_) => Parsed::Skipped,
+    }
+}
+
+/// A `.tf.json` or `.tfvars.json` file that Terraform would reject (its message says why:
+/// invalid JSON, or a key given twice).
+fn failed_json(e: terraform::HclError, text: &str) -> Parsed {
+    let at = e.offset.min(text.len());
+    Parsed::Failed {
+        message: e.message,
+        range: Some(at..at),
+        related: e.related,
+    }
+}
+
 /// Parses a file's text as its kind says. `utf8_error` is where the bytes stopped being UTF-8
 /// (the text is then a lossy copy).
 fn parse_text(candidate: &Candidate, text: &str, utf8_error: Option<usize>) -> Parsed {
@@ -253,42 +326,24 @@ fn parse_text(candidate: &Candidate, text: &str, utf8_error: Option<usize>) -> P
                 "NUL byte: this looks like a binary file, not Terraform".into(),
                 at,
             ),
-            None => {
-                // hcl-edit does not accept a byte-order mark: parse a same-length copy.
-                let result = match text.strip_prefix('\u{feff}') {
-                    Some(rest) => terraform::parse(&format!("   {rest}")),
-                    None => terraform::parse(text),
-                };
-                match result {
-                    Ok(body) if candidate.kind == FileKind::Terraform => Parsed::Terraform(body),
-                    Ok(body) => Parsed::TfVars(body),
-                    Err(e) => failed(
-                        format!("invalid HCL: {}", e.message),
-                        e.offset.min(text.len()),
-                    ),
-                }
-            }
-        },
-        FileKind::TerraformJson | FileKind::TfVarsJson => match terraform::parse_json(text) {
-            Ok(json) if candidate.kind == FileKind::TerraformJson => Parsed::TerraformJson(json),
-            Ok(json) => Parsed::TfVarsJson(json),
-            Err(e) => failed(
-                format!("invalid JSON: {}", e.message),
-                e.offset.min(text.len()),
-            ),
-        },
-        FileKind::CloudFormationCandidate => match yaml::parse(text) {
-            Ok(doc) if cloudformation::is_template(&doc.root) => Parsed::Template(doc),
-            Ok(_) => Parsed::Skipped,
-            // A YAML file that does not parse is reported only if it clearly is a template:
-            // a Helm chart or a CI file that merely mentions `AWS::` is not our business.
-            Err(_) if !clearly_a_template(text) => Parsed::Skipped,
-            Err(e) => Parsed::Failed {
-                message: e.message,
-                range: Some(e.span),
-                related: e.related,
+            None => match terraform::parse(text) {
+                Ok(body) if candidate.kind == FileKind::Terraform => Parsed::Terraform(body),
+                Ok(body) => Parsed::TfVars(body),
+                Err(e) => failed(
+                    format!("invalid HCL: {}", e.message),
+                    e.offset.min(text.len()),
+                ),
             },
         },
+        FileKind::TerraformJson => match terraform::parse_json(text) {
+            Ok(json) => Parsed::TerraformJson(json),
+            Err(e) => failed_json(e, text),
+        },
+        FileKind::TfVarsJson => match terraform::parse_vars_json(text) {
+            Ok(json) => Parsed::TfVarsJson(json),
+            Err(e) => failed_json(e, text),
+        },
+        FileKind::CloudFormationCandidate => parse_template(text),
     }
 }
 
@@ -726,7 +781,7 @@ fn check_discovered(
             .to_ascii_lowercase()
             .ends_with(".json");
         let result = if is_json {
-            terraform::parse_json(&text).map(Parsed::TfVarsJson)
+            terraform::parse_vars_json(&text).map(Parsed::TfVarsJson)
         } else {
             terraform::parse(&text).map(Parsed::TfVars)
         };
@@ -1617,6 +1672,44 @@ fn module_roots(graph: &ModuleGraph, dirs: BTreeSet<PathBuf>) -> BTreeSet<PathBu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stream of several documents with a template: the error is at the second document;
+    /// the template is shown too when it is not that document.
+    #[test]
+    fn a_template_among_several_documents_is_located() {
+        let located = |text: &str| match parse_template(text) {
+            Parsed::Failed { range, related, .. } => (
+                range.map(|r| text[r].to_string()),
+                related
+                    .into_iter()
+                    .map(|(l, r)| (l, text[r].to_string()))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => panic!("an error for {text:?}"),
+        };
+        let first = "AWSTemplateFormatVersion: x\n---\nfoo: 1\n";
+        assert_eq!(
+            located(first),
+            (
+                Some("---".to_string()),
+                vec![("the template".to_string(), "A".to_string())]
+            )
+        );
+        let second = "foo: 1\n---\nAWSTemplateFormatVersion: x\n";
+        assert_eq!(located(second), (Some("---".to_string()), Vec::new()));
+        let third = "foo: 1\n---\nbar: 2\n---\nAWSTemplateFormatVersion: x\n";
+        assert_eq!(
+            located(third),
+            (
+                Some("---".to_string()),
+                vec![("the template".to_string(), "-".to_string())]
+            )
+        );
+        assert!(matches!(
+            parse_template("foo: 1\n---\nbar: 2\n"),
+            Parsed::Skipped
+        ));
+    }
 
     /// A file that disappears between discovery and reading (another process deleting it, a
     /// branch switch during a pre-commit run) is a located I/O error; the rest of its module is

@@ -6,7 +6,11 @@
 //! exact text that was passed in, so `&text[node.span.clone()]` is the node's source.
 //!
 //! Built on the event stream of `granit-parser`:
-//! - only the first document of a stream is used (later ones are not even parsed);
+//! - the whole stream is read: a syntax error anywhere is an error, also after the first
+//!   document (a template whose first line is indented by one space ends its first document
+//!   there, and the next line is an error: "did not find expected <document start>", as in
+//!   PyYAML and cfn-lint). [`parse_stream`] gives every document (anchors do not cross
+//!   documents); [`parse`] accepts exactly one, as PyYAML's `safe_load` does;
 //! - aliases are expanded by cloning the anchored node; the clone keeps the anchored node's
 //!   spans (including its root span), so spans of expanded aliases point at the anchor;
 //! - merge keys (`<<: *base`, `<<: [*a, *b]`) are applied; explicit keys win, and among merge
@@ -20,7 +24,7 @@ use std::fmt;
 use std::ops::Range;
 
 use granit_parser::{
-    ErrorKind, Event, Options, Parser, ScalarStyle, ScanError, Span, StructureStyle,
+    ErrorKind, Event, Options, Parser, ScalarStyle, ScanError, Span, StrInput, StructureStyle,
 };
 
 /// Hard cap for [`Limits::max_depth`]. The tree types use derived (recursive) `Clone`, `Drop`,
@@ -153,14 +157,42 @@ pub struct Comment {
     pub span: Range<usize>,
 }
 
-/// A parsed YAML document (the first document of the stream).
+/// A parsed single-document YAML stream (see [`parse`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct YamlDoc {
     /// The root node; a null plain scalar with span `0..0` for empty input.
     pub root: Node,
-    /// All comments seen (in source order), including those of an empty stream and those
-    /// between the first document and the next `---`.
+    /// All comments of the stream, in source order (also those of an empty stream).
     pub comments: Vec<Comment>,
+}
+
+/// One document of a stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Where the document starts: its `---` marker, or (a bare document) an empty range at
+    /// its first token.
+    pub start: Range<usize>,
+    /// The root node (a null plain scalar for an empty document).
+    pub root: Node,
+}
+
+/// A parsed YAML stream: every document, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlStream {
+    /// The documents; empty for a stream of only comments and blank lines.
+    pub documents: Vec<Document>,
+    /// All comments of the stream, in source order.
+    pub comments: Vec<Comment>,
+}
+
+/// A stream that failed to parse: the error, and the documents completed before it (whether
+/// one of them is a CloudFormation template decides if the error is worth reporting).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamError {
+    /// The first error.
+    pub error: YamlError,
+    /// The documents that ended before the error, in order.
+    pub complete: Vec<Document>,
 }
 
 /// A YAML syntax or structure error.
@@ -212,7 +244,7 @@ impl Default for Limits {
     }
 }
 
-/// Parse the first YAML (or JSON) document of `text` with [`Limits::default`].
+/// Parse a single-document YAML (or JSON) stream with [`Limits::default`].
 ///
 /// # Errors
 /// See [`parse_with_limits`].
@@ -220,12 +252,45 @@ pub fn parse(text: &str) -> Result<YamlDoc, YamlError> {
     parse_with_limits(text, Limits::default())
 }
 
-/// Parse the first YAML (or JSON) document of `text`.
+/// Parse a single-document YAML (or JSON) stream: the whole text, which must hold at most one
+/// document (like PyYAML's `safe_load`, which CloudFormation tools use).
 ///
 /// # Errors
-/// A [`YamlError`] for syntax errors in the first document, duplicate keys, unknown or
-/// recursive aliases, invalid merge values, and exceeded [`Limits`].
+/// A [`YamlError`] for syntax errors anywhere in the text, a second document (at its start),
+/// duplicate keys, unknown or recursive aliases, invalid merge values, and exceeded [`Limits`].
 pub fn parse_with_limits(text: &str, limits: Limits) -> Result<YamlDoc, YamlError> {
+    let stream = parse_stream_with_limits(text, limits).map_err(|e| e.error)?;
+    let mut documents = stream.documents.into_iter();
+    let root = documents
+        .next()
+        .map_or_else(|| Node::null(0..0), |d| d.root);
+    if let Some(second) = documents.next() {
+        return Err(YamlError::new(
+            "expected a single YAML document, but another document starts here",
+            non_empty(text, second.start),
+        ));
+    }
+    Ok(YamlDoc {
+        root,
+        comments: stream.comments,
+    })
+}
+
+/// Parse a YAML (or JSON) stream with [`Limits::default`]: every document.
+///
+/// # Errors
+/// See [`parse_stream_with_limits`].
+pub fn parse_stream(text: &str) -> Result<YamlStream, StreamError> {
+    parse_stream_with_limits(text, Limits::default())
+}
+
+/// Parse a YAML (or JSON) stream: every document. [`Limits`] bound the whole stream (the node
+/// count is over all documents).
+///
+/// # Errors
+/// A [`StreamError`] for the first syntax error, duplicate key, unknown or recursive alias,
+/// invalid merge value, or exceeded limit, with the documents completed before it.
+pub fn parse_stream_with_limits(text: &str, limits: Limits) -> Result<YamlStream, StreamError> {
     let max_depth = limits.max_depth.min(HARD_MAX_DEPTH);
     let mut options = Options::default();
     options.emit_comments = true;
@@ -252,33 +317,53 @@ pub fn parse_with_limits(text: &str, limits: Limits) -> Result<YamlDoc, YamlErro
         last_end: 0,
     };
     let mut comments: Vec<Comment> = Vec::new();
-    let mut doc_started = false;
-    let mut doc_done = false;
+    let mut documents: Vec<Document> = Vec::new();
+    let read = read_events(parser, &mut b, max_depth, &mut comments, &mut documents);
+    if let Err(error) = read {
+        return Err(StreamError {
+            error,
+            complete: documents,
+        });
+    }
+    comments.sort_by_key(|c| c.span.start);
+    Ok(YamlStream {
+        documents,
+        comments,
+    })
+}
 
+/// Feeds every event of the stream to the builder; each finished document goes to
+/// `documents`.
+fn read_events<'t>(
+    parser: Parser<'t, StrInput<'t>>,
+    b: &mut Builder<'t>,
+    max_depth: usize,
+    comments: &mut Vec<Comment>,
+    documents: &mut Vec<Document>,
+) -> Result<(), YamlError> {
+    let text = b.text;
+    let mut doc_start: Option<Range<usize>> = None;
     for item in parser {
-        let (event, span) = match item {
-            Ok(pair) => pair,
-            Err(err) => {
-                if doc_done {
-                    // Errors in later documents are ignored.
-                    break;
-                }
-                return Err(scan_error(text, &err, max_depth));
-            }
-        };
+        let (event, span) = item.map_err(|err| scan_error(text, &err, max_depth))?;
         match event {
             Event::Comment(body, _) => comments.push(make_comment(text, &body, &span)),
             Event::StreamStart => {}
             Event::StreamEnd => break,
             Event::DocumentStart(..) => {
-                if doc_started {
-                    break;
-                }
-                doc_started = true;
-                b.last_end = b.range(&span).end;
+                let start = b.range(&span);
+                b.last_end = start.end;
+                // Anchors do not cross documents.
+                b.anchors.clear();
+                doc_start = Some(start);
             }
-            Event::DocumentEnd => doc_done = true,
-            _ if doc_done => break,
+            Event::DocumentEnd => {
+                let start = doc_start.take().unwrap_or(b.last_end..b.last_end);
+                let root = b
+                    .root
+                    .take()
+                    .unwrap_or_else(|| Node::null(start.end..start.end));
+                documents.push(Document { start, root });
+            }
             Event::Scalar(value, style, anchor, tag) => {
                 b.scalar(value.into_owned(), style, anchor, tag.as_deref(), &span)?;
             }
@@ -301,14 +386,16 @@ pub fn parse_with_limits(text: &str, limits: Limits) -> Result<YamlDoc, YamlErro
             _ => {}
         }
     }
-
     if !b.frames.is_empty() {
         let end = text.len();
         return Err(YamlError::new("unexpected end of YAML input", end..end));
     }
-    comments.sort_by_key(|c| c.span.start);
-    let root = b.root.unwrap_or_else(|| Node::null(0..0));
-    Ok(YamlDoc { root, comments })
+    if let Some(root) = b.root.take() {
+        // Not produced by granit (every document ends with an event): keep the content.
+        let start = doc_start.unwrap_or(root.span.start..root.span.start);
+        documents.push(Document { start, root });
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -741,6 +828,15 @@ fn char_range_at(text: &str, pos: usize) -> Range<usize> {
         .and_then(|rest| rest.chars().next())
         .map_or(0, char::len_utf8);
     start..start + len
+}
+
+/// `range`, or the character at its start when it is empty (a location to underline).
+fn non_empty(text: &str, range: Range<usize>) -> Range<usize> {
+    if range.is_empty() {
+        char_range_at(text, range.start)
+    } else {
+        range
+    }
 }
 
 /// For an implicit empty node at `pos`: the end of the `:` right after it (empty mapping
@@ -1530,16 +1626,96 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
     #[test]
     fn multiple_documents() {
-        let text = "a: 1\n# between\n---\nb: [unclosed\n";
-        let doc = ok(text);
-        assert_eq!(doc.root.get("a").unwrap().as_str(), Some("1"));
-        assert!(doc.root.get("b").is_none());
-        assert_eq!(doc.comments.len(), 1);
-        let text = "--- !Ref x\n--- y\n...\n";
-        let doc = ok(text);
-        assert_eq!(src(text, &doc.root), "!Ref x");
-        let doc = ok("a: 1\n...\n");
-        assert_eq!(doc.root.entries().len(), 1);
+        // `parse` accepts one document, as PyYAML's `safe_load` does: a second one is an error
+        // at its start (PyYAML: "expected a single document in the stream ... but found
+        // another document").
+        let text = "a: 1\n# between\n---\nb: 2\n";
+        let e = err(text);
+        assert!(e.message.contains("another document"), "{e:?}");
+        assert_eq!(&text[e.span.clone()], "---");
+        let e = err("a: 1\n...\n---\n");
+        assert_eq!(e.span, 9..12, "an empty second document counts too: {e:?}");
+        let text = "a: 1\n...\nb: 2\n";
+        let e = err(text);
+        assert_eq!(e.span, 9..10, "a bare document after `...`: {e:?}");
+
+        // One document, whatever marks it.
+        for text in [
+            "a: 1\n...\n",
+            "---\na: 1\n...\n# after\n",
+            "# c\n---\na: 1\n",
+        ] {
+            assert_eq!(ok(text).root.entries().len(), 1, "{text:?}");
+        }
+
+        // `parse_stream` gives every document, with where it starts.
+        let text = "a: 1\n# between\n---\nb: [x]\n--- !Ref y\n";
+        let stream = parse_stream(text).unwrap();
+        let starts: Vec<&str> = stream
+            .documents
+            .iter()
+            .map(|d| &text[d.start.clone()])
+            .collect();
+        assert_eq!(starts, ["", "---", "---"]);
+        assert_eq!(stream.documents[0].start, 0..0);
+        assert_eq!(
+            stream.documents[0].root.get("a").unwrap().as_str(),
+            Some("1")
+        );
+        assert_eq!(src(text, &stream.documents[1].root), "b: [x]");
+        assert_eq!(src(text, &stream.documents[2].root), "!Ref y");
+        assert_eq!(stream.comments.len(), 1);
+        assert!(parse_stream("").unwrap().documents.is_empty());
+        assert!(parse_stream("# only a comment\n")
+            .unwrap()
+            .documents
+            .is_empty());
+    }
+
+    #[test]
+    fn syntax_error_in_a_later_document() {
+        // Before: errors after the first document were ignored, so a template followed by a
+        // broken second document parsed as the template alone.
+        let text = "a: 1\n---\nb: [unclosed\n";
+        let e = parse_stream(text).unwrap_err();
+        assert!(e.error.span.start > 5, "{e:?}");
+        assert_eq!(e.complete.len(), 1, "the first document completed: {e:?}");
+        assert_eq!(e.complete[0].root.get("a").unwrap().as_str(), Some("1"));
+        assert!(parse(text).is_err());
+    }
+
+    #[test]
+    fn syntax_error_after_an_implicitly_ended_first_document() {
+        // Text that does not continue the first document ends it; what follows must be a
+        // new document (`---`), else it is an error (PyYAML: "expected '<document start>'").
+        // Before, the rest of the file was silently dropped.
+        // One space before the first key: the first document is that one line.
+        let text = " A: 1\nResources:\n  X: 2\n";
+        let e = err(text);
+        assert!(e.message.contains("document start"), "{e:?}");
+        assert_eq!(e.span, 6..7, "at `Resources` on line 2: {e:?}");
+        let se = parse_stream(text).unwrap_err();
+        assert_eq!(se.complete.len(), 1);
+        assert_eq!(se.complete[0].root.get("A").unwrap().as_str(), Some("1"));
+        // An indented first key: its mapping ends at the first less indented line.
+        let text = "  Resources:\n    X: 1\nOutputs:\n  Y: 2\n";
+        let e = err(text);
+        assert_eq!(&text[e.span.clone()], "O", "{e:?}");
+        // JSON: a stray `}` closes the root object early; the rest is not JSON either.
+        let text = "{\n  \"A\": \"x\"},\n  \"Resources\": {}\n}\n";
+        let e = err(text);
+        assert_eq!(e.span.start, text.find(',').unwrap(), "{e:?}");
+        // A stray `}` after the root object.
+        let text = "{\"Resources\": {}}\n}\n";
+        let e = err(text);
+        assert_eq!(e.span, 18..19, "{e:?}");
+    }
+
+    #[test]
+    fn anchors_do_not_cross_documents() {
+        let e = parse_stream("a: &x 1\n---\nb: *x\n").unwrap_err();
+        assert!(e.error.message.contains("alias"), "{e:?}");
+        assert_eq!(e.complete.len(), 1);
     }
 
     #[test]

@@ -41,7 +41,7 @@ use serde_json::{Map, Value as Json};
 use crate::model::UnitId;
 use crate::resolved::{ResolvedUnit, Wanted};
 use crate::source::FileId;
-use spans::{scan_spans, PlanSpans};
+use spans::{scan_spans, string_end, PlanSpans};
 
 type Obj = Map<String, Json>;
 
@@ -62,9 +62,19 @@ pub struct PlanJson {
 }
 
 /// Parses a plan JSON file (see [`resolve`]). Invalid JSON is an error with the
-/// byte range at serde's position.
+/// byte range at serde's position. serde_json reads a same-length copy of the text (offsets
+/// stay exact) where a byte-order mark, accepted as in HCL, YAML and `.tf.json` files, is
+/// three spaces, and each number beyond `f64` (Terraform writes `1e400` as 401 digits;
+/// serde_json says "number out of range") is a string, whose value as a number is unknown
+/// (see `crate::parse::numbers`).
 pub fn parse(text: &str) -> Result<PlanJson, (String, Range<usize>)> {
-    let root: Json = serde_json::from_str(text).map_err(|e| {
+    let beyond = numbers_beyond_f64(text);
+    let json_text = if beyond.is_empty() && !text.starts_with('\u{feff}') {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(readable_copy(text, &beyond))
+    };
+    let root: Json = serde_json::from_str(&json_text).map_err(|e| {
         let at = error_offset(text, e.line(), e.column());
         let message = e.to_string();
         let message = match message.rfind(" at line ") {
@@ -77,6 +87,52 @@ pub fn parse(text: &str) -> Result<PlanJson, (String, Range<usize>)> {
         root,
         spans: scan_spans(text),
     })
+}
+
+/// The byte ranges of the numbers of a JSON text that an `f64` cannot hold.
+fn numbers_beyond_f64(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => i = string_end(b, i),
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while b
+                    .get(i)
+                    .is_some_and(|c| matches!(c, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
+                {
+                    i += 1;
+                }
+                if crate::parse::numbers::beyond_f64(&text[start..i]) {
+                    out.push(start..i);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// `text` with a leading byte-order mark as three spaces and each of `numbers` (ASCII) as a
+/// string of the same length.
+fn readable_copy(text: &str, numbers: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    if text.starts_with('\u{feff}') {
+        out.push_str("   ");
+        at = '\u{feff}'.len_utf8();
+    }
+    for r in numbers {
+        out.push_str(&text[at..r.start]);
+        out.push('"');
+        out.extend(std::iter::repeat_n('~', r.len().saturating_sub(2)));
+        out.push('"');
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// Resolves a parsed plan into one unit: its managed resources as planned (bodies of the types

@@ -5,6 +5,7 @@ use serde_json::Value as Json;
 use super::address::{parse_module_address, parse_traversal, ModStep, TSeg};
 use super::spans::scan_spans;
 use super::*;
+use super::{numbers_beyond_f64, parse};
 use crate::model::*;
 
 /// A plan's model: resolved by the frontend, read by the Terraform adapters.
@@ -46,6 +47,51 @@ fn invalid_json_points_at_the_error() {
     assert!(range.start <= 6);
     let (_, range) = normalize(UnitId(0), FileId(0), "p", "").unwrap_err();
     assert_eq!(range, 0..0);
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_with_exact_offsets() {
+    // Before: "invalid plan JSON: expected value" at 1:1.
+    let text = "\u{feff}{\"format_version\":\"1.2\",\"planned_values\":{\"root_module\":{\"resources\":[{\"address\":\"aws_eip.a\",\"mode\":\"managed\",\"type\":\"aws_eip\",\"name\":\"a\",\"values\":{\"domain\":\"vpc\"}}]}}}";
+    let plan = parse(text).expect("a BOM is accepted");
+    let a = plan.spans.planned.get("aws_eip.a").expect("the address");
+    assert_eq!(&text[a.clone()], "\"aws_eip.a\"");
+    assert_eq!(run(text).elastic_ips.len(), 1);
+    let text = "\u{feff}{\"format_version\": ,}";
+    let (_, range) = parse(text).unwrap_err();
+    assert_eq!(&text[range.start..range.start + 1], ",");
+}
+
+#[test]
+fn numbers_beyond_f64_are_unknown() {
+    // terraform 1.11 writes `1e400` in full; serde_json alone says "number out of range".
+    let huge = format!("1{}", "0".repeat(400));
+    let text = format!(
+        r#"{{"format_version":"1.2","variables":{{"n":{{"value":{huge}}}}},"planned_values":{{"root_module":{{"resources":[{{"address":"aws_ebs_volume.v","mode":"managed","type":"aws_ebs_volume","name":"v","values":{{"availability_zone":"a","type":"gp3","size":{huge},"iops":1e-400,"throughput":125,"note":"1e400"}}}}]}}}}}}"#
+    );
+    let model = run(&text);
+    let v = &model.volumes[0];
+    assert_eq!(
+        v.size_gib.as_ref().map(|f| f.value.clone()),
+        Some(Value::Unknown)
+    );
+    assert_eq!(
+        v.iops.as_ref().map(|f| f.value.clone()),
+        Some(Value::Unknown)
+    );
+    assert_eq!(
+        v.throughput.as_ref().and_then(|f| f.value.known().copied()),
+        Some(125.0)
+    );
+    // Numbers inside strings are left alone; spans are exact.
+    assert_eq!(numbers_beyond_f64(&text).len(), 3);
+    let plan = parse(&text).unwrap();
+    let at = plan.spans.planned.get("aws_ebs_volume.v").unwrap();
+    assert_eq!(&text[at.clone()], "\"aws_ebs_volume.v\"");
+    // Errors elsewhere are still located.
+    let text = format!("{{\"a\": {huge}, ,}}");
+    let (message, range) = parse(&text).unwrap_err();
+    assert_eq!(&text[range.start..range.start + 1], ",", "{message}");
 }
 
 #[test]

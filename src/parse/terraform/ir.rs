@@ -23,13 +23,16 @@ use super::value::Val;
 use crate::source::{FileId, Span};
 
 /// Block types that, as keys of a JSON resource (or nested block), are blocks, not
-/// attributes.
+/// attributes: every block type the normalizer reads (a test checks it).
 pub(crate) const JSON_NESTED_BLOCKS: &[&str] = &[
     "root_block_device",
     "ebs_block_device",
     "block_device_mappings",
     "ebs",
     "subnet_mapping",
+    "metadata_options",
+    "network_interfaces",
+    "launch_template",
     "dynamic",
     "content",
     "filter",
@@ -369,7 +372,7 @@ impl JsonConv<'_> {
         // Without escapes, JSON text is also the HCL text of the same value: parsed where it is
         // written, spans are exact.
         if !raw.contains('\\') {
-            if let Ok(e) = hcl_edit::parser::parse_expr(raw) {
+            if let Some(e) = super::parse_expr(raw) {
                 return (AttrValue::Expr(Cow::Owned(e)), node.span.start);
             }
         }
@@ -394,6 +397,8 @@ fn json_expr(node: &JNode, depth: usize) -> Option<Expression> {
         JKind::Null => Expression::Null(hcl_edit::expr::Null.into()),
         JKind::Bool(b) => Expression::from(*b),
         JKind::Num(n) => Expression::from(*n),
+        // Beyond f64: the value is unknown (so is the whole value, on this path).
+        JKind::OutOfRange => return None,
         JKind::Str(s) => template(s)?,
         JKind::Array(items) => {
             let items: Option<Vec<Expression>> =

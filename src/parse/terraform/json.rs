@@ -31,6 +31,9 @@ pub(crate) enum JKind {
     Null,
     Bool(bool),
     Num(f64),
+    /// A number beyond `f64` (`1e400`, `1e-400`): Terraform's numbers have arbitrary
+    /// precision, ours do not, so its value is unknown (see `crate::parse::numbers`).
+    OutOfRange,
     Str(String),
     Array(Vec<JNode>),
     /// Properties in file order, duplicates kept, with the span of each key.
@@ -59,6 +62,7 @@ impl JNode {
             JKind::Null => Val::Null,
             JKind::Bool(b) => Val::Bool(*b),
             JKind::Num(n) => Val::Num(*n),
+            JKind::OutOfRange => Val::Unknown,
             JKind::Str(s) => Val::Str(s.clone()),
             JKind::Array(items) => Val::List(items.iter().map(JNode::to_val).collect()),
             JKind::Object(props) => Val::obj(
@@ -91,6 +95,7 @@ pub(crate) fn parse(text: &str) -> Result<JsonFile, HclError> {
         return Err(HclError {
             message: "a Terraform JSON file must hold a JSON object".to_string(),
             offset: root.span.start,
+            related: Vec::new(),
         });
     }
     Ok(JsonFile {
@@ -110,6 +115,7 @@ impl Parser<'_> {
         HclError {
             message: format!("invalid JSON: {message}"),
             offset: self.pos.min(self.bytes.len()),
+            related: Vec::new(),
         }
     }
 
@@ -155,7 +161,7 @@ impl Parser<'_> {
                         });
                         self.ws();
                         match self.bytes.get(self.pos) {
-                            Some(b',') => self.pos += 1,
+                            Some(b',') => self.trailing_comma(b'}')?,
                             Some(b'}') => {
                                 self.pos += 1;
                                 break;
@@ -178,7 +184,7 @@ impl Parser<'_> {
                         items.push(self.value(depth + 1)?);
                         self.ws();
                         match self.bytes.get(self.pos) {
-                            Some(b',') => self.pos += 1,
+                            Some(b',') => self.trailing_comma(b']')?,
                             Some(b']') => {
                                 self.pos += 1;
                                 break;
@@ -199,9 +205,17 @@ impl Parser<'_> {
                 {
                     self.pos += 1;
                 }
-                match self.text[start..self.pos].parse::<f64>() {
-                    Ok(n) if n.is_finite() => JKind::Num(n),
-                    _ => {
+                let token = &self.text[start..self.pos];
+                match token.parse::<f64>() {
+                    // Terraform (like JSON) rejects `01`, `1.`, `-.5`: "Invalid JSON number".
+                    Ok(_) if !is_json_number(token) => {
+                        self.pos = start;
+                        return Err(self.error("invalid number"));
+                    }
+                    // Terraform accepts `1e400` (its numbers have arbitrary precision).
+                    Ok(_) if crate::parse::numbers::beyond_f64(token) => JKind::OutOfRange,
+                    Ok(n) => JKind::Num(n),
+                    Err(_) => {
                         self.pos = start;
                         return Err(self.error("invalid number"));
                     }
@@ -213,6 +227,26 @@ impl Parser<'_> {
             kind,
             span: start..self.pos,
         })
+    }
+
+    /// On a `,` in an object or array that `close` ends: steps over it, or fails when `close`
+    /// follows (Terraform: "Trailing comma in object/array").
+    fn trailing_comma(&mut self, close: u8) -> Result<(), HclError> {
+        let comma = self.pos;
+        self.pos += 1;
+        self.ws();
+        if self.bytes.get(self.pos) == Some(&close) {
+            self.pos = comma;
+            let what = if close == b'}' {
+                "the last property of an object"
+            } else {
+                "the last element of an array"
+            };
+            return Err(self.error(&format!(
+                "trailing comma: JSON (and Terraform) allows no comma after {what}"
+            )));
+        }
+        Ok(())
     }
 
     fn keyword(&mut self, word: &str, kind: JKind) -> Result<JKind, HclError> {
@@ -253,8 +287,44 @@ impl Parser<'_> {
         serde_json::from_str::<String>(raw).map_err(|_| HclError {
             message: "invalid JSON: invalid string escape".to_string(),
             offset: start,
+            related: Vec::new(),
         })
     }
+}
+
+/// Whether `token` is a JSON number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn is_json_number(token: &str) -> bool {
+    let b = token.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let from = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - from
+    };
+    let int_start = i;
+    match digits(&mut i) {
+        0 => return false,
+        n if n > 1 && b.get(int_start) == Some(&b'0') => return false,
+        _ => {}
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
 }
 
 #[cfg(test)]
@@ -284,6 +354,38 @@ mod tests {
     }
 
     #[test]
+    fn numbers() {
+        let f =
+            parse(r#"{"a": 1e400, "b": -1e400, "c": 99999999999999999999, "d": -0, "e": 1E+2, "f": 1e-400}"#)
+                .unwrap();
+        let vals: Vec<Val> = f
+            .root
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|p| p.value.to_val())
+            .collect();
+        assert_eq!(
+            vals,
+            [
+                Val::Unknown,
+                Val::Unknown,
+                Val::Num(1e20),
+                Val::Num(0.0),
+                Val::Num(100.0),
+                Val::Unknown
+            ]
+        );
+        for bad in ["01", "1.", "-.5", "1e", "1e+", "--1", "1-2", "1.5.2"] {
+            let text = format!(r#"{{"a": {bad}}}"#);
+            let e = parse(&text).unwrap_err();
+            assert_eq!(e.offset, 6, "{bad}: {e:?}");
+        }
+        assert!(is_json_number("-0.5e-3"));
+        assert!(!is_json_number("-"));
+    }
+
+    #[test]
     fn errors_and_limits() {
         assert!(parse("[1]").is_err(), "root must be an object");
         assert!(parse(r#"{"a": }"#).is_err());
@@ -294,6 +396,20 @@ mod tests {
             parse(&deep).is_err(),
             "deep nesting is an error, not a stack overflow"
         );
+        // Trailing commas: Terraform says "Trailing comma in object" / "in array".
+        let text = r#"{"a": [1, 2,], "b": 1}"#;
+        let e = parse(text).unwrap_err();
+        assert!(e.message.contains("trailing comma"), "{}", e.message);
+        assert_eq!(e.offset, 11, "at the comma");
+        let text = "{\"a\": 1 ,\n}";
+        let e = parse(text).unwrap_err();
+        assert!(
+            e.message.contains("last property of an object"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.offset, 8);
+        assert!(parse(r#"{"a": [1,,2]}"#).is_err());
         // Multi-byte text inside strings keeps spans on char boundaries.
         let f = parse("{\"é\": \"ü\"}").unwrap();
         assert_eq!(f.root.as_object().unwrap()[0].key, "é");

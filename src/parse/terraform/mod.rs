@@ -29,10 +29,12 @@
 //! `.tf.json` files are read into the same blocks and attributes as `.tf` files (see
 //! `ir.rs` for how, and how spans are kept).
 
+mod big_numbers;
 mod eval;
 mod funcs;
 mod ir;
 mod json;
+mod json_duplicates;
 mod mentions;
 mod modules;
 mod resolve;
@@ -66,20 +68,46 @@ use ir::{AttrIr, AttrValue, BodyIr, FileIr};
 pub struct HclError {
     pub message: String,
     pub offset: usize,
+    /// Related locations, e.g. `("first set here", span)` for a duplicate argument.
+    pub related: Vec<(String, std::ops::Range<usize>)>,
 }
 
-/// Parses one `.tf` or `.tfvars` file.
+/// Parses one `.tf` or `.tfvars` file. A byte-order mark is accepted (Terraform does; hcl-edit
+/// does not: it parses a copy with three spaces in its place, so spans stay exact). Number
+/// literals beyond `f64` (`1e400`) are unknown values, not errors (see `big_numbers.rs`).
 pub fn parse(text: &str) -> Result<Body, HclError> {
-    hcl_edit::parser::parse_body(text).map_err(|e| HclError {
+    let result = match text.strip_prefix('\u{feff}') {
+        Some(rest) => big_numbers::parse_body(&format!("   {rest}")),
+        None => big_numbers::parse_body(text),
+    };
+    result.map_err(|e| HclError {
         message: e.message().to_string(),
         offset: e.location().offset(),
+        related: Vec::new(),
     })
 }
 
-/// Parses one `.tf.json` or `.tfvars.json` file (a JSON object). The file keeps its text: the
-/// values of a `.tf.json` file are parsed as HCL expressions where they are written.
+/// Parses one HCL expression, as [`parse`] parses a file (for the values of `.tf.json`
+/// files, which are HCL where they are written).
+pub(crate) fn parse_expr(text: &str) -> Option<hcl_edit::expr::Expression> {
+    big_numbers::parse_expr(text).ok()
+}
+
+/// Parses one `.tf.json` file (a JSON object). The file keeps its text: the values of a
+/// `.tf.json` file are parsed as HCL expressions where they are written. A key given twice is
+/// an error where Terraform says so (see `json_duplicates.rs`).
 pub fn parse_json(text: &str) -> Result<JsonFile, HclError> {
     let mut file = json::parse(text)?;
+    json_duplicates::in_configuration(&file.root)?;
+    file.text = text.to_string();
+    Ok(file)
+}
+
+/// Parses one `.tfvars.json` file (a JSON object of variable values). A variable or an object
+/// key given twice is an error, as in Terraform.
+pub fn parse_vars_json(text: &str) -> Result<JsonFile, HclError> {
+    let mut file = json::parse(text)?;
+    json_duplicates::in_variables(&file.root)?;
     file.text = text.to_string();
     Ok(file)
 }
