@@ -1,4 +1,4 @@
-//! AWS limits and prices, loaded from the embedded `rules/aws-data.toml`.
+//! AWS limits and prices, loaded from the embedded `data/aws-data.toml`.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 /// The embedded data file, as shipped.
-pub const AWS_DATA_TOML: &str = include_str!("../rules/aws-data.toml");
+pub const AWS_DATA_TOML: &str = include_str!("../data/aws-data.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -163,7 +163,7 @@ pub struct RegionPrices {
 }
 
 impl AwsData {
-    /// Parses a data file in the format of `rules/aws-data.toml`.
+    /// Parses a data file in the format of `data/aws-data.toml`.
     pub fn parse(text: &str) -> Result<AwsData, String> {
         toml::from_str(text).map_err(|e| e.to_string())
     }
@@ -174,7 +174,7 @@ impl AwsData {
         static DATA: OnceLock<Result<AwsData, String>> = OnceLock::new();
         DATA.get_or_init(|| AwsData::parse(AWS_DATA_TOML))
             .as_ref()
-            .map_err(|e| format!("embedded rules/aws-data.toml: {e}"))
+            .map_err(|e| format!("embedded data/aws-data.toml: {e}"))
     }
 
     pub fn region(&self, region: &str) -> Option<&RegionPrices> {

@@ -266,6 +266,7 @@ mod tests {
         let config = crate::config::Config::parse(
             "exclude = [\"src/legacy/**\"]\n",
             &cwd.join(".infralint.toml"),
+            &crate::rules::Catalog,
         )
         .unwrap();
         let scope = Scope::new(&[PathBuf::from("src")], [], config.exclude_matcher());

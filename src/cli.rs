@@ -264,7 +264,7 @@ fn write_output(path: &Path, text: &str) -> Result<(), String> {
 fn options(input: InputArgs) -> Result<(CheckOptions, Inputs), String> {
     let mut inputs = Inputs::new(&input.paths);
     let config = match &input.config {
-        Some(path) => Config::load(path).map_err(|e| e.to_string())?,
+        Some(path) => Config::load(path, &rules::Catalog).map_err(|e| e.to_string())?,
         None => {
             let mut found: Vec<PathBuf> =
                 input.paths.iter().filter_map(|p| Config::find(p)).collect();
@@ -272,7 +272,7 @@ fn options(input: InputArgs) -> Result<(CheckOptions, Inputs), String> {
             found.dedup();
             match found.as_slice() {
                 [] => Config::default(),
-                [one] => Config::load(one).map_err(|e| e.to_string())?,
+                [one] => Config::load(one, &rules::Catalog).map_err(|e| e.to_string())?,
                 many => {
                     let names: Vec<String> = many.iter().map(|p| p.display().to_string()).collect();
                     return Err(format!(
@@ -521,7 +521,7 @@ fn baseline(args: BaselineArgs) -> i32 {
 
 fn pricing(region: Option<String>, config: Option<PathBuf>) -> i32 {
     let config = match config.or_else(|| Config::find(std::path::Path::new("."))) {
-        Some(path) => match Config::load(&path) {
+        Some(path) => match Config::load(&path, &rules::Catalog) {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("error: {e}");

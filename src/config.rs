@@ -21,9 +21,38 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::finding::Severity;
-use crate::rules;
 
 pub const CONFIG_FILE_NAME: &str = ".infralint.toml";
+
+/// What the configuration needs to know of the rules, so that it depends on none of them:
+/// which ids exist, their default severity, and the options each accepts. The rule registry
+/// implements it (`crate::rules::Catalog`).
+pub trait RuleCatalog {
+    /// The rule `id`, or `None` when there is no such rule.
+    fn rule(&self, id: &str) -> Option<CatalogEntry>;
+    /// Every rule id, in catalog order.
+    fn ids(&self) -> Vec<&'static str>;
+}
+
+/// A rule as the configuration sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct CatalogEntry {
+    pub id: &'static str,
+    pub default_severity: Severity,
+    /// Options accepted under `[rules.<id>]`.
+    pub options: &'static [OptionSpec],
+}
+
+/// A rule option: its name, what it accepts, and a check of a configured value. The rule
+/// reads its options as a typed struct (`RuleContext::options`); the check gives the
+/// configuration's error message its line and wording.
+#[derive(Debug)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    /// For messages: "a whole number of days", "a list of instance types".
+    pub expected: &'static str,
+    pub accepts: fn(&toml::Value) -> bool,
+}
 
 /// A rule's configured level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -213,8 +242,9 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 impl Config {
-    /// Parses a config file's text; `path` is used in messages.
-    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    /// Parses a config file's text against the rules of `catalog`; `path` is used in
+    /// messages.
+    pub fn parse(text: &str, path: &Path, catalog: &dyn RuleCatalog) -> Result<Config, ConfigError> {
         let err = |offset: Option<usize>, message: String| ConfigError {
             path: path.to_path_buf(),
             line: offset.map(|o| line_of(text, o)),
@@ -228,8 +258,8 @@ impl Config {
         })?;
         let mut rules_out = BTreeMap::new();
         for (id, rule) in raw.rules {
-            let Some(known) = rules::find(id.get_ref()) else {
-                let ids: Vec<&str> = rules::registry().iter().map(|r| r.meta().id).collect();
+            let Some(meta) = catalog.rule(id.get_ref()) else {
+                let ids = catalog.ids();
                 return Err(err(
                     Some(id.span().start),
                     format!(
@@ -239,7 +269,6 @@ impl Config {
                     ),
                 ));
             };
-            let meta = known.meta();
             let mut options = BTreeMap::new();
             for (key, value) in rule.options {
                 // serde's `flatten` cannot carry spans: find the key's line in the text.
@@ -331,7 +360,7 @@ impl Config {
     }
 
     /// Reads a config file.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    pub fn load(path: &Path, catalog: &dyn RuleCatalog) -> Result<Config, ConfigError> {
         let text = crate::option_file::read(path, crate::option_file::OptionFile::Config).map_err(
             |e| ConfigError {
                 path: path.to_path_buf(),
@@ -339,7 +368,7 @@ impl Config {
                 message: e.message,
             },
         )?;
-        Config::parse(&text, path)
+        Config::parse(&text, path, catalog)
     }
 
     /// The nearest `.infralint.toml` walking up from `start` (a file or directory).
@@ -422,7 +451,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
-        Config::parse(text, Path::new(".infralint.toml"))
+        Config::parse(text, Path::new(".infralint.toml"), &crate::rules::Catalog)
     }
 
     #[test]

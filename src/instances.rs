@@ -1,4 +1,4 @@
-//! EC2 instance generations and on-demand prices (`rules/ec2-instances.toml`), for
+//! EC2 instance generations and on-demand prices (`data/ec2-instances.toml`), for
 //! `ec2-previous-generation`.
 
 use std::collections::BTreeMap;
@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-pub const EC2_INSTANCES_TOML: &str = include_str!("../rules/ec2-instances.toml");
+pub const EC2_INSTANCES_TOML: &str = include_str!("../data/ec2-instances.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,7 +64,7 @@ impl InstanceData {
         static DATA: OnceLock<Result<InstanceData, String>> = OnceLock::new();
         DATA.get_or_init(|| InstanceData::parse(EC2_INSTANCES_TOML))
             .as_ref()
-            .map_err(|e| format!("embedded rules/ec2-instances.toml: {e}"))
+            .map_err(|e| format!("embedded data/ec2-instances.toml: {e}"))
     }
 
     /// Classifies an instance type such as `m4.large` (the family is what precedes the

@@ -28,6 +28,12 @@ static META: RuleMeta = RuleMeta {
 /// has missed several rounds of patches.
 const DEFAULT_MAX_AGE_DAYS: i64 = 90;
 
+/// `[rules.ami-stale]` options.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Options {
+    max_age_days: Option<i64>,
+}
+
 impl Rule for AmiStale {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -43,10 +49,8 @@ impl Rule for AmiStale {
                 continue;
             }
             if let Some(inventory) = ctx.inventory {
-                let max_age = ctx
-                    .option(META.id, "max_age_days")
-                    .and_then(|v| v.as_integer())
-                    .unwrap_or(DEFAULT_MAX_AGE_DAYS);
+                let options: Options = ctx.options(META.id);
+                let max_age = options.max_age_days.unwrap_or(DEFAULT_MAX_AGE_DAYS);
                 if let Some(f) = inventory_finding(ami, image, inventory, ctx.today, max_age) {
                     out.push(f);
                 }

@@ -25,6 +25,14 @@ static META: RuleMeta = RuleMeta {
     enabled_by_default: true,
 };
 
+/// `[rules.ec2-previous-generation]` options.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Options {
+    /// Instance types or families accepted anyway.
+    #[serde(default)]
+    allow: Vec<String>,
+}
+
 impl Rule for Ec2PreviousGeneration {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -34,11 +42,8 @@ impl Rule for Ec2PreviousGeneration {
         let Ok(data) = InstanceData::embedded() else {
             return;
         };
-        let allow: Vec<&str> = ctx
-            .option(META.id, "allow")
-            .and_then(|v| v.as_array())
-            .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
-            .unwrap_or_default();
+        let options: Options = ctx.options(META.id);
+        let allow: Vec<&str> = options.allow.iter().map(String::as_str).collect();
         for settings in &model.launch_settings {
             let Some(field) = &settings.instance_type else {
                 continue;

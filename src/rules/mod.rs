@@ -1,7 +1,8 @@
 //! The rule registry. A rule is pure: model in, findings out.
 
 use crate::aws_data::{AwsData, RegionPrices};
-use crate::config::Config;
+use crate::config::{CatalogEntry, Config, RuleCatalog};
+pub use crate::config::OptionSpec;
 use crate::finding::{Category, Finding, Severity};
 use crate::inventory::Inventory;
 use crate::model::Model;
@@ -58,15 +59,6 @@ impl AppliesTo {
     }
 }
 
-/// A rule option: its name, what it accepts, and a check of a configured value.
-#[derive(Debug)]
-pub struct OptionSpec {
-    pub name: &'static str,
-    /// For messages: "a whole number of days", "a list of instance types".
-    pub expected: &'static str,
-    pub accepts: fn(&toml::Value) -> bool,
-}
-
 /// What a rule may read besides the model.
 pub struct RuleContext<'a> {
     pub data: &'a AwsData,
@@ -112,9 +104,18 @@ impl RuleContext<'_> {
         }
     }
 
-    /// A configured option of a rule (already validated by the config parser).
-    pub fn option(&self, rule: &str, name: &str) -> Option<&toml::Value> {
-        self.config.rules.get(rule)?.options.get(name)
+    /// The configured options of a rule as its typed options struct (already checked by the
+    /// config parser against the rule's [`OptionSpec`]s; defaults where not configured).
+    pub fn options<T: serde::de::DeserializeOwned + Default>(&self, rule: &str) -> T {
+        let Some(settings) = self.config.rules.get(rule) else {
+            return T::default();
+        };
+        let table: toml::Table = settings
+            .options
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        toml::Value::Table(table).try_into().unwrap_or_default()
     }
 }
 
@@ -148,6 +149,26 @@ pub fn registry() -> &'static [&'static dyn Rule] {
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
     registry().iter().copied().find(|r| r.meta().id == id)
+}
+
+/// The registry as the configuration reads it.
+pub struct Catalog;
+
+impl RuleCatalog for Catalog {
+    fn rule(&self, id: &str) -> Option<CatalogEntry> {
+        find(id).map(|r| {
+            let meta = r.meta();
+            CatalogEntry {
+                id: meta.id,
+                default_severity: meta.default_severity,
+                options: meta.options,
+            }
+        })
+    }
+
+    fn ids(&self) -> Vec<&'static str> {
+        registry().iter().map(|r| r.meta().id).collect()
+    }
 }
 
 /// A new finding of `meta`'s rule with its default severity and category.
