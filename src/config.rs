@@ -244,7 +244,11 @@ fn line_of(text: &str, offset: usize) -> usize {
 impl Config {
     /// Parses a config file's text against the rules of `catalog`; `path` is used in
     /// messages.
-    pub fn parse(text: &str, path: &Path, catalog: &dyn RuleCatalog) -> Result<Config, ConfigError> {
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        catalog: &dyn RuleCatalog,
+    ) -> Result<Config, ConfigError> {
         let err = |offset: Option<usize>, message: String| ConfigError {
             path: path.to_path_buf(),
             line: offset.map(|o| line_of(text, o)),

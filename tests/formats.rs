@@ -633,7 +633,9 @@ fn junit_parses_back_with_consistent_counts() {
     assert_eq!(attr_usize(root, "tests"), tests);
     assert_eq!(attr_usize(root, "failures"), failures);
     assert_eq!(attr_usize(root, "errors"), errors);
-    assert_eq!((tests, failures, errors), (5, 3, 2));
+    // Every checked resource is a test case; the volume attachment is one since the model has
+    // one list of its resources.
+    assert_eq!((tests, failures, errors), (6, 3, 2));
 
     let suite = |file: &str| {
         let name = scratch.display(file);
@@ -646,7 +648,14 @@ fn junit_parses_back_with_consistent_counts() {
     // Terraform: one test case per resource, in order, each with its finding.
     let tf = suite("tf/main.tf");
     let names: Vec<&str> = tf.iter().map(|c| c.attribute("name").unwrap()).collect();
-    assert_eq!(names, ["aws_eip.orphan", "aws_ebs_volume.v"]);
+    assert_eq!(
+        names,
+        [
+            "aws_eip.orphan",
+            "aws_ebs_volume.v",
+            "aws_volume_attachment.v"
+        ]
+    );
     let failure = elements(tf[0], "failure").next().unwrap();
     let f = finding(&result, "eip-unattached", "aws_eip.orphan");
     assert_eq!(failure.attribute("type"), Some("eip-unattached"));

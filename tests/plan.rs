@@ -463,6 +463,7 @@ fn module_resources_keep_their_full_addresses() {
     assert_eq!(
         p.addresses(),
         [
+            "aws_nat_gateway.main",
             "module.disk.aws_ebs_volume.extra[\"x\"]",
             "module.disk.aws_ebs_volume.this",
             "module.disks[\"a\"].aws_ebs_volume.this",
@@ -470,6 +471,7 @@ fn module_resources_keep_their_full_addresses() {
             "module.net.aws_eip.bastion",
             "module.net.aws_eip.idle",
             "module.net.aws_eip.nat",
+            "module.net.aws_eip_association.bastion",
             "module.net.aws_instance.bastion",
         ]
     );

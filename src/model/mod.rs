@@ -278,20 +278,26 @@ impl Model {
             .and_then(|i| self.units.get(i))
     }
 
-    /// The addresses of every modeled resource (instances, volumes, EIPs...).
-    pub fn resource_addresses(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = self
-            .instances
+    /// Every resource the model holds something of, once per model object (a resource with
+    /// several objects, an instance and its volumes, comes several times). The one list of
+    /// the model's lists: a new one is added here.
+    pub fn resources(&self) -> impl Iterator<Item = &ResourceRef> {
+        self.instances
             .iter()
-            .map(|i| i.resource.address.as_str())
-            .chain(self.volumes.iter().map(|v| v.resource.address.as_str()))
-            .chain(self.elastic_ips.iter().map(|e| e.resource.address.as_str()))
-            .chain(
-                self.launch_templates
-                    .iter()
-                    .map(|l| l.resource.address.as_str()),
-            )
-            .collect();
+            .map(|i| &i.resource)
+            .chain(self.launch_templates.iter().map(|l| &l.resource))
+            .chain(self.launch_settings.iter().map(|l| &l.resource))
+            .chain(self.volumes.iter().map(|v| &v.resource))
+            .chain(self.volume_attachments.iter().map(|a| &a.declared_by))
+            .chain(self.elastic_ips.iter().map(|e| &e.resource))
+            .chain(self.eip_associations.iter().map(|a| &a.declared_by))
+            .chain(self.ami_refs.iter().map(|a| &a.resource))
+            .chain(self.ami_lookups.iter().map(|a| &a.resource))
+    }
+
+    /// The addresses of every modeled resource, sorted, once each.
+    pub fn resource_addresses(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.resources().map(|r| r.address.as_str()).collect();
         out.sort_unstable();
         out.dedup();
         out

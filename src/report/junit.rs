@@ -44,17 +44,8 @@ fn is_xml_char(c: char) -> bool {
 
 /// Every resource the model knows, once: `(file, header offset, address)`.
 fn resources(model: &Model) -> Vec<(FileId, usize, &str)> {
-    let refs = model
-        .instances
-        .iter()
-        .map(|i| &i.resource)
-        .chain(model.launch_templates.iter().map(|l| &l.resource))
-        .chain(model.volumes.iter().map(|v| &v.resource))
-        .chain(model.elastic_ips.iter().map(|e| &e.resource))
-        .chain(model.eip_associations.iter().map(|a| &a.declared_by))
-        .chain(model.ami_refs.iter().map(|a| &a.resource))
-        .chain(model.ami_lookups.iter().map(|a| &a.resource));
-    let mut out: Vec<(FileId, usize, &str)> = refs
+    let mut out: Vec<(FileId, usize, &str)> = model
+        .resources()
         .map(|r: &ResourceRef| (r.span.file, r.span.start, r.address.as_str()))
         .collect();
     out.sort();

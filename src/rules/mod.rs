@@ -1,8 +1,8 @@
 //! The rule registry. A rule is pure: model in, findings out.
 
 use crate::aws_data::{AwsData, RegionPrices};
-use crate::config::{CatalogEntry, Config, RuleCatalog};
 pub use crate::config::OptionSpec;
+use crate::config::{CatalogEntry, Config, RuleCatalog};
 use crate::finding::{Category, Finding, Severity};
 use crate::inventory::Inventory;
 use crate::model::Model;

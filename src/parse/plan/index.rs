@@ -5,8 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value as Json;
 
-use super::address::{index_key, same_key, ModSel};
+use super::address::ModSel;
 use super::node::PlanResource;
+use crate::model::address::{index_key, same_key};
 use crate::resolved::Mention;
 
 /// A resource named by a reference.

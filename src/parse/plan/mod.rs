@@ -38,10 +38,11 @@ use std::ops::Range;
 
 use serde_json::{Map, Value as Json};
 
+use crate::model::address::quoted_end;
 use crate::model::UnitId;
 use crate::resolved::{ResolvedUnit, Wanted};
 use crate::source::FileId;
-use spans::{scan_spans, string_end, PlanSpans};
+use spans::{scan_spans, PlanSpans};
 
 type Obj = Map<String, Json>;
 
@@ -96,7 +97,7 @@ fn numbers_beyond_f64(text: &str) -> Vec<Range<usize>> {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'"' => i = string_end(b, i),
+            b'"' => i = quoted_end(b, i),
             b'-' | b'0'..=b'9' => {
                 let start = i;
                 while b

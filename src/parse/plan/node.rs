@@ -3,8 +3,8 @@
 
 use serde_json::Value as Json;
 
-use super::address::ModStep;
 use super::Obj;
+use crate::model::address::ModStep;
 use crate::source::Span;
 
 /// A resource instance's entry in `resource_changes`.

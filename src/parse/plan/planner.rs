@@ -17,10 +17,11 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use super::address::{parse_module_address, parse_traversal, KeySel, ModSel, TSeg};
+use super::address::{KeySel, ModSel};
 use super::index::{Resources, Target};
 use super::node::{references, to_val, Change, Node, PlanResource, Slot};
 use super::{Obj, PlanJson, PlanSpans, MAX_DEPTH};
+use crate::model::address::{parse_module_address, parse_traversal, TSeg};
 use crate::model::{Field, Origin, OriginKind, Ref, SourceKind, Unit, UnitId, Val, Value};
 use crate::resolved::{
     Attr, Block, BlockExpansion, Body, Escape, Mention, ResolvedUnit, Resource, Wanted,

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::model::address::quoted_end;
+
 #[derive(Debug, Default)]
 pub(super) struct PlanSpans {
     /// `planned_values...resources[].address` value -> its range (first occurrence).
@@ -57,7 +59,7 @@ pub(super) fn scan_spans(text: &str) -> PlanSpans {
                 i += 1;
             }
             b'"' => {
-                let end = string_end(b, i);
+                let end = quoted_end(b, i);
                 let range = i..end;
                 i = end;
                 let is_key = matches!(
@@ -84,19 +86,6 @@ pub(super) fn scan_spans(text: &str) -> PlanSpans {
         }
     }
     out
-}
-
-/// The index just past the string starting at `start` (a `"`), escapes skipped.
-pub(super) fn string_end(b: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
-        }
-    }
-    b.len()
 }
 
 fn decode_string(quoted: &str) -> String {

@@ -2,10 +2,10 @@
 
 use serde_json::Value as Json;
 
-use super::address::{parse_module_address, parse_traversal, ModStep, TSeg};
 use super::spans::scan_spans;
 use super::*;
 use super::{numbers_beyond_f64, parse};
+use crate::model::address::{parse_module_address, parse_traversal, ModStep, TSeg};
 use crate::model::*;
 
 /// A plan's model: resolved by the frontend, read by the Terraform adapters.
