@@ -8,23 +8,38 @@ use crate::inventory::Inventory;
 use crate::model::Model;
 use crate::usage::Usage;
 
-mod ami_owner_unrestricted;
-mod ami_stale;
-mod asg_launch_configuration;
-mod ebs_gp2_iops_ceiling;
-mod ebs_invalid_config;
-mod ebs_io1_to_io2;
-mod ebs_magnetic;
-mod ebs_unencrypted;
-mod ebs_volume_unattached;
-mod ec2_imdsv1;
-mod ec2_previous_generation;
-mod ec2_public_ip;
-mod eip_classic;
-mod eip_excessive_remaps;
-mod eip_unattached;
-pub mod invalid_suppression;
-pub mod unused_suppression;
+/// Declares the rule modules and the registry, in catalog order: one line per rule.
+macro_rules! registry {
+    ($($module:ident :: $rule:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// Every rule, in catalog order.
+        pub fn registry() -> &'static [&'static dyn Rule] {
+            &[$(&$module::$rule),*]
+        }
+    };
+}
+
+registry! {
+    eip_unattached::EipUnattached,
+    eip_excessive_remaps::EipExcessiveRemaps,
+    ebs_io1_to_io2::EbsIo1ToIo2,
+    ebs_gp2_iops_ceiling::EbsGp2IopsCeiling,
+    ami_stale::AmiStale,
+    ebs_invalid_config::EbsInvalidConfig,
+    ebs_magnetic::EbsMagnetic,
+    asg_launch_configuration::AsgLaunchConfiguration,
+    eip_classic::EipClassic,
+    ebs_unencrypted::EbsUnencrypted,
+    ec2_imdsv1::Ec2Imdsv1,
+    ec2_previous_generation::Ec2PreviousGeneration,
+    ebs_volume_unattached::EbsVolumeUnattached,
+    ec2_public_ip::Ec2PublicIp,
+    ami_owner_unrestricted::AmiOwnerUnrestricted,
+    // scripts/new-rule adds new rules above this line.
+    invalid_suppression::InvalidSuppression,
+    unused_suppression::UnusedSuppression,
+}
 
 /// What every rule declares about itself. `doc` is `rules/<id>.md`.
 #[derive(Debug)]
@@ -122,29 +137,6 @@ impl RuleContext<'_> {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>);
-}
-
-/// Every rule, in catalog order.
-pub fn registry() -> &'static [&'static dyn Rule] {
-    &[
-        &eip_unattached::EipUnattached,
-        &eip_excessive_remaps::EipExcessiveRemaps,
-        &ebs_io1_to_io2::EbsIo1ToIo2,
-        &ebs_gp2_iops_ceiling::EbsGp2IopsCeiling,
-        &ami_stale::AmiStale,
-        &ebs_invalid_config::EbsInvalidConfig,
-        &ebs_magnetic::EbsMagnetic,
-        &asg_launch_configuration::AsgLaunchConfiguration,
-        &eip_classic::EipClassic,
-        &ebs_unencrypted::EbsUnencrypted,
-        &ec2_imdsv1::Ec2Imdsv1,
-        &ec2_previous_generation::Ec2PreviousGeneration,
-        &ebs_volume_unattached::EbsVolumeUnattached,
-        &ec2_public_ip::Ec2PublicIp,
-        &ami_owner_unrestricted::AmiOwnerUnrestricted,
-        &invalid_suppression::InvalidSuppression,
-        &unused_suppression::UnusedSuppression,
-    ]
 }
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
