@@ -168,56 +168,69 @@ fn walk(root: &Path, out: &mut Vec<Candidate>, errors: &mut Vec<DiscoverError>) 
                     });
                 }
             }
-            Err(e) => {
-                if let Some(error) = walk_error(root, &e) {
-                    errors.push(error);
-                }
-            }
+            Err(e) => match walk_problem(root, &e) {
+                WalkProblem::BrokenLink(path, kind) => out.push(Candidate {
+                    path,
+                    kind,
+                    reported: true,
+                }),
+                WalkProblem::Error(error) => errors.push(error),
+                WalkProblem::None => {}
+            },
         }
     }
 }
 
-/// What a walk error means for the run: a loop is a warning, a broken link to a file we lint
-/// and a directory that cannot be read are errors; a broken link of another name is nothing.
-fn walk_error(root: &Path, e: &ignore::Error) -> Option<DiscoverError> {
+/// What a walk error means for the run.
+enum WalkProblem {
+    /// A link that leads nowhere, named like a file we lint: a candidate all the same, whose
+    /// reading fails with its path (and leaves its module incomplete, as Terraform would not
+    /// load it either).
+    BrokenLink(PathBuf, FileKind),
+    Error(DiscoverError),
+    /// A broken link of a name we do not lint.
+    None,
+}
+
+fn walk_problem(root: &Path, e: &ignore::Error) -> WalkProblem {
     let (path, cause) = error_parts(e);
     let path = path.unwrap_or(root).to_path_buf();
     match cause {
-        Cause::Loop(ancestor) => Some(DiscoverError {
+        Cause::Loop(ancestor) => WalkProblem::Error(DiscoverError {
             message: format!(
-                "symbolic link to {}, a directory that contains it: not followed (it is checked once)",
-                crate::display::escape_os(ancestor.as_os_str())
+                "symbolic link to {}, a directory that contains it: not followed (its files are checked once)",
+                crate::display::display_path(ancestor)
             ),
             path,
             warning: true,
         }),
-        Cause::Io(io) => {
-            let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
-            if is_link {
-                classify(&path)?;
-                let target = std::fs::read_link(&path)
-                    .map(|t| format!(" to {}", crate::display::escape_os(t.as_os_str())))
-                    .unwrap_or_default();
-                Some(DiscoverError {
-                    message: format!("broken symbolic link{target}: {}", io_message(io)),
-                    path,
-                    warning: false,
-                })
-            } else {
-                // The walk reads directories: a file it cannot open is read later.
-                Some(DiscoverError {
-                    message: format!("cannot read directory: {}", io_message(io)),
-                    path,
-                    warning: false,
-                })
-            }
-        }
-        Cause::Other(message) => Some(DiscoverError {
+        Cause::Io(_) if is_broken_link(&path) => match classify(&path) {
+            Some(kind) => WalkProblem::BrokenLink(path, kind),
+            None => WalkProblem::None,
+        },
+        // The walk reads directories: a file it cannot open is read later.
+        Cause::Io(io) => WalkProblem::Error(DiscoverError {
+            message: format!("cannot read directory: {}", io_message(io)),
+            path,
+            warning: false,
+        }),
+        Cause::Other(message) => WalkProblem::Error(DiscoverError {
             path,
             message,
             warning: false,
         }),
     }
+}
+
+/// A symbolic link whose target cannot be reached (missing, a loop of links, no permission).
+pub fn is_broken_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) && std::fs::metadata(path).is_err()
+}
+
+/// Where a broken symbolic link points, for messages (escaped like a displayed name).
+pub fn link_target(path: &Path) -> Option<String> {
+    let target = std::fs::read_link(path).ok()?;
+    Some(crate::display::escape_os(target.as_os_str()))
 }
 
 enum Cause<'a> {

@@ -275,13 +275,20 @@ fn load(candidate: Candidate, id: FileId, known_rule: &dyn Fn(&str) -> bool) -> 
     let bytes = match std::fs::read(&candidate.path) {
         Ok(b) => b,
         Err(e) => {
+            let message = match discover::link_target(&candidate.path) {
+                Some(target) if discover::is_broken_link(&candidate.path) => format!(
+                    "cannot read file: broken symbolic link to {target} ({})",
+                    discover::io_message(&e)
+                ),
+                _ => format!("cannot read file: {}", discover::io_message(&e)),
+            };
             return Loaded {
                 id,
                 candidate,
                 display,
                 source: None,
                 parsed: Parsed::Failed {
-                    message: format!("cannot read file: {}", discover::io_message(&e)),
+                    message,
                     range: None,
                     related: Vec::new(),
                 },
@@ -383,8 +390,8 @@ struct TfDir {
     complete: bool,
     /// Its local module calls: the called directory (normalized) and the calling file.
     calls: Vec<(PathBuf, FileId)>,
-    /// The parsed files, kept only while the module graph may need them; sorted by id.
-    trees: Vec<(FileId, Parsed)>,
+    /// The parsed files, kept only while the module graph may need them.
+    trees: BTreeMap<FileId, Parsed>,
     /// Its model, when it was normalized on its own in the parallel stage (a directory
     /// without local module calls); used if it turns out to be a root.
     model: Option<(Model, Vec<terraform::TfDiagnostic>)>,
@@ -394,11 +401,10 @@ struct TfDir {
 
 impl TfDir {
     /// A parsed file of the directory as the Terraform frontend takes it (override files
-    /// marked). A binary search: normalizing a directory asks for each of its files, and a
-    /// directory may hold 100,000 of them.
+    /// marked). Searches by id, never through the list: normalizing a directory asks for each
+    /// of its files, and a directory may hold 100,000 of them.
     fn tf_file(&self, id: FileId) -> Option<terraform::TfFile<'_>> {
-        let tree = self.trees.binary_search_by_key(&id, |(f, _)| *f).ok()?;
-        let (_, parsed) = self.trees.get(tree)?;
+        let parsed = self.trees.get(&id)?;
         let mut file = tf_file(id, parsed)?;
         file.is_override = self
             .members
@@ -507,7 +513,7 @@ fn tf_dir(path: PathBuf, loaded: &mut [Loaded], on_demand: bool) -> TfDir {
         tfvars: Vec::new(),
         complete: true,
         calls: Vec::new(),
-        trees: Vec::new(),
+        trees: BTreeMap::new(),
         model: None,
         on_demand,
     };
@@ -563,7 +569,7 @@ fn tf_dir(path: PathBuf, loaded: &mut [Loaded], on_demand: bool) -> TfDir {
             };
             tfvars.push((rank, name, l.id));
         }
-        d.trees.push((l.id, parsed));
+        d.trees.insert(l.id, parsed);
     }
     files.sort();
     tfvars.sort();
@@ -571,7 +577,6 @@ fn tf_dir(path: PathBuf, loaded: &mut [Loaded], on_demand: bool) -> TfDir {
     d.tfvars = tfvars.into_iter().map(|(_, _, id)| id).collect();
     // Files come in id order; sorted anyway, as `TfDir::tf_file` searches by id.
     d.members.sort_by_key(|m| m.id);
-    d.trees.sort_by_key(|(id, _)| *id);
     d
 }
 
@@ -618,7 +623,7 @@ fn process(work: Work, unit: UnitId, shared: &Shared) -> WorkOut {
             if d.calls.is_empty() && !d.files.is_empty() {
                 let empty = terraform::ModuleLibrary::new();
                 d.model = Some(normalize_dir(unit, &d, shared.tf_options, &empty));
-                d.trees = Vec::new();
+                d.trees = BTreeMap::new();
             }
             WorkOut {
                 files,
@@ -1335,9 +1340,8 @@ fn terraform_units(
 
 /// Parses a directory's files again from the texts kept (for a directory normalized on its own
 /// in the parallel stage that turns out to be called as a local module).
-fn reparse(d: &TfDir, sources: &SourceMap) -> Vec<(FileId, Parsed)> {
+fn reparse(d: &TfDir, sources: &SourceMap) -> BTreeMap<FileId, Parsed> {
     let parsed: HashSet<FileId> = d.files.iter().chain(&d.tfvars).copied().collect();
-    // In members' order: sorted by id, as `TfDir::tf_file` searches.
     d.members
         .iter()
         .filter(|m| parsed.contains(&m.id))
