@@ -140,6 +140,26 @@ fn a_symlinked_attachment_file_attaches_the_volume() {
     assert_eq!(findings(&out), vec![], "{}", stderr(&out));
 }
 
+/// A module that the run calls but does not walk is read with its symlinked files, as
+/// Terraform reads them.
+#[test]
+fn a_symlinked_file_in_a_called_module_is_read() {
+    let s = Scratch::new("linked-in-module");
+    s.write("shared/volume.tf", IO1_VOLUME);
+    s.link("../../shared/volume.tf", "modules/db/volume.tf");
+    s.write(
+        "live/main.tf",
+        "module \"db\" {\n  source = \"../modules/db\"\n}\n",
+    );
+    let out = infralint(&["check", "--format", "json", "live"], s.path());
+    assert!(
+        findings(&out).contains(&("modules/db/volume.tf".into(), "ebs-io1-to-io2".into())),
+        "{:?}\n{}",
+        findings(&out),
+        stderr(&out)
+    );
+}
+
 /// A symlinked directory is walked like the directory it points to, under its own path.
 #[test]
 fn a_symlinked_directory_is_walked() {
