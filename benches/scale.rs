@@ -7,6 +7,8 @@
 //! ```
 //!
 //! `one_directory/N`: `engine::check` on N small `.tf` files in one directory (one module).
+//! `named_files/N`: `discover` of the same N files named one by one (what a pre-commit hook
+//! passes), each needing the rest of its module as context.
 //! `one_line_plan/N`: the JSON report of a one-line plan of N volumes, as `terraform show
 //! -json` writes it (every finding placed by line and column on a line of megabytes).
 //! Compare the per-element times of the two sizes of each group: equal when linear.
@@ -15,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use infralint::discover::discover;
 use infralint::engine::{check, CheckOptions};
 use infralint::report::json;
 
@@ -82,15 +85,35 @@ fn one_line_plan(n: usize) -> PathBuf {
 }
 
 fn scale(c: &mut Criterion) {
+    let sizes = [5_000, 20_000];
+    let dirs: Vec<(usize, PathBuf)> = sizes.iter().map(|&n| (n, one_directory(n))).collect();
     let mut group = c.benchmark_group("one_directory");
-    for n in [5_000, 20_000] {
+    for (n, dir) in &dirs {
         let options = CheckOptions {
-            paths: vec![one_directory(n)],
+            paths: vec![dir.clone()],
             ..Default::default()
         };
-        group.throughput(Throughput::Elements(n as u64));
+        group.throughput(Throughput::Elements(*n as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &options, |b, options| {
             b.iter(|| check(std::hint::black_box(options)).expect("check runs"))
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("named_files");
+    for (n, dir) in &dirs {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("read the bench directory")
+            .map(|e| e.expect("a directory entry").path())
+            .collect();
+        paths.sort();
+        group.throughput(Throughput::Elements(*n as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &paths, |b, paths| {
+            b.iter(|| {
+                let (candidates, _) = discover(std::hint::black_box(paths));
+                assert_eq!(candidates.len(), paths.len());
+                candidates
+            })
         });
     }
     group.finish();
