@@ -125,7 +125,11 @@ fn scale(c: &mut Criterion) {
             ..Default::default()
         };
         let result = check(&options).expect("check runs");
-        assert!(result.findings.len() >= n, "{} findings", result.findings.len());
+        assert!(
+            result.findings.len() >= n,
+            "{} findings",
+            result.findings.len()
+        );
         group.throughput(Throughput::Elements(result.findings.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &result, |b, result| {
             b.iter(|| json::render(std::hint::black_box(result)))

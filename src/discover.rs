@@ -152,7 +152,9 @@ fn walk(root: &Path, out: &mut Vec<Candidate>, errors: &mut Vec<DiscoverError>) 
         .standard_filters(false)
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b))
-        .filter_entry(|e| !(e.file_type().is_some_and(|t| t.is_dir()) && skipped_dir(e.file_name())))
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir()) && skipped_dir(e.file_name()))
+        })
         .build();
     for entry in walker {
         match entry {
@@ -224,7 +226,8 @@ fn walk_problem(root: &Path, e: &ignore::Error) -> WalkProblem {
 
 /// A symbolic link whose target cannot be reached (missing, a loop of links, no permission).
 pub fn is_broken_link(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) && std::fs::metadata(path).is_err()
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink())
+        && std::fs::metadata(path).is_err()
 }
 
 /// Where a broken symbolic link points, for messages (escaped like a displayed name).
@@ -294,7 +297,9 @@ fn module_context(dir: &Path, out: &mut Vec<Candidate>) {
             continue;
         }
         let path = if current {
-            path.strip_prefix(".").map(Path::to_path_buf).unwrap_or(path)
+            path.strip_prefix(".")
+                .map(Path::to_path_buf)
+                .unwrap_or(path)
         } else {
             path
         };

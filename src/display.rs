@@ -130,7 +130,10 @@ mod tests {
     fn display_paths_are_relative_with_slashes() {
         assert_eq!(display_path(Path::new("./a/./b.tf")), "a/b.tf");
         assert_eq!(display_path(Path::new(".")), ".");
-        assert_eq!(display_path(Path::new("/elsewhere/x.tf")), "/elsewhere/x.tf");
+        assert_eq!(
+            display_path(Path::new("/elsewhere/x.tf")),
+            "/elsewhere/x.tf"
+        );
         let cwd = std::env::current_dir().unwrap();
         assert_eq!(display_path(&cwd.join("m/x.tf")), "m/x.tf");
     }

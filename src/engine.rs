@@ -8,8 +8,8 @@ use rayon::prelude::*;
 use crate::aws_data::AwsData;
 use crate::baseline::{Baseline, BaselineEntry};
 use crate::config::{Config, FailOn, Level};
-pub use crate::display::display_path;
 use crate::discover::{self, Candidate, FileKind};
+pub use crate::display::display_path;
 use crate::finding::{Finding, Label, Severity};
 use crate::inventory::Inventory;
 use crate::model::{Model, UnitId};
@@ -293,7 +293,7 @@ fn load(candidate: Candidate, id: FileId, known_rule: &dyn Fn(&str) -> bool) -> 
                     related: Vec::new(),
                 },
                 suppressions: FileSuppressions::default(),
-            }
+            };
         }
     };
     let (text, utf8_error) = match String::from_utf8(bytes) {
@@ -325,7 +325,15 @@ fn load(candidate: Candidate, id: FileId, known_rule: &dyn Fn(&str) -> bool) -> 
             _ => (Vec::new(), Vec::new()),
         };
         let lines = source.line_index();
-        suppress::from_comments(id, text, lines, &comments, &scopes, known_rule, &mut suppressions);
+        suppress::from_comments(
+            id,
+            text,
+            lines,
+            &comments,
+            &scopes,
+            known_rule,
+            &mut suppressions,
+        );
     }
     if let Parsed::Template(doc) = &parsed {
         suppress::from_cfn_metadata(id, text.len(), doc, known_rule, &mut suppressions);

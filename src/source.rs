@@ -377,7 +377,10 @@ mod tests {
         for offset in 0..ascii.len() + 2 {
             assert_eq!(index.line_col(offset), naive_line_col(ascii, offset));
         }
-        assert_eq!(LineIndex::new("").line_col(5), LineCol { line: 1, column: 1 });
+        assert_eq!(
+            LineIndex::new("").line_col(5),
+            LineCol { line: 1, column: 1 }
+        );
     }
 
     #[test]
@@ -403,7 +406,10 @@ mod tests {
         drop(file);
         assert_eq!(index.line_starts(), &[0]);
         let blocks = (3 * repeats).div_ceil(BLOCK);
-        let rank = index.chars.as_ref().expect("non-ASCII text has a rank table");
+        let rank = index
+            .chars
+            .as_ref()
+            .expect("non-ASCII text has a rank table");
         assert_eq!((rank.starts.len(), rank.before.len()), (blocks, blocks + 1));
         // Many lookups spread over the line: the k-th unit starts at byte 3k, column 2k + 1;
         // its 'a' at byte 3k + 2, column 2k + 2; byte 3k + 1 is inside the 'é'.

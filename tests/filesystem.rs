@@ -66,10 +66,7 @@ struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(name: &str) -> Scratch {
-        let path = std::env::temp_dir().join(format!(
-            "infralint-fs-{}-{name}",
-            std::process::id()
-        ));
+        let path = std::env::temp_dir().join(format!("infralint-fs-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).unwrap();
         Scratch(path)
@@ -101,7 +98,8 @@ impl Drop for Scratch {
 
 /// A volume whose type comes from `var.volume_type`, declared elsewhere.
 const VOLUME_OF_VAR_TYPE: &str = "resource \"aws_ebs_volume\" \"db\" {\n  availability_zone = \"us-east-1a\"\n  type              = var.volume_type\n  size              = 100\n  iops              = 5000\n  encrypted         = true\n}\n";
-const IO1_DEFAULT: &str = "variable \"volume_type\" {\n  type    = string\n  default = \"io1\"\n}\n";
+const IO1_DEFAULT: &str =
+    "variable \"volume_type\" {\n  type    = string\n  default = \"io1\"\n}\n";
 const IO1_VOLUME: &str = "resource \"aws_ebs_volume\" \"db\" {\n  availability_zone = \"us-east-1a\"\n  type              = \"io1\"\n  size              = 100\n  iops              = 5000\n  encrypted         = true\n}\n";
 const GP3_VOLUME: &str = "resource \"aws_ebs_volume\" \"data\" {\n  availability_zone = \"us-east-1a\"\n  type              = \"gp3\"\n  size              = 100\n  encrypted         = true\n}\n";
 const ATTACHMENT: &str = "resource \"aws_volume_attachment\" \"data\" {\n  device_name = \"/dev/sdf\"\n  volume_id   = aws_ebs_volume.data.id\n  instance_id = \"i-0123456789abcdef0\"\n}\n";
@@ -252,7 +250,12 @@ fn a_name_that_is_not_utf8_is_linted_and_shown_escaped() {
     let compact = "caf\\xe9.tf:3:23: warning[ebs-io1-to-io2]";
     let out = infralint(&["check", "--format", "compact", "."], s.path());
     assert!(stdout(&out).contains(compact), "{}", stdout(&out));
-    let named: [&OsStr; 4] = ["check".as_ref(), "--format".as_ref(), "compact".as_ref(), name];
+    let named: [&OsStr; 4] = [
+        "check".as_ref(),
+        "--format".as_ref(),
+        "compact".as_ref(),
+        name,
+    ];
     let out = infralint(&named, s.path());
     assert!(stdout(&out).contains(compact), "{}", stdout(&out));
     let out = infralint(&["check", "--format", "sarif", "."], s.path());
@@ -275,14 +278,18 @@ fn control_characters_in_paths_are_escaped_in_every_format() {
         let out = infralint(&["check", "--format", format, "."], s.path());
         assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
         let text = stdout(&out);
-        assert!(!text.contains('\x1b'), "{format}: a raw escape character:\n{text}");
+        assert!(
+            !text.contains('\x1b'),
+            "{format}: a raw escape character:\n{text}"
+        );
         text
     };
     let compact = run("compact");
     assert_eq!(compact.lines().count(), 4, "{compact}");
     assert!(
-        compact.lines().all(|l| l.starts_with("esc\\x1b[31m/main.tf:")
-            || l.starts_with("we\\nird/main.tf:")),
+        compact
+            .lines()
+            .all(|l| l.starts_with("esc\\x1b[31m/main.tf:") || l.starts_with("we\\nird/main.tf:")),
         "{compact}"
     );
     let github = run("github");
@@ -307,7 +314,10 @@ fn control_characters_in_paths_are_escaped_in_every_format() {
     assert!(files.contains(&"we\\nird/main.tf"), "{files:?}");
     let sarif = run("sarif");
     assert!(sarif.contains("\"uri\": \"we%0Aird/main.tf\""), "{sarif}");
-    assert!(sarif.contains("\"uri\": \"esc%1B%5B31m/main.tf\""), "{sarif}");
+    assert!(
+        sarif.contains("\"uri\": \"esc%1B%5B31m/main.tf\""),
+        "{sarif}"
+    );
 }
 
 /// `.terraform` and `.git` are still skipped; hidden files and directories are still walked
