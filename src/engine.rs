@@ -828,7 +828,7 @@ fn check_discovered(
 
     // The usage file is a source too, so its problems point at its lines.
     let mut usage = options.usage.clone();
-    let mut usage_warnings: Vec<String> = walk_warnings
+    let mut warnings: Vec<String> = walk_warnings
         .iter()
         .map(|w| format!("{}: {}", display_path(&w.path), w.message))
         .collect();
@@ -852,7 +852,7 @@ fn check_discovered(
         for (name, entry) in u.unmatched(&addresses) {
             let file = run.sources.get(id);
             let line = file.map(|f| f.line_col(entry.span.start).line).unwrap_or(0);
-            usage_warnings.push(format!(
+            warnings.push(format!(
                 "{}:{line}: usage for `{name}`, which is not among the checked resources",
                 display_path(&u.path)
             ));
@@ -1046,7 +1046,7 @@ fn check_discovered(
         suppressed,
         baselined,
         fixed,
-        warnings: usage_warnings,
+        warnings: warnings,
         region_source,
         fail_on: options
             .fail_on
