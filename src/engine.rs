@@ -1046,7 +1046,7 @@ fn check_discovered(
         suppressed,
         baselined,
         fixed,
-        warnings: warnings,
+        warnings,
         region_source,
         fail_on: options
             .fail_on
