@@ -3,10 +3,16 @@
 //! Terraform files are recognised by name. CloudFormation candidates (`.yaml`, `.yml`,
 //! `.json`, `.template`) are read and recognised by content later; anything else that is not a
 //! template is skipped silently.
+//!
+//! Symbolic links are followed, to files and to directories, as Terraform reads them (a
+//! shared `variables.tf -> ../../common/variables.tf` is part of each module that links it).
+//! A link to an ancestor directory (a loop) is not followed: what it leads to is walked
+//! already. A link that leads nowhere is an error when its name is one of the files we lint
+//! (Terraform fails on it too); other names are not our business.
 
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-
-use walkdir::WalkDir;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileKind {
@@ -36,22 +42,26 @@ pub struct Candidate {
 pub struct DiscoverError {
     pub path: PathBuf,
     pub message: String,
+    /// Nothing was lost (a link back to a directory being walked): a warning, not an error.
+    pub warning: bool,
 }
 
+/// The kind of a file, by its name. Works on the name's bytes: a name that is not UTF-8 is
+/// classified like any other (the suffixes are ASCII).
 pub fn classify(path: &Path) -> Option<FileKind> {
-    let name = path.file_name()?.to_str()?;
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".tf.json") {
+    let lower = path.file_name()?.as_encoded_bytes().to_ascii_lowercase();
+    let ends = |suffix: &str| lower.ends_with(suffix.as_bytes());
+    if ends(".tf.json") {
         Some(FileKind::TerraformJson)
-    } else if lower == "terraform.tfvars.json" || lower.ends_with(".auto.tfvars.json") {
+    } else if lower == b"terraform.tfvars.json" || ends(".auto.tfvars.json") {
         Some(FileKind::TfVarsJson)
-    } else if lower.ends_with(".tf") {
+    } else if ends(".tf") {
         Some(FileKind::Terraform)
-    } else if lower == "terraform.tfvars" || lower.ends_with(".auto.tfvars") {
+    } else if lower == b"terraform.tfvars" || ends(".auto.tfvars") {
         Some(FileKind::TfVars)
     } else if [".yaml", ".yml", ".json", ".template"]
         .iter()
-        .any(|ext| lower.ends_with(ext))
+        .any(|ext| ends(ext))
     {
         Some(FileKind::CloudFormationCandidate)
     } else {
@@ -59,7 +69,7 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     }
 }
 
-fn skipped_dir(name: &std::ffi::OsStr) -> bool {
+fn skipped_dir(name: &OsStr) -> bool {
     name == ".terraform" || name == ".git"
 }
 
@@ -67,6 +77,9 @@ fn skipped_dir(name: &std::ffi::OsStr) -> bool {
 pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<DiscoverError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
+    // The directories of the Terraform files named on the command line, each read once for
+    // the rest of its module (a pre-commit hook may name thousands of files of one directory).
+    let mut context_dirs: BTreeSet<PathBuf> = BTreeSet::new();
     for root in paths {
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
@@ -74,6 +87,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<DiscoverError>) {
                 errors.push(DiscoverError {
                     path: root.clone(),
                     message: io_message(&e),
+                    warning: false,
                 });
                 continue;
             }
@@ -83,6 +97,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<DiscoverError>) {
             errors.push(DiscoverError {
                 path: root.clone(),
                 message: "not a regular file or directory".to_string(),
+                warning: false,
             });
             continue;
         }
@@ -95,48 +110,25 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<DiscoverError>) {
                         reported: true,
                     });
                     if matches!(kind, FileKind::Terraform | FileKind::TerraformJson) {
-                        module_context(root, &mut out);
+                        context_dirs.insert(root.parent().map(Path::to_path_buf).unwrap_or_default());
                     }
                 }
                 None => errors.push(DiscoverError {
                     path: root.clone(),
                     message: "not a Terraform (.tf) or CloudFormation (.yaml, .yml, .json, .template) file".to_string(),
+                    warning: false,
                 }),
             }
             continue;
         }
-        let walker = WalkDir::new(root)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| !(e.file_type().is_dir() && skipped_dir(e.file_name())));
-        for entry in walker {
-            match entry {
-                Ok(entry) => {
-                    if !entry.file_type().is_file() {
-                        continue;
-                    }
-                    if let Some(kind) = classify(entry.path()) {
-                        out.push(Candidate {
-                            path: entry.into_path(),
-                            kind,
-                            reported: true,
-                        });
-                    }
-                }
-                Err(e) => errors.push(DiscoverError {
-                    path: e
-                        .path()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| root.clone()),
-                    message: match e.io_error() {
-                        // The walk reads directories: a file it cannot open is read later.
-                        Some(io) => format!("cannot read directory: {}", io_message(io)),
-                        None => e.to_string(),
-                    },
-                }),
-            }
+        if root.file_name().is_some_and(skipped_dir) {
+            // Named on the command line, but never walked into (as before: the walk skips it).
+            continue;
         }
+        walk(root, &mut out, &mut errors);
+    }
+    for dir in &context_dirs {
+        module_context(dir, &mut out);
     }
     out.sort_by(|a, b| a.path.cmp(&b.path).then(b.reported.cmp(&a.reported)));
     // The same file reached twice (named and walked, or as context): keep one, reported if
@@ -152,44 +144,170 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<DiscoverError>) {
     (out, errors)
 }
 
-/// The other Terraform files of the module of `file`, loaded so references across files
-/// resolve, but not reported on.
-fn module_context(file: &Path, out: &mut Vec<Candidate>) {
-    let dir = match file.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
+/// Walks one directory, following symbolic links. Every filter of the walker (hidden files,
+/// `.gitignore`, `.ignore`) is off: the files linted are every file we recognise, less
+/// `.terraform` and `.git`.
+fn walk(root: &Path, out: &mut Vec<Candidate>, errors: &mut Vec<DiscoverError>) {
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .follow_links(true)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir()) && skipped_dir(e.file_name()))
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                if let Some(kind) = classify(entry.path()) {
+                    out.push(Candidate {
+                        path: entry.into_path(),
+                        kind,
+                        reported: true,
+                    });
+                }
+            }
+            Err(e) => match walk_problem(root, &e) {
+                WalkProblem::BrokenLink(path, kind) => out.push(Candidate {
+                    path,
+                    kind,
+                    reported: true,
+                }),
+                WalkProblem::Error(error) => errors.push(error),
+                WalkProblem::None => {}
+            },
+        }
+    }
+}
+
+/// What a walk error means for the run.
+enum WalkProblem {
+    /// A link that leads nowhere, named like a file we lint: a candidate all the same, whose
+    /// reading fails with its path (and leaves its module incomplete, as Terraform would not
+    /// load it either).
+    BrokenLink(PathBuf, FileKind),
+    Error(DiscoverError),
+    /// A broken link of a name we do not lint.
+    None,
+}
+
+fn walk_problem(root: &Path, e: &ignore::Error) -> WalkProblem {
+    let (path, cause) = error_parts(e);
+    let path = path.unwrap_or(root).to_path_buf();
+    match cause {
+        Cause::Loop(ancestor) => WalkProblem::Error(DiscoverError {
+            message: format!(
+                "symbolic link to {}, a directory that contains it: not followed (its files are checked once)",
+                crate::display::display_path(ancestor)
+            ),
+            path,
+            warning: true,
+        }),
+        Cause::Io(_) if is_broken_link(&path) => match classify(&path) {
+            Some(kind) => WalkProblem::BrokenLink(path, kind),
+            None => WalkProblem::None,
+        },
+        // The walk reads directories: a file it cannot open is read later.
+        Cause::Io(io) => WalkProblem::Error(DiscoverError {
+            message: format!("cannot read directory: {}", io_message(io)),
+            path,
+            warning: false,
+        }),
+        Cause::Other(message) => WalkProblem::Error(DiscoverError {
+            path,
+            message,
+            warning: false,
+        }),
+    }
+}
+
+/// A symbolic link whose target cannot be reached (missing, a loop of links, no permission).
+pub fn is_broken_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink())
+        && std::fs::metadata(path).is_err()
+}
+
+/// Where a broken symbolic link points, for messages (escaped like a displayed name).
+pub fn link_target(path: &Path) -> Option<String> {
+    let target = std::fs::read_link(path).ok()?;
+    Some(crate::display::escape_os(target.as_os_str()))
+}
+
+enum Cause<'a> {
+    Loop(&'a Path),
+    Io(&'a std::io::Error),
+    Other(String),
+}
+
+/// The path and the cause of a walk error (the walker nests them).
+fn error_parts(e: &ignore::Error) -> (Option<&Path>, Cause<'_>) {
+    match e {
+        ignore::Error::WithPath { path, err } => (Some(path), error_parts(err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_parts(err)
+        }
+        ignore::Error::Loop { ancestor, child } => (Some(child), Cause::Loop(ancestor)),
+        ignore::Error::Io(io) => (None, Cause::Io(io)),
+        other => (None, Cause::Other(other.to_string())),
+    }
+}
+
+/// The files we recognise in one directory (not below it), following symbolic links to
+/// files, as Terraform reads a module. A link that leads nowhere is listed: reading it fails
+/// later, with its path, and its module is incomplete.
+pub fn dir_files(dir: &Path) -> std::io::Result<Vec<(PathBuf, FileKind)>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        let is_file = if file_type.is_symlink() {
+            // A link to a directory or a FIFO is not a file; a broken one is read (and fails).
+            std::fs::metadata(entry.path()).map_or(true, |m| m.is_file())
+        } else {
+            file_type.is_file()
+        };
         if !is_file {
             continue;
         }
-        if let Some(
-            kind @ (FileKind::Terraform
-            | FileKind::TfVars
-            | FileKind::TerraformJson
-            | FileKind::TfVarsJson),
-        ) = classify(&path)
-        {
-            let path = if file.parent().is_some_and(|p| p.as_os_str().is_empty()) {
-                path.strip_prefix(".")
-                    .map(Path::to_path_buf)
-                    .unwrap_or(path)
-            } else {
-                path
-            };
-            if path != file {
-                out.push(Candidate {
-                    path,
-                    kind,
-                    reported: false,
-                });
-            }
+        let path = entry.path();
+        if let Some(kind) = classify(&path) {
+            files.push((path, kind));
         }
+    }
+    Ok(files)
+}
+
+/// The Terraform files of a module directory (`dir` as its named files' parent: empty for
+/// the current directory), loaded so references across files resolve, but not reported on
+/// (a file also named on the command line is reported: `discover` merges the two).
+fn module_context(dir: &Path, out: &mut Vec<Candidate>) {
+    let current = dir.as_os_str().is_empty();
+    let Ok(files) = dir_files(if current { Path::new(".") } else { dir }) else {
+        return;
+    };
+    for (path, kind) in files {
+        if !matches!(
+            kind,
+            FileKind::Terraform | FileKind::TfVars | FileKind::TerraformJson | FileKind::TfVarsJson
+        ) {
+            continue;
+        }
+        let path = if current {
+            path.strip_prefix(".")
+                .map(Path::to_path_buf)
+                .unwrap_or(path)
+        } else {
+            path
+        };
+        out.push(Candidate {
+            path,
+            kind,
+            reported: false,
+        });
     }
 }
 

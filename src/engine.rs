@@ -9,6 +9,7 @@ use crate::aws_data::AwsData;
 use crate::baseline::{self, Baseline, BaselineEntry};
 use crate::config::{Config, FailOn, Level};
 use crate::discover::{self, Candidate, FileKind};
+pub use crate::display::display_path;
 use crate::finding::{Finding, Label, Severity};
 use crate::inventory::Inventory;
 use crate::model::{Model, UnitId};
@@ -184,28 +185,6 @@ enum Parsed {
     },
 }
 
-/// The path as shown to users: relative to the current directory when below it, `/`
-/// separators, no leading `./`.
-pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let rel = match (&cwd, path.is_absolute()) {
-        (Some(cwd), true) => path.strip_prefix(cwd).unwrap_or(path),
-        _ => path,
-    };
-    let parts: Vec<String> = rel
-        .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    if parts.is_empty() {
-        ".".to_string()
-    } else if rel.is_absolute() {
-        format!("/{}", parts[1..].join("/"))
-    } else {
-        parts.join("/")
-    }
-}
-
 /// Whether a file that failed to parse was meant to be a template: it declares
 /// `AWSTemplateFormatVersion`, or has a top-level `Resources:` key (YAML) or a `"Resources"`
 /// key (JSON). A mere mention of `AWS::` in a comment is not enough.
@@ -354,18 +333,25 @@ fn load(candidate: Candidate, id: FileId, known_rule: &dyn Fn(&str) -> bool) -> 
     let bytes = match std::fs::read(&candidate.path) {
         Ok(b) => b,
         Err(e) => {
+            let message = match discover::link_target(&candidate.path) {
+                Some(target) if discover::is_broken_link(&candidate.path) => format!(
+                    "cannot read file: broken symbolic link to {target} ({})",
+                    discover::io_message(&e)
+                ),
+                _ => format!("cannot read file: {}", discover::io_message(&e)),
+            };
             return Loaded {
                 id,
                 candidate,
                 display,
                 source: None,
                 parsed: Parsed::Failed {
-                    message: format!("cannot read file: {}", discover::io_message(&e)),
+                    message,
                     range: None,
                     related: Vec::new(),
                 },
                 suppressions: FileSuppressions::default(),
-            }
+            };
         }
     };
     let (text, utf8_error) = match String::from_utf8(bytes) {
@@ -386,26 +372,33 @@ fn load(candidate: Candidate, id: FileId, known_rule: &dyn Fn(&str) -> bool) -> 
             suppressions: FileSuppressions::default(),
         };
     }
+    let source = SourceFile::new(candidate.path.clone(), display.clone(), text);
+    let text = &source.text;
     let mut suppressions = FileSuppressions::default();
     // Comments matter only when the file has a suppression marker (most files have none).
-    if suppress::has_marker(&text) {
+    if suppress::has_marker(text) {
         let (comments, scopes) = match &parsed {
-            Parsed::Terraform(body) => (suppress::hcl_comments(&text), suppress::hcl_scopes(body)),
+            Parsed::Terraform(body) => (suppress::hcl_comments(text), suppress::hcl_scopes(body)),
             Parsed::Template(doc) => (suppress::yaml_comments(doc), suppress::yaml_scopes(doc)),
             _ => (Vec::new(), Vec::new()),
         };
-        suppress::from_comments(id, &text, &comments, &scopes, known_rule, &mut suppressions);
+        let lines = source.line_index();
+        suppress::from_comments(
+            id,
+            text,
+            lines,
+            &comments,
+            &scopes,
+            known_rule,
+            &mut suppressions,
+        );
     }
     if let Parsed::Template(doc) = &parsed {
         suppress::from_cfn_metadata(id, text.len(), doc, known_rule, &mut suppressions);
     }
     Loaded {
         id,
-        source: Some(SourceFile::new(
-            candidate.path.clone(),
-            display.clone(),
-            text,
-        )),
+        source: Some(source),
         candidate,
         display,
         parsed,
@@ -440,6 +433,8 @@ struct Member {
     id: FileId,
     path: PathBuf,
     kind: FileKind,
+    /// An override file (`override.tf`, `*_override.tf`, and their `.tf.json` forms).
+    is_override: bool,
 }
 
 /// A Terraform directory of the run, or a local module the run calls.
@@ -448,7 +443,7 @@ struct TfDir {
     path: PathBuf,
     /// Normalized (see `terraform::normalize_path`).
     dir: PathBuf,
-    /// Every file, parsed or not.
+    /// Every file, parsed or not, sorted by id.
     members: Vec<Member>,
     /// Whether it has a `.tf`/`.tf.json` file (parsed or not); a directory of variables files
     /// only is not a module.
@@ -462,7 +457,7 @@ struct TfDir {
     /// Its local module calls: the called directory (normalized) and the calling file.
     calls: Vec<(PathBuf, FileId)>,
     /// The parsed files, kept only while the module graph may need them.
-    trees: Vec<(FileId, Parsed)>,
+    trees: BTreeMap<FileId, Parsed>,
     /// Its model, when it was normalized on its own in the parallel stage (a directory
     /// without local module calls); used if it turns out to be a root.
     model: Option<(Model, Vec<terraform::TfDiagnostic>)>,
@@ -472,17 +467,17 @@ struct TfDir {
 
 impl TfDir {
     /// A parsed file of the directory as the Terraform frontend takes it (override files
-    /// marked).
+    /// marked). Searches by id, never through the list: normalizing a directory asks for each
+    /// of its files, and a directory may hold 100,000 of them.
     fn tf_file(&self, id: FileId) -> Option<terraform::TfFile<'_>> {
-        let (_, parsed) = self.trees.iter().find(|(f, _)| *f == id)?;
+        let parsed = self.trees.get(&id)?;
         let mut file = tf_file(id, parsed)?;
-        file.is_override = self.members.iter().any(|m| {
-            m.id == id
-                && m.path
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(terraform::is_override_file)
-        });
+        file.is_override = self
+            .members
+            .binary_search_by_key(&id, |m| m.id)
+            .ok()
+            .and_then(|m| self.members.get(m))
+            .is_some_and(|m| m.is_override);
         Some(file)
     }
 }
@@ -584,7 +579,7 @@ fn tf_dir(path: PathBuf, loaded: &mut [Loaded], on_demand: bool) -> TfDir {
         tfvars: Vec::new(),
         complete: true,
         calls: Vec::new(),
-        trees: Vec::new(),
+        trees: BTreeMap::new(),
         model: None,
         on_demand,
     };
@@ -600,6 +595,12 @@ fn tf_dir(path: PathBuf, loaded: &mut [Loaded], on_demand: bool) -> TfDir {
             id: l.id,
             path: l.candidate.path.clone(),
             kind: l.candidate.kind,
+            // Lossy: the suffixes are ASCII, so a name that is not UTF-8 is judged right.
+            is_override: l
+                .candidate
+                .path
+                .file_name()
+                .is_some_and(|n| terraform::is_override_file(&n.to_string_lossy())),
         });
         if matches!(l.parsed, Parsed::Failed { .. } | Parsed::Skipped) {
             d.complete = false;
@@ -634,12 +635,14 @@ fn tf_dir(path: PathBuf, loaded: &mut [Loaded], on_demand: bool) -> TfDir {
             };
             tfvars.push((rank, name, l.id));
         }
-        d.trees.push((l.id, parsed));
+        d.trees.insert(l.id, parsed);
     }
     files.sort();
     tfvars.sort();
     d.files = files.into_iter().map(|(_, id)| id).collect();
     d.tfvars = tfvars.into_iter().map(|(_, _, id)| id).collect();
+    // Files come in id order; sorted anyway, as `TfDir::tf_file` searches by id.
+    d.members.sort_by_key(|m| m.id);
     d
 }
 
@@ -688,7 +691,7 @@ fn process(work: Work, unit: UnitId, shared: &Shared) -> WorkOut {
             if d.calls.is_empty() && !d.files.is_empty() {
                 let empty = terraform::ModuleLibrary::new();
                 d.model = Some(normalize_dir(unit, &d, shared.tf_options, &empty));
-                d.trees = Vec::new();
+                d.trees = BTreeMap::new();
             }
             WorkOut {
                 files,
@@ -754,6 +757,9 @@ fn check_discovered(
     }
     let known_rule = |id: &str| rules::find(id).is_some();
 
+    // A link back to a directory being walked loses nothing: a warning, not an error.
+    let (walk_warnings, discover_errors): (Vec<_>, Vec<_>) =
+        discover_errors.into_iter().partition(|e| e.warning);
     let mut run = Run {
         errors: discover_errors
             .into_iter()
@@ -897,7 +903,10 @@ fn check_discovered(
 
     // The usage file is a source too, so its problems point at its lines.
     let mut usage = options.usage.clone();
-    let mut usage_warnings = Vec::new();
+    let mut warnings: Vec<String> = walk_warnings
+        .iter()
+        .map(|w| format!("{}: {}", display_path(&w.path), w.message))
+        .collect();
     if let Some(u) = usage.as_mut() {
         let problems = u.parse();
         let id = run.add(SourceFile::new(
@@ -918,7 +927,7 @@ fn check_discovered(
         for (name, entry) in u.unmatched(&addresses) {
             let file = run.sources.get(id);
             let line = file.map(|f| f.line_col(entry.span.start).line).unwrap_or(0);
-            usage_warnings.push(format!(
+            warnings.push(format!(
                 "{}:{line}: usage for `{name}`, which is not among the checked resources",
                 display_path(&u.path)
             ));
@@ -1092,7 +1101,7 @@ fn check_discovered(
     errors.sort_by(|a, b| {
         (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start)))
     });
-    // Every report places findings by line: build the line tables of the files they point
+    // Every report places findings by line: build the line indexes of the files they point
     // into in parallel, now, rather than one by one while rendering.
     let placed: BTreeSet<FileId> = findings
         .iter()
@@ -1105,7 +1114,7 @@ fn check_discovered(
         .collect();
     placed.into_par_iter().for_each(|id| {
         if let Some(file) = sources.get(id) {
-            file.line_starts();
+            file.line_index();
         }
     });
 
@@ -1121,7 +1130,7 @@ fn check_discovered(
         baselined,
         fixed,
         baseline_scope,
-        warnings: usage_warnings,
+        warnings,
         region_source,
         fail_on: options
             .fail_on
@@ -1424,10 +1433,11 @@ fn terraform_units(
 
 /// Parses a directory's files again from the texts kept (for a directory normalized on its own
 /// in the parallel stage that turns out to be called as a local module).
-fn reparse(d: &TfDir, sources: &SourceMap) -> Vec<(FileId, Parsed)> {
+fn reparse(d: &TfDir, sources: &SourceMap) -> BTreeMap<FileId, Parsed> {
+    let parsed: HashSet<FileId> = d.files.iter().chain(&d.tfvars).copied().collect();
     d.members
         .iter()
-        .filter(|m| d.files.contains(&m.id) || d.tfvars.contains(&m.id))
+        .filter(|m| parsed.contains(&m.id))
         .filter_map(|m| {
             let text = &sources.get(m.id)?.text;
             let candidate = Candidate {
@@ -1526,24 +1536,17 @@ fn resolve_module_calls(
                     graph.aliases.insert(target.clone(), d.clone());
                     continue;
                 }
-                let Ok(entries) = std::fs::read_dir(&target) else {
+                let Ok(files) = discover::dir_files(&target) else {
                     missing.insert(target);
                     continue;
                 };
                 if let Some(c) = real {
                     canonical.insert(c, target.clone());
                 }
-                let mut paths: Vec<(PathBuf, FileKind)> = entries
-                    .flatten()
-                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                    .filter_map(|e| {
-                        let path = e.path();
-                        match discover::classify(&path)? {
-                            kind @ (FileKind::Terraform | FileKind::TerraformJson) => {
-                                Some((path, kind))
-                            }
-                            _ => None,
-                        }
+                let mut paths: Vec<(PathBuf, FileKind)> = files
+                    .into_iter()
+                    .filter(|(_, kind)| {
+                        matches!(kind, FileKind::Terraform | FileKind::TerraformJson)
                     })
                     .collect();
                 if paths.is_empty() {

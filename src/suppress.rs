@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use crate::parse::yaml::{Node, YamlDoc};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, LineIndex, Span};
 
 /// One suppression.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +105,7 @@ pub struct Comment {
 pub fn from_comments(
     file: FileId,
     text: &str,
+    lines: &LineIndex,
     comments: &[Comment],
     scopes: &[Range<usize>],
     known_rule: &dyn Fn(&str) -> bool,
@@ -128,7 +129,7 @@ pub fn from_comments(
         let scope = if whole_file {
             0..text.len()
         } else {
-            match scope_of(text, comment.range.clone(), scopes) {
+            match scope_of(text, lines, comment.range.clone(), scopes) {
                 Some(s) => s,
                 None => {
                     // Not attached to any resource: it can suppress nothing.
@@ -186,7 +187,12 @@ fn check(
 
 /// The resource a comment belongs to: the one containing it, else the one starting on the
 /// next line of code after it.
-fn scope_of(text: &str, comment: Range<usize>, scopes: &[Range<usize>]) -> Option<Range<usize>> {
+fn scope_of(
+    text: &str,
+    lines: &LineIndex,
+    comment: Range<usize>,
+    scopes: &[Range<usize>],
+) -> Option<Range<usize>> {
     if let Some(s) = scopes
         .iter()
         .find(|s| s.start <= comment.start && comment.end <= s.end)
@@ -194,10 +200,7 @@ fn scope_of(text: &str, comment: Range<usize>, scopes: &[Range<usize>]) -> Optio
         return Some(s.clone());
     }
     // A trailing comment on a resource's first line.
-    let line_start = text[..comment.start.min(text.len())]
-        .rfind('\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
+    let line_start = lines.line_start_of(comment.start);
     if let Some(s) = scopes
         .iter()
         .find(|s| s.start >= line_start && s.start < comment.start)
@@ -474,6 +477,7 @@ EOF
         from_comments(
             FileId(0),
             text,
+            &LineIndex::new(text),
             &hcl_comments(text),
             &scopes,
             &known,
@@ -495,6 +499,7 @@ EOF
         from_comments(
             FileId(0),
             text,
+            &LineIndex::new(text),
             &hcl_comments(text),
             &hcl_scopes(&body),
             &known,
@@ -516,6 +521,7 @@ EOF
         from_comments(
             FileId(0),
             text,
+            &LineIndex::new(text),
             &yaml_comments(&doc),
             &yaml_scopes(&doc),
             &known,

@@ -37,8 +37,9 @@ const LONG_LINE: usize = 400;
 /// Bytes shown on each side of a span on a clipped line.
 const CLIP_CONTEXT: usize = 80;
 
-/// A [`SourceCode`] over a [`SourceFile`] that finds lines through the precomputed line-start
-/// table instead of scanning from byte 0 for every label.
+/// A [`SourceCode`] over a [`SourceFile`] that finds lines and columns through the file's
+/// [`crate::source::LineIndex`] instead of scanning from byte 0 (or from the start of a long
+/// line) for every label.
 struct FileSource<'a>(&'a SourceFile);
 
 impl SourceCode for FileSource<'_> {
@@ -50,13 +51,11 @@ impl SourceCode for FileSource<'_> {
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let file = self.0;
         let text = file.text.as_str();
-        let starts = file.line_starts();
+        let index = file.line_index();
+        let starts = index.line_starts();
         let start = span.offset().min(text.len());
-        let end = (span.offset() + span.len()).min(text.len());
-        let line_of = |offset: usize| match starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
+        let end = span.offset().saturating_add(span.len()).min(text.len());
+        let line_of = |offset: usize| index.line_of(offset);
         // A window of whole lines around the span, with one extra line each side so that the
         // delegated scan sees the same context it would in the whole file.
         let first_line = line_of(start).saturating_sub(context_lines_before + 1);
@@ -79,7 +78,8 @@ impl SourceCode for FileSource<'_> {
                 let to =
                     crate::source::floor_char_boundary(text, (end + CLIP_CONTEXT).min(line_end));
                 let data = text.get(from..to).ok_or(MietteError::OutOfBounds)?;
-                let column = text.get(line_start..from).map_or(0, |s| s.chars().count());
+                // Characters, not bytes, and without scanning the line.
+                let column = index.chars_between(line_start, from);
                 return Ok(Box::new(MietteSpanContents::new_named(
                     file.display.clone(),
                     data.as_bytes(),

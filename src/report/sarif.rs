@@ -83,8 +83,13 @@ pub fn security_severity(severity: Severity) -> &'static str {
 /// (and `:` when `keep_colon`, for a Windows drive in a `file:` URI). Encoding `:` in relative
 /// paths keeps `a:b.tf` from reading as a URI with scheme `a`.
 pub fn encode_path(path: &str, keep_colon: bool) -> String {
+    encode_bytes(path.as_bytes(), keep_colon)
+}
+
+/// [`encode_path`] of a path's bytes (which need not be UTF-8).
+fn encode_bytes(path: &[u8], keep_colon: bool) -> String {
     let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
+    for &b in path {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(b as char)
@@ -109,15 +114,21 @@ pub fn file_uri(path: &str, dir: bool) -> String {
 }
 
 /// The artifact location of a displayed path: relative to `%SRCROOT%` when the path is (it is
-/// relative to the current directory), an absolute `file:` URI otherwise.
+/// relative to the current directory), an absolute `file:` URI otherwise. The URI encodes the
+/// file's real name: the display's escapes (a newline, a byte that is not UTF-8, see
+/// `display::escape_os`) are read back and percent-encoded.
 fn artifact_location(display: &str) -> Value {
-    if display.starts_with('/') || std::path::Path::new(display).is_absolute() {
+    let raw = crate::display::unescape(display);
+    if display.starts_with('/') {
+        // A displayed path has `/` separators only: a backslash is part of a name.
+        json!({ "uri": format!("file://{}", encode_bytes(&raw, true)) })
+    } else if std::path::Path::new(display).is_absolute() {
         json!({ "uri": file_uri(display, false) })
     } else {
         let uri = if display.is_empty() {
             ".".to_string()
         } else {
-            encode_path(display, false)
+            encode_bytes(&raw, false)
         };
         json!({ "uri": uri, "uriBaseId": SRCROOT })
     }
@@ -361,6 +372,20 @@ mod tests {
         assert_eq!(
             artifact_location("/elsewhere/x.tf"),
             json!({ "uri": "file:///elsewhere/x.tf" })
+        );
+    }
+
+    /// A name shown escaped (a newline, a byte that is not UTF-8, a backslash) is a URI of
+    /// its real bytes, not of its escapes.
+    #[test]
+    fn locations_encode_the_real_bytes_of_escaped_names() {
+        assert_eq!(
+            artifact_location("new\\nline/caf\\xe9 \\\\x.tf"),
+            json!({ "uri": "new%0Aline/caf%E9%20%5Cx.tf", "uriBaseId": "%SRCROOT%" })
+        );
+        assert_eq!(
+            artifact_location("/tmp/a\\\\b.tf"),
+            json!({ "uri": "file:///tmp/a%5Cb.tf" })
         );
     }
 
