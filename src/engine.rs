@@ -101,7 +101,8 @@ pub struct CheckResult {
     pub baselined: Vec<Finding>,
     /// Baseline entries no longer found.
     pub fixed: Vec<BaselineEntry>,
-    /// Problems that do not fail the run (a usage entry for a resource not checked).
+    /// Problems that do not fail the run (a usage entry for a resource not checked, a module
+    /// whose evaluation reached its limits).
     pub warnings: Vec<String>,
     /// Where the pricing region came from: `--region or config`, `provider`, `default`.
     pub region_source: &'static str,
@@ -793,11 +794,23 @@ fn check_discovered(
     attach_configuration_spans(&mut units, &run.sources);
     let mut module_problems = HashSet::new();
     let mut models = Vec::with_capacity(units.len());
+    let mut warnings = Vec::new();
     for (_, m, diagnostics) in units {
         models.push(m);
         for d in diagnostics {
             // A module called from several roots: its problem once.
             if !module_problems.insert((d.span, d.message.clone())) {
+                continue;
+            }
+            if d.kind == terraform::TfDiagnosticKind::EvaluationLimit {
+                // Findings may be missing, but what was found stands: a warning.
+                let line = run
+                    .sources
+                    .get(d.span.file)
+                    .map(|f| f.line_col(d.span.start).line)
+                    .unwrap_or(0);
+                let path = run.sources.display(d.span.file);
+                warnings.push(format!("{path}:{line}: {}", d.message));
                 continue;
             }
             run.errors.push(RunError {
@@ -822,7 +835,6 @@ fn check_discovered(
 
     // The usage file is a source too, so its problems point at its lines.
     let mut usage = options.usage.clone();
-    let mut usage_warnings = Vec::new();
     if let Some(u) = usage.as_mut() {
         let problems = u.parse();
         let id = run.add(SourceFile::new(
@@ -843,7 +855,7 @@ fn check_discovered(
         for (name, entry) in u.unmatched(&addresses) {
             let file = run.sources.get(id);
             let line = file.map(|f| f.line_col(entry.span.start).line).unwrap_or(0);
-            usage_warnings.push(format!(
+            warnings.push(format!(
                 "{}:{line}: usage for `{name}`, which is not among the checked resources",
                 display_path(&u.path)
             ));
@@ -1037,7 +1049,7 @@ fn check_discovered(
         suppressed,
         baselined,
         fixed,
-        warnings: usage_warnings,
+        warnings,
         region_source,
         fail_on: options
             .fail_on

@@ -17,11 +17,13 @@ use hcl_edit::expr::{
 };
 use hcl_edit::template::{Directive, Element, Template};
 
+use super::budget::Budget;
 use super::funcs;
 use super::ir::{AttrIr, AttrValue};
 use super::types::{self, Ty};
 use super::value::{
-    equals, hoist_list, hoist_obj, lift, merge_via, quote_key, EvalResult, Evaluated, Fail, Val,
+    each_alternative, equals, hoist_list, hoist_obj, lift, merge_via, quote_key, EvalResult,
+    Evaluated, Fail, Val, MAX_VALUE_WEIGHT,
 };
 use crate::model::Origin;
 use crate::source::Span;
@@ -35,12 +37,6 @@ pub(crate) const MAX_INSTANCES: usize = 10_000;
 
 /// Longest string a template builds.
 const MAX_STRING: usize = 1 << 20;
-
-/// Evaluation work allowed per root module, its local modules included (expressions evaluated
-/// plus collection elements built):
-/// past it everything evaluates to `Unknown`. Real modules use a tiny fraction; it bounds
-/// pathological ones (10,000 instances each splatting 10,000 others).
-pub(crate) const FUEL: u64 = 5_000_000;
 
 /// A name bound while evaluating: `count`, `each`, a dynamic block iterator, a `for` variable.
 #[derive(Debug, Clone)]
@@ -141,8 +137,8 @@ pub(crate) struct Scope<'a> {
     memo_locals: Memo,
     memo_expansion: RefCell<HashMap<String, Rc<Expansion>>>,
     memo_resources: RefCell<HashMap<String, Rc<Evaluated>>>,
-    /// Work done so far (see [`FUEL`]), shared by the scopes of a module tree.
-    spent: Rc<Cell<u64>>,
+    /// The evaluation budget (see `budget.rs`), shared by the scopes of a module tree.
+    budget: Rc<Budget>,
     /// Locals and resources being evaluated (cycle detection).
     active: RefCell<Vec<String>>,
     depth: Rc<Cell<usize>>,
@@ -159,7 +155,7 @@ impl<'a> Scope<'a> {
     pub fn eval_attr(&self, attr: &AttrIr<'_>, env: &mut Env<'a>) -> EvalResult {
         match &attr.value {
             AttrValue::Expr(e) => self.eval(e, env),
-            AttrValue::Literal(v) => Ok(Evaluated::plain(v.clone())),
+            AttrValue::Literal(v) => Ok(Evaluated::plain(self.copy_of(v))),
         }
     }
 
@@ -171,15 +167,75 @@ impl<'a> Scope<'a> {
 
     /// Accounts for `work` units; false once the module's budget is spent.
     fn spend(&self, work: usize) -> bool {
-        let spent = self.spent.get().saturating_add(work as u64);
-        self.spent.set(spent);
-        spent <= FUEL
+        self.budget.charge(work)
+    }
+
+    /// The evaluation budget of the module tree.
+    pub(crate) fn budget(&self) -> &Budget {
+        &self.budget
+    }
+
+    /// Evaluates with `budget` (tests: a smaller one).
+    #[cfg(test)]
+    pub(crate) fn set_budget(&mut self, budget: Rc<Budget>) {
+        self.budget = budget;
     }
 
     /// Shares `other`'s evaluation budget and depth: the scopes of one module tree.
     pub(crate) fn share_budget(&mut self, other: &Scope<'a>) {
-        self.spent = other.spent.clone();
+        self.budget = other.budget.clone();
         self.depth = other.depth.clone();
+    }
+
+    /// A copy of a bound value and its origins, charged before it is made.
+    pub(super) fn copy_evaluated(&self, e: &Evaluated) -> Evaluated {
+        if !self.spend(e.via.len()) {
+            return Evaluated::unknown();
+        }
+        Evaluated::with_via(self.copy_of(&e.val), e.via.clone())
+    }
+
+    /// A copy of `v`, charged to the budget before it is made (`Unknown` past the budget).
+    fn copy_of(&self, v: &Val) -> Val {
+        if self.budget.charge_copy(v) {
+            v.clone()
+        } else {
+            Val::Unknown
+        }
+    }
+
+    /// `v`, just made (by a function, a type conversion), charged by its weight; `Unknown`
+    /// past the budget or when larger than one value may be.
+    pub(super) fn made(&self, v: Val) -> Val {
+        let weight = v.weight(MAX_VALUE_WEIGHT);
+        if !self.budget.charge(weight) {
+            return Val::Unknown;
+        }
+        if weight > MAX_VALUE_WEIGHT {
+            self.budget.note_cut();
+            return Val::Unknown;
+        }
+        v
+    }
+
+    /// A collection just built from values already charged: its alternatives, when hoisting
+    /// made some (copies of the other elements), are charged too.
+    pub(super) fn built(&self, v: Val) -> Val {
+        match v {
+            Val::OneOf(_) => self.made(v),
+            v => self.bounded(v),
+        }
+    }
+
+    /// `v`, or `Unknown` when larger than [`MAX_VALUE_WEIGHT`] (noted on the budget: a value
+    /// left unknown for its size may hide a finding).
+    pub(crate) fn bounded(&self, v: Val) -> Val {
+        if v.weight(MAX_VALUE_WEIGHT) > MAX_VALUE_WEIGHT {
+            self.budget.note_cut();
+            Val::Unknown
+        } else {
+            v
+        }
     }
 
     pub fn eval(&self, expr: &Expression, env: &mut Env<'a>) -> EvalResult {
@@ -200,7 +256,11 @@ impl<'a> Scope<'a> {
             Expression::Number(n) => Ok(Evaluated::plain(
                 n.value().as_f64().map(Val::Num).unwrap_or(Val::Unknown),
             )),
-            Expression::String(s) => Ok(Evaluated::plain(Val::Str(s.value().to_string()))),
+            Expression::String(s) => Ok(Evaluated::plain(if self.budget.charge_str(s.value().len()) {
+                Val::Str(s.value().to_string())
+            } else {
+                Val::Unknown
+            })),
             Expression::Parenthesis(p) => self.eval(p.inner(), env),
             Expression::Array(items) => {
                 let mut via = Vec::new();
@@ -210,7 +270,7 @@ impl<'a> Scope<'a> {
                     merge_via(&mut via, e.via);
                     out.push(e.val);
                 }
-                Ok(Evaluated::with_via(hoist_list(out).bounded(), via))
+                Ok(Evaluated::with_via(self.built(hoist_list(out)), via))
             }
             Expression::Object(object) => {
                 let mut via = Vec::new();
@@ -231,19 +291,20 @@ impl<'a> Scope<'a> {
                     let e = self.eval(value.expr(), env)?;
                     merge_via(&mut via, e.via);
                     match key {
-                        Some(key) => {
-                            if out.iter().any(|(k, _)| *k == key) {
-                                return Err(Fail);
-                            }
-                            out.push((key, e.val));
-                        }
+                        Some(key) => out.push((key, e.val)),
                         None => unknown_key = true,
                     }
+                }
+                // A key given twice fails (found by sorting: an object may have many keys).
+                let mut keys: Vec<&str> = out.iter().map(|(k, _)| k.as_str()).collect();
+                keys.sort_unstable();
+                if keys.windows(2).any(|w| w[0] == w[1]) {
+                    return Err(Fail);
                 }
                 if unknown_key {
                     return Ok(Evaluated::unknown());
                 }
-                Ok(Evaluated::with_via(hoist_obj(out).bounded(), via))
+                Ok(Evaluated::with_via(self.built(hoist_obj(out)), via))
             }
             Expression::StringTemplate(template) => {
                 // `"${x}"` is `x` itself, not converted to a string.
@@ -309,7 +370,7 @@ impl<'a> Scope<'a> {
                 self.traversal(&traversal.expr, &ops, env)
             }
             Expression::Variable(v) => match env.lookup(v.as_str()) {
-                Some(b) => Ok(b.value.clone()),
+                Some(b) => Ok(self.copy_evaluated(&b.value)),
                 None => Ok(Evaluated::unknown()),
             },
             Expression::FuncCall(call) => self.func_call(call, env),
@@ -375,6 +436,9 @@ impl<'a> Scope<'a> {
                 Element::Literal(lit) => {
                     let text: &str = lit.value();
                     let text = if strip_next { text.trim_start() } else { text };
+                    if !self.budget.charge_str(text.len()) {
+                        return Ok(Val::Unknown);
+                    }
                     pieces.push(Val::Str(text.to_string()));
                     last_literal = true;
                     strip_next = false;
@@ -446,9 +510,14 @@ impl<'a> Scope<'a> {
                         }
                         let coll = self.eval(&d.for_expr.collection_expr, env)?;
                         merge_via(via, coll.via);
-                        let Some(items) = iterate(&coll.val)? else {
+                        let Some(items) = iterate(coll.val)? else {
                             return Ok(Val::Unknown);
                         };
+                        // Each iteration is charged, whatever its body (a literal renders
+                        // without evaluating anything).
+                        if !self.spend(items.len()) {
+                            return Ok(Val::Unknown);
+                        }
                         for (k, v) in items {
                             let mut pushed = 0;
                             if let Some(kv) = &d.for_expr.key_var {
@@ -480,14 +549,25 @@ impl<'a> Scope<'a> {
             return Ok(Val::Unknown);
         }
         lift(pieces, |parts| {
-            let mut out = String::new();
-            for p in parts {
+            // The length first: too long a string is neither charged nor allocated.
+            let mut len = 0usize;
+            for p in &parts {
                 match p {
-                    Val::Str(s) => out.push_str(&s),
+                    Val::Str(s) => len = len.saturating_add(s.len()),
                     _ => return Ok(Val::Unknown),
                 }
-                if out.len() > MAX_STRING {
-                    return Ok(Val::Unknown);
+            }
+            if len > MAX_STRING {
+                self.budget.note_cut();
+                return Ok(Val::Unknown);
+            }
+            if !self.budget.charge_str(len) {
+                return Ok(Val::Unknown);
+            }
+            let mut out = String::with_capacity(len);
+            for p in &parts {
+                if let Val::Str(s) = p {
+                    out.push_str(s);
                 }
             }
             Ok(Val::Str(out))
@@ -511,7 +591,7 @@ impl<'a> Scope<'a> {
         };
         let name = root.as_str();
         if let Some(b) = env.lookup(name) {
-            let base = b.value.clone();
+            let base = self.copy_evaluated(&b.value);
             let mut via = base.via;
             let val = self.apply(&base.val, ops, env, &mut via)?;
             return Ok(Evaluated::with_via(val, via));
@@ -552,6 +632,9 @@ impl<'a> Scope<'a> {
                 None => return Ok(Evaluated::unknown()),
             },
         };
+        if !self.spend(base.via.len()) {
+            return Ok(Evaluated::unknown());
+        }
         let mut via = base.via.clone();
         let val = self.apply(&base.val, rest, env, &mut via)?;
         Ok(Evaluated::with_via(val, via))
@@ -630,11 +713,8 @@ impl<'a> Scope<'a> {
             match &*cur {
                 Val::Unknown => return Ok(Val::Unknown),
                 Val::OneOf(alts) => {
-                    let alts = alts.clone();
                     let rest = &ops[i..];
-                    return lift(vec![Val::OneOf(alts)], |a| {
-                        self.apply(&a[0], rest, env, via)
-                    });
+                    return each_alternative(alts, |alt| self.apply(alt, rest, env, via));
                 }
                 _ => {}
             }
@@ -692,16 +772,11 @@ impl<'a> Scope<'a> {
             }
             i += 1;
         }
-        // Copying a collection out of a variable, local or resource costs its size.
-        let copied = match &cur {
-            Cow::Borrowed(Val::List(items)) => items.len(),
-            Cow::Borrowed(Val::Obj(entries)) => entries.len(),
-            _ => 0,
-        };
-        if !self.spend(copied) {
-            return Ok(Val::Unknown);
-        }
-        Ok(cur.into_owned())
+        // Copying a value out of a variable, local, resource or binding costs its weight.
+        Ok(match cur {
+            Cow::Borrowed(v) => self.copy_of(v),
+            Cow::Owned(v) => v,
+        })
     }
 
     // ---- variables, locals, resources --------------------------------------------------
@@ -749,7 +824,7 @@ impl<'a> Scope<'a> {
                     },
                 ),
                 VarSource::Cli(v, span) => (
-                    v.clone(),
+                    self.copy_of(v),
                     Origin {
                         span: *span,
                         label: format!("variable `{name}` {}", given.label),
@@ -773,11 +848,13 @@ impl<'a> Scope<'a> {
             (val, origin) = default();
             inner.clear();
         }
-        if let Some(ty) = &decl.ty {
-            val = types::convert(&val, ty).unwrap_or(Val::Unknown);
-        }
+        // A conversion makes a new value (optional attributes filled in, sets sorted).
+        val = match &decl.ty {
+            Some(ty) => self.made(types::convert(&val, ty).unwrap_or(Val::Unknown)),
+            None => self.bounded(val),
+        };
         inner.push(origin);
-        Evaluated::with_via(val.bounded(), inner)
+        Evaluated::with_via(val, inner)
     }
 
     fn local(&self, name: &str) -> Result<Rc<Evaluated>, Fail> {
@@ -796,7 +873,7 @@ impl<'a> Scope<'a> {
         let result = self.eval_attr(attr, &mut plain_env());
         self.active.borrow_mut().pop();
         let result = result.map(|mut e| {
-            e.val = e.val.bounded();
+            e.val = self.bounded(std::mem::replace(&mut e.val, Val::Unknown));
             if e.val.is_unknown() {
                 e.via.clear();
             } else {
@@ -900,21 +977,24 @@ impl<'a> Scope<'a> {
                 _ => return Ok(Evaluated::unknown()),
             }
         }
-        let val = lift(args, |a| funcs::call(name, a))?;
-        Ok(Evaluated::with_via(val.bounded(), via))
+        let val = lift(args, |a| funcs::call(name, a, &self.budget))?;
+        Ok(Evaluated::with_via(self.made(val), via))
     }
 
     fn for_expr(&self, f: &ForExpr, env: &mut Env<'a>) -> EvalResult {
         let coll = self.eval(&f.intro.collection_expr, env)?;
         let mut via = coll.via;
-        let val = lift(vec![coll.val], |c| self.for_over(f, &c[0], env, &mut via))?;
-        Ok(Evaluated::with_via(val.bounded(), via))
+        let val = lift(vec![coll.val], |c| {
+            let coll = c.into_iter().next().unwrap_or(Val::Unknown);
+            self.for_over(f, coll, env, &mut via)
+        })?;
+        Ok(Evaluated::with_via(self.built(val), via))
     }
 
     fn for_over(
         &self,
         f: &ForExpr,
-        coll: &Val,
+        coll: Val,
         env: &mut Env<'a>,
         via: &mut Vec<Origin>,
     ) -> Result<Val, Fail> {
@@ -927,6 +1007,8 @@ impl<'a> Scope<'a> {
         let mut list = Vec::new();
         let mut entries: Vec<(String, Val)> = Vec::new();
         let mut groups: Vec<(String, Vec<Val>)> = Vec::new();
+        // Keys seen, and where each group is: a `for` may make thousands of keys.
+        let mut keys: HashMap<String, usize> = HashMap::new();
         for (k, v) in items {
             let mut pushed = 0;
             if let Some(kv) = &f.intro.key_var {
@@ -941,12 +1023,17 @@ impl<'a> Scope<'a> {
                 ForItem::Skip => {}
                 ForItem::Unknown => return Ok(Val::Unknown),
                 ForItem::Value(v) => list.push(v),
-                ForItem::Entry(k, v) if f.grouping => match groups.iter_mut().find(|g| g.0 == k) {
-                    Some(g) => g.1.push(v),
-                    None => groups.push((k, vec![v])),
-                },
+                ForItem::Entry(k, v) if f.grouping => {
+                    match keys.get(&k).and_then(|&i| groups.get_mut(i)) {
+                        Some(g) => g.1.push(v),
+                        None => {
+                            keys.insert(k.clone(), groups.len());
+                            groups.push((k, vec![v]));
+                        }
+                    }
+                }
                 ForItem::Entry(k, v) => {
-                    if entries.iter().any(|e| e.0 == k) {
+                    if keys.insert(k.clone(), entries.len()).is_some() {
                         return Err(Fail);
                     }
                     entries.push((k, v));
@@ -1077,19 +1164,19 @@ fn is_literal(expr: &Expression, depth: usize) -> bool {
 
 /// Elements of a collection to iterate (`for`, template `for`): index or key, and value.
 /// `Ok(None)` when the collection is unknown.
-fn iterate(coll: &Val) -> Result<Option<Vec<(Val, Val)>>, Fail> {
+fn iterate(coll: Val) -> Result<Option<Vec<(Val, Val)>>, Fail> {
     match coll {
         Val::List(items) => Ok(Some(
             items
-                .iter()
+                .into_iter()
                 .enumerate()
-                .map(|(i, v)| (Val::Num(i as f64), v.clone()))
+                .map(|(i, v)| (Val::Num(i as f64), v))
                 .collect(),
         )),
         Val::Obj(entries) => Ok(Some(
             entries
-                .iter()
-                .map(|(k, v)| (Val::Str(k.clone()), v.clone()))
+                .into_iter()
+                .map(|(k, v)| (Val::Str(k), v))
                 .collect(),
         )),
         Val::Unknown | Val::Ref { .. } | Val::OneOf(_) => Ok(None),

@@ -29,6 +29,7 @@
 //! `.tf.json` files are read into the same blocks and attributes as `.tf` files (see
 //! `ir.rs` for how, and how spans are kept).
 
+mod budget;
 mod eval;
 mod funcs;
 mod ir;
@@ -52,7 +53,7 @@ pub use ir::is_override_file;
 pub use json::JsonFile;
 pub use modules::{
     is_local_source, local_module_calls, module_dir, normalize_module_tree, normalize_path,
-    LocalCall, ModuleDir, ModuleLibrary, ModuleRoot, TfDiagnostic,
+    LocalCall, ModuleDir, ModuleLibrary, ModuleRoot, TfDiagnostic, TfDiagnosticKind,
 };
 pub use value::{Evaluated, Val};
 

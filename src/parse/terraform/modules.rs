@@ -38,6 +38,7 @@ use std::rc::{Rc, Weak};
 
 use hcl_edit::expr::TraversalOperator;
 
+use super::budget::Budget;
 use super::eval::{Binding, Env, Expansion, ResDecl, Scope, VarSource, VarValue};
 use super::ir::{self, AttrIr, AttrValue, BlockIr, BodyIr, FileIr};
 use super::normalizer::Normalizer;
@@ -255,12 +256,23 @@ pub struct ModuleRoot<'r, 'a> {
     pub library: &'r ModuleLibrary<'a>,
 }
 
-/// A problem with a module call: a missing directory, a cycle.
+/// A problem with a module call (a missing directory, a cycle), or the evaluation of a root
+/// module stopped at its limits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TfDiagnostic {
+    pub kind: TfDiagnosticKind,
     pub span: Span,
     pub message: String,
     pub related: Vec<(Span, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TfDiagnosticKind {
+    /// A module call that cannot be followed: the run fails (`module-error`).
+    ModuleError,
+    /// The evaluation budget (`budget.rs`) was spent, or a value was too large to make: some
+    /// values are unknown, so findings may be missing. A warning: the run does not fail.
+    EvaluationLimit,
 }
 
 /// The parsed files of one module directory of a tree.
@@ -476,18 +488,52 @@ pub fn normalize_module_tree(
         name: name.to_string(),
         complete,
     });
+    // The first block whose evaluation reached a limit: where the warning points.
+    let mut limited: Option<&BlockIr> = None;
     for f in &irs {
         for block in &f.body.blocks {
             n.block(block);
+            let budget = scope.budget();
+            if limited.is_none() && (budget.exhausted() || budget.cut()) {
+                limited = Some(block);
+            }
         }
     }
     let mut model = n.model;
+    if let Some(block) = limited {
+        diagnostics.push(limit_diagnostic(name, block, scope.budget()));
+        incomplete = true;
+    }
     if incomplete || tree.is_some_and(|t| t.incomplete.get()) {
         for u in model.units.iter_mut().filter(|u| u.id == unit) {
             u.complete = false;
         }
     }
     (model, diagnostics)
+}
+
+/// The warning of a root module whose evaluation reached a limit at `block`.
+fn limit_diagnostic(unit: &str, block: &BlockIr, budget: &Budget) -> TfDiagnostic {
+    let mut what = block.ident.to_string();
+    for label in &block.labels {
+        what.push_str(&format!(" {}", quote_key(label)));
+    }
+    let limit = if budget.exhausted() {
+        format!(
+            "the evaluation budget of module `{unit}` ({} units) ran out",
+            budget.limit()
+        )
+    } else {
+        format!("a value of module `{unit}` was too large to evaluate")
+    };
+    TfDiagnostic {
+        kind: TfDiagnosticKind::EvaluationLimit,
+        span: block.header,
+        message: format!(
+            "{limit} while evaluating `{what}`: values past that point are unknown, so findings that depend on them may be missing"
+        ),
+        related: Vec::new(),
+    }
 }
 
 /// The static walk over the directories a root calls: builds their files' IR once, and finds
@@ -518,6 +564,7 @@ impl<'a> Walk<'_, 'a> {
             let target = module_dir(&dir, &site.source);
             let Some(lib) = self.library.get(&target) else {
                 self.diagnostics.push(TfDiagnostic {
+                    kind: TfDiagnosticKind::ModuleError,
                     span: site.source_span,
                     message: format!(
                         "module `{}`: source `{}` not found (no directory `{}`)",
@@ -541,6 +588,7 @@ impl<'a> Walk<'_, 'a> {
                 chain.push(site.name.clone());
                 let display = &lib.name;
                 self.diagnostics.push(TfDiagnostic {
+                    kind: TfDiagnosticKind::ModuleError,
                     span: site.header,
                     message: format!(
                         "module cycle: {} (directory `{display}` calls itself)",
@@ -557,6 +605,7 @@ impl<'a> Walk<'_, 'a> {
             }
             if stack.len() >= MAX_MODULE_DEPTH {
                 self.diagnostics.push(TfDiagnostic {
+                    kind: TfDiagnosticKind::ModuleError,
                     span: site.header,
                     message: format!(
                         "module `{}`: modules nested more than {MAX_MODULE_DEPTH} deep are not followed",
@@ -847,7 +896,7 @@ impl<'a> Scope<'a> {
 
     fn output_of(&self, name: &str, instance: &str, output: &str) -> Evaluated {
         match self.module_instance(name, instance) {
-            Some(child) => (*child.output(output)).clone(),
+            Some(child) => self.copy_evaluated(&child.output(output)),
             None => Evaluated::unknown(),
         }
     }
@@ -866,7 +915,8 @@ impl<'a> Scope<'a> {
             merge_via(&mut via, e.via.clone());
             entries.push((output.to_string(), e.val.clone()));
         }
-        Evaluated::with_via(hoist_obj(entries).bounded(), via)
+        // Copies of the outputs.
+        Evaluated::with_via(self.made(hoist_obj(entries)), via)
     }
 
     /// `module.x` of a call with `count` (a list of instances) or `for_each` (a map).
@@ -893,7 +943,7 @@ impl<'a> Scope<'a> {
             ),
             _ => Val::Unknown,
         };
-        Evaluated::with_via(val.bounded(), via)
+        Evaluated::with_via(self.built(val), via)
     }
 
     /// For the EIP mention walker: the argument variable `var` of this instance was given, and

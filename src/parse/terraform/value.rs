@@ -129,16 +129,7 @@ impl Val {
         }
         let mut acc = 0;
         go(self, &mut acc, budget);
-        acc.min(budget + 1)
-    }
-
-    /// `Unknown` instead of a value too large to keep.
-    pub(crate) fn bounded(self) -> Val {
-        if self.weight(MAX_VALUE_WEIGHT) > MAX_VALUE_WEIGHT {
-            Val::Unknown
-        } else {
-            self
-        }
+        acc.min(budget.saturating_add(1))
     }
 
     /// Terraform's conversion to string (for templates, string arguments, `string` fields).
@@ -281,10 +272,24 @@ pub(crate) fn lift(
     let Some(combos) = combinations(&args) else {
         return Ok(Val::Unknown);
     };
-    let mut results = Vec::with_capacity(combos.len());
+    gather(combos.into_iter().map(f))
+}
+
+/// Applies `f` to each alternative of a `OneOf` (borrowed: nothing is copied), as [`lift`]
+/// does to combinations.
+pub(crate) fn each_alternative(
+    alternatives: &[Val],
+    f: impl FnMut(&Val) -> Result<Val, Fail>,
+) -> Result<Val, Fail> {
+    gather(alternatives.iter().map(f))
+}
+
+/// The value of several alternatives' outcomes: see [`lift`].
+fn gather(outcomes: impl Iterator<Item = Result<Val, Fail>>) -> Result<Val, Fail> {
+    let mut results = Vec::new();
     let mut failed = 0;
-    for combo in combos {
-        match f(combo) {
+    for outcome in outcomes {
+        match outcome {
             Ok(v) => results.push(v),
             Err(Fail) => failed += 1,
         }

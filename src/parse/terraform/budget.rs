@@ -1,0 +1,120 @@
+//! The evaluation budget: one counter per root module and its local modules, so that no
+//! expression, however small its text, makes the evaluator run for long or allocate much.
+//!
+//! What is charged, in units (one unit ≈ one evaluation step ≈ one value node ≈ 64 bytes):
+//!
+//! - every expression evaluated (one unit);
+//! - every value the evaluator makes, by its [`Val::weight`] (one unit per node, plus one per
+//!   64 bytes of string): a copy out of a local, variable, output or `for` variable, a string
+//!   literal, the string a template renders, each iteration of a `for` expression or a
+//!   template `%{ for }` directive, every function's result;
+//! - where a result can be far larger than what it is made from (`join`, `replace`, `range`,
+//!   `split`, a template's concatenation), its size is computed and charged *before* it is
+//!   allocated, so `join(local.big, range(10000))` never asks for gigabytes.
+//!
+//! Everything else the evaluator does is at most a constant factor over what was charged (the
+//! combinations of [`super::value::lift`] copy each argument at most
+//! [`super::value::MAX_ALTERNATIVES`] times; a value is scanned once per nesting level of the
+//! expression that built it).
+//!
+//! Past the limit every evaluation is `Unknown` (never an error, never a hang), and the budget
+//! remembers it was exhausted: the root module is then reported incomplete, with a warning
+//! (see `modules.rs`), since findings may hide behind those unknown values.
+
+use std::cell::Cell;
+
+use super::value::{Val, MAX_VALUE_WEIGHT};
+
+/// Units allowed per root module, its local modules included. Real modules spend a tiny
+/// fraction of it (the largest in the shared corpus: see the measurement in the budget tests);
+/// at roughly 100 ns and 100 bytes a unit, it bounds any module to well under a second and a
+/// few hundred megabytes.
+pub(crate) const LIMIT: u64 = 4_000_000;
+
+/// Bytes of string that cost one unit (as in [`Val::weight`]).
+pub(crate) const BYTES_PER_UNIT: usize = 64;
+
+/// The budget of one module tree (shared through `Rc` by the scopes of its modules).
+#[derive(Debug)]
+pub(crate) struct Budget {
+    limit: u64,
+    spent: Cell<u64>,
+    /// A value was left unknown for its size alone (larger than one value may be).
+    cut: Cell<bool>,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget::new(LIMIT)
+    }
+}
+
+impl Budget {
+    pub fn new(limit: u64) -> Budget {
+        Budget {
+            limit,
+            spent: Cell::new(0),
+            cut: Cell::new(false),
+        }
+    }
+
+    /// Charges `units`: false once the budget is spent (and from then on, for every charge).
+    pub fn charge(&self, units: usize) -> bool {
+        let spent = self.spent.get().saturating_add(units as u64);
+        self.spent.set(spent);
+        spent <= self.limit
+    }
+
+    /// Whether a value of `weight`, about to be made, may be: not larger than one value may
+    /// be ([`MAX_VALUE_WEIGHT`]; else noted as cut) nor than what is left (else the budget is
+    /// spent). Nothing is charged: the evaluator charges the value once made.
+    pub fn fits(&self, weight: usize) -> bool {
+        if weight > MAX_VALUE_WEIGHT {
+            self.note_cut();
+            return false;
+        }
+        if self.spent.get().saturating_add(weight as u64) > self.limit {
+            self.spent.set(self.limit.saturating_add(1));
+            return false;
+        }
+        true
+    }
+
+    /// Charges a string of `len` bytes about to be made.
+    pub fn charge_str(&self, len: usize) -> bool {
+        self.charge(1 + len / BYTES_PER_UNIT)
+    }
+
+    /// Charges a copy of `v` about to be made (or just made), by its weight. Counting stops
+    /// at what is left, so the cost of counting is bounded by the budget too.
+    pub fn charge_copy(&self, v: &Val) -> bool {
+        let left = self.limit.saturating_sub(self.spent.get());
+        let left = usize::try_from(left).unwrap_or(usize::MAX);
+        self.charge(v.weight(left))
+    }
+
+    /// Units spent so far (past the limit once exhausted).
+    pub fn spent(&self) -> u64 {
+        self.spent.get()
+    }
+
+    /// Whether a charge was refused: some values were left unknown for lack of budget.
+    pub fn exhausted(&self) -> bool {
+        self.spent.get() > self.limit
+    }
+
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// Records that a value was left unknown because it alone was too large (a string over
+    /// the template limit, a value over [`super::value::MAX_VALUE_WEIGHT`]).
+    pub fn note_cut(&self) {
+        self.cut.set(true);
+    }
+
+    /// Whether a value was left unknown for its size alone.
+    pub fn cut(&self) -> bool {
+        self.cut.get()
+    }
+}
