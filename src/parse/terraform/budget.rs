@@ -4,6 +4,7 @@
 //! What is charged, in units (one unit ≈ one evaluation step ≈ one value node ≈ 64 bytes):
 //!
 //! - every expression evaluated (one unit);
+//! - every instance of a resource, module or `dynamic` block expanded ([`INSTANCE_COST`]);
 //! - every value the evaluator makes, by its [`Val::weight`] (one unit per node, plus one per
 //!   64 bytes of string): a copy out of a local, variable, output or `for` variable, a string
 //!   literal, the string a template renders, each iteration of a `for` expression or a
@@ -29,7 +30,11 @@ use super::value::{Val, MAX_VALUE_WEIGHT};
 /// fraction of it (the largest in the shared corpus: see the measurement in the budget tests);
 /// at roughly 100 ns and 100 bytes a unit, it bounds any module to well under a second and a
 /// few hundred megabytes.
-pub(crate) const LIMIT: u64 = 4_000_000;
+pub(crate) const LIMIT: u64 = 2_000_000;
+
+/// Units an instance of a resource, module or `dynamic` block costs when it is expanded: the
+/// model objects it becomes (fields with their spans and origins: a few kilobytes).
+pub(crate) const INSTANCE_COST: usize = 64;
 
 /// Bytes of string that cost one unit (as in [`Val::weight`]).
 pub(crate) const BYTES_PER_UNIT: usize = 64;

@@ -17,13 +17,13 @@ use hcl_edit::expr::{
 };
 use hcl_edit::template::{Directive, Element, Template};
 
-use super::budget::Budget;
+use super::budget::{Budget, INSTANCE_COST};
 use super::funcs;
 use super::ir::{AttrIr, AttrValue};
 use super::types::{self, Ty};
 use super::value::{
-    each_alternative, equals, hoist_list, hoist_obj, lift, merge_via, quote_key, EvalResult,
-    Evaluated, Fail, Val, MAX_VALUE_WEIGHT,
+    self, each_alternative, equals, hoist_list, hoist_obj, lift, quote_key, EvalResult, Evaluated,
+    Fail, Val, MAX_VALUE_WEIGHT,
 };
 use crate::model::Origin;
 use crate::source::Span;
@@ -187,6 +187,21 @@ impl<'a> Scope<'a> {
         self.depth = other.depth.clone();
     }
 
+    /// Charges `n` instances (of a resource, a module, a `dynamic` block) about to be modeled:
+    /// false past the budget (the instances are then unknown).
+    pub(crate) fn afford_instances(&self, n: usize) -> bool {
+        self.spend(n.saturating_mul(INSTANCE_COST))
+    }
+
+    /// Merges origins (see [`value::merge_via`]), charged by the origins looked at: a `for`
+    /// merges its items' origins into its own at every iteration.
+    pub(super) fn merge_via(&self, into: &mut Vec<Origin>, from: Vec<Origin>) {
+        if !from.is_empty() {
+            self.spend(into.len() + from.len());
+            value::merge_via(into, from);
+        }
+    }
+
     /// A copy of a bound value and its origins, charged before it is made.
     pub(super) fn copy_evaluated(&self, e: &Evaluated) -> Evaluated {
         if !self.spend(e.via.len()) {
@@ -256,18 +271,20 @@ impl<'a> Scope<'a> {
             Expression::Number(n) => Ok(Evaluated::plain(
                 n.value().as_f64().map(Val::Num).unwrap_or(Val::Unknown),
             )),
-            Expression::String(s) => Ok(Evaluated::plain(if self.budget.charge_str(s.value().len()) {
-                Val::Str(s.value().to_string())
-            } else {
-                Val::Unknown
-            })),
+            Expression::String(s) => Ok(Evaluated::plain(
+                if self.budget.charge_str(s.value().len()) {
+                    Val::Str(s.value().to_string())
+                } else {
+                    Val::Unknown
+                },
+            )),
             Expression::Parenthesis(p) => self.eval(p.inner(), env),
             Expression::Array(items) => {
                 let mut via = Vec::new();
                 let mut out = Vec::with_capacity(items.len());
                 for item in items.iter() {
                     let e = self.eval(item, env)?;
-                    merge_via(&mut via, e.via);
+                    self.merge_via(&mut via, e.via);
                     out.push(e.val);
                 }
                 Ok(Evaluated::with_via(self.built(hoist_list(out)), via))
@@ -289,7 +306,7 @@ impl<'a> Scope<'a> {
                         }
                     };
                     let e = self.eval(value.expr(), env)?;
-                    merge_via(&mut via, e.via);
+                    self.merge_via(&mut via, e.via);
                     match key {
                         Some(key) => out.push((key, e.val)),
                         None => unknown_key = true,
@@ -342,12 +359,12 @@ impl<'a> Scope<'a> {
                 match choice {
                     Some(true) => {
                         let e = branch(self, &cond.true_expr, env)?;
-                        merge_via(&mut via, e.via);
+                        self.merge_via(&mut via, e.via);
                         Ok(Evaluated::with_via(e.val, via))
                     }
                     Some(false) => {
                         let e = branch(self, &cond.false_expr, env)?;
-                        merge_via(&mut via, e.via);
+                        self.merge_via(&mut via, e.via);
                         Ok(Evaluated::with_via(e.val, via))
                     }
                     None => {
@@ -358,8 +375,8 @@ impl<'a> Scope<'a> {
                         ) else {
                             return Ok(Evaluated::unknown());
                         };
-                        merge_via(&mut via, t.via);
-                        merge_via(&mut via, f.via);
+                        self.merge_via(&mut via, t.via);
+                        self.merge_via(&mut via, f.via);
                         Ok(Evaluated::with_via(Val::one_of(vec![t.val, f.val]), via))
                     }
                 }
@@ -388,7 +405,7 @@ impl<'a> Scope<'a> {
                 let l = self.eval(&op.lhs_expr, env)?;
                 let r = self.eval(&op.rhs_expr, env)?;
                 let mut via = l.via;
-                merge_via(&mut via, r.via);
+                self.merge_via(&mut via, r.via);
                 let operator = *op.operator.value();
                 let val = lift(vec![l.val, r.val], |a| binary(operator, &a[0], &a[1]))?;
                 Ok(Evaluated::with_via(val, via))
@@ -448,7 +465,7 @@ impl<'a> Scope<'a> {
                         strip_prev(&mut pieces, last_literal);
                     }
                     let e = self.eval(&interp.expr, env)?;
-                    merge_via(via, e.via);
+                    self.merge_via(via, e.via);
                     pieces.push(lift(vec![e.val], |a| to_template_string(&a[0]))?);
                     last_literal = false;
                     strip_next = interp.strip.strip_end();
@@ -509,7 +526,7 @@ impl<'a> Scope<'a> {
                             strip_prev(&mut pieces, last_literal);
                         }
                         let coll = self.eval(&d.for_expr.collection_expr, env)?;
-                        merge_via(via, coll.via);
+                        self.merge_via(via, coll.via);
                         let Some(items) = iterate(coll.val)? else {
                             return Ok(Val::Unknown);
                         };
@@ -591,6 +608,19 @@ impl<'a> Scope<'a> {
         };
         let name = root.as_str();
         if let Some(b) = env.lookup(name) {
+            // `each.value.size`, `count.index`: only what is reached is copied. An index
+            // expression needs the bindings (`x[each.key]`): then the bound value is copied.
+            if !ops
+                .iter()
+                .any(|op| matches!(op, TraversalOperator::Index(_)))
+            {
+                if !self.spend(b.value.via.len()) {
+                    return Ok(Evaluated::unknown());
+                }
+                let mut via = b.value.via.clone();
+                let val = self.apply(&b.value.val, ops, &mut Env::default(), &mut via)?;
+                return Ok(Evaluated::with_via(val, via));
+            }
             let base = self.copy_evaluated(&b.value);
             let mut via = base.via;
             let val = self.apply(&base.val, ops, env, &mut via)?;
@@ -724,7 +754,7 @@ impl<'a> Scope<'a> {
                 }
                 TraversalOperator::Index(index) => {
                     let idx = self.eval(index, env)?;
-                    merge_via(via, idx.via);
+                    self.merge_via(via, idx.via);
                     if let Val::OneOf(_) = idx.val {
                         let current = cur.into_owned();
                         let next = lift(vec![idx.val], |k| {
@@ -914,15 +944,21 @@ impl<'a> Scope<'a> {
         if let Some(count) = decl.count {
             let v = self.value_of(count, &plain_env()).val;
             return match (&v, v.as_index()) {
-                (Val::Num(_) | Val::Str(_), Some(n)) if n <= MAX_INSTANCES => Expansion::Count(n),
+                (Val::Num(_) | Val::Str(_), Some(n))
+                    if n <= MAX_INSTANCES && self.afford_instances(n) =>
+                {
+                    Expansion::Count(n)
+                }
                 _ => Expansion::Unknown,
             };
         }
         if let Some(for_each) = decl.for_each {
             let e = self.value_of(for_each, &plain_env());
             return match for_each_entries(&e.val) {
-                Some(entries) => Expansion::ForEach(entries, e.via),
-                None => Expansion::Unknown,
+                Some(entries) if self.afford_instances(entries.len()) => {
+                    Expansion::ForEach(entries, e.via)
+                }
+                _ => Expansion::Unknown,
             };
         }
         Expansion::Single
@@ -965,7 +1001,7 @@ impl<'a> Scope<'a> {
         let mut args = Vec::with_capacity(call.args.len());
         for arg in call.args.iter() {
             let e = self.eval(arg, env)?;
-            merge_via(&mut via, e.via);
+            self.merge_via(&mut via, e.via);
             args.push(e.val);
         }
         if call.args.expand_final() {
@@ -1070,12 +1106,12 @@ impl<'a> Scope<'a> {
             }
         }
         let value = self.eval(&f.value_expr, env)?;
-        merge_via(via, value.via);
+        self.merge_via(via, value.via);
         match &f.key_expr {
             None => Ok(ForItem::Value(value.val)),
             Some(key_expr) => {
                 let k = self.eval(key_expr, env)?;
-                merge_via(via, k.via);
+                self.merge_via(via, k.via);
                 match &k.val {
                     Val::Null | Val::List(_) | Val::Obj(_) => Err(Fail),
                     v => match v.as_string() {
@@ -1174,10 +1210,7 @@ fn iterate(coll: Val) -> Result<Option<Vec<(Val, Val)>>, Fail> {
                 .collect(),
         )),
         Val::Obj(entries) => Ok(Some(
-            entries
-                .into_iter()
-                .map(|(k, v)| (Val::Str(k), v))
-                .collect(),
+            entries.into_iter().map(|(k, v)| (Val::Str(k), v)).collect(),
         )),
         Val::Unknown | Val::Ref { .. } | Val::OneOf(_) => Ok(None),
         _ => Err(Fail),

@@ -42,7 +42,7 @@ use super::budget::Budget;
 use super::eval::{Binding, Env, Expansion, ResDecl, Scope, VarSource, VarValue};
 use super::ir::{self, AttrIr, AttrValue, BlockIr, BodyIr, FileIr};
 use super::normalizer::Normalizer;
-use super::value::{hoist_list, hoist_obj, merge_via, quote_key, EvalResult, Evaluated, Val};
+use super::value::{hoist_list, hoist_obj, quote_key, EvalResult, Evaluated, Val};
 use super::{build_scope, vars_of, TfFile, TfOptions, TfSource};
 use crate::model::*;
 use crate::source::Span;
@@ -741,7 +741,7 @@ impl<'a> Scope<'a> {
                     let key = self.eval(index, env)?;
                     match instance_address(&address, &expansion, &key.val) {
                         Some(instance) => {
-                            merge_via(&mut via, key.via);
+                            self.merge_via(&mut via, key.via);
                             (self.output_of(name, &instance, out.as_str()), &ops[3..])
                         }
                         None => (self.all_instances(name, &expansion), &ops[1..]),
@@ -749,7 +749,7 @@ impl<'a> Scope<'a> {
                 }
                 _ => (self.all_instances(name, &expansion), &ops[1..]),
             };
-        merge_via(&mut via, base.via);
+        self.merge_via(&mut via, base.via);
         let val = self.apply(&base.val, rest, env, &mut via)?;
         Ok(Evaluated::with_via(val, via))
     }
@@ -912,7 +912,7 @@ impl<'a> Scope<'a> {
         names.sort_unstable();
         for output in names {
             let e = child.output(output);
-            merge_via(&mut via, e.via.clone());
+            self.merge_via(&mut via, e.via.clone());
             entries.push((output.to_string(), e.val.clone()));
         }
         // Copies of the outputs.
@@ -928,7 +928,7 @@ impl<'a> Scope<'a> {
             .iter()
             .map(|i| {
                 let e = self.outputs_of(name, &i.address);
-                merge_via(&mut via, e.via);
+                self.merge_via(&mut via, e.via);
                 e.val
             })
             .collect();

@@ -319,6 +319,8 @@ impl<'a> Normalizer<'_, 'a> {
                 ),
                 _ => None,
             };
+            // Past the evaluation budget, the blocks are as for an unknown collection.
+            let items = items.filter(|i| self.scope.afford_instances(i.len()));
             match (items, content) {
                 (Some(items), Some(content)) => {
                     let via = collection.map(|c| c.via).unwrap_or_default();

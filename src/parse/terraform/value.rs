@@ -1,6 +1,9 @@
 //! Values of the evaluator: what an expression is known to be.
 
+use std::collections::HashSet;
+
 use crate::model::Origin;
+use crate::source::Span;
 
 /// An evaluated value.
 #[derive(Debug, Clone, PartialEq)]
@@ -222,13 +225,29 @@ impl Evaluated {
     }
 }
 
-/// Appends origins not already present.
+/// Appends origins not already present, in linear time (a value built through many locals
+/// has many origins, and is merged again at every use).
 pub(crate) fn merge_via(into: &mut Vec<Origin>, from: Vec<Origin>) {
-    for o in from {
-        if !into.contains(&o) {
-            into.push(o);
+    if into.len().saturating_mul(from.len()) <= 256 {
+        for o in from {
+            if !into.contains(&o) {
+                into.push(o);
+            }
         }
+        return;
     }
+    let fresh: Vec<bool> = {
+        let mut seen: HashSet<(Span, &str)> =
+            into.iter().map(|o| (o.span, o.label.as_str())).collect();
+        from.iter()
+            .map(|o| seen.insert((o.span, o.label.as_str())))
+            .collect()
+    };
+    into.extend(
+        from.into_iter()
+            .zip(fresh)
+            .filter_map(|(o, fresh)| fresh.then_some(o)),
+    );
 }
 
 /// Every combination of the alternatives of `args` (one combination when none is a `OneOf`);
