@@ -46,6 +46,10 @@ pub(crate) struct Budget {
     spent: Cell<u64>,
     /// A value was left unknown for its size alone (larger than one value may be).
     cut: Cell<bool>,
+    /// Evaluations and template renders done, charged or not: the tests check that it stays
+    /// proportional to the limit, independently of what was charged.
+    #[cfg(test)]
+    steps: Cell<u64>,
 }
 
 impl Default for Budget {
@@ -60,6 +64,8 @@ impl Budget {
             limit,
             spent: Cell::new(0),
             cut: Cell::new(false),
+            #[cfg(test)]
+            steps: Cell::new(0),
         }
     }
 
@@ -98,7 +104,20 @@ impl Budget {
         self.charge(v.weight(left))
     }
 
+    /// Counts an evaluation or a template render (see `steps`; nothing outside tests).
+    #[inline]
+    pub fn count_step(&self) {
+        #[cfg(test)]
+        self.steps.set(self.steps.get() + 1);
+    }
+
+    #[cfg(test)]
+    pub fn steps(&self) -> u64 {
+        self.steps.get()
+    }
+
     /// Units spent so far (past the limit once exhausted).
+    #[cfg(test)]
     pub fn spent(&self) -> u64 {
         self.spent.get()
     }

@@ -254,6 +254,7 @@ impl<'a> Scope<'a> {
     }
 
     pub fn eval(&self, expr: &Expression, env: &mut Env<'a>) -> EvalResult {
+        self.budget.count_step();
         let depth = self.depth.get();
         if depth >= MAX_EVAL_DEPTH || !self.spend(1) {
             return Ok(Evaluated::unknown());
@@ -435,6 +436,7 @@ impl<'a> Scope<'a> {
         env: &mut Env<'a>,
         via: &mut Vec<Origin>,
     ) -> Result<Val, Fail> {
+        self.budget.count_step();
         let mut pieces: Vec<Val> = Vec::new();
         // Whether the last piece is a literal (strippable) and a strip of the next literal is
         // pending.

@@ -40,6 +40,8 @@ mod types;
 mod value;
 
 #[cfg(test)]
+mod budget_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;

@@ -1,0 +1,668 @@
+//! The evaluation budget under test: specific constructs that used to run for minutes or ask
+//! for gigabytes, and a property over random expression trees built from the dangerous
+//! constructors. What is checked is counted, never timed: the evaluations and template
+//! renders done (charged or not), and the bytes the evaluating thread allocated, measured by
+//! a counting allocator (this test binary's global allocator), independently of the budget's
+//! own accounting.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::rc::Rc;
+
+use super::budget::Budget;
+use super::eval::Env;
+use super::value::{Fail, Val};
+use super::*;
+
+// ---- bytes allocated by the current thread -------------------------------------------------
+
+/// The system allocator, counting the bytes each thread asks for (tests run in parallel
+/// threads: each counts its own).
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATED: Cell<u64> = const { Cell::new(0) };
+}
+
+fn count(bytes: usize) {
+    let _ = ALLOCATED.try_with(|a| a.set(a.get().saturating_add(bytes as u64)));
+}
+
+// SAFETY: every call is forwarded to `System` unchanged; counting touches a const-initialized
+// thread-local `Cell` only (no allocation, no destructor).
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count(layout.size());
+        System.alloc(layout)
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count(layout.size());
+        System.alloc_zeroed(layout)
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count(new_size);
+        System.realloc(ptr, layout, new_size)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+fn allocated() -> u64 {
+    ALLOCATED.with(Cell::get)
+}
+
+// ---- evaluating with a budget ----------------------------------------------------------------
+
+/// What evaluating an expression cost.
+#[derive(Debug)]
+struct Outcome {
+    val: Result<Val, Fail>,
+    /// Units charged (past the limit once the budget ran out).
+    spent: u64,
+    /// Evaluations and template renders done.
+    steps: u64,
+    /// Bytes allocated while evaluating (parsing excluded).
+    bytes: u64,
+    exhausted: bool,
+    cut: bool,
+}
+
+/// Evaluates `expr` as a local of `module`, with a budget of `limit` units.
+fn eval_budgeted(module: &str, expr: &str, limit: u64) -> Outcome {
+    let text = format!("{module}\nlocals {{\n  __probe = {expr}\n}}\n");
+    let body = parse(&text).unwrap_or_else(|e| panic!("{text}\n{e:?}"));
+    let irs = vec![ir::FileIr {
+        body: ir::from_hcl(FileId(0), &body),
+    }];
+    let mut scope = build_scope(&irs, &[], &[], &[]);
+    let budget = Rc::new(Budget::new(limit));
+    scope.set_budget(budget.clone());
+    let attr = scope.locals["__probe"];
+    let before = allocated();
+    let val = scope.eval_attr(attr, &mut Env::default()).map(|e| e.val);
+    let bytes = allocated() - before;
+    Outcome {
+        val,
+        spent: budget.spent(),
+        steps: budget.steps(),
+        bytes,
+        exhausted: budget.exhausted(),
+        cut: budget.cut(),
+    }
+}
+
+/// What the production budget allows (the constructs below are checked against it).
+const LIMIT: u64 = super::budget::LIMIT;
+
+/// Most bytes allocated per unit of budget: a unit is a node (a `Val` is 56 bytes, an object
+/// entry 80), 64 bytes of string, or an origin; vectors grow by doubling (the counting
+/// allocator counts every reallocation in full) and alternatives copy up to 16 times. The
+/// property test below measures about a quarter of it at most.
+const BYTES_PER_UNIT: u64 = 1_024;
+
+/// Most evaluations and renders per unit: past the budget, each item of a collection already
+/// made (and charged) is still looked at by a `for`: its condition, key and value.
+const STEPS_PER_UNIT: u64 = 4;
+
+/// Small evaluations cost a constant on top (the value, the memo of locals).
+const BASE_BYTES: u64 = 1 << 16;
+
+fn assert_bounded(what: &str, o: &Outcome, limit: u64) {
+    assert!(
+        o.steps <= STEPS_PER_UNIT * limit + 16,
+        "{what}: {} steps for a budget of {limit}",
+        o.steps
+    );
+    assert!(
+        o.bytes <= BYTES_PER_UNIT * limit + BASE_BYTES,
+        "{what}: {} bytes allocated for a budget of {limit}",
+        o.bytes
+    );
+}
+
+/// `local.a`: a string of one megabyte.
+fn megabyte_local() -> String {
+    let hundred = "x".repeat(100);
+    format!("locals {{\n  a = join(\"\", [for i in range(10000) : \"{hundred}\"])\n}}\n")
+}
+
+#[test]
+fn megabyte_local_is_known() {
+    // The constructs below start from it: it must be within the budget.
+    let o = eval_budgeted(&megabyte_local(), "length(local.a)", LIMIT);
+    assert_eq!(o.val, Ok(Val::Num(1_000_000.0)));
+    assert!(!o.exhausted && !o.cut);
+}
+
+#[test]
+fn template_for_directives_are_charged() {
+    // 10^9 renders of a literal, or of nothing: no expression is evaluated inside the loops,
+    // so only the iterations themselves can be charged (they were not: minutes, memory
+    // growing).
+    for body in ["x", "", "%{ if true }%{ endif }"] {
+        let t = format!(
+            "\"%{{ for i in range(1000) }}%{{ for j in range(1000) }}%{{~ for k in range(1000) ~}}{body}%{{ endfor }}%{{ endfor }}%{{ endfor }}\""
+        );
+        let o = eval_budgeted("", &t, LIMIT);
+        assert_eq!(o.val, Ok(Val::Unknown), "{t}");
+        assert!(o.exhausted, "{t}");
+        assert_bounded(&t, &o, LIMIT);
+    }
+    // Within the budget, the directive renders as before.
+    let small = "\"%{ for i in range(3) }%{ for j in range(2) }${i}${j},%{ endfor }%{ endfor }\"";
+    let o = eval_budgeted("", small, LIMIT);
+    assert_eq!(o.val, Ok(Val::Str("00,01,10,11,20,21,".into())));
+}
+
+#[test]
+fn string_functions_size_their_result_before_allocating() {
+    // Each result would be 10 GB: asked for at once, it aborted the process.
+    for expr in [
+        "join(local.a, range(10000))",
+        "replace(local.a, \"x\", local.a)",
+        "split(\"\", replace(local.a, \"x\", \"xx\"))",
+    ] {
+        let o = eval_budgeted(&megabyte_local(), expr, LIMIT);
+        assert_eq!(o.val, Ok(Val::Unknown), "{expr}");
+        assert!(o.cut, "{expr}: a value left unknown for its size is noted");
+        assert!(o.bytes < 64 << 20, "{expr}: {} bytes allocated", o.bytes);
+    }
+    // The same functions within bounds.
+    let o = eval_budgeted("", "join(\"-\", [\"a\", \"b\"])", LIMIT);
+    assert_eq!(o.val, Ok(Val::Str("a-b".into())));
+    let o = eval_budgeted("", "replace(\"a.b.c\", \".\", \"::\")", LIMIT);
+    assert_eq!(o.val, Ok(Val::Str("a::b::c".into())));
+}
+
+#[test]
+fn copies_of_locals_are_charged_by_their_size() {
+    // 10,000 copies of a megabyte (`"${x}"` is `x` itself): 10 GB, one copy at a time.
+    let o = eval_budgeted(
+        &megabyte_local(),
+        "[for i in range(10000) : \"${local.a}\"]",
+        LIMIT,
+    );
+    assert_eq!(o.val, Ok(Val::Unknown));
+    assert!(o.exhausted);
+    assert_bounded("for over copies", &o, LIMIT);
+    // The same through a `for` variable, and through a function argument.
+    for expr in [
+        "[for s in [local.a] : [for i in range(10000) : s]]",
+        "[for i in range(10000) : length(local.a)]",
+    ] {
+        let o = eval_budgeted(&megabyte_local(), expr, LIMIT);
+        assert!(o.exhausted, "{expr}");
+        assert!(matches!(&o.val, Ok(v) if !v.is_wholly_known()), "{expr}");
+        assert_bounded(expr, &o, LIMIT);
+    }
+}
+
+#[test]
+fn range_never_allocates_past_its_limit() {
+    for expr in [
+        "range(1e9)",
+        "range(0, 1e15, 0.5)",
+        "[for i in range(1e9) : i]",
+    ] {
+        let o = eval_budgeted("", expr, LIMIT);
+        assert_eq!(o.val, Ok(Val::Unknown), "{expr}");
+        assert!(o.bytes < 1 << 20, "{expr}: {} bytes", o.bytes);
+    }
+    let o = eval_budgeted("", "length(range(10000))", LIMIT);
+    assert_eq!(o.val, Ok(Val::Num(10_000.0)));
+}
+
+#[test]
+fn many_keys_and_many_items_are_linear() {
+    // Duplicate keys are still found; many distinct ones are fine.
+    let o = eval_budgeted("", "length({for i in range(10000) : i => i})", LIMIT);
+    assert_eq!(o.val, Ok(Val::Num(10_000.0)));
+    let o = eval_budgeted("", "{for i in range(3) : \"k\" => i}", LIMIT);
+    assert_eq!(o.val, Err(Fail));
+    let o = eval_budgeted("", "{for i in range(5) : i % 2 => i...}", LIMIT);
+    assert_eq!(
+        o.val,
+        Ok(Val::obj(vec![
+            (
+                "0".into(),
+                Val::List(vec![Val::Num(0.0), Val::Num(2.0), Val::Num(4.0)])
+            ),
+            ("1".into(), Val::List(vec![Val::Num(1.0), Val::Num(3.0)])),
+        ]))
+    );
+    let o = eval_budgeted("", "{ (\"a\") = 1, b = 2, a = 3 }", LIMIT);
+    assert_eq!(o.val, Err(Fail));
+    // distinct and toset keep Terraform's answers.
+    let o = eval_budgeted(
+        "",
+        "length(distinct(concat(range(10000), range(10000))))",
+        LIMIT,
+    );
+    assert_eq!(o.val, Ok(Val::Num(10_000.0)));
+    let o = eval_budgeted("", "distinct([[1], [1], [2], [1]])", LIMIT);
+    let one = || Val::List(vec![Val::Num(1.0)]);
+    assert_eq!(
+        o.val,
+        Ok(Val::List(vec![one(), Val::List(vec![Val::Num(2.0)])]))
+    );
+    let o = eval_budgeted("", "distinct([{a = 1}, {a = 2}, {a = 1}])", LIMIT);
+    let a = |n: f64| Val::obj(vec![("a".into(), Val::Num(n))]);
+    assert_eq!(o.val, Ok(Val::List(vec![a(1.0), a(2.0)])));
+    let o = eval_budgeted("", "distinct([0, -0, 1, 0])", LIMIT);
+    assert_eq!(o.val, Ok(Val::List(vec![Val::Num(0.0), Val::Num(1.0)])));
+    let o = eval_budgeted("", "toset([\"b\", \"a\", \"b\", \"c\", \"a\"])", LIMIT);
+    assert_eq!(
+        o.val,
+        Ok(Val::List(vec![
+            Val::Str("a".into()),
+            Val::Str("b".into()),
+            Val::Str("c".into())
+        ]))
+    );
+}
+
+#[test]
+fn origins_of_long_local_chains_are_merged_in_linear_time_and_charged() {
+    // `local.l400` has 800 origins; a `for` merges them at every iteration.
+    let mut module = String::from("locals {\n  l0 = 1\n");
+    for i in 1..=400 {
+        module.push_str(&format!(
+            "  l{i} = local.l{} + local.x{i}\n  x{i} = 1\n",
+            i - 1
+        ));
+    }
+    module.push_str("}\n");
+    // Evaluated bottom-up first (as a module's resources would, one after another), so the
+    // chain is not cut by the evaluation depth.
+    let mut probe = String::from("[");
+    for i in (0..=400).step_by(20) {
+        probe.push_str(&format!("local.l{i}, "));
+    }
+    probe.push_str("[for i in range(10000) : local.l400]]");
+    let o = eval_budgeted(&module, &probe, LIMIT);
+    assert!(
+        o.exhausted,
+        "800 origins copied 10,000 times is past the budget"
+    );
+    assert_bounded("origins", &o, LIMIT);
+    // Within the budget, the same chain evaluates.
+    let probe = probe.replace("[for i in range(10000) : local.l400]", "local.l400");
+    let o = eval_budgeted(&module, &probe, LIMIT);
+    let Ok(Val::List(items)) = &o.val else {
+        panic!("{:?}", o.val);
+    };
+    assert_eq!(items.last(), Some(&Val::Num(401.0)));
+}
+
+// ---- the property: random expression trees stay within the budget ----------------------------
+
+/// SplitMix64: a small deterministic generator (no dependency; the cases are reproducible
+/// from their seed).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'x>(&mut self, items: &[&'x str]) -> &'x str {
+        items[self.below(items.len())]
+    }
+}
+
+/// What an expression is meant to be (so that most trees evaluate instead of failing at
+/// their first type error).
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Num,
+    Str,
+    List,
+    Map,
+    Any,
+}
+
+/// Builds random Terraform expressions from the constructors that make large values or many
+/// steps: `range`, `for` expressions and template `%{ for }` directives, `join`, `replace`,
+/// `format`, `concat`, `flatten`, `merge`, `split`, `distinct`/`toset`/`sort`, `setproduct`,
+/// strings and lists doubled (`"${x}${x}"`, `[x, x]`), locals referencing locals, unknown
+/// conditions.
+struct Gen {
+    rng: Rng,
+    /// The locals `l0..` an expression may reference, with what they are.
+    locals: Vec<Kind>,
+    /// `for` variables in scope, with what they are.
+    vars: Vec<(String, Kind)>,
+    fresh: usize,
+}
+
+const SIZES: &[&str] = &[
+    "0", "1", "3", "20", "100", "1000", "10000", "1e9", "-5", "2.5",
+];
+
+impl Gen {
+    fn new(seed: u64) -> Gen {
+        Gen {
+            rng: Rng(seed),
+            locals: Vec::new(),
+            vars: Vec::new(),
+            fresh: 0,
+        }
+    }
+
+    fn any_kind(&mut self) -> Kind {
+        [Kind::Num, Kind::Str, Kind::List, Kind::List, Kind::Map][self.rng.below(5)]
+    }
+
+    /// A local or a `for` variable of kind `kind`, if there is one.
+    fn reference(&mut self, kind: Kind) -> Option<String> {
+        let fits = |k: Kind| kind == Kind::Any || k == kind || k == Kind::Any;
+        let mut names: Vec<String> = (self.locals.iter().enumerate())
+            .filter(|(_, k)| fits(**k))
+            .map(|(i, _)| format!("local.l{i}"))
+            .collect();
+        names.extend(
+            self.vars
+                .iter()
+                .filter(|(_, k)| fits(*k))
+                .map(|(v, _)| v.clone()),
+        );
+        match names.len() {
+            0 => None,
+            n => Some(names.swap_remove(self.rng.below(n))),
+        }
+    }
+
+    fn var(&mut self) -> String {
+        self.fresh += 1;
+        format!("v{}", self.fresh)
+    }
+
+    fn leaf(&mut self, kind: Kind) -> String {
+        if self.rng.below(3) == 0 {
+            if let Some(r) = self.reference(kind) {
+                return r;
+            }
+        }
+        match kind {
+            Kind::Any => {
+                let k = self.any_kind();
+                self.leaf(k)
+            }
+            Kind::Num => self.rng.pick(SIZES).to_string(),
+            Kind::Str => {
+                let n = [0, 1, 10, 100, 1000][self.rng.below(5)];
+                format!("\"{}\"", "ab".repeat(n / 2))
+            }
+            Kind::List => format!("range({})", self.rng.pick(SIZES)),
+            Kind::Map => format!("{{a = {}}}", self.rng.pick(SIZES)),
+        }
+    }
+
+    /// `[for v in C : body]`, `{for k, v in C : key => body}` (grouped or not), with `k` and
+    /// `v` bound in `body`.
+    fn for_expr(&mut self, kind: Kind, depth: u32) -> String {
+        let coll = if self.rng.below(3) == 0 {
+            self.expr(Kind::Map, depth - 1)
+        } else {
+            self.expr(Kind::List, depth - 1)
+        };
+        let (k, v) = (self.var(), self.var());
+        self.vars.push((k.clone(), Kind::Any));
+        self.vars.push((v.clone(), Kind::Any));
+        let body_kind = self.any_kind();
+        let body = self.expr(body_kind, depth - 1);
+        let out = match (kind, self.rng.below(2)) {
+            (Kind::List, 0) => format!("[for {v} in {coll} : {body}]"),
+            (Kind::List, _) => format!("[for {k}, {v} in {coll} : {body} if {k} != 1]"),
+            (_, 0) => format!("{{for {k}, {v} in {coll} : {k} => {body}}}"),
+            _ => format!("{{for {k}, {v} in {coll} : \"g\" => {body}...}}"),
+        };
+        self.vars.truncate(self.vars.len() - 2);
+        out
+    }
+
+    /// The inside of a template: literals, interpolations, `%{ for }` and `%{ if }`.
+    fn template_parts(&mut self, depth: u32) -> String {
+        let mut out = String::new();
+        // Possibly none: a directive's body may be empty.
+        for _ in 0..self.rng.below(4) {
+            match self.rng.below(if depth == 0 { 2 } else { 5 }) {
+                0 => out.push_str(&"ab".repeat(1 + self.rng.below(40))),
+                1 => {
+                    let kind = [Kind::Str, Kind::Num][self.rng.below(2)];
+                    let e = match depth {
+                        0 => self.leaf(kind),
+                        _ => self.expr(kind, depth - 1),
+                    };
+                    out.push_str(&format!("${{{e}}}"));
+                }
+                2 | 3 => {
+                    // Often a large range: nested directives multiply.
+                    let coll = match self.rng.below(2) {
+                        0 => format!("range({})", self.rng.pick(&["1000", "10000"])),
+                        _ => self.expr(Kind::List, depth - 1),
+                    };
+                    let v = self.var();
+                    self.vars.push((v.clone(), Kind::Any));
+                    let body = self.template_parts(depth - 1);
+                    self.vars.pop();
+                    let strip = ["", "~"][self.rng.below(2)];
+                    out.push_str(&format!(
+                        "%{{{strip} for {v} in {coll} {strip}}}{body}%{{{strip} endfor {strip}}}"
+                    ));
+                }
+                _ => {
+                    let cond = match self.rng.below(2) {
+                        0 => "var.u".to_string(),
+                        _ => format!("{} > 3", self.expr(Kind::Num, depth - 1)),
+                    };
+                    let t = self.template_parts(depth - 1);
+                    let f = self.template_parts(depth - 1);
+                    out.push_str(&format!("%{{ if {cond} }}{t}%{{ else }}{f}%{{ endif }}"));
+                }
+            }
+        }
+        out
+    }
+
+    fn expr(&mut self, kind: Kind, depth: u32) -> String {
+        if depth == 0 || self.rng.below(8) == 0 {
+            return self.leaf(kind);
+        }
+        let d = depth - 1;
+        let kind = match kind {
+            Kind::Any => self.any_kind(),
+            k => k,
+        };
+        if self.rng.below(10) == 0 {
+            let (t, f) = (self.expr(kind, d), self.expr(kind, d));
+            return format!("var.u ? {t} : {f}");
+        }
+        match kind {
+            Kind::Num => match self.rng.below(3) {
+                0 => format!("length({})", self.expr(Kind::List, d)),
+                1 => format!("length({})", self.expr(Kind::Str, d)),
+                _ => format!("{} + {}", self.expr(Kind::Num, d), self.expr(Kind::Num, d)),
+            },
+            Kind::Str => match self.rng.below(10) {
+                0..=2 => format!("\"{}\"", self.template_parts(depth)),
+                3 => format!(
+                    "join({}, {})",
+                    self.expr(Kind::Str, d),
+                    self.expr(Kind::List, d)
+                ),
+                4 => format!(
+                    "replace({}, \"ab\", {})",
+                    self.expr(Kind::Str, d),
+                    self.expr(Kind::Str, d)
+                ),
+                5 => format!(
+                    "format(\"%s%s\", {}, {})",
+                    self.expr(Kind::Str, d),
+                    self.expr(Kind::Num, d)
+                ),
+                6 => format!("format(\"%v\", {})", self.expr(Kind::Any, d)),
+                7 => format!("upper({})", self.expr(Kind::Str, d)),
+                8 => format!(
+                    "lookup({}, \"a\", {})",
+                    self.expr(Kind::Map, d),
+                    self.expr(Kind::Str, d)
+                ),
+                _ => {
+                    let x = self.expr(Kind::Str, d);
+                    format!("\"${{{x}}}${{{x}}}\"")
+                }
+            },
+            Kind::List => match self.rng.below(12) {
+                0 => format!("range({})", self.expr(Kind::Num, d)),
+                1 | 2 => self.for_expr(Kind::List, depth),
+                3 => format!(
+                    "concat({}, {})",
+                    self.expr(Kind::List, d),
+                    self.expr(Kind::List, d)
+                ),
+                4 => format!(
+                    "flatten([{}, {}])",
+                    self.expr(Kind::List, d),
+                    self.expr(Kind::List, d)
+                ),
+                5 => format!(
+                    "split(\"{}\", {})",
+                    self.rng.pick(&["", "a"]),
+                    self.expr(Kind::Str, d)
+                ),
+                6 => format!(
+                    "{}({})",
+                    self.rng.pick(&["distinct", "toset", "sort", "reverse"]),
+                    self.expr(Kind::List, d)
+                ),
+                7 => format!(
+                    "{}({})",
+                    self.rng.pick(&["keys", "values"]),
+                    self.expr(Kind::Map, d)
+                ),
+                8 => format!(
+                    "setproduct({}, {})",
+                    self.expr(Kind::List, d),
+                    self.expr(Kind::List, d)
+                ),
+                9 => format!("({})[*]", self.expr(Kind::Any, d)),
+                10 => {
+                    let k = self.any_kind();
+                    format!(
+                        "[{}, {}, {}]",
+                        self.expr(k, d),
+                        self.expr(k, d),
+                        self.expr(k, d)
+                    )
+                }
+                _ => {
+                    let x = self.expr(Kind::List, d);
+                    format!("[{x}, {x}]")
+                }
+            },
+            Kind::Map | Kind::Any => match self.rng.below(3) {
+                0 => self.for_expr(Kind::Map, depth),
+                1 => format!(
+                    "merge({}, {})",
+                    self.expr(Kind::Map, d),
+                    self.expr(Kind::Map, d)
+                ),
+                _ => format!(
+                    "{{a = {}, b = {}}}",
+                    self.expr(Kind::Any, d),
+                    self.expr(Kind::Any, d)
+                ),
+            },
+        }
+    }
+
+    /// A module of locals, each built from the ones before it (doubling chains among them),
+    /// and the probe over all of them.
+    fn case(&mut self) -> (String, String) {
+        let n = 1 + self.rng.below(6);
+        let mut module = String::from("variable \"u\" {}\nlocals {\n");
+        for i in 0..n {
+            let last = i
+                .checked_sub(1)
+                .and_then(|p| Some((p, *self.locals.get(p)?)));
+            let (e, kind) = match (self.rng.below(4), last) {
+                (0, Some((p, k @ (Kind::Str | Kind::Num)))) => {
+                    let _ = k;
+                    (format!("\"${{local.l{p}}}${{local.l{p}}}\""), Kind::Str)
+                }
+                (1, Some((p, _))) => (format!("[local.l{p}, local.l{p}]"), Kind::List),
+                _ => {
+                    let kind = self.any_kind();
+                    let depth = 1 + self.rng.below(3) as u32;
+                    (self.expr(kind, depth), kind)
+                }
+            };
+            self.locals.push(kind);
+            module.push_str(&format!("  l{i} = {e}\n"));
+        }
+        module.push_str("}\n");
+        let depth = 1 + self.rng.below(4) as u32;
+        let probe = self.expr(Kind::Any, depth);
+        (module, probe)
+    }
+}
+
+#[test]
+fn random_expression_trees_stay_within_the_budget() {
+    // A small budget keeps the test fast; the bounds are per unit, whatever the limit.
+    const SMALL: u64 = 20_000;
+    let mut exhausted = 0;
+    let mut known = 0;
+    let (mut max_steps, mut max_bytes) = (0.0f64, 0.0f64);
+    for seed in 0..500u64 {
+        let mut gen = Gen::new(seed);
+        let (module, probe) = gen.case();
+        let what = format!("seed {seed}:\n{module}__probe = {probe}");
+        let o = eval_budgeted(&module, &probe, SMALL);
+        assert_bounded(&what, &o, SMALL);
+        if !o.exhausted {
+            assert!(o.spent <= SMALL, "{what}");
+        }
+        eprintln!(
+            "seed {seed}: {:?} spent {} steps {} bytes {}",
+            o.val.as_ref().map(|v| if v.is_wholly_known() {
+                "known"
+            } else {
+                "unknown"
+            }),
+            o.spent,
+            o.steps,
+            o.bytes
+        );
+        exhausted += usize::from(o.exhausted);
+        known += usize::from(matches!(&o.val, Ok(v) if v.is_wholly_known()));
+        max_steps = max_steps.max(o.steps as f64 / SMALL as f64);
+        max_bytes = max_bytes.max(o.bytes.saturating_sub(BASE_BYTES) as f64 / SMALL as f64);
+    }
+    // Both regimes are reached: trees that run out of budget, and trees with a known value.
+    assert!(
+        exhausted >= 25,
+        "{exhausted} of 500 cases ran out of budget"
+    );
+    assert!(known >= 100, "{known} of 500 cases have a known value");
+    eprintln!(
+        "random trees: {exhausted} exhausted, {known} known; at most {max_steps:.2} steps and \
+         {max_bytes:.0} bytes per unit"
+    );
+}
