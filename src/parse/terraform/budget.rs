@@ -116,12 +116,6 @@ impl Budget {
         self.steps.get()
     }
 
-    /// Units spent so far (past the limit once exhausted).
-    #[cfg(test)]
-    pub fn spent(&self) -> u64 {
-        self.spent.get()
-    }
-
     /// Whether a charge was refused: some values were left unknown for lack of budget.
     pub fn exhausted(&self) -> bool {
         self.spent.get() > self.limit

@@ -757,10 +757,13 @@ impl<'a> Scope<'a> {
                 TraversalOperator::Index(index) => {
                     let idx = self.eval(index, env)?;
                     self.merge_via(via, idx.via);
-                    if let Val::OneOf(_) = idx.val {
-                        let current = cur.into_owned();
-                        let next = lift(vec![idx.val], |k| {
-                            Ok(index_of(&current, &k[0])?.into_owned())
+                    if let Val::OneOf(keys) = &idx.val {
+                        // One element per key: copies, charged.
+                        let next = each_alternative(keys, |k| {
+                            Ok(match index_of(&cur, k)? {
+                                Cow::Borrowed(v) => self.copy_of(v),
+                                Cow::Owned(v) => v,
+                            })
                         })?;
                         cur = Cow::Owned(next);
                     } else {

@@ -42,6 +42,8 @@ mod value;
 #[cfg(test)]
 mod budget_tests;
 #[cfg(test)]
+mod expr_gen;
+#[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
