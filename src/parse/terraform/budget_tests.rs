@@ -67,7 +67,7 @@ struct Outcome {
     val: Result<Val, Fail>,
     /// Evaluations and template renders done.
     steps: u64,
-    /// Bytes allocated while evaluating (parsing excluded).
+    /// Bytes allocated while evaluating (parsing the text excluded).
     bytes: u64,
     exhausted: bool,
     cut: bool,
@@ -80,11 +80,11 @@ fn eval_budgeted(module: &str, expr: &str, limit: u64) -> Outcome {
     let irs = vec![ir::FileIr {
         body: ir::from_hcl(FileId(0), &body),
     }];
-    let mut scope = build_scope(&irs, &[], &[], &[]);
     let budget = Rc::new(Budget::new(limit));
-    scope.set_budget(budget.clone());
-    let attr = scope.locals["__probe"];
+    // Variable types are parsed (their defaults converted) with the scope.
     let before = allocated();
+    let scope = build_scope(&irs, &[], &[], &[], budget.clone());
+    let attr = scope.locals["__probe"];
     let val = scope.eval_attr(attr, &mut Env::default()).map(|e| e.val);
     let bytes = allocated() - before;
     Outcome {
@@ -297,6 +297,36 @@ fn origins_of_long_local_chains_are_merged_in_linear_time_and_charged() {
         panic!("{:?}", o.val);
     };
     assert_eq!(items.last(), Some(&Val::Num(401.0)));
+}
+
+#[test]
+fn optional_attribute_defaults_are_charged_where_they_are_copied() {
+    // A 64 KB default copied into each of 10,000 objects (640 MB), and the same one level
+    // down, the inner default copied into each of the outer default's 100 objects first.
+    let big = "x".repeat(64 << 10);
+    let limit = 100_000;
+    for ty in [
+        format!("list(object({{ a = optional(string, \"{big}\") }}))"),
+        format!(
+            "list(object({{ a = optional(list(object({{ b = optional(string, \"{big}\") }})), [{}]) }}))",
+            vec!["{}"; 100].join(", ")
+        ),
+    ] {
+        let module = format!(
+            "variable \"v\" {{\n  type = {ty}\n  default = [for i in range(10000) : {{}}]\n}}\n"
+        );
+        let o = eval_budgeted(&module, "length(var.v)", limit);
+        assert_eq!(o.val, Ok(Val::Unknown));
+        assert!(o.exhausted || o.cut);
+        assert_bounded("defaults", &o, limit);
+    }
+    // Within the budget, defaults fill in as before.
+    let module = "variable \"v\" {\n  type = list(object({ a = optional(string, \"d\") }))\n  default = [{}, { a = \"x\" }]\n}\n";
+    let o = eval_budgeted(module, "[for o in var.v : o.a]", limit);
+    assert_eq!(
+        o.val,
+        Ok(Val::List(vec![Val::Str("d".into()), Val::Str("x".into())]))
+    );
 }
 
 // ---- the property: random expression trees stay within the budget ----------------------------

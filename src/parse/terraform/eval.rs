@@ -175,16 +175,23 @@ impl<'a> Scope<'a> {
         &self.budget
     }
 
-    /// Evaluates with `budget` (tests: a smaller one).
-    #[cfg(test)]
-    pub(crate) fn set_budget(&mut self, budget: Rc<Budget>) {
-        self.budget = budget;
+    /// A scope evaluating with `budget` (that of its module tree).
+    pub(crate) fn with_budget(budget: Rc<Budget>) -> Scope<'a> {
+        Scope {
+            budget,
+            ..Scope::default()
+        }
     }
 
-    /// Shares `other`'s evaluation budget and depth: the scopes of one module tree.
-    pub(crate) fn share_budget(&mut self, other: &Scope<'a>) {
-        self.budget = other.budget.clone();
+    /// Shares `other`'s evaluation depth: the scopes of one module tree (their budget is
+    /// shared from [`Scope::with_budget`] on).
+    pub(crate) fn share_depth(&mut self, other: &Scope<'a>) {
         self.depth = other.depth.clone();
+    }
+
+    /// The budget, for a scope of the same tree.
+    pub(crate) fn budget_rc(&self) -> Rc<Budget> {
+        self.budget.clone()
     }
 
     /// Charges `n` instances (of a resource, a module, a `dynamic` block) about to be modeled:
@@ -885,7 +892,7 @@ impl<'a> Scope<'a> {
         }
         // A conversion makes a new value (optional attributes filled in, sets sorted).
         val = match &decl.ty {
-            Some(ty) => self.made(types::convert(&val, ty).unwrap_or(Val::Unknown)),
+            Some(ty) => self.made(types::convert(&val, ty, &self.budget).unwrap_or(Val::Unknown)),
             None => self.bounded(val),
         };
         inner.push(origin);
@@ -1133,7 +1140,7 @@ impl<'a> Scope<'a> {
         if types::parses_literally(ty) {
             let v = Val::Str(raw.to_string());
             return match ty {
-                Some(ty) => types::convert(&v, ty).unwrap_or(Val::Unknown),
+                Some(ty) => types::convert(&v, ty, &self.budget).unwrap_or(Val::Unknown),
                 None => v,
             };
         }
@@ -1144,7 +1151,7 @@ impl<'a> Scope<'a> {
                     .map(|e| e.val)
                     .unwrap_or(Val::Unknown);
                 match ty {
-                    Some(ty) => types::convert(&v, ty).unwrap_or(Val::Unknown),
+                    Some(ty) => types::convert(&v, ty, &self.budget).unwrap_or(Val::Unknown),
                     None => v,
                 }
             }

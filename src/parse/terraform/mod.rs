@@ -47,6 +47,7 @@ mod expr_gen;
 mod tests;
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use hcl_edit::structure::Body;
 
@@ -61,6 +62,7 @@ pub use modules::{
 };
 pub use value::{Evaluated, Val};
 
+use budget::Budget;
 use eval::{ResDecl, Scope, VarDecl, VarSource, VarValue};
 use ir::{AttrIr, AttrValue, BodyIr, FileIr};
 
@@ -172,16 +174,19 @@ fn vars_of<'a>(f: &TfFile<'a>) -> Vec<AttrIr<'a>> {
     }
 }
 
+/// The scope of a module's files; it evaluates with `budget`, that of its module tree.
 fn build_scope<'a>(
     irs: &'a [FileIr<'a>],
     auto: &'a [Vec<AttrIr<'a>>],
     given: &'a [Vec<AttrIr<'a>>],
     cli: &[(String, String)],
+    budget: Rc<Budget>,
 ) -> Scope<'a> {
-    // Type defaults and `--var` values are literals: evaluated without any scope.
-    let bare = Scope::default();
+    // Type defaults and `--var` values are literals: evaluated without any scope (with the
+    // tree's budget: a module instantiated 1,000 times converts its defaults 1,000 times).
+    let bare = Scope::with_budget(budget.clone());
     let literal = |e: &hcl_edit::expr::Expression| bare.literal(e);
-    let mut scope = Scope::default();
+    let mut scope = Scope::with_budget(budget.clone());
     for f in irs {
         for block in &f.body.blocks {
             match (block.ident, block.labels.as_slice()) {
@@ -190,7 +195,7 @@ fn build_scope<'a>(
                     let ty = body
                         .attr("type")
                         .and_then(|a| a.expr())
-                        .map(|e| types::parse_type(e, &literal));
+                        .map(|e| types::parse_type(e, &literal, &budget));
                     let nullable = !matches!(
                         body.attr("nullable").map(|a| &a.value),
                         Some(AttrValue::Expr(e)) if matches!(&**e, hcl_edit::expr::Expression::Bool(b) if !*b.value())

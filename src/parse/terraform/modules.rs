@@ -27,9 +27,10 @@
 //! their arguments escapes, as before. A local source whose directory does not exist, a cycle
 //! of modules and nesting deeper than [`MAX_MODULE_DEPTH`] are diagnostics ([`TfDiagnostic`]),
 //! and the root unit is then incomplete (an EIP may be associated in the module we cannot see).
-//! Evaluation work ([`super::eval::FUEL`]) is shared by a whole tree; at most
-//! [`MAX_MODULE_INSTANCES`] module instances are made per tree (past that the tree is
-//! incomplete).
+//! The evaluation budget (`budget.rs`) is shared by a whole tree: a tree that runs out of it
+//! (or makes a value too large to keep) is incomplete, with a warning diagnostic naming the
+//! first block where it happened; at most [`MAX_MODULE_INSTANCES`] module instances are made
+//! per tree (past that the tree is incomplete).
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
@@ -462,7 +463,8 @@ pub fn normalize_module_tree(
         walk.visit(&mut stack, sites);
     }
 
-    let mut scope = build_scope(&irs, &auto, &given, options.vars);
+    // One budget for the root and all its module instances.
+    let mut scope = build_scope(&irs, &auto, &given, options.vars, Rc::default());
     let tree = root.zip(root_dir).map(|(r, dir)| {
         let tree = Rc::new(Tree {
             dirs: &dirs,
@@ -530,7 +532,7 @@ fn limit_diagnostic(unit: &str, block: &BlockIr, budget: &Budget) -> TfDiagnosti
         kind: TfDiagnosticKind::EvaluationLimit,
         span: block.header,
         message: format!(
-            "{limit} while evaluating `{what}`: values past that point are unknown, so findings that depend on them may be missing"
+            "{limit} while evaluating `{what}`: values past that point are unknown and the module is treated as incomplete, so findings may be missing"
         ),
         related: Vec::new(),
     }
@@ -819,8 +821,8 @@ impl<'a> Scope<'a> {
         }
         tree.instances_left.set(left - 1);
 
-        let mut child = build_scope(&d.files, &[], &[], &[]);
-        child.share_budget(self);
+        let mut child = build_scope(&d.files, &[], &[], &[], self.budget_rc());
+        child.share_depth(self);
         let mut stack = m.stack.clone();
         stack.push(d.id.clone());
         attach(&mut child, tree.clone(), &d.files, dir.clone(), stack);
@@ -1691,5 +1693,42 @@ module "b" {
             (calls[0].name.as_str(), calls[0].source.as_str()),
             ("a", "./a")
         );
+    }
+
+    #[test]
+    fn a_module_called_a_thousand_times_shares_one_budget() {
+        // Each instance converts its type's defaults when its scope is built, whether the
+        // variable is used or not: 100 copies of a 4 KB string, 6,500 units; 1,000 instances
+        // spend more than one tree's budget.
+        let module = format!(
+            r#"
+variable "v" {{
+  type    = object({{ a = optional(list(object({{ b = optional(string, "{big}") }})), [{inner}]) }})
+  default = {{}}
+}}
+resource "aws_ebs_volume" "d" {{
+  availability_zone = "us-east-1a"
+  size              = 100
+}}
+"#,
+            big = "x".repeat(4096),
+            inner = vec!["{}"; 100].join(", ")
+        );
+        let root = "module \"m\" {\n  source = \"../m\"\n  count  = 1000\n}\n";
+        let f = Fixture::new(&[("root", root), ("m", &module)]);
+        let (model, diagnostics) = f.run();
+        let limits: Vec<&TfDiagnostic> = diagnostics
+            .iter()
+            .filter(|d| d.kind == TfDiagnosticKind::EvaluationLimit)
+            .collect();
+        assert_eq!(limits.len(), 1, "{diagnostics:?}");
+        assert_eq!(f.text(limits[0].span), "module \"m\"");
+        assert!(limits[0]
+            .message
+            .contains("evaluation budget of module `root`"));
+        assert!(!model.units[0].complete);
+        // The first instances were evaluated in full.
+        let size = model.volumes[0].size_gib.as_ref().and_then(|s| s.known());
+        assert_eq!(size, Some(&100.0));
     }
 }
