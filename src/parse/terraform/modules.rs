@@ -526,7 +526,7 @@ fn limit_diagnostic(unit: &str, block: &BlockIr, budget: &Budget) -> TfDiagnosti
             budget.limit()
         )
     } else {
-        format!("a value of module `{unit}` was too large to evaluate")
+        format!("a value of module `{unit}` was too large to keep")
     };
     TfDiagnostic {
         kind: TfDiagnosticKind::EvaluationLimit,
