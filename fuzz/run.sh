@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Seeds and runs the cargo-fuzz targets (needs a nightly toolchain and cargo-fuzz).
 #
-#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     # default: 180 s each, all three targets
+#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     # default: 180 s each, all four targets
 #
+# `evaluator` builds its inputs itself (random modules of the evaluator's most expensive
+# constructs, chosen by the input's bytes): it needs no seeds, and runs with a 10 s timeout and
+# 1 GB of memory, so anything that escapes the evaluation budget is a finding.
 # Seeds: fixtures/, tests/ inputs, fuzz/seeds/ (hand-written edge cases of the evaluators) and
 # a small generated corpus. libFuzzer runs in fork mode
 # and keeps going after a crash, timeout or OOM; every such input is copied into
@@ -13,7 +16,7 @@ cd "$(dirname "$0")/.."
 SECS=${1:-180}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(terraform cloudformation pipeline)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(terraform cloudformation pipeline evaluator)
 
 SEEDS=target/fuzz-seeds
 cargo build --release --quiet --example gen-corpus || exit 2
@@ -38,8 +41,11 @@ mapfile -t CFN < <(find fixtures tests "$SEEDS" -type f \( -name '*.yaml' -o -na
 
 status=0
 for t in "${TARGETS[@]}"; do
+    timeout=30
+    rss=2048
     case "$t" in
         terraform) seed terraform "${TF[@]}"; dict=fuzz/dicts/terraform.dict ;;
+        evaluator) mkdir -p fuzz/corpus/evaluator; dict=; timeout=10; rss=1024 ;;
         cloudformation) seed cloudformation "${CFN[@]}"; dict=fuzz/dicts/cloudformation.dict ;;
         pipeline) seed pipeline "${TF[@]}" "${CFN[@]}"; dict=fuzz/dicts/cloudformation.dict ;;
         *) echo "unknown target $t" >&2; exit 2 ;;
@@ -47,8 +53,8 @@ for t in "${TARGETS[@]}"; do
     mkdir -p "fuzz/regressions/$t" "fuzz/artifacts/$t"
     echo "== $t: ${SECS}s" >&2
     cargo +nightly fuzz run "$t" "fuzz/corpus/$t" -- \
-        -max_total_time="$SECS" -timeout=30 -rss_limit_mb=2048 -max_len=65536 \
-        -dict="$dict" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+        -max_total_time="$SECS" -timeout="$timeout" -rss_limit_mb="$rss" -max_len=65536 \
+        ${dict:+-dict="$dict"} -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
         -artifact_prefix="fuzz/artifacts/$t/" 2>&1 | tee "target/fuzz-$t.log" | grep -E 'INFO: fuzzed|==[0-9]+==|panicked|crash-|timeout-|oom-|#[0-9]+ ' | tail -20
     for a in fuzz/artifacts/"$t"/crash-* fuzz/artifacts/"$t"/timeout-* fuzz/artifacts/"$t"/oom-*; do
         [ -e "$a" ] || continue

@@ -105,7 +105,8 @@ pub struct CheckResult {
     /// The files this run speaks for: the baseline entries it may report as fixed and that
     /// `--baseline-update` replaces.
     pub baseline_scope: baseline::Scope,
-    /// Problems that do not fail the run (a usage entry for a resource not checked).
+    /// Problems that do not fail the run (a usage entry for a resource not checked, a module
+    /// whose evaluation reached its limits).
     pub warnings: Vec<String>,
     /// Where the pricing region came from: `--region or config`, `provider`, `default`.
     pub region_source: &'static str,
@@ -874,11 +875,26 @@ fn check_discovered(
     attach_configuration_spans(&mut units, &run.sources);
     let mut module_problems = HashSet::new();
     let mut models = Vec::with_capacity(units.len());
+    let mut warnings: Vec<String> = walk_warnings
+        .iter()
+        .map(|w| format!("{}: {}", display_path(&w.path), w.message))
+        .collect();
     for (_, m, diagnostics) in units {
         models.push(m);
         for d in diagnostics {
             // A module called from several roots: its problem once.
             if !module_problems.insert((d.span, d.message.clone())) {
+                continue;
+            }
+            if d.kind == terraform::TfDiagnosticKind::EvaluationLimit {
+                // Findings may be missing, but what was found stands: a warning.
+                let line = run
+                    .sources
+                    .get(d.span.file)
+                    .map(|f| f.line_col(d.span.start).line)
+                    .unwrap_or(0);
+                let path = run.sources.display(d.span.file);
+                warnings.push(format!("{path}:{line}: {}", d.message));
                 continue;
             }
             run.errors.push(RunError {
@@ -903,10 +919,6 @@ fn check_discovered(
 
     // The usage file is a source too, so its problems point at its lines.
     let mut usage = options.usage.clone();
-    let mut warnings: Vec<String> = walk_warnings
-        .iter()
-        .map(|w| format!("{}: {}", display_path(&w.path), w.message))
-        .collect();
     if let Some(u) = usage.as_mut() {
         let problems = u.parse();
         let id = run.add(SourceFile::new(

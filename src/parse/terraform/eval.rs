@@ -17,11 +17,13 @@ use hcl_edit::expr::{
 };
 use hcl_edit::template::{Directive, Element, Template};
 
+use super::budget::{Budget, INSTANCE_COST};
 use super::funcs;
 use super::ir::{AttrIr, AttrValue};
 use super::types::{self, Ty};
 use super::value::{
-    equals, hoist_list, hoist_obj, lift, merge_via, quote_key, EvalResult, Evaluated, Fail, Val,
+    self, each_alternative, equals, hoist_list, hoist_obj, lift, quote_key, EvalResult, Evaluated,
+    Fail, Val, MAX_VALUE_WEIGHT,
 };
 use crate::model::{Origin, OriginKind};
 use crate::source::Span;
@@ -35,12 +37,6 @@ pub(crate) const MAX_INSTANCES: usize = 10_000;
 
 /// Longest string a template builds.
 const MAX_STRING: usize = 1 << 20;
-
-/// Evaluation work allowed per root module, its local modules included (expressions evaluated
-/// plus collection elements built):
-/// past it everything evaluates to `Unknown`. Real modules use a tiny fraction; it bounds
-/// pathological ones (10,000 instances each splatting 10,000 others).
-pub(crate) const FUEL: u64 = 5_000_000;
 
 /// A name bound while evaluating: `count`, `each`, a dynamic block iterator, a `for` variable.
 #[derive(Debug, Clone)]
@@ -142,8 +138,8 @@ pub(crate) struct Scope<'a> {
     memo_locals: Memo,
     memo_expansion: RefCell<HashMap<String, Rc<Expansion>>>,
     memo_resources: RefCell<HashMap<String, Rc<Evaluated>>>,
-    /// Work done so far (see [`FUEL`]), shared by the scopes of a module tree.
-    spent: Rc<Cell<u64>>,
+    /// The evaluation budget (see `budget.rs`), shared by the scopes of a module tree.
+    budget: Rc<Budget>,
     /// Locals and resources being evaluated (cycle detection).
     active: RefCell<Vec<String>>,
     depth: Rc<Cell<usize>>,
@@ -160,7 +156,7 @@ impl<'a> Scope<'a> {
     pub fn eval_attr(&self, attr: &AttrIr<'_>, env: &mut Env<'a>) -> EvalResult {
         match &attr.value {
             AttrValue::Expr(e) => self.eval(e, env),
-            AttrValue::Literal(v) => Ok(Evaluated::plain(v.clone())),
+            AttrValue::Literal(v) => Ok(Evaluated::plain(self.copy_of(v))),
         }
     }
 
@@ -172,18 +168,101 @@ impl<'a> Scope<'a> {
 
     /// Accounts for `work` units; false once the module's budget is spent.
     fn spend(&self, work: usize) -> bool {
-        let spent = self.spent.get().saturating_add(work as u64);
-        self.spent.set(spent);
-        spent <= FUEL
+        self.budget.charge(work)
     }
 
-    /// Shares `other`'s evaluation budget and depth: the scopes of one module tree.
-    pub(crate) fn share_budget(&mut self, other: &Scope<'a>) {
-        self.spent = other.spent.clone();
+    /// The evaluation budget of the module tree.
+    pub(crate) fn budget(&self) -> &Budget {
+        &self.budget
+    }
+
+    /// A scope evaluating with `budget` (that of its module tree).
+    pub(crate) fn with_budget(budget: Rc<Budget>) -> Scope<'a> {
+        Scope {
+            budget,
+            ..Scope::default()
+        }
+    }
+
+    /// Shares `other`'s evaluation depth: the scopes of one module tree (their budget is
+    /// shared from [`Scope::with_budget`] on).
+    pub(crate) fn share_depth(&mut self, other: &Scope<'a>) {
         self.depth = other.depth.clone();
     }
 
+    /// The budget, for a scope of the same tree.
+    pub(crate) fn budget_rc(&self) -> Rc<Budget> {
+        self.budget.clone()
+    }
+
+    /// Charges `n` instances (of a resource, a module, a `dynamic` block) about to be modeled:
+    /// false past the budget (the instances are then unknown).
+    pub(crate) fn afford_instances(&self, n: usize) -> bool {
+        self.spend(n.saturating_mul(INSTANCE_COST))
+    }
+
+    /// Merges origins (see [`value::merge_via`]), charged by the origins looked at: a `for`
+    /// merges its items' origins into its own at every iteration.
+    pub(super) fn merge_via(&self, into: &mut Vec<Origin>, from: Vec<Origin>) {
+        if !from.is_empty() {
+            self.spend(into.len() + from.len());
+            value::merge_via(into, from);
+        }
+    }
+
+    /// A copy of a bound value and its origins, charged before it is made.
+    pub(super) fn copy_evaluated(&self, e: &Evaluated) -> Evaluated {
+        if !self.spend(e.via.len()) {
+            return Evaluated::unknown();
+        }
+        Evaluated::with_via(self.copy_of(&e.val), e.via.clone())
+    }
+
+    /// A copy of `v`, charged to the budget before it is made (`Unknown` past the budget).
+    fn copy_of(&self, v: &Val) -> Val {
+        if self.budget.charge_copy(v) {
+            v.clone()
+        } else {
+            Val::Unknown
+        }
+    }
+
+    /// `v`, just made (by a function, a type conversion), charged by its weight; `Unknown`
+    /// past the budget or when larger than one value may be.
+    pub(super) fn made(&self, v: Val) -> Val {
+        let weight = v.weight(MAX_VALUE_WEIGHT);
+        if !self.budget.charge(weight) {
+            return Val::Unknown;
+        }
+        if weight > MAX_VALUE_WEIGHT {
+            self.budget.note_cut();
+            return Val::Unknown;
+        }
+        v
+    }
+
+    /// A collection just built from values already charged: its alternatives, when hoisting
+    /// made some (copies of the other elements), are charged too.
+    pub(super) fn built(&self, v: Val) -> Val {
+        match v {
+            Val::OneOf(_) => self.made(v),
+            v => self.bounded(v),
+        }
+    }
+
+    /// `v`, or `Unknown` when larger than [`MAX_VALUE_WEIGHT`] (noted on the budget: a value
+    /// left unknown for its size may hide a finding).
+    pub(crate) fn bounded(&self, v: Val) -> Val {
+        if v.weight(MAX_VALUE_WEIGHT) > MAX_VALUE_WEIGHT {
+            self.budget.note_cut();
+            Val::Unknown
+        } else {
+            v
+        }
+    }
+
     pub fn eval(&self, expr: &Expression, env: &mut Env<'a>) -> EvalResult {
+        self.budget.count_step();
         let depth = self.depth.get();
         if depth >= MAX_EVAL_DEPTH || !self.spend(1) {
             return Ok(Evaluated::unknown());
@@ -201,17 +280,23 @@ impl<'a> Scope<'a> {
             Expression::Number(n) => Ok(Evaluated::plain(
                 n.value().as_f64().map(Val::Num).unwrap_or(Val::Unknown),
             )),
-            Expression::String(s) => Ok(Evaluated::plain(Val::Str(s.value().to_string()))),
+            Expression::String(s) => Ok(Evaluated::plain(
+                if self.budget.charge_str(s.value().len()) {
+                    Val::Str(s.value().to_string())
+                } else {
+                    Val::Unknown
+                },
+            )),
             Expression::Parenthesis(p) => self.eval(p.inner(), env),
             Expression::Array(items) => {
                 let mut via = Vec::new();
                 let mut out = Vec::with_capacity(items.len());
                 for item in items.iter() {
                     let e = self.eval(item, env)?;
-                    merge_via(&mut via, e.via);
+                    self.merge_via(&mut via, e.via);
                     out.push(e.val);
                 }
-                Ok(Evaluated::with_via(hoist_list(out).bounded(), via))
+                Ok(Evaluated::with_via(self.built(hoist_list(out)), via))
             }
             Expression::Object(object) => {
                 let mut via = Vec::new();
@@ -230,21 +315,22 @@ impl<'a> Scope<'a> {
                         }
                     };
                     let e = self.eval(value.expr(), env)?;
-                    merge_via(&mut via, e.via);
+                    self.merge_via(&mut via, e.via);
                     match key {
-                        Some(key) => {
-                            if out.iter().any(|(k, _)| *k == key) {
-                                return Err(Fail);
-                            }
-                            out.push((key, e.val));
-                        }
+                        Some(key) => out.push((key, e.val)),
                         None => unknown_key = true,
                     }
+                }
+                // A key given twice fails (found by sorting: an object may have many keys).
+                let mut keys: Vec<&str> = out.iter().map(|(k, _)| k.as_str()).collect();
+                keys.sort_unstable();
+                if keys.windows(2).any(|w| w[0] == w[1]) {
+                    return Err(Fail);
                 }
                 if unknown_key {
                     return Ok(Evaluated::unknown());
                 }
-                Ok(Evaluated::with_via(hoist_obj(out).bounded(), via))
+                Ok(Evaluated::with_via(self.built(hoist_obj(out)), via))
             }
             Expression::StringTemplate(template) => {
                 // `"${x}"` is `x` itself, not converted to a string.
@@ -282,12 +368,12 @@ impl<'a> Scope<'a> {
                 match choice {
                     Some(true) => {
                         let e = branch(self, &cond.true_expr, env)?;
-                        merge_via(&mut via, e.via);
+                        self.merge_via(&mut via, e.via);
                         Ok(Evaluated::with_via(e.val, via))
                     }
                     Some(false) => {
                         let e = branch(self, &cond.false_expr, env)?;
-                        merge_via(&mut via, e.via);
+                        self.merge_via(&mut via, e.via);
                         Ok(Evaluated::with_via(e.val, via))
                     }
                     None => {
@@ -298,8 +384,8 @@ impl<'a> Scope<'a> {
                         ) else {
                             return Ok(Evaluated::unknown());
                         };
-                        merge_via(&mut via, t.via);
-                        merge_via(&mut via, f.via);
+                        self.merge_via(&mut via, t.via);
+                        self.merge_via(&mut via, f.via);
                         Ok(Evaluated::with_via(Val::one_of(vec![t.val, f.val]), via))
                     }
                 }
@@ -310,7 +396,7 @@ impl<'a> Scope<'a> {
                 self.traversal(&traversal.expr, &ops, env)
             }
             Expression::Variable(v) => match env.lookup(v.as_str()) {
-                Some(b) => Ok(b.value.clone()),
+                Some(b) => Ok(self.copy_evaluated(&b.value)),
                 None => Ok(Evaluated::unknown()),
             },
             Expression::FuncCall(call) => self.func_call(call, env),
@@ -328,7 +414,7 @@ impl<'a> Scope<'a> {
                 let l = self.eval(&op.lhs_expr, env)?;
                 let r = self.eval(&op.rhs_expr, env)?;
                 let mut via = l.via;
-                merge_via(&mut via, r.via);
+                self.merge_via(&mut via, r.via);
                 let operator = *op.operator.value();
                 let val = lift(vec![l.val, r.val], |a| binary(operator, &a[0], &a[1]))?;
                 Ok(Evaluated::with_via(val, via))
@@ -358,6 +444,7 @@ impl<'a> Scope<'a> {
         env: &mut Env<'a>,
         via: &mut Vec<Origin>,
     ) -> Result<Val, Fail> {
+        self.budget.count_step();
         let mut pieces: Vec<Val> = Vec::new();
         // Whether the last piece is a literal (strippable) and a strip of the next literal is
         // pending.
@@ -376,6 +463,9 @@ impl<'a> Scope<'a> {
                 Element::Literal(lit) => {
                     let text: &str = lit.value();
                     let text = if strip_next { text.trim_start() } else { text };
+                    if !self.budget.charge_str(text.len()) {
+                        return Ok(Val::Unknown);
+                    }
                     pieces.push(Val::Str(text.to_string()));
                     last_literal = true;
                     strip_next = false;
@@ -385,7 +475,7 @@ impl<'a> Scope<'a> {
                         strip_prev(&mut pieces, last_literal);
                     }
                     let e = self.eval(&interp.expr, env)?;
-                    merge_via(via, e.via);
+                    self.merge_via(via, e.via);
                     pieces.push(lift(vec![e.val], |a| to_template_string(&a[0]))?);
                     last_literal = false;
                     strip_next = interp.strip.strip_end();
@@ -446,10 +536,15 @@ impl<'a> Scope<'a> {
                             strip_prev(&mut pieces, last_literal);
                         }
                         let coll = self.eval(&d.for_expr.collection_expr, env)?;
-                        merge_via(via, coll.via);
-                        let Some(items) = iterate(&coll.val)? else {
+                        self.merge_via(via, coll.via);
+                        let Some(items) = iterate(coll.val)? else {
                             return Ok(Val::Unknown);
                         };
+                        // Each iteration is charged, whatever its body (a literal renders
+                        // without evaluating anything).
+                        if !self.spend(items.len()) {
+                            return Ok(Val::Unknown);
+                        }
                         for (k, v) in items {
                             let mut pushed = 0;
                             if let Some(kv) = &d.for_expr.key_var {
@@ -481,14 +576,25 @@ impl<'a> Scope<'a> {
             return Ok(Val::Unknown);
         }
         lift(pieces, |parts| {
-            let mut out = String::new();
-            for p in parts {
+            // The length first: too long a string is neither charged nor allocated.
+            let mut len = 0usize;
+            for p in &parts {
                 match p {
-                    Val::Str(s) => out.push_str(&s),
+                    Val::Str(s) => len = len.saturating_add(s.len()),
                     _ => return Ok(Val::Unknown),
                 }
-                if out.len() > MAX_STRING {
-                    return Ok(Val::Unknown);
+            }
+            if len > MAX_STRING {
+                self.budget.note_cut();
+                return Ok(Val::Unknown);
+            }
+            if !self.budget.charge_str(len) {
+                return Ok(Val::Unknown);
+            }
+            let mut out = String::with_capacity(len);
+            for p in &parts {
+                if let Val::Str(s) = p {
+                    out.push_str(s);
                 }
             }
             Ok(Val::Str(out))
@@ -512,7 +618,20 @@ impl<'a> Scope<'a> {
         };
         let name = root.as_str();
         if let Some(b) = env.lookup(name) {
-            let base = b.value.clone();
+            // `each.value.size`, `count.index`: only what is reached is copied. An index
+            // expression needs the bindings (`x[each.key]`): then the bound value is copied.
+            if !ops
+                .iter()
+                .any(|op| matches!(op, TraversalOperator::Index(_)))
+            {
+                if !self.spend(b.value.via.len()) {
+                    return Ok(Evaluated::unknown());
+                }
+                let mut via = b.value.via.clone();
+                let val = self.apply(&b.value.val, ops, &mut Env::default(), &mut via)?;
+                return Ok(Evaluated::with_via(val, via));
+            }
+            let base = self.copy_evaluated(&b.value);
             let mut via = base.via;
             let val = self.apply(&base.val, ops, env, &mut via)?;
             return Ok(Evaluated::with_via(val, via));
@@ -553,6 +672,9 @@ impl<'a> Scope<'a> {
                 None => return Ok(Evaluated::unknown()),
             },
         };
+        if !self.spend(base.via.len()) {
+            return Ok(Evaluated::unknown());
+        }
         let mut via = base.via.clone();
         let val = self.apply(&base.val, rest, env, &mut via)?;
         Ok(Evaluated::with_via(val, via))
@@ -631,11 +753,8 @@ impl<'a> Scope<'a> {
             match &*cur {
                 Val::Unknown => return Ok(Val::Unknown),
                 Val::OneOf(alts) => {
-                    let alts = alts.clone();
                     let rest = &ops[i..];
-                    return lift(vec![Val::OneOf(alts)], |a| {
-                        self.apply(&a[0], rest, env, via)
-                    });
+                    return each_alternative(alts, |alt| self.apply(alt, rest, env, via));
                 }
                 _ => {}
             }
@@ -645,11 +764,14 @@ impl<'a> Scope<'a> {
                 }
                 TraversalOperator::Index(index) => {
                     let idx = self.eval(index, env)?;
-                    merge_via(via, idx.via);
-                    if let Val::OneOf(_) = idx.val {
-                        let current = cur.into_owned();
-                        let next = lift(vec![idx.val], |k| {
-                            Ok(index_of(&current, &k[0])?.into_owned())
+                    self.merge_via(via, idx.via);
+                    if let Val::OneOf(keys) = &idx.val {
+                        // One element per key: copies, charged.
+                        let next = each_alternative(keys, |k| {
+                            Ok(match index_of(&cur, k)? {
+                                Cow::Borrowed(v) => self.copy_of(v),
+                                Cow::Owned(v) => v,
+                            })
                         })?;
                         cur = Cow::Owned(next);
                     } else {
@@ -693,16 +815,11 @@ impl<'a> Scope<'a> {
             }
             i += 1;
         }
-        // Copying a collection out of a variable, local or resource costs its size.
-        let copied = match &cur {
-            Cow::Borrowed(Val::List(items)) => items.len(),
-            Cow::Borrowed(Val::Obj(entries)) => entries.len(),
-            _ => 0,
-        };
-        if !self.spend(copied) {
-            return Ok(Val::Unknown);
-        }
-        Ok(cur.into_owned())
+        // Copying a value out of a variable, local, resource or binding costs its weight.
+        Ok(match cur {
+            Cow::Borrowed(v) => self.copy_of(v),
+            Cow::Owned(v) => v,
+        })
     }
 
     // ---- variables, locals, resources --------------------------------------------------
@@ -753,7 +870,7 @@ impl<'a> Scope<'a> {
                     },
                 ),
                 VarSource::Cli(v, span) => (
-                    v.clone(),
+                    self.copy_of(v),
                     Origin {
                         span: *span,
                         label: format!("variable `{name}` {}", given.label),
@@ -779,11 +896,13 @@ impl<'a> Scope<'a> {
             (val, origin) = default();
             inner.clear();
         }
-        if let Some(ty) = &decl.ty {
-            val = types::convert(&val, ty).unwrap_or(Val::Unknown);
-        }
+        // A conversion makes a new value (optional attributes filled in, sets sorted).
+        val = match &decl.ty {
+            Some(ty) => self.made(types::convert(&val, ty, &self.budget).unwrap_or(Val::Unknown)),
+            None => self.bounded(val),
+        };
         inner.push(origin);
-        Evaluated::with_via(val.bounded(), inner)
+        Evaluated::with_via(val, inner)
     }
 
     fn local(&self, name: &str) -> Result<Rc<Evaluated>, Fail> {
@@ -802,7 +921,7 @@ impl<'a> Scope<'a> {
         let result = self.eval_attr(attr, &mut plain_env());
         self.active.borrow_mut().pop();
         let result = result.map(|mut e| {
-            e.val = e.val.bounded();
+            e.val = self.bounded(std::mem::replace(&mut e.val, Val::Unknown));
             if e.val.is_unknown() {
                 e.via.clear();
             } else {
@@ -844,15 +963,21 @@ impl<'a> Scope<'a> {
         if let Some(count) = decl.count {
             let v = self.value_of(count, &plain_env()).val;
             return match (&v, v.as_index()) {
-                (Val::Num(_) | Val::Str(_), Some(n)) if n <= MAX_INSTANCES => Expansion::Count(n),
+                (Val::Num(_) | Val::Str(_), Some(n))
+                    if n <= MAX_INSTANCES && self.afford_instances(n) =>
+                {
+                    Expansion::Count(n)
+                }
                 _ => Expansion::Unknown,
             };
         }
         if let Some(for_each) = decl.for_each {
             let e = self.value_of(for_each, &plain_env());
             return match for_each_entries(&e.val) {
-                Some(entries) => Expansion::ForEach(entries, e.via),
-                None => Expansion::Unknown,
+                Some(entries) if self.afford_instances(entries.len()) => {
+                    Expansion::ForEach(entries, e.via)
+                }
+                _ => Expansion::Unknown,
             };
         }
         Expansion::Single
@@ -895,7 +1020,7 @@ impl<'a> Scope<'a> {
         let mut args = Vec::with_capacity(call.args.len());
         for arg in call.args.iter() {
             let e = self.eval(arg, env)?;
-            merge_via(&mut via, e.via);
+            self.merge_via(&mut via, e.via);
             args.push(e.val);
         }
         if call.args.expand_final() {
@@ -907,21 +1032,24 @@ impl<'a> Scope<'a> {
                 _ => return Ok(Evaluated::unknown()),
             }
         }
-        let val = lift(args, |a| funcs::call(name, a))?;
-        Ok(Evaluated::with_via(val.bounded(), via))
+        let val = lift(args, |a| funcs::call(name, a, &self.budget))?;
+        Ok(Evaluated::with_via(self.made(val), via))
     }
 
     fn for_expr(&self, f: &ForExpr, env: &mut Env<'a>) -> EvalResult {
         let coll = self.eval(&f.intro.collection_expr, env)?;
         let mut via = coll.via;
-        let val = lift(vec![coll.val], |c| self.for_over(f, &c[0], env, &mut via))?;
-        Ok(Evaluated::with_via(val.bounded(), via))
+        let val = lift(vec![coll.val], |c| {
+            let coll = c.into_iter().next().unwrap_or(Val::Unknown);
+            self.for_over(f, coll, env, &mut via)
+        })?;
+        Ok(Evaluated::with_via(self.built(val), via))
     }
 
     fn for_over(
         &self,
         f: &ForExpr,
-        coll: &Val,
+        coll: Val,
         env: &mut Env<'a>,
         via: &mut Vec<Origin>,
     ) -> Result<Val, Fail> {
@@ -934,6 +1062,8 @@ impl<'a> Scope<'a> {
         let mut list = Vec::new();
         let mut entries: Vec<(String, Val)> = Vec::new();
         let mut groups: Vec<(String, Vec<Val>)> = Vec::new();
+        // Keys seen, and where each group is: a `for` may make thousands of keys.
+        let mut keys: HashMap<String, usize> = HashMap::new();
         for (k, v) in items {
             let mut pushed = 0;
             if let Some(kv) = &f.intro.key_var {
@@ -948,12 +1078,17 @@ impl<'a> Scope<'a> {
                 ForItem::Skip => {}
                 ForItem::Unknown => return Ok(Val::Unknown),
                 ForItem::Value(v) => list.push(v),
-                ForItem::Entry(k, v) if f.grouping => match groups.iter_mut().find(|g| g.0 == k) {
-                    Some(g) => g.1.push(v),
-                    None => groups.push((k, vec![v])),
-                },
+                ForItem::Entry(k, v) if f.grouping => {
+                    match keys.get(&k).and_then(|&i| groups.get_mut(i)) {
+                        Some(g) => g.1.push(v),
+                        None => {
+                            keys.insert(k.clone(), groups.len());
+                            groups.push((k, vec![v]));
+                        }
+                    }
+                }
                 ForItem::Entry(k, v) => {
-                    if entries.iter().any(|e| e.0 == k) {
+                    if keys.insert(k.clone(), entries.len()).is_some() {
                         return Err(Fail);
                     }
                     entries.push((k, v));
@@ -990,12 +1125,12 @@ impl<'a> Scope<'a> {
             }
         }
         let value = self.eval(&f.value_expr, env)?;
-        merge_via(via, value.via);
+        self.merge_via(via, value.via);
         match &f.key_expr {
             None => Ok(ForItem::Value(value.val)),
             Some(key_expr) => {
                 let k = self.eval(key_expr, env)?;
-                merge_via(via, k.via);
+                self.merge_via(via, k.via);
                 match &k.val {
                     Val::Null | Val::List(_) | Val::Obj(_) => Err(Fail),
                     v => match v.as_string() {
@@ -1012,7 +1147,7 @@ impl<'a> Scope<'a> {
         if types::parses_literally(ty) {
             let v = Val::Str(raw.to_string());
             return match ty {
-                Some(ty) => types::convert(&v, ty).unwrap_or(Val::Unknown),
+                Some(ty) => types::convert(&v, ty, &self.budget).unwrap_or(Val::Unknown),
                 None => v,
             };
         }
@@ -1023,7 +1158,7 @@ impl<'a> Scope<'a> {
                     .map(|e| e.val)
                     .unwrap_or(Val::Unknown);
                 match ty {
-                    Some(ty) => types::convert(&v, ty).unwrap_or(Val::Unknown),
+                    Some(ty) => types::convert(&v, ty, &self.budget).unwrap_or(Val::Unknown),
                     None => v,
                 }
             }
@@ -1084,20 +1219,17 @@ fn is_literal(expr: &Expression, depth: usize) -> bool {
 
 /// Elements of a collection to iterate (`for`, template `for`): index or key, and value.
 /// `Ok(None)` when the collection is unknown.
-fn iterate(coll: &Val) -> Result<Option<Vec<(Val, Val)>>, Fail> {
+fn iterate(coll: Val) -> Result<Option<Vec<(Val, Val)>>, Fail> {
     match coll {
         Val::List(items) => Ok(Some(
             items
-                .iter()
+                .into_iter()
                 .enumerate()
-                .map(|(i, v)| (Val::Num(i as f64), v.clone()))
+                .map(|(i, v)| (Val::Num(i as f64), v))
                 .collect(),
         )),
         Val::Obj(entries) => Ok(Some(
-            entries
-                .iter()
-                .map(|(k, v)| (Val::Str(k.clone()), v.clone()))
-                .collect(),
+            entries.into_iter().map(|(k, v)| (Val::Str(k), v)).collect(),
         )),
         Val::Unknown | Val::Ref { .. } | Val::OneOf(_) => Ok(None),
         _ => Err(Fail),

@@ -2,7 +2,14 @@
 //! arguments are lifted by the caller). `try` and `can` need their arguments unevaluated and
 //! live in the evaluator. An unknown function, a provider function, `file()`, `templatefile()`
 //! and the like give `Unknown`.
+//!
+//! The evaluator charges every function's result to the evaluation budget (`budget.rs`); a
+//! function whose result can be far larger than its arguments (`join`, `replace`, `range`,
+//! `split`) computes that size first and asks [`Budget::fits`] before allocating anything.
 
+use std::collections::HashSet;
+
+use super::budget::{Budget, BYTES_PER_UNIT};
 use super::value::{equals, format_number, to_json, Fail, Val};
 
 /// Most elements `range()` builds.
@@ -61,8 +68,13 @@ fn arity(args: &[Val], min: usize, max: usize) -> Result<(), Fail> {
     }
 }
 
+/// Weight ([`Val::weight`]) of a string of `len` bytes.
+fn str_weight(len: usize) -> usize {
+    1 + len / BYTES_PER_UNIT
+}
+
 /// Calls function `name`.
-pub(crate) fn call(name: &str, args: Vec<Val>) -> R {
+pub(crate) fn call(name: &str, args: Vec<Val>, budget: &Budget) -> R {
     if !is_supported(name) {
         return Ok(Val::Unknown);
     }
@@ -283,12 +295,27 @@ pub(crate) fn call(name: &str, args: Vec<Val>) -> R {
                     parts.push(known!(str_arg(item)));
                 }
             }
+            let seps = parts.len().saturating_sub(1).saturating_mul(sep.len());
+            let len = parts
+                .iter()
+                .fold(seps, |len, p| len.saturating_add(p.len()));
+            if !budget.fits(str_weight(len)) {
+                return Ok(Val::Unknown);
+            }
             Ok(Val::Str(parts.join(&sep)))
         }
         "split" => {
             arity(&args, 2, 2)?;
             let sep = known!(str_arg(&args[0]));
             let s = known!(str_arg(&args[1]));
+            let count = if sep.is_empty() {
+                s.chars().count()
+            } else {
+                s.matches(sep.as_str()).count() + 1
+            };
+            if !budget.fits(1 + count + s.len() / BYTES_PER_UNIT) {
+                return Ok(Val::Unknown);
+            }
             let parts: Vec<Val> = if sep.is_empty() {
                 s.chars().map(|c| Val::Str(c.to_string())).collect()
             } else {
@@ -308,6 +335,14 @@ pub(crate) fn call(name: &str, args: Vec<Val>) -> R {
                 return Ok(Val::Unknown);
             }
             if from.is_empty() {
+                return Ok(Val::Unknown);
+            }
+            let len = s
+                .matches(from.as_str())
+                .count()
+                .saturating_mul(to.len())
+                .saturating_add(s.len());
+            if !budget.fits(str_weight(len)) {
                 return Ok(Val::Unknown);
             }
             Ok(Val::Str(s.replace(&from, &to)))
@@ -350,16 +385,13 @@ pub(crate) fn call(name: &str, args: Vec<Val>) -> R {
         "distinct" => {
             arity(&args, 1, 1)?;
             let items = known!(list_arg(&args[0]));
-            let mut out: Vec<Val> = Vec::new();
-            for i in items {
-                if !i.is_wholly_known() || matches!(i, Val::Ref { .. }) {
-                    return Ok(Val::Unknown);
-                }
-                if !out.contains(i) {
-                    out.push(i.clone());
-                }
+            if items
+                .iter()
+                .any(|i| !i.is_wholly_known() || matches!(i, Val::Ref { .. }))
+            {
+                return Ok(Val::Unknown);
             }
-            Ok(Val::List(out))
+            Ok(Val::List(without_repeats(items.iter().cloned())))
         }
         "compact" => {
             arity(&args, 1, 1)?;
@@ -407,7 +439,14 @@ pub(crate) fn call(name: &str, args: Vec<Val>) -> R {
                 };
             }
             let count = ((end - start) / step).ceil();
-            if !(0.0..=MAX_RANGE as f64).contains(&count) {
+            if count.is_nan() || count < 0.0 {
+                return Ok(Val::Unknown);
+            }
+            if count > MAX_RANGE as f64 {
+                budget.note_cut();
+                return Ok(Val::Unknown);
+            }
+            if !budget.fits(1 + count as usize) {
                 return Ok(Val::Unknown);
             }
             Ok(Val::List(
@@ -536,6 +575,76 @@ fn title(s: &str) -> String {
     out
 }
 
+/// `items` without repeats (the first of equal values kept, equality as `Val`'s `==`), in
+/// linear time: a list may have many thousands of items.
+fn without_repeats(items: impl IntoIterator<Item = Val>) -> Vec<Val> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for item in items {
+        let mut key = String::new();
+        if !equality_key(&item, &mut key) || seen.insert(key) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+/// Writes a text equal for two values exactly when they are `==`; false for a value equal to
+/// nothing (one holding NaN).
+fn equality_key(v: &Val, out: &mut String) -> bool {
+    use std::fmt::Write;
+    let text = |out: &mut String, s: &str| {
+        let _ = write!(out, "{}:", s.len());
+        out.push_str(s);
+    };
+    match v {
+        Val::Null => out.push('n'),
+        Val::Unknown => out.push('u'),
+        Val::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        Val::Num(n) if n.is_nan() => return false,
+        // `-0 == 0`.
+        Val::Num(n) => {
+            let n = if *n == 0.0 { 0.0 } else { *n };
+            let _ = write!(out, "#{:x};", n.to_bits());
+        }
+        Val::Str(s) => {
+            out.push('s');
+            text(out, s);
+        }
+        Val::Ref { address, attr } => {
+            out.push('r');
+            text(out, address);
+            match attr {
+                Some(a) => {
+                    out.push('.');
+                    text(out, a);
+                }
+                None => out.push(';'),
+            }
+        }
+        Val::List(items) | Val::OneOf(items) => {
+            out.push(if matches!(v, Val::List(_)) { '[' } else { '|' });
+            for i in items {
+                if !equality_key(i, out) {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        Val::Obj(entries) => {
+            out.push('{');
+            for (k, v) in entries {
+                text(out, k);
+                if !equality_key(v, out) {
+                    return false;
+                }
+            }
+            out.push('}');
+        }
+    }
+    true
+}
+
 fn flatten(items: &[Val], out: &mut Vec<Val>, depth: usize) -> bool {
     if depth > 32 {
         return false;
@@ -579,12 +688,7 @@ pub(crate) fn to_set(items: Vec<Val>) -> Val {
     } else {
         items
     };
-    let mut out: Vec<Val> = Vec::with_capacity(items.len());
-    for i in items.drain(..) {
-        if !out.contains(&i) {
-            out.push(i);
-        }
-    }
+    let mut out = without_repeats(items.drain(..));
     if all_num {
         out.sort_by(|a, b| match (a, b) {
             (Val::Num(x), Val::Num(y)) => x.total_cmp(y),

@@ -30,6 +30,7 @@
 //! `ir.rs` for how, and how spans are kept).
 
 mod big_numbers;
+mod budget;
 mod eval;
 mod funcs;
 mod ir;
@@ -42,9 +43,14 @@ mod types;
 mod value;
 
 #[cfg(test)]
+mod budget_tests;
+#[cfg(test)]
+mod expr_gen;
+#[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use hcl_edit::structure::Body;
 
@@ -56,10 +62,11 @@ pub use ir::is_override_file;
 pub use json::JsonFile;
 pub use modules::{
     is_local_source, local_module_calls, module_dir, normalize_path, resolve_module_tree,
-    LocalCall, ModuleDir, ModuleLibrary, ModuleRoot, TfDiagnostic,
+    LocalCall, ModuleDir, ModuleLibrary, ModuleRoot, TfDiagnostic, TfDiagnosticKind,
 };
 pub use value::{Evaluated, Val};
 
+use budget::Budget;
 use eval::{ResDecl, Scope, VarDecl, VarSource, VarValue};
 use ir::{AttrIr, AttrValue, BodyIr, FileIr};
 
@@ -168,16 +175,19 @@ fn vars_of<'a>(f: &TfFile<'a>) -> Vec<AttrIr<'a>> {
     }
 }
 
+/// The scope of a module's files; it evaluates with `budget`, that of its module tree.
 fn build_scope<'a>(
     irs: &'a [FileIr<'a>],
     auto: &'a [Vec<AttrIr<'a>>],
     given: &'a [Vec<AttrIr<'a>>],
     cli: &[(String, String)],
+    budget: Rc<Budget>,
 ) -> Scope<'a> {
-    // Type defaults and `--var` values are literals: evaluated without any scope.
-    let bare = Scope::default();
+    // Type defaults and `--var` values are literals: evaluated without any scope (with the
+    // tree's budget: a module instantiated 1,000 times converts its defaults 1,000 times).
+    let bare = Scope::with_budget(budget.clone());
     let literal = |e: &hcl_edit::expr::Expression| bare.literal(e);
-    let mut scope = Scope::default();
+    let mut scope = Scope::with_budget(budget.clone());
     for f in irs {
         for block in &f.body.blocks {
             match (block.ident, block.labels.as_slice()) {
@@ -186,7 +196,7 @@ fn build_scope<'a>(
                     let ty = body
                         .attr("type")
                         .and_then(|a| a.expr())
-                        .map(|e| types::parse_type(e, &literal));
+                        .map(|e| types::parse_type(e, &literal, &budget));
                     let nullable = !matches!(
                         body.attr("nullable").map(|a| &a.value),
                         Some(AttrValue::Expr(e)) if matches!(&**e, hcl_edit::expr::Expression::Bool(b) if !*b.value())

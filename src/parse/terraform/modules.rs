@@ -27,9 +27,10 @@
 //! their arguments escapes, as before. A local source whose directory does not exist, a cycle
 //! of modules and nesting deeper than [`MAX_MODULE_DEPTH`] are diagnostics ([`TfDiagnostic`]),
 //! and the root unit is then incomplete (an EIP may be associated in the module we cannot see).
-//! Evaluation work ([`super::eval::FUEL`]) is shared by a whole tree; at most
-//! [`MAX_MODULE_INSTANCES`] module instances are made per tree (past that the tree is
-//! incomplete).
+//! The evaluation budget (`budget.rs`) is shared by a whole tree: a tree that runs out of it
+//! (or makes a value too large to keep) is incomplete, with a warning diagnostic naming the
+//! first block where it happened; at most [`MAX_MODULE_INSTANCES`] module instances are made
+//! per tree (past that the tree is incomplete).
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
@@ -38,10 +39,11 @@ use std::rc::{Rc, Weak};
 
 use hcl_edit::expr::TraversalOperator;
 
+use super::budget::Budget;
 use super::eval::{Binding, Env, Expansion, ResDecl, Scope, VarSource, VarValue};
 use super::ir::{self, AttrIr, AttrValue, BlockIr, BodyIr, FileIr};
 use super::resolve::Resolver;
-use super::value::{hoist_list, hoist_obj, merge_via, quote_key, EvalResult, Evaluated, Val};
+use super::value::{hoist_list, hoist_obj, quote_key, EvalResult, Evaluated, Val};
 use super::{build_scope, vars_of, TfFile, TfOptions, TfSource};
 use crate::model::*;
 use crate::resolved::{ResolvedUnit, Wanted};
@@ -211,12 +213,23 @@ pub struct ModuleRoot<'r, 'a> {
     pub library: &'r ModuleLibrary<'a>,
 }
 
-/// A problem with a module call: a missing directory, a cycle.
+/// A problem with a module call (a missing directory, a cycle), or the evaluation of a root
+/// module stopped at its limits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TfDiagnostic {
+    pub kind: TfDiagnosticKind,
     pub span: Span,
     pub message: String,
     pub related: Vec<(Span, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TfDiagnosticKind {
+    /// A module call that cannot be followed: the run fails (`module-error`).
+    ModuleError,
+    /// The evaluation budget (`budget.rs`) was spent, or a value was too large to make: some
+    /// values are unknown, so findings may be missing. A warning: the run does not fail.
+    EvaluationLimit,
 }
 
 /// The parsed files of one module directory of a tree.
@@ -408,7 +421,8 @@ pub fn resolve_module_tree(
         walk.visit(&mut stack, sites);
     }
 
-    let mut scope = build_scope(&irs, &auto, &given, options.vars);
+    // One budget for the root and all its module instances.
+    let mut scope = build_scope(&irs, &auto, &given, options.vars, Rc::default());
     let tree = root.zip(root_dir).map(|(r, dir)| {
         let tree = Rc::new(Tree {
             dirs: &dirs,
@@ -434,16 +448,50 @@ pub fn resolve_module_tree(
         complete,
     });
     let mut r = Resolver::new(unit, &scope, out, wanted);
+    // The first block whose evaluation reached a limit: where the warning points.
+    let mut limited: Option<&BlockIr> = None;
     for f in &irs {
         for block in &f.body.blocks {
             r.block(block);
+            let budget = scope.budget();
+            if limited.is_none() && (budget.exhausted() || budget.cut()) {
+                limited = Some(block);
+            }
         }
     }
     let mut out = r.out;
+    if let Some(block) = limited {
+        diagnostics.push(limit_diagnostic(name, block, scope.budget()));
+        incomplete = true;
+    }
     if incomplete || tree.is_some_and(|t| t.incomplete.get()) {
         out.unit.complete = false;
     }
     (out, diagnostics)
+}
+
+/// The warning of a root module whose evaluation reached a limit at `block`.
+fn limit_diagnostic(unit: &str, block: &BlockIr, budget: &Budget) -> TfDiagnostic {
+    let mut what = block.ident.to_string();
+    for label in &block.labels {
+        what.push_str(&format!(" {}", quote_key(label)));
+    }
+    let limit = if budget.exhausted() {
+        format!(
+            "the evaluation budget of module `{unit}` ({} units) ran out",
+            budget.limit()
+        )
+    } else {
+        format!("a value of module `{unit}` was too large to keep")
+    };
+    TfDiagnostic {
+        kind: TfDiagnosticKind::EvaluationLimit,
+        span: block.header,
+        message: format!(
+            "{limit} while evaluating `{what}`: values past that point are unknown and the module is treated as incomplete, so findings may be missing"
+        ),
+        related: Vec::new(),
+    }
 }
 
 /// The static walk over the directories a root calls: builds their files' IR once, and finds
@@ -474,6 +522,7 @@ impl<'a> Walk<'_, 'a> {
             let target = module_dir(&dir, &site.source);
             let Some(lib) = self.library.get(&target) else {
                 self.diagnostics.push(TfDiagnostic {
+                    kind: TfDiagnosticKind::ModuleError,
                     span: site.source_span,
                     message: format!(
                         "module `{}`: source `{}` not found (no directory `{}`)",
@@ -497,6 +546,7 @@ impl<'a> Walk<'_, 'a> {
                 chain.push(site.name.clone());
                 let display = &lib.name;
                 self.diagnostics.push(TfDiagnostic {
+                    kind: TfDiagnosticKind::ModuleError,
                     span: site.header,
                     message: format!(
                         "module cycle: {} (directory `{display}` calls itself)",
@@ -513,6 +563,7 @@ impl<'a> Walk<'_, 'a> {
             }
             if stack.len() >= MAX_MODULE_DEPTH {
                 self.diagnostics.push(TfDiagnostic {
+                    kind: TfDiagnosticKind::ModuleError,
                     span: site.header,
                     message: format!(
                         "module `{}`: modules nested more than {MAX_MODULE_DEPTH} deep are not followed",
@@ -648,7 +699,7 @@ impl<'a> Scope<'a> {
                     let key = self.eval(index, env)?;
                     match instance_address(&address, &expansion, &key.val) {
                         Some(instance) => {
-                            merge_via(&mut via, key.via);
+                            self.merge_via(&mut via, key.via);
                             (self.output_of(name, &instance, out.as_str()), &ops[3..])
                         }
                         None => (self.all_instances(name, &expansion), &ops[1..]),
@@ -656,7 +707,7 @@ impl<'a> Scope<'a> {
                 }
                 _ => (self.all_instances(name, &expansion), &ops[1..]),
             };
-        merge_via(&mut via, base.via);
+        self.merge_via(&mut via, base.via);
         let val = self.apply(&base.val, rest, env, &mut via)?;
         Ok(Evaluated::with_via(val, via))
     }
@@ -726,8 +777,8 @@ impl<'a> Scope<'a> {
         }
         tree.instances_left.set(left - 1);
 
-        let mut child = build_scope(&d.files, &[], &[], &[]);
-        child.share_budget(self);
+        let mut child = build_scope(&d.files, &[], &[], &[], self.budget_rc());
+        child.share_depth(self);
         let mut stack = m.stack.clone();
         stack.push(d.id.clone());
         attach(&mut child, tree.clone(), &d.files, dir.clone(), stack);
@@ -805,7 +856,7 @@ impl<'a> Scope<'a> {
 
     fn output_of(&self, name: &str, instance: &str, output: &str) -> Evaluated {
         match self.module_instance(name, instance) {
-            Some(child) => (*child.output(output)).clone(),
+            Some(child) => self.copy_evaluated(&child.output(output)),
             None => Evaluated::unknown(),
         }
     }
@@ -821,10 +872,11 @@ impl<'a> Scope<'a> {
         names.sort_unstable();
         for output in names {
             let e = child.output(output);
-            merge_via(&mut via, e.via.clone());
+            self.merge_via(&mut via, e.via.clone());
             entries.push((output.to_string(), e.val.clone()));
         }
-        Evaluated::with_via(hoist_obj(entries).bounded(), via)
+        // Copies of the outputs.
+        Evaluated::with_via(self.made(hoist_obj(entries)), via)
     }
 
     /// `module.x` of a call with `count` (a list of instances) or `for_each` (a map).
@@ -836,7 +888,7 @@ impl<'a> Scope<'a> {
             .iter()
             .map(|i| {
                 let e = self.outputs_of(name, &i.address);
-                merge_via(&mut via, e.via);
+                self.merge_via(&mut via, e.via);
                 e.val
             })
             .collect();
@@ -851,7 +903,7 @@ impl<'a> Scope<'a> {
             ),
             _ => Val::Unknown,
         };
-        Evaluated::with_via(val.bounded(), via)
+        Evaluated::with_via(self.built(val), via)
     }
 
     /// For the EIP mention walker: the argument variable `var` of this instance was given, and
@@ -1560,5 +1612,42 @@ module "b" {
             (calls[0].name.as_str(), calls[0].source.as_str()),
             ("a", "./a")
         );
+    }
+
+    #[test]
+    fn a_module_called_a_thousand_times_shares_one_budget() {
+        // Each instance converts its type's defaults when its scope is built, whether the
+        // variable is used or not: 100 copies of a 4 KB string, 6,500 units; 1,000 instances
+        // spend more than one tree's budget.
+        let module = format!(
+            r#"
+variable "v" {{
+  type    = object({{ a = optional(list(object({{ b = optional(string, "{big}") }})), [{inner}]) }})
+  default = {{}}
+}}
+resource "aws_ebs_volume" "d" {{
+  availability_zone = "us-east-1a"
+  size              = 100
+}}
+"#,
+            big = "x".repeat(4096),
+            inner = vec!["{}"; 100].join(", ")
+        );
+        let root = "module \"m\" {\n  source = \"../m\"\n  count  = 1000\n}\n";
+        let f = Fixture::new(&[("root", root), ("m", &module)]);
+        let (model, diagnostics) = f.run();
+        let limits: Vec<&TfDiagnostic> = diagnostics
+            .iter()
+            .filter(|d| d.kind == TfDiagnosticKind::EvaluationLimit)
+            .collect();
+        assert_eq!(limits.len(), 1, "{diagnostics:?}");
+        assert_eq!(f.text(limits[0].span), "module \"m\"");
+        assert!(limits[0]
+            .message
+            .contains("evaluation budget of module `root`"));
+        assert!(!model.units[0].complete);
+        // The first instances were evaluated in full.
+        let size = model.volumes[0].size_gib.as_ref().and_then(|s| s.known());
+        assert_eq!(size, Some(&100.0));
     }
 }

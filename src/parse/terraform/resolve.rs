@@ -255,6 +255,8 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
             ),
             _ => None,
         };
+        // Past the evaluation budget, the blocks are as for an unknown collection.
+        let items = items.filter(|i| self.scope.afford_instances(i.len()));
         match (items, content) {
             (Some(items), Some(content)) => {
                 let via = collection.map(|c| c.via).unwrap_or_default();

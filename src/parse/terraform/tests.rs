@@ -517,7 +517,7 @@ fn eval_in(module: &str, expr: &str) -> Result<Val, Fail> {
     let irs = vec![ir::FileIr {
         body: ir::from_hcl(FileId(0), &body),
     }];
-    let scope = build_scope(&irs, &[], &[], &[]);
+    let scope = build_scope(&irs, &[], &[], &[], Default::default());
     let attr = scope.locals["__probe"];
     scope.eval_attr(attr, &mut Env::default()).map(|e| e.val)
 }
@@ -1140,7 +1140,7 @@ locals {
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    let scope = build_scope(&irs, &[], &[], &vars);
+    let scope = build_scope(&irs, &[], &[], &vars, Default::default());
     let v = scope
         .eval_attr(scope.locals["all"], &mut Env::default())
         .unwrap()

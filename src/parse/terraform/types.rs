@@ -4,6 +4,7 @@
 
 use hcl_edit::expr::{Expression, ObjectKey};
 
+use super::budget::Budget;
 use super::value::{Fail, Val};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,12 +29,22 @@ pub(crate) struct ObjAttr {
     pub default: Option<Val>,
 }
 
-/// `default` of `optional(T, default)` is a literal: evaluated without any scope.
-pub(crate) fn parse_type(expr: &Expression, literal: &dyn Fn(&Expression) -> Val) -> Ty {
-    parse_depth(expr, literal, 0)
+/// `default` of `optional(T, default)` is a literal: evaluated without any scope (its
+/// conversion to `T` is charged to `budget`).
+pub(crate) fn parse_type(
+    expr: &Expression,
+    literal: &dyn Fn(&Expression) -> Val,
+    budget: &Budget,
+) -> Ty {
+    parse_depth(expr, literal, budget, 0)
 }
 
-fn parse_depth(expr: &Expression, literal: &dyn Fn(&Expression) -> Val, depth: usize) -> Ty {
+fn parse_depth(
+    expr: &Expression,
+    literal: &dyn Fn(&Expression) -> Val,
+    budget: &Budget,
+    depth: usize,
+) -> Ty {
     if depth > 32 {
         return Ty::Any;
     }
@@ -52,7 +63,7 @@ fn parse_depth(expr: &Expression, literal: &dyn Fn(&Expression) -> Val, depth: u
             let args: Vec<&Expression> = call.args.iter().collect();
             let inner = |i: usize| {
                 args.get(i)
-                    .map(|e| parse_depth(e, literal, depth + 1))
+                    .map(|e| parse_depth(e, literal, budget, depth + 1))
                     .unwrap_or(Ty::Any)
             };
             match call.name.name.as_str() {
@@ -63,7 +74,7 @@ fn parse_depth(expr: &Expression, literal: &dyn Fn(&Expression) -> Val, depth: u
                     Some(Expression::Array(items)) => Ty::Tuple(
                         items
                             .iter()
-                            .map(|e| parse_depth(e, literal, depth + 1))
+                            .map(|e| parse_depth(e, literal, budget, depth + 1))
                             .collect(),
                     ),
                     _ => Ty::Any,
@@ -79,7 +90,7 @@ fn parse_depth(expr: &Expression, literal: &dyn Fn(&Expression) -> Val, depth: u
                                 }
                                 _ => return Ty::Any,
                             };
-                            attrs.push(object_attr(name, value.expr(), literal, depth));
+                            attrs.push(object_attr(name, value.expr(), literal, budget, depth));
                         }
                         attrs.sort_by(|a, b| a.name.cmp(&b.name));
                         Ty::Object(attrs)
@@ -97,6 +108,7 @@ fn object_attr(
     name: String,
     expr: &Expression,
     literal: &dyn Fn(&Expression) -> Val,
+    budget: &Budget,
     depth: usize,
 ) -> ObjAttr {
     if let Expression::FuncCall(call) = expr {
@@ -104,11 +116,11 @@ fn object_attr(
             let args: Vec<&Expression> = call.args.iter().collect();
             let ty = args
                 .first()
-                .map(|e| parse_depth(e, literal, depth + 1))
+                .map(|e| parse_depth(e, literal, budget, depth + 1))
                 .unwrap_or(Ty::Any);
             let default = args.get(1).map(|e| {
                 let v = literal(e);
-                convert(&v, &ty).unwrap_or(Val::Unknown)
+                convert(&v, &ty, budget).unwrap_or(Val::Unknown)
             });
             return ObjAttr {
                 name,
@@ -120,14 +132,16 @@ fn object_attr(
     }
     ObjAttr {
         name,
-        ty: parse_depth(expr, literal, depth + 1),
+        ty: parse_depth(expr, literal, budget, depth + 1),
         optional: false,
         default: None,
     }
 }
 
-/// `value` converted to `ty`; a failure when Terraform would reject the value.
-pub(crate) fn convert(value: &Val, ty: &Ty) -> Result<Val, Fail> {
+/// `value` converted to `ty`; a failure when Terraform would reject the value. The defaults of
+/// `optional()` attributes are copied into every object that lacks them: each copy is charged
+/// to `budget` (past it, the attribute is unknown).
+pub(crate) fn convert(value: &Val, ty: &Ty, budget: &Budget) -> Result<Val, Fail> {
     match (value, ty) {
         (Val::Unknown | Val::Ref { .. } | Val::OneOf(_), _) | (_, Ty::Any) | (Val::Null, _) => {
             Ok(value.clone())
@@ -147,13 +161,13 @@ pub(crate) fn convert(value: &Val, ty: &Ty) -> Result<Val, Fail> {
         (Val::List(items), Ty::List(t)) => Ok(Val::List(
             items
                 .iter()
-                .map(|i| convert(i, t))
+                .map(|i| convert(i, t, budget))
                 .collect::<Result<_, _>>()?,
         )),
         (Val::List(items), Ty::Set(t)) => {
             let items: Vec<Val> = items
                 .iter()
-                .map(|i| convert(i, t))
+                .map(|i| convert(i, t, budget))
                 .collect::<Result<_, _>>()?;
             Ok(super::funcs::to_set(items))
         }
@@ -161,21 +175,25 @@ pub(crate) fn convert(value: &Val, ty: &Ty) -> Result<Val, Fail> {
             items
                 .iter()
                 .zip(ts)
-                .map(|(i, t)| convert(i, t))
+                .map(|(i, t)| convert(i, t, budget))
                 .collect::<Result<_, _>>()?,
         )),
         (Val::Obj(entries), Ty::Map(t)) => Ok(Val::Obj(
             entries
                 .iter()
-                .map(|(k, v)| Ok((k.clone(), convert(v, t)?)))
+                .map(|(k, v)| Ok((k.clone(), convert(v, t, budget)?)))
                 .collect::<Result<_, Fail>>()?,
         )),
         (Val::Obj(_), Ty::Object(attrs)) => {
             let mut out = Vec::with_capacity(attrs.len());
             for a in attrs {
                 let v = match value.get_key(&a.name) {
-                    Some(Val::Null) | None if a.optional => a.default.clone().unwrap_or(Val::Null),
-                    Some(v) => convert(v, &a.ty)?,
+                    Some(Val::Null) | None if a.optional => match &a.default {
+                        Some(d) if budget.charge_copy(d) => d.clone(),
+                        Some(_) => Val::Unknown,
+                        None => Val::Null,
+                    },
+                    Some(v) => convert(v, &a.ty, budget)?,
                     None => return Err(Fail),
                 };
                 out.push((a.name.clone(), v));

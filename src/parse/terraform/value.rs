@@ -1,6 +1,9 @@
 //! Values of the evaluator: what an expression is known to be.
 
+use std::collections::HashSet;
+
 use crate::model::Origin;
+use crate::source::Span;
 
 /// An evaluated value.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,16 +132,7 @@ impl Val {
         }
         let mut acc = 0;
         go(self, &mut acc, budget);
-        acc.min(budget + 1)
-    }
-
-    /// `Unknown` instead of a value too large to keep.
-    pub(crate) fn bounded(self) -> Val {
-        if self.weight(MAX_VALUE_WEIGHT) > MAX_VALUE_WEIGHT {
-            Val::Unknown
-        } else {
-            self
-        }
+        acc.min(budget.saturating_add(1))
     }
 
     /// Terraform's conversion to string (for templates, string arguments, `string` fields).
@@ -257,13 +251,29 @@ impl Evaluated {
     }
 }
 
-/// Appends origins not already present.
+/// Appends origins not already present, in linear time (a value built through many locals
+/// has many origins, and is merged again at every use).
 pub(crate) fn merge_via(into: &mut Vec<Origin>, from: Vec<Origin>) {
-    for o in from {
-        if !into.contains(&o) {
-            into.push(o);
+    if into.len().saturating_mul(from.len()) <= 256 {
+        for o in from {
+            if !into.contains(&o) {
+                into.push(o);
+            }
         }
+        return;
     }
+    let fresh: Vec<bool> = {
+        let mut seen: HashSet<(Span, &str)> =
+            into.iter().map(|o| (o.span, o.label.as_str())).collect();
+        from.iter()
+            .map(|o| seen.insert((o.span, o.label.as_str())))
+            .collect()
+    };
+    into.extend(
+        from.into_iter()
+            .zip(fresh)
+            .filter_map(|(o, fresh)| fresh.then_some(o)),
+    );
 }
 
 /// Every combination of the alternatives of `args` (one combination when none is a `OneOf`);
@@ -307,10 +317,24 @@ pub(crate) fn lift(
     let Some(combos) = combinations(&args) else {
         return Ok(Val::Unknown);
     };
-    let mut results = Vec::with_capacity(combos.len());
+    gather(combos.into_iter().map(f))
+}
+
+/// Applies `f` to each alternative of a `OneOf` (borrowed: nothing is copied), as [`lift`]
+/// does to combinations.
+pub(crate) fn each_alternative(
+    alternatives: &[Val],
+    f: impl FnMut(&Val) -> Result<Val, Fail>,
+) -> Result<Val, Fail> {
+    gather(alternatives.iter().map(f))
+}
+
+/// The value of several alternatives' outcomes: see [`lift`].
+fn gather(outcomes: impl Iterator<Item = Result<Val, Fail>>) -> Result<Val, Fail> {
+    let mut results = Vec::new();
     let mut failed = 0;
-    for combo in combos {
-        match f(combo) {
+    for outcome in outcomes {
+        match outcome {
             Ok(v) => results.push(v),
             Err(Fail) => failed += 1,
         }
