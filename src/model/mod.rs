@@ -240,34 +240,69 @@ pub struct AmiLookup {
     pub owner_filter: bool,
 }
 
-/// Everything the rules see.
-#[derive(Debug, Default, Clone)]
-pub struct Model {
-    pub units: Vec<Unit>,
-    /// Number of resources (of any type) declared.
-    pub resource_count: usize,
-    pub instances: Vec<Instance>,
-    pub launch_templates: Vec<LaunchTemplate>,
-    pub volumes: Vec<Volume>,
-    pub elastic_ips: Vec<ElasticIp>,
-    pub eip_associations: Vec<EipAssociation>,
-    pub eip_escapes: Vec<EipEscape>,
-    pub ami_refs: Vec<AmiRef>,
-    pub ami_lookups: Vec<AmiLookup>,
-    pub launch_settings: Vec<LaunchSettings>,
-    pub volume_attachments: Vec<VolumeAttachment>,
+/// Declares the model's lists once: the struct, and how models of several units are joined.
+/// Adding a list to the model is one line here (and the adapters that fill it).
+macro_rules! model {
+    ($( $(#[$doc:meta])* $field:ident : $ty:ty ),* $(,)?) => {
+        /// Everything the rules see.
+        #[derive(Debug, Default, Clone)]
+        pub struct Model {
+            pub units: Vec<Unit>,
+            /// Number of resources (of any type) declared.
+            pub resource_count: usize,
+            $( $(#[$doc])* pub $field: Vec<$ty>, )*
+        }
+
+        impl Model {
+            /// Joins the models of many units into one, each list allocated once at its final
+            /// size. Unit ids must already be final.
+            pub fn merge(models: Vec<Model>) -> Model {
+                let mut out = Model::default();
+                out.units.reserve_exact(models.iter().map(|m| m.units.len()).sum());
+                $( out.$field.reserve_exact(models.iter().map(|m| m.$field.len()).sum()); )*
+                for m in models {
+                    out.extend(m);
+                }
+                out
+            }
+
+            /// Appends another unit's model.
+            pub fn extend(&mut self, other: Model) {
+                self.units.extend(other.units);
+                self.resource_count += other.resource_count;
+                $( self.$field.extend(other.$field); )*
+            }
+        }
+    };
+}
+
+model! {
+    instances: Instance,
+    launch_templates: LaunchTemplate,
+    volumes: Volume,
+    elastic_ips: ElasticIp,
+    eip_associations: EipAssociation,
+    eip_escapes: EipEscape,
+    ami_refs: AmiRef,
+    ami_lookups: AmiLookup,
+    launch_settings: LaunchSettings,
+    volume_attachments: VolumeAttachment,
     /// EBS volumes referenced from outputs, module arguments, nested stacks.
-    pub volume_escapes: Vec<Escape>,
+    volume_escapes: Escape,
+    /// Every other resource handed out of its unit (outputs, module arguments we do not
+    /// follow, nested stacks, custom resources): load balancers, target groups, capacity
+    /// reservations... whatever receives it may use it.
+    escapes: Escape,
     /// `aws_ebs_encryption_by_default` resources: `enabled` (true when not written).
-    pub encryption_by_default: Vec<(UnitId, Field<bool>)>,
+    encryption_by_default: (UnitId, Field<bool>),
     /// `aws_ec2_instance_metadata_defaults`: the account's default `http_tokens`.
-    pub instance_metadata_defaults: Vec<(UnitId, Field<String>)>,
+    instance_metadata_defaults: (UnitId, Field<String>),
     /// The region of a Terraform module's default `provider "aws"`, when literal.
-    pub unit_regions: Vec<(UnitId, Field<String>)>,
+    unit_regions: (UnitId, Field<String>),
     /// Aliased `provider "aws"` blocks: alias and literal region.
-    pub provider_aliases: Vec<(UnitId, String, Field<String>)>,
+    provider_aliases: (UnitId, String, Field<String>),
     /// Resources that name an aliased provider (`provider = aws.west`): address and alias.
-    pub resource_providers: Vec<(UnitId, String, String)>,
+    resource_providers: (UnitId, String, String),
 }
 
 impl Model {
@@ -295,69 +330,20 @@ impl Model {
             .chain(self.ami_lookups.iter().map(|a| &a.resource))
     }
 
+    /// Whether the resource at `address` of `unit` is handed to something we do not see (an
+    /// output, a module argument, a nested stack...), which may use it.
+    pub fn escaped(&self, unit: UnitId, address: &str) -> bool {
+        let base = without_instance_key(address);
+        self.escapes
+            .iter()
+            .any(|e| e.unit == unit && (e.address == address || e.address == base))
+    }
+
     /// The addresses of every modeled resource, sorted, once each.
     pub fn resource_addresses(&self) -> Vec<&str> {
         let mut out: Vec<&str> = self.resources().map(|r| r.address.as_str()).collect();
         out.sort_unstable();
         out.dedup();
         out
-    }
-
-    /// Appends another model (a unit normalized on its own). Unit ids in `other` must
-    /// already be final.
-    /// Joins the models of many units into one, each list allocated once at its final size.
-    pub fn merge(models: Vec<Model>) -> Model {
-        let mut out = Model::default();
-        macro_rules! reserve {
-            ($($field:ident),*) => {
-                $(out.$field.reserve_exact(models.iter().map(|m| m.$field.len()).sum());)*
-            };
-        }
-        reserve!(
-            units,
-            instances,
-            launch_templates,
-            volumes,
-            elastic_ips,
-            eip_associations,
-            eip_escapes,
-            ami_refs,
-            ami_lookups,
-            launch_settings,
-            volume_attachments,
-            volume_escapes,
-            encryption_by_default,
-            instance_metadata_defaults,
-            unit_regions,
-            provider_aliases,
-            resource_providers
-        );
-        for m in models {
-            out.extend(m);
-        }
-        out
-    }
-
-    pub fn extend(&mut self, other: Model) {
-        self.units.extend(other.units);
-        self.resource_count += other.resource_count;
-        self.instances.extend(other.instances);
-        self.launch_templates.extend(other.launch_templates);
-        self.volumes.extend(other.volumes);
-        self.elastic_ips.extend(other.elastic_ips);
-        self.eip_associations.extend(other.eip_associations);
-        self.eip_escapes.extend(other.eip_escapes);
-        self.ami_refs.extend(other.ami_refs);
-        self.ami_lookups.extend(other.ami_lookups);
-        self.launch_settings.extend(other.launch_settings);
-        self.volume_attachments.extend(other.volume_attachments);
-        self.volume_escapes.extend(other.volume_escapes);
-        self.encryption_by_default
-            .extend(other.encryption_by_default);
-        self.instance_metadata_defaults
-            .extend(other.instance_metadata_defaults);
-        self.unit_regions.extend(other.unit_regions);
-        self.provider_aliases.extend(other.provider_aliases);
-        self.resource_providers.extend(other.resource_providers);
     }
 }

@@ -9,7 +9,7 @@ mod volume;
 
 use std::collections::HashMap;
 
-use super::{Field, Model, ResourceRef, Val};
+use super::{Escape, Field, Model, ResourceRef, Val, Value};
 use crate::resolved::{Attr, Body, ResolvedUnit, Resource};
 
 /// What adapters build a template's model with.
@@ -31,6 +31,32 @@ impl Adapter<'_> {
         match value {
             Val::Ref(r) if self.is(&r.address, kind) => Some(r.address.clone()),
             _ => None,
+        }
+    }
+
+    /// Every resource of type `kind` a value designates, in a list or among alternatives too;
+    /// `Unknown` for each part that cannot be told (a parameter, an import, an unknown
+    /// element). A literal id designates nothing of the template.
+    pub fn designated_all(&self, value: &Val, kind: &str) -> Vec<Value<String>> {
+        let mut out = Vec::new();
+        self.collect_designated(value, kind, &mut out);
+        out
+    }
+
+    fn collect_designated(&self, value: &Val, kind: &str, out: &mut Vec<Value<String>>) {
+        let v = match value {
+            Val::Ref(r) if self.is(&r.address, kind) => Value::Known(r.address.clone()),
+            Val::List(items) | Val::OneOf(items) => {
+                for item in items {
+                    self.collect_designated(item, kind, out);
+                }
+                return;
+            }
+            Val::Unknown => Value::Unknown,
+            _ => return,
+        };
+        if !out.contains(&v) {
+            out.push(v);
         }
     }
 }
@@ -90,6 +116,14 @@ pub fn adapt(unit: &ResolvedUnit) -> Model {
     }
     eip::escapes(&mut a);
     volume::escapes(&mut a);
+    for e in &unit.escapes {
+        a.model.escapes.push(Escape {
+            unit: unit.unit.id,
+            address: e.mention.address.clone(),
+            span: e.mention.span,
+            context: e.context.clone(),
+        });
+    }
     a.model
 }
 

@@ -1,7 +1,7 @@
 //! `AWS::EC2::Volume`, `AWS::EC2::VolumeAttachment`, and volumes handed out of the template.
 
 use super::{bool_field, number_field, string_field, Adapter};
-use crate::model::{Escape, Field, ResourceRef, Value, Volume, VolumeAttachment, VolumeOwner};
+use crate::model::{Escape, Field, ResourceRef, Volume, VolumeAttachment, VolumeOwner};
 use crate::resolved::{Attr, Resource};
 
 const VOLUME: &str = "AWS::EC2::Volume";
@@ -38,17 +38,17 @@ pub(super) fn attachment(r: &Resource, resource: &ResourceRef, a: &mut Adapter) 
     }
 }
 
-/// A `VolumeId` that attaches a volume: the template's volume it designates, or unknown.
+/// A `VolumeId` that attaches a volume: each volume of the template it designates (several
+/// alternatives: each possibly), unknown when it cannot be told; nothing for a literal id (a
+/// volume created elsewhere).
 pub(super) fn attach(resource: &ResourceRef, attr: &Attr, a: &mut Adapter) {
-    let volume = match a.designated(&attr.value, VOLUME) {
-        Some(id) => Value::Known(id),
-        None => Value::Unknown,
-    };
-    a.model.volume_attachments.push(VolumeAttachment {
-        declared_by: resource.clone(),
-        volume,
-        span: attr.value_span,
-    });
+    for volume in a.designated_all(&attr.value, VOLUME) {
+        a.model.volume_attachments.push(VolumeAttachment {
+            declared_by: resource.clone(),
+            volume,
+            span: attr.value_span,
+        });
+    }
 }
 
 /// Volumes handed to an output, a nested stack or a custom resource.

@@ -44,17 +44,9 @@ pub(super) fn attachment(r: &Resource, resource: &ResourceRef, a: &mut Adapter) 
     let Some(attr) = r.body.attr("volume_id") else {
         return;
     };
-    let mut volumes: Vec<Value<String>> = Vec::new();
-    let mut unknown = false;
-    for alt in attr.value.alternatives() {
-        match alt {
-            Val::Ref(v) if is_resource(&v.address, "aws_ebs_volume") => {
-                volumes.push(Value::Known(v.address.clone()));
-            }
-            Val::Null | Val::Str(_) | Val::Num(_) | Val::Bool(_) => {}
-            _ => unknown = true,
-        }
-    }
+    let mut volumes = super::designated(&attr.value, "aws_ebs_volume");
+    let unknown = volumes.contains(&Value::Unknown);
+    volumes.retain(|v| *v != Value::Unknown);
     if unknown {
         let mentioned = attr.mentions.iter().filter(|m| {
             is_resource(&m.address, "aws_ebs_volume")

@@ -13,7 +13,8 @@ mod launch_template;
 
 use std::collections::HashSet;
 
-use super::{EipKey, Model, ResourceRef};
+use super::address::is_resource;
+use super::{EipKey, Escape, Model, ResourceRef, Val, Value};
 use crate::resolved::{ResolvedUnit, Resource};
 
 /// What adapters build a unit's model with.
@@ -120,5 +121,40 @@ pub fn adapt(unit: &ResolvedUnit) -> Model {
     }
     eip::escapes(&mut a);
     ebs_volume::escapes(&mut a);
+    for e in unit.escapes.iter().filter(|e| !e.followed) {
+        a.model.escapes.push(Escape {
+            unit: id,
+            address: e.mention.address.clone(),
+            span: e.mention.span,
+            context: e.context.clone(),
+        });
+    }
     a.model
+}
+
+/// The resources of type `kind` (`aws_lb_target_group`) a value designates: each reference to
+/// one of them, in a list or among alternatives too; `Unknown` for each part that cannot be
+/// told (an unknown value or element). A literal id designates nothing of the unit: its
+/// resources have no id before they exist.
+pub(crate) fn designated(value: &Val, kind: &str) -> Vec<Value<String>> {
+    let mut out = Vec::new();
+    collect_designated(value, kind, &mut out);
+    out
+}
+
+fn collect_designated(value: &Val, kind: &str, out: &mut Vec<Value<String>>) {
+    let v = match value {
+        Val::Ref(r) if is_resource(&r.address, kind) => Value::Known(r.address.clone()),
+        Val::List(items) | Val::OneOf(items) => {
+            for item in items {
+                collect_designated(item, kind, out);
+            }
+            return;
+        }
+        Val::Unknown => Value::Unknown,
+        _ => return,
+    };
+    if !out.contains(&v) {
+        out.push(v);
+    }
 }
