@@ -68,6 +68,9 @@ pub struct Gp2 {
     pub small_volume_max_gib: f64,
     pub small_volume_throughput_mibps: f64,
     pub large_volume_throughput_mibps: f64,
+    /// The largest I/O counted as one operation: sustained throughput is baseline IOPS times
+    /// this.
+    pub max_io_size_kib: f64,
 }
 
 impl Gp2 {
@@ -81,13 +84,22 @@ impl Gp2 {
         (self.max_baseline_iops / self.iops_per_gib).ceil()
     }
 
-    /// Maximum throughput of a gp2 volume of this size.
+    /// Maximum throughput of a gp2 volume of this size (from 170 to 334 GiB only with burst
+    /// credits).
     pub fn max_throughput_mibps(&self, size_gib: f64) -> f64 {
         if size_gib <= self.small_volume_max_gib {
             self.small_volume_throughput_mibps
         } else {
             self.large_volume_throughput_mibps
         }
+    }
+
+    /// Throughput a gp2 volume sustains without burst credits: its baseline IOPS at the
+    /// largest I/O size, up to its throughput limit (AWS: a 100 GiB volume sustains 300 IOPS
+    /// and 75 MiB/s).
+    pub fn sustained_throughput_mibps(&self, size_gib: f64) -> f64 {
+        (self.baseline_iops(size_gib) * self.max_io_size_kib / 1024.0)
+            .min(self.max_throughput_mibps(size_gib))
     }
 }
 
@@ -250,6 +262,12 @@ impl RegionPrices {
                     .map(|(k, v)| {
                         let v = match v {
                             serde_json::Value::String(s) => s.clone(),
+                            // Rounded for display: a discounted 0.088 is 0.0792, not
+                            // 0.07919999999999999.
+                            serde_json::Value::Number(n) => match n.as_f64() {
+                                Some(f) => crate::finding::decimal(f),
+                                None => n.to_string(),
+                            },
                             other => other.to_string(),
                         };
                         (k.clone(), v)
@@ -309,6 +327,18 @@ mod tests {
         assert_eq!(gp2.ceiling_from_gib(), 5334.0);
         assert_eq!(gp2.max_throughput_mibps(170.0), 128.0);
         assert_eq!(gp2.max_throughput_mibps(171.0), 250.0);
+    }
+
+    /// AWS's own example: 100 GiB sustains 300 IOPS and 75 MiB/s; the limit caps the rest.
+    #[test]
+    fn gp2_sustained_throughput_is_baseline_times_256_kib() {
+        let gp2 = &AwsData::embedded().unwrap().ebs.gp2;
+        assert_eq!(gp2.sustained_throughput_mibps(100.0), 75.0);
+        assert_eq!(gp2.sustained_throughput_mibps(4.0), 25.0);
+        assert_eq!(gp2.sustained_throughput_mibps(170.0), 127.5);
+        assert_eq!(gp2.sustained_throughput_mibps(200.0), 150.0);
+        assert_eq!(gp2.sustained_throughput_mibps(334.0), 250.0);
+        assert_eq!(gp2.sustained_throughput_mibps(16384.0), 250.0);
     }
 
     #[test]

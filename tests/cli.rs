@@ -666,6 +666,30 @@ fn pricing_overrides_apply_and_unknown_regions_are_unpriced() {
     );
 }
 
+/// A discount multiplies prices, and float products carry noise (0.005 x 0.9 is
+/// 0.0045000000000000005): messages and `infralint pricing` print them rounded.
+#[test]
+fn discounted_prices_print_without_float_noise() {
+    let dir = scratch(&[
+        ("main.tf", UNATTACHED),
+        (".infralint.toml", b"[pricing]\ndiscount_percent = 10\n"),
+    ]);
+    let out = infralint(&["check", "--format", "json", "."], dir.path());
+    let message = json_of(&out)["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("costs $3.29/month ($0.0045/hour"),
+        "{message}"
+    );
+    let out = infralint(&["pricing", "--region", "eu-west-1"], dir.path());
+    let text = stdout(&out);
+    assert!(text.contains(" 0.0792\n"), "{text}");
+    assert!(text.contains(" 0.0045\n"), "{text}");
+    assert!(!text.contains("00000"), "{text}");
+}
+
 #[test]
 fn completions_and_output_file() {
     let dir = scratch(&[("main.tf", UNATTACHED)]);

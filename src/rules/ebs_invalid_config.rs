@@ -1,9 +1,8 @@
 //! `ebs-invalid-config`: volume settings the EC2 API rejects at apply time.
 
-use super::ebs_io1_to_io2::thousands;
 use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::aws_data::VolumeLimits;
-use crate::finding::{Category, Finding, Label, Severity};
+use crate::finding::{thousands, Category, Finding, Label, Severity};
 use crate::model::{Field, Model, Origin, SourceKind, Volume};
 use crate::source::Span;
 
