@@ -639,6 +639,44 @@ fn ami_inventory_ages_and_states() {
     );
 }
 
+/// An image that is one of several ids (a condition on an unknown variable, a region map
+/// without a region) is stale only when every candidate is: one fresh candidate keeps it
+/// silent; all stale gives one finding at the mildest candidate's severity.
+#[test]
+fn ami_inventory_judges_every_candidate_image() {
+    let tf = b"variable \"arm\" {\n  type = bool\n}\nresource \"aws_instance\" \"mixed\" {\n  ami = var.arm ? \"ami-0000000000000000a\" : \"ami-0000000000000000b\"\n  instance_type = \"t3.micro\"\n}\nresource \"aws_instance\" \"stale\" {\n  ami = var.arm ? \"ami-0000000000000000a\" : \"ami-0000000000000000c\"\n  instance_type = \"t3.micro\"\n}\n";
+    let inventory = br#"{"Images": [
+      {"ImageId": "ami-0000000000000000a", "CreationDate": "2026-01-01T00:00:00.000Z", "State": "available"},
+      {"ImageId": "ami-0000000000000000b", "CreationDate": "2026-11-01T00:00:00.000Z", "State": "available"},
+      {"ImageId": "ami-0000000000000000c", "CreationDate": "2026-10-01T00:00:00.000Z", "State": "disabled"}
+    ]}"#;
+    let dir = scratch(&[("main.tf", tf), ("images.json", inventory)]);
+    let out = infralint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--ami-inventory",
+            "images.json",
+            "--now",
+            "2026-11-27",
+            ".",
+        ],
+        dir.path(),
+    );
+    let json = only(&json_of(&out), "ami-stale");
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["resource"], "aws_instance.stale");
+    // 330 days old (warning) and disabled (error): the milder is what is certain.
+    assert_eq!(findings[0]["severity"], "warning");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("330 days old") && message.contains("disabled"),
+        "{message}"
+    );
+}
+
 #[test]
 fn pricing_overrides_apply_and_unknown_regions_are_unpriced() {
     let dir = scratch(&[

@@ -10,9 +10,11 @@ pub mod address;
 pub mod field;
 pub mod from_cloudformation;
 pub mod from_terraform;
+pub mod image;
 
 pub use address::without_instance_key;
 pub use field::{domain_from_vpc, Field, Origin, OriginKind, Ref, Val, Value};
+pub use image::ImageChoice;
 
 /// The volume type the CreateVolume API uses when none is given.
 pub fn default_volume_type() -> String {
@@ -225,8 +227,11 @@ pub struct AmiRef {
     pub resource: ResourceRef,
     /// `ami`, `image_id`, `ImageId`, `LaunchTemplateData.ImageId`.
     pub attribute: String,
-    /// The resolved image id or reference string.
+    /// The resolved image id or reference string, known when every alternative agrees.
     pub image: Field<String>,
+    /// Every image the attribute may designate, one per alternative of its value (a mapping
+    /// entry per region, each branch of a condition).
+    pub choices: Vec<ImageChoice>,
 }
 
 /// A `data "aws_ami"` lookup.
@@ -238,6 +243,15 @@ pub struct AmiLookup {
     pub owners: Option<Field<Vec<String>>>,
     /// A `filter` on `owner-id` or `owner-alias`, which restricts the publisher like `owners`.
     pub owner_filter: bool,
+}
+
+/// A `data "aws_ssm_parameter"` lookup: the image id an instance reads from it is the
+/// parameter's value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SsmParameterLookup {
+    pub resource: ResourceRef,
+    /// `name`: known when literal or resolved.
+    pub name: Option<Field<String>>,
 }
 
 /// Everything the rules see.
@@ -254,6 +268,7 @@ pub struct Model {
     pub eip_escapes: Vec<EipEscape>,
     pub ami_refs: Vec<AmiRef>,
     pub ami_lookups: Vec<AmiLookup>,
+    pub ssm_parameter_lookups: Vec<SsmParameterLookup>,
     pub launch_settings: Vec<LaunchSettings>,
     pub volume_attachments: Vec<VolumeAttachment>,
     /// EBS volumes referenced from outputs, module arguments, nested stacks.
@@ -293,6 +308,7 @@ impl Model {
             .chain(self.eip_associations.iter().map(|a| &a.declared_by))
             .chain(self.ami_refs.iter().map(|a| &a.resource))
             .chain(self.ami_lookups.iter().map(|a| &a.resource))
+            .chain(self.ssm_parameter_lookups.iter().map(|a| &a.resource))
     }
 
     /// The addresses of every modeled resource, sorted, once each.
@@ -323,6 +339,7 @@ impl Model {
             eip_escapes,
             ami_refs,
             ami_lookups,
+            ssm_parameter_lookups,
             launch_settings,
             volume_attachments,
             volume_escapes,
@@ -349,6 +366,8 @@ impl Model {
         self.eip_escapes.extend(other.eip_escapes);
         self.ami_refs.extend(other.ami_refs);
         self.ami_lookups.extend(other.ami_lookups);
+        self.ssm_parameter_lookups
+            .extend(other.ssm_parameter_lookups);
         self.launch_settings.extend(other.launch_settings);
         self.volume_attachments.extend(other.volume_attachments);
         self.volume_escapes.extend(other.volume_escapes);

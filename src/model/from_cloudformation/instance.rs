@@ -4,7 +4,7 @@
 use super::launch_template::metadata_options;
 use super::{block_devices, bool_field, string_field, volume, Adapter};
 use crate::model::{
-    AmiRef, ComputeKind, Instance, LaunchSettings, ResourceRef, Value, VolumeOwner,
+    AmiRef, ComputeKind, ImageChoice, Instance, LaunchSettings, ResourceRef, Value, VolumeOwner,
 };
 use crate::resolved::{Body, Resource};
 
@@ -69,10 +69,15 @@ pub(super) fn ami(
     a: &mut Adapter,
 ) {
     if let Some(image) = string_field(body, key) {
+        let choices = body
+            .attr(key)
+            .map(|attr| ImageChoice::of(&attr.value))
+            .unwrap_or_default();
         a.model.ami_refs.push(AmiRef {
             resource: resource.clone(),
             attribute: attribute.to_string(),
             image,
+            choices,
         });
     }
 }

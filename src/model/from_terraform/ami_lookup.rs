@@ -1,7 +1,7 @@
-//! `data "aws_ami"` lookups: how they choose an image.
+//! `data "aws_ami"` and `data "aws_ssm_parameter"` lookups: how they choose an image.
 
 use super::Adapter;
-use crate::model::{AmiLookup, ResourceRef, Val};
+use crate::model::{AmiLookup, ResourceRef, SsmParameterLookup, Val};
 use crate::resolved::{BlockExpansion, Resource};
 
 pub(super) fn ami_lookup(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
@@ -20,6 +20,14 @@ pub(super) fn ami_lookup(r: &Resource, resource: &ResourceRef, a: &mut Adapter) 
         owner_filter,
         most_recent: body.field("most_recent", Val::as_bool),
         owners: body.field("owners", Val::as_strings),
+        resource: resource.clone(),
+    });
+}
+
+/// `data "aws_ssm_parameter"`: its `name` says which parameter an image id is read from.
+pub(super) fn ssm_parameter(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
+    a.model.ssm_parameter_lookups.push(SsmParameterLookup {
+        name: r.body.field("name", Val::as_string),
         resource: resource.clone(),
     });
 }

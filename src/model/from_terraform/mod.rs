@@ -62,6 +62,7 @@ const ADAPTERS: &[(&str, Adapt)] = &[
         account::metadata_defaults,
     ),
     ("data.aws_ami", ami_lookup::ami_lookup),
+    ("data.aws_ssm_parameter", ami_lookup::ssm_parameter),
 ];
 
 /// Whether some adapter reads resources (or data sources) of type `kind`: the frontends
