@@ -31,7 +31,8 @@ pub struct Ebs {
     pub gp3: Gp3,
     pub io2: Io2,
     pub default_volume_type: DefaultVolumeType,
-    /// What the EC2 API accepts, per volume type.
+    pub root_device: RootDevice,
+    /// What the EC2 API accepts, per volume type (the valid types are its keys).
     pub limits: BTreeMap<String, VolumeLimits>,
 }
 
@@ -53,6 +54,22 @@ pub struct VolumeLimits {
     pub min_throughput_mibps: Option<f64>,
     pub max_throughput_mibps: Option<f64>,
     pub max_throughput_per_iops: Option<f64>,
+    /// Whether the type can be a boot (root) volume: st1 and sc1 cannot.
+    #[serde(default = "yes")]
+    pub boot_volume: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Device names reserved for the root volume.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RootDevice {
+    pub as_of: String,
+    pub source: String,
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

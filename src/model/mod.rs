@@ -16,6 +16,23 @@ pub use address::without_instance_key;
 pub use field::{domain_from_vpc, Field, Origin, OriginKind, Ref, Val, Value};
 pub use image::ImageChoice;
 
+/// What an inline block device is to the instance: from its block (`root_block_device`,
+/// `ebs_block_device`) or, in a block device mapping, from its device name.
+pub fn device_role(device_name: Option<&str>) -> DeviceRole {
+    let Some(name) = device_name else {
+        return DeviceRole::Unknown;
+    };
+    let root = match crate::aws_data::AwsData::embedded() {
+        Ok(d) => d.ebs.root_device.names.iter().any(|n| n == name),
+        Err(_) => return DeviceRole::Unknown,
+    };
+    if root {
+        DeviceRole::Root
+    } else {
+        DeviceRole::Data
+    }
+}
+
 /// The volume type the CreateVolume API uses when none is given.
 pub fn default_volume_type() -> String {
     crate::aws_data::AwsData::embedded()
@@ -85,10 +102,24 @@ pub enum VolumeOwner {
     LaunchConfiguration,
 }
 
+/// What a volume is to the instance it is created for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceRole {
+    /// The root (boot) volume: `root_block_device`, or a mapping for a device name reserved
+    /// for the root volume (`/dev/xvda`, `/dev/sda1`). Created from the AMI's root snapshot.
+    Root,
+    /// Any other volume: a standalone volume, `ebs_block_device`, a mapping for another
+    /// device name. Without a snapshot it is created new and empty.
+    Data,
+    /// A mapping whose device name is not known.
+    Unknown,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Volume {
     pub resource: ResourceRef,
     pub owner: VolumeOwner,
+    pub role: DeviceRole,
     /// `root_block_device`, `ebs_block_device /dev/sdf`, `BlockDeviceMappings[0]`: empty for a
     /// standalone volume.
     pub device: String,

@@ -2,7 +2,7 @@
 
 use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{Category, Finding, Label, Severity};
-use crate::model::{Model, SourceKind, Volume, VolumeOwner};
+use crate::model::{DeviceRole, Model, SourceKind, Volume, VolumeOwner};
 
 pub struct EbsUnencrypted;
 
@@ -73,12 +73,12 @@ fn check_volume(model: &Model, volume: &Volume) -> Option<Finding> {
         }
         None => {
             // A snapshot's volume inherits the snapshot's encryption, a KMS key implies it,
-            // and a root device or a template's device may come from the AMI: only a new,
-            // empty volume is known to be unencrypted when `encrypted` is not written.
+            // and a root device comes from the AMI: only a new, empty volume (standalone,
+            // `ebs_block_device`, a mapping for a device name not reserved for the root) is
+            // known to be unencrypted when `encrypted` is not written.
             let new_empty_volume = volume.snapshot_id.is_none()
                 && volume.kms_key_id.is_none()
-                && (volume.owner == VolumeOwner::Standalone
-                    || (terraform && volume.device.starts_with("ebs_block_device")));
+                && volume.role == DeviceRole::Data;
             if !new_empty_volume {
                 return None;
             }
@@ -93,7 +93,7 @@ fn check_volume(model: &Model, volume: &Volume) -> Option<Finding> {
                     },
                     "no encryption",
                 ),
-                format!("{what} does not set encryption: it is created unencrypted unless EBS encryption by default is on for the account and region"),
+                format!("{what} does not set encryption: it is created as a new, empty, unencrypted volume unless EBS encryption by default is on for the account and region"),
                 fix.to_string(),
             ))
         }
