@@ -14,7 +14,50 @@ pub struct AwsData {
     pub month: Month,
     pub ebs: Ebs,
     pub ami: Ami,
+    pub public_images: PublicImages,
     pub prices: BTreeMap<String, RegionPrices>,
+}
+
+/// Who publishes public images (whose snapshots cannot be encrypted).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicImages {
+    pub as_of: String,
+    pub source: String,
+    /// SSM public parameters under this path name AWS's public images.
+    pub public_parameter_prefix: String,
+    /// Owner aliases only AWS gives, of public images.
+    pub owner_aliases: Vec<String>,
+    pub publishers: Vec<Publisher>,
+}
+
+/// An account that publishes public images.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    pub owner_id: String,
+    pub publisher: String,
+    pub confidence: String,
+    pub source: String,
+}
+
+impl PublicImages {
+    /// The publisher an owner (an account id or an alias) names, when it publishes public
+    /// images.
+    pub fn publisher(&self, owner: &str) -> Option<&str> {
+        if let Some(alias) = self.owner_aliases.iter().find(|a| *a == owner) {
+            return Some(alias);
+        }
+        self.publishers
+            .iter()
+            .find(|p| p.owner_id == owner)
+            .map(|p| p.publisher.as_str())
+    }
+
+    /// Whether an SSM parameter is one of AWS's public parameters.
+    pub fn is_public_parameter(&self, name: &str) -> bool {
+        name.starts_with(&self.public_parameter_prefix)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -356,6 +399,24 @@ mod tests {
         assert_eq!(gp2.sustained_throughput_mibps(200.0), 150.0);
         assert_eq!(gp2.sustained_throughput_mibps(334.0), 250.0);
         assert_eq!(gp2.sustained_throughput_mibps(16384.0), 250.0);
+    }
+
+    #[test]
+    fn public_image_publishers() {
+        let p = &AwsData::embedded().unwrap().public_images;
+        assert_eq!(p.publisher("099720109477"), Some("Canonical (Ubuntu)"));
+        assert_eq!(p.publisher("amazon"), Some("amazon"));
+        assert_eq!(p.publisher("self"), None);
+        assert_eq!(p.publisher("123456789012"), None);
+        assert!(p.is_public_parameter("/aws/service/ami-windows-latest/x"));
+        assert!(!p.is_public_parameter("/golden/ami"));
+        for publisher in &p.publishers {
+            assert!(
+                publisher.owner_id.len() == 12
+                    && publisher.owner_id.bytes().all(|b| b.is_ascii_digit())
+            );
+            assert!(!publisher.source.is_empty());
+        }
     }
 
     #[test]

@@ -677,6 +677,66 @@ fn ami_inventory_judges_every_candidate_image() {
     );
 }
 
+/// A root volume's encryption, with an AMI inventory that records the root snapshot: an
+/// encrypted snapshot is silent, an unencrypted or public one a warning, an image the
+/// inventory does not record stays "not ensured" (info).
+#[test]
+fn ami_inventory_decides_root_volume_encryption() {
+    let instance = |name: &str, ami: &str| {
+        format!("resource \"aws_instance\" \"{name}\" {{\n  ami = \"{ami}\"\n  instance_type = \"t3.micro\"\n  metadata_options {{\n    http_tokens = \"required\"\n  }}\n}}\n")
+    };
+    let tf = [
+        instance("encrypted", "ami-0000000000000000a"),
+        instance("unencrypted", "ami-0000000000000000b"),
+        instance("public", "ami-0000000000000000c"),
+        instance("unrecorded", "ami-0000000000000000d"),
+    ]
+    .concat();
+    let inventory = br#"{"Images": [
+      {"ImageId": "ami-0000000000000000a", "CreationDate": "2026-11-01T00:00:00.000Z", "Public": false, "RootDeviceName": "/dev/xvda",
+       "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": true, "SnapshotId": "snap-1"}}]},
+      {"ImageId": "ami-0000000000000000b", "CreationDate": "2026-11-01T00:00:00.000Z", "Public": false, "RootDeviceName": "/dev/sda1",
+       "BlockDeviceMappings": [{"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": false, "SnapshotId": "snap-2"}}]},
+      {"ImageId": "ami-0000000000000000c", "CreationDate": "2026-11-01T00:00:00.000Z", "Public": true},
+      {"ImageId": "ami-0000000000000000d", "CreationDate": "2026-11-01T00:00:00.000Z"}
+    ]}"#;
+    let dir = scratch(&[("main.tf", tf.as_bytes()), ("images.json", inventory)]);
+    let out = infralint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--ami-inventory",
+            "images.json",
+            "--now",
+            "2026-11-27",
+            ".",
+        ],
+        dir.path(),
+    );
+    let json = only(&json_of(&out), "ebs-unencrypted");
+    let got: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["resource"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("aws_instance.unencrypted", "warning"),
+            ("aws_instance.public", "warning"),
+            ("aws_instance.unrecorded", "info"),
+        ]
+        .map(|(r, s)| (r.to_string(), s.to_string()))
+    );
+}
+
 #[test]
 fn pricing_overrides_apply_and_unknown_regions_are_unpriced() {
     let dir = scratch(&[

@@ -79,12 +79,6 @@ pub fn ssm_parameter_name(body: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_string())
 }
 
-/// Whether an SSM parameter is one of AWS's public parameters (`/aws/service/...`), which
-/// name AWS's own public images (Amazon Linux, Windows, Bottlerocket, EKS and ECS images...).
-pub fn is_aws_public_parameter(name: &str) -> bool {
-    name.starts_with("/aws/service/")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

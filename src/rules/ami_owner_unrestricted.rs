@@ -23,7 +23,7 @@ impl Rule for AmiOwnerUnrestricted {
     }
 
     fn check(&self, model: &Model, _ctx: &RuleContext, out: &mut Vec<Finding>) {
-        for lookup in model.ami_lookups.iter().filter(|l| !l.owner_filter) {
+        for lookup in model.ami_lookups.iter().filter(|l| !l.owner_filter()) {
             let (label, problem, span, via) = match &lookup.owners {
                 None => (
                     "no `owners`",

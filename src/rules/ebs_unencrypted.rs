@@ -1,5 +1,7 @@
 //! `ebs-unencrypted`: volumes created without encryption.
 
+mod root_volume;
+
 use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::{DeviceRole, Model, SourceKind, Volume, VolumeOwner};
@@ -23,7 +25,7 @@ impl Rule for EbsUnencrypted {
         &META
     }
 
-    fn check(&self, model: &Model, _ctx: &RuleContext, out: &mut Vec<Finding>) {
+    fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
         // `aws_ebs_encryption_by_default` anywhere in the checked configuration: every new
         // volume of the account and region is encrypted, whatever it says (unless the
         // setting is known to be disabled).
@@ -39,6 +41,7 @@ impl Rule for EbsUnencrypted {
                 out.push(f);
             }
         }
+        root_volume::check(model, ctx, out);
     }
 }
 
