@@ -11,6 +11,7 @@ pub mod field;
 pub mod from_cloudformation;
 pub mod from_terraform;
 pub mod image;
+pub mod provider_version;
 
 pub use address::without_instance_key;
 pub use field::{domain_from_vpc, Field, Origin, OriginKind, Ref, Val, Value};
@@ -363,6 +364,9 @@ pub struct Model {
     pub unit_regions: Vec<(UnitId, Field<String>)>,
     /// Aliased `provider "aws"` blocks: alias and literal region.
     pub provider_aliases: Vec<(UnitId, String, Field<String>)>,
+    /// Version constraints on the AWS provider, per Terraform unit (see
+    /// [`provider_version`]).
+    pub aws_provider_versions: Vec<(UnitId, Field<String>)>,
     /// Resources that name an aliased provider (`provider = aws.west`): address and alias.
     pub resource_providers: Vec<(UnitId, String, String)>,
 }
@@ -429,6 +433,7 @@ impl Model {
             instance_metadata_defaults,
             unit_regions,
             provider_aliases,
+            aws_provider_versions,
             resource_providers
         );
         for m in models {
@@ -459,6 +464,8 @@ impl Model {
             .extend(other.instance_metadata_defaults);
         self.unit_regions.extend(other.unit_regions);
         self.provider_aliases.extend(other.provider_aliases);
+        self.aws_provider_versions
+            .extend(other.aws_provider_versions);
         self.resource_providers.extend(other.resource_providers);
     }
 }

@@ -114,6 +114,9 @@ pub fn adapt(unit: &ResolvedUnit) -> Model {
     if let Some(region) = &unit.region {
         a.model.unit_regions.push((id, region.clone()));
     }
+    for version in &unit.aws_provider_versions {
+        a.model.aws_provider_versions.push((id, version.clone()));
+    }
     for (alias, region) in &unit.provider_aliases {
         a.model
             .provider_aliases
