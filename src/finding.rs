@@ -117,6 +117,20 @@ pub fn decimal(n: f64) -> String {
     }
 }
 
+/// The first few of `items` joined with `sep`, and how many more (`a, b, c and 11 more`): a
+/// region map of 14 image ids is named, not printed whole.
+pub fn first_few(items: &[String], sep: &str) -> String {
+    const SHOWN: usize = 3;
+    if items.len() <= SHOWN + 1 {
+        return items.join(sep);
+    }
+    format!(
+        "{} and {} more",
+        items[..SHOWN].join(sep),
+        items.len() - SHOWN
+    )
+}
+
 /// A whole number with thousands separators (`16,000`), rounded.
 pub fn thousands(n: f64) -> String {
     let rounded = n.round();
@@ -165,6 +179,19 @@ mod tests {
         assert_eq!(decimal(0.07919999999999999), "0.0792");
         assert_eq!(decimal(730.0), "730");
         assert_eq!(decimal(-0.0000001), "0");
+    }
+
+    #[test]
+    fn long_lists_are_cut() {
+        let items: Vec<String> = (1..=6).map(|i| format!("`ami-{i}`")).collect();
+        assert_eq!(
+            first_few(&items[..4], ", "),
+            "`ami-1`, `ami-2`, `ami-3`, `ami-4`"
+        );
+        assert_eq!(
+            first_few(&items, " or "),
+            "`ami-1` or `ami-2` or `ami-3` and 3 more"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `ami-stale`: images pinned by id, and `aws_ami` lookups that can return a stale image.
 
 use super::{finding, origin_labels, AppliesTo, OptionSpec, Rule, RuleContext, RuleMeta};
-use crate::finding::{Category, Finding, Label, Severity};
+use crate::finding::{first_few, Category, Finding, Label, Severity};
 use crate::inventory::{days_since_epoch, Inventory};
 use crate::model::{AmiRef, ImageChoice};
 use crate::model::{AmiLookup, Model};
@@ -66,7 +66,10 @@ impl Rule for AmiStale {
                     format!("pinned to one of {} ids", more.len()),
                     format!(
                         "pins an image id whichever value it takes ({})",
-                        more.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+                        first_few(
+                            &more.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>(),
+                            ", "
+                        )
                     ),
                 ),
             };

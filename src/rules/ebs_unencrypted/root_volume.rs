@@ -9,8 +9,8 @@
 //! and the info severity says so. An inventory that records the root snapshot decides.
 
 use super::META;
-use crate::aws_data::PublicImages;
-use crate::finding::{Finding, Label, Severity};
+use crate::aws_data::{AwsData, PublicImages};
+use crate::finding::{first_few, Finding, Label, Severity};
 use crate::inventory::Inventory;
 use crate::model::{
     ComputeKind, DeviceRole, ImageChoice, LaunchSettings, Model, ResourceRef, SourceKind,
@@ -68,14 +68,13 @@ fn check_one(model: &Model, ctx: &RuleContext, settings: &LaunchSettings) -> Opt
     {
         return None;
     }
-    let publishers = &ctx.data.public_images;
     let choices = match ami {
         Some(a) if !a.choices.is_empty() => a.choices.clone(),
         _ => vec![ImageChoice::Unknown],
     };
     let snapshots: Vec<RootSnapshot> = choices
         .iter()
-        .map(|c| root_snapshot(model, resource, c, publishers, ctx.inventory))
+        .map(|c| root_snapshot(model, resource, c, ctx.data, ctx.inventory))
         .collect();
     if snapshots.iter().all(|s| *s == RootSnapshot::Encrypted) {
         return None;
@@ -146,7 +145,13 @@ fn check_one(model: &Model, ctx: &RuleContext, settings: &LaunchSettings) -> Opt
             "root encryption not ensured",
             format!(
                 "{subject}: the root volume's encryption depends on the snapshots of {}, so it is not ensured; set {set} to ensure it",
-                dedup(&unknown).join(" or ")
+                first_few(
+                    &dedup(&unknown)
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect::<Vec<_>>(),
+                    " or "
+                )
             ),
         )
     };
@@ -197,9 +202,10 @@ fn root_snapshot(
     model: &Model,
     resource: &ResourceRef,
     choice: &ImageChoice,
-    publishers: &PublicImages,
+    data: &AwsData,
     inventory: Option<&Inventory>,
 ) -> RootSnapshot {
+    let publishers = &data.public_images;
     match choice {
         ImageChoice::Literal(id) => {
             match inventory
@@ -211,7 +217,12 @@ fn root_snapshot(
                     RootSnapshot::Public(format!("`{id}`, per the AMI inventory"))
                 }
                 Some((Some(false), _)) => RootSnapshot::Unencrypted(id.clone()),
-                _ => RootSnapshot::Unknown(format!("`{id}`")),
+                _ if id.starts_with(&data.ami.id_prefix) => RootSnapshot::Unknown(format!("`{id}`")),
+                // Not an image id (a name, a placeholder): the image it stands for.
+                _ if id.trim().is_empty() => {
+                    RootSnapshot::Unknown("its image (not known statically)".to_string())
+                }
+                _ => RootSnapshot::Unknown(format!("its image (`{id}`)")),
             }
         }
         ImageChoice::SsmParameter(name) if publishers.is_public_parameter(name) => {
