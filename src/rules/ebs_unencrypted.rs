@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     category: Category::Compliance,
     summary:
-        "EBS volume or block device created without encryption (unless encryption by default is on)",
+        "EBS volume, block device or root volume created without encryption (unless encryption by default is on)",
     doc: include_str!("../../rules/ebs-unencrypted.md"),
     options: &[],
     applies_to: AppliesTo::Both,

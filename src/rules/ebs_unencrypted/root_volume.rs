@@ -46,9 +46,10 @@ fn same(a: &ResourceRef, b: &ResourceRef) -> bool {
 fn check_one(model: &Model, ctx: &RuleContext, settings: &LaunchSettings) -> Option<Finding> {
     let resource = &settings.resource;
     let ami = model.ami_refs.iter().find(|a| same(&a.resource, resource));
-    // An instance launched from a launch template without an image of its own takes the
-    // template's image and mappings; the template is judged on its own.
-    if settings.launch_template.is_some() && ami.is_none() {
+    // An instance launched from a launch template takes the template's mappings (its root
+    // mapping among them) where it does not override them, and its image unless it names
+    // one: the template is judged on its own.
+    if settings.launch_template.is_some() {
         return None;
     }
     let roots: Vec<&Volume> = model
