@@ -62,7 +62,9 @@ pub(super) fn launch_configuration(r: &Resource, resource: &ResourceRef, a: &mut
 /// `MetadataOptions.HttpTokens` and `HttpEndpoint`.
 type MetadataOptions = (Option<Field<String>>, Option<Field<String>>);
 
-fn metadata_options(body: &Body) -> MetadataOptions {
+/// `MetadataOptions.HttpTokens` and `HttpEndpoint` of an instance, a launch template's data or
+/// a launch configuration.
+pub(super) fn metadata_options(body: &Body) -> MetadataOptions {
     match body.blocks("MetadataOptions").next() {
         Some(m) => (
             string_field(&m.body, "HttpTokens"),

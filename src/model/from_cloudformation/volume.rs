@@ -18,6 +18,7 @@ pub(super) fn volume(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
     };
     a.model.volumes.push(Volume {
         owner: VolumeOwner::Standalone,
+        role: crate::model::DeviceRole::Data,
         device: String::new(),
         span: r.definition,
         volume_type,

@@ -1,7 +1,7 @@
 //! `aws_instance`: the instance, how it launches, its image and its inline block devices.
 
 use super::{block_devices, launch_settings, Adapter};
-use crate::model::{AmiRef, ComputeKind, Instance, ResourceRef, Val, VolumeOwner};
+use crate::model::{AmiRef, ComputeKind, ImageChoice, Instance, ResourceRef, Val, VolumeOwner};
 use crate::resolved::{Body, Resource};
 
 pub(super) fn instance(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
@@ -19,13 +19,16 @@ pub(super) fn instance(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
 pub(super) fn ami(body: &Body, key: &str, resource: &ResourceRef, a: &mut Adapter) {
     if let Some(attr) = body.attr(key) {
         let mut image = attr.field(Val::as_string);
+        let mut choices = ImageChoice::of(&attr.value);
         if attr.from_lookup {
             image = crate::model::Field::unknown_at(image.span);
+            choices = vec![ImageChoice::Unknown];
         }
         a.model.ami_refs.push(AmiRef {
             resource: resource.clone(),
             attribute: key.to_string(),
             image,
+            choices,
         });
     }
 }

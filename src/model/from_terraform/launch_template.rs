@@ -19,6 +19,7 @@ pub(super) fn launch_template(r: &Resource, resource: &ResourceRef, a: &mut Adap
             .body
             .field("device_name", Val::as_string)
             .and_then(|f| f.known().cloned());
+        let role = crate::model::device_role(device.as_deref());
         let device = match &device {
             Some(d) => format!("block_device_mappings {d}"),
             None => "block_device_mappings".to_string(),
@@ -27,8 +28,13 @@ pub(super) fn launch_template(r: &Resource, resource: &ResourceRef, a: &mut Adap
             if ebs.expansion != BlockExpansion::Once {
                 continue;
             }
-            let volume =
-                block_devices::volume(ebs, resource, VolumeOwner::LaunchTemplate, device.clone());
+            let volume = block_devices::volume(
+                ebs,
+                resource,
+                VolumeOwner::LaunchTemplate,
+                role,
+                device.clone(),
+            );
             a.model.volumes.push(volume);
         }
     }

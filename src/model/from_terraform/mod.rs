@@ -63,6 +63,7 @@ const ADAPTERS: &[(&str, Adapt)] = &[
         account::metadata_defaults,
     ),
     ("data.aws_ami", ami_lookup::ami_lookup),
+    ("data.aws_ssm_parameter", ami_lookup::ssm_parameter),
 ];
 
 /// Whether some adapter reads resources (or data sources) of type `kind`: the frontends
@@ -113,6 +114,9 @@ pub fn adapt(unit: &ResolvedUnit) -> Model {
     }
     if let Some(region) = &unit.region {
         a.model.unit_regions.push((id, region.clone()));
+    }
+    for version in &unit.aws_provider_versions {
+        a.model.aws_provider_versions.push((id, version.clone()));
     }
     for (alias, region) in &unit.provider_aliases {
         a.model

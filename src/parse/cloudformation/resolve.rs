@@ -238,7 +238,7 @@ impl<'a> Template<'a> {
 
 fn contains_unknown(value: &ModelVal) -> bool {
     match value {
-        ModelVal::Unknown => true,
+        ModelVal::Unknown | ModelVal::SsmParameter(_) => true,
         ModelVal::List(items) | ModelVal::OneOf(items) => items.iter().any(contains_unknown),
         ModelVal::Map(entries) => entries.iter().any(|(_, v)| contains_unknown(v)),
         _ => false,

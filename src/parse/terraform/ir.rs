@@ -40,6 +40,9 @@ pub(crate) const JSON_NESTED_BLOCKS: &[&str] = &[
     "provisioner",
     "connection",
     "timeouts",
+    // Inside `terraform`: the provider requirements (`resolve.rs` reads the AWS provider's
+    // version constraint).
+    "required_providers",
 ];
 
 /// Where the spans of an expression are: its file, and the offset its own spans are relative
@@ -261,6 +264,13 @@ pub(crate) fn from_json<'a>(file: FileId, text: &str, json: &'a JsonFile) -> Bod
                 for body in objects_or_self(&top.value) {
                     out.blocks
                         .push(conv.block("locals", Vec::new(), top, top, body));
+                }
+            }
+            // `{"terraform": {"required_providers": {...}}}`: the provider constraints.
+            "terraform" => {
+                for body in objects_or_self(&top.value) {
+                    out.blocks
+                        .push(conv.block("terraform", Vec::new(), top, top, body));
                 }
             }
             _ => {}

@@ -56,6 +56,12 @@ fn is_conditional(attr: &AttrIr<'_>) -> bool {
     }
 }
 
+/// `hashicorp/aws`, with or without its registry host.
+fn is_aws_provider_source(source: &str) -> bool {
+    let source = source.to_ascii_lowercase();
+    source == "hashicorp/aws" || source == "registry.terraform.io/hashicorp/aws"
+}
+
 /// Whether every alternative of a value is a reference (or null), with at least one
 /// reference: the value designates resources exactly.
 fn designates_exactly(val: &Val) -> bool {
@@ -126,6 +132,7 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
                     }
                 }
             }
+            ("terraform", []) => self.required_providers(block),
             ("output", [name]) => {
                 let context = format!("output `{name}`");
                 // A module instance's outputs are followed where its caller uses them.
@@ -144,6 +151,48 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The version constraints on the AWS provider in `required_providers`: an entry whose
+    /// `source` is `hashicorp/aws` (any local name), or named `aws` without a source;
+    /// `aws = { version = "..." }` or the legacy `aws = "..."`.
+    fn required_providers(&mut self, block: &'a BlockIr<'a>) {
+        let env = Env::default();
+        for providers in block
+            .body
+            .blocks
+            .iter()
+            .filter(|b| b.ident == "required_providers")
+        {
+            for entry in &providers.body.attrs {
+                let attr = self.attr(entry, &env);
+                let version = match &attr.value {
+                    ModelVal::Map(fields) => {
+                        let get = |key: &str| {
+                            fields
+                                .iter()
+                                .find(|(k, _)| k == key)
+                                .and_then(|(_, v)| v.as_string())
+                        };
+                        let aws = match get("source") {
+                            Some(source) => is_aws_provider_source(&source),
+                            None => entry.key == "aws",
+                        };
+                        if !aws {
+                            continue;
+                        }
+                        get("version")
+                    }
+                    ModelVal::Str(version) if entry.key == "aws" => Some(version.clone()),
+                    _ => None,
+                };
+                if let Some(version) = version {
+                    self.out
+                        .aws_provider_versions
+                        .push(Field::known_at(version, attr.value_span));
+                }
+            }
         }
     }
 
