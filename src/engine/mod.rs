@@ -6,168 +6,21 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::aws_data::AwsData;
-use crate::baseline::{self, Baseline, BaselineEntry};
-use crate::config::{Config, FailOn, Level};
 use crate::discover::{self, Candidate, FileKind};
 pub use crate::display::display_path;
-use crate::finding::{Finding, Label, Severity};
-use crate::inventory::Inventory;
+use crate::finding::{Finding, Label};
 use crate::model::{Model, UnitId};
 use crate::parse::{cloudformation, plan, terraform, yaml};
 use crate::rules::{self, RuleContext};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::suppress::{self, FileSuppressions};
-use crate::usage::Usage;
 
-/// Region whose prices are used when none is configured.
-pub const DEFAULT_REGION: &str = "us-east-1";
+mod options;
+mod postprocess;
+mod result;
 
-#[derive(Debug, Clone)]
-pub struct CheckOptions {
-    pub paths: Vec<PathBuf>,
-    /// Region whose prices are used.
-    pub region: String,
-    /// `.infralint.toml` (or the default configuration).
-    pub config: Config,
-    /// `--severity RULE=LEVEL`: wins over the config file.
-    pub severity: Vec<(String, Level)>,
-    /// `--fail-on`: wins over the config file.
-    pub fail_on: Option<FailOn>,
-    /// `--baseline FILE`, loaded.
-    pub baseline: Option<Baseline>,
-    /// `--usage FILE` (or the config's `usage`), read but not yet parsed.
-    pub usage: Option<Usage>,
-    /// `--ami-inventory FILE` (or the config's `ami_inventory`).
-    pub inventory: Option<Inventory>,
-    /// Today in days since the epoch (`--now`, else the clock).
-    pub today: i64,
-    /// `--var-file FILE`, in command-line order.
-    pub var_files: Vec<PathBuf>,
-    /// `--var NAME=VALUE`, in command-line order.
-    pub vars: Vec<(String, String)>,
-    /// The region the user named (`--region` or the config), which makes CloudFormation's
-    /// `AWS::Region` known; `None` when `region` is only the pricing default.
-    pub deploy_region: Option<String>,
-    /// CloudFormation parameter values (`--parameter`, `--parameter-file`).
-    pub cfn_parameters: BTreeMap<String, String>,
-}
-
-impl Default for CheckOptions {
-    fn default() -> Self {
-        CheckOptions {
-            paths: vec![PathBuf::from(".")],
-            region: DEFAULT_REGION.to_string(),
-            config: Config::default(),
-            severity: Vec::new(),
-            fail_on: None,
-            baseline: None,
-            usage: None,
-            inventory: None,
-            today: crate::inventory::today(),
-            var_files: Vec::new(),
-            vars: Vec::new(),
-            deploy_region: None,
-            cfn_parameters: BTreeMap::new(),
-        }
-    }
-}
-
-/// Something that stopped a file (or a path) from being checked.
-#[derive(Debug, Clone)]
-pub struct RunError {
-    /// What went wrong: `parse-error`, `io-error`, `module-error`, `usage-error`.
-    pub kind: &'static str,
-    /// The file or path, as displayed.
-    pub path: String,
-    /// Where in the file, when the file could be read.
-    pub span: Option<Span>,
-    pub message: String,
-    pub related: Vec<Label>,
-}
-
-/// The outcome of a run.
-#[derive(Debug)]
-pub struct CheckResult {
-    pub sources: SourceMap,
-    pub findings: Vec<Finding>,
-    pub errors: Vec<RunError>,
-    /// Terraform and CloudFormation files checked (parsed or not).
-    pub files: usize,
-    pub resources: usize,
-    pub region: String,
-    pub model: Model,
-    /// Findings silenced by an `infralint:ignore` comment or metadata (`--show-suppressed`).
-    pub suppressed: Vec<Finding>,
-    /// Findings already in the baseline.
-    pub baselined: Vec<Finding>,
-    /// Baseline entries no longer found (in `baseline_scope` only).
-    pub fixed: Vec<BaselineEntry>,
-    /// The files this run speaks for: the baseline entries it may report as fixed and that
-    /// `--baseline-update` replaces.
-    pub baseline_scope: baseline::Scope,
-    /// Problems that do not fail the run (a usage entry for a resource not checked, a module
-    /// whose evaluation reached its limits).
-    pub warnings: Vec<String>,
-    /// Where the pricing region came from: `--region or config`, `provider`, `default`.
-    pub region_source: &'static str,
-    pub fail_on: FailOn,
-}
-
-impl CheckResult {
-    /// Estimated monthly waste or saving over all findings whose cost is known.
-    pub fn monthly_cost_usd(&self) -> f64 {
-        self.findings
-            .iter()
-            .filter_map(|f| f.monthly_cost_usd)
-            .sum()
-    }
-
-    /// Estimated monthly cost per rule (rules with a known cost only), largest first.
-    pub fn monthly_cost_by_rule(&self) -> Vec<(&'static str, f64)> {
-        let mut by: BTreeMap<&'static str, f64> = BTreeMap::new();
-        for f in &self.findings {
-            if let Some(c) = f.monthly_cost_usd {
-                *by.entry(f.rule).or_default() += c;
-            }
-        }
-        let mut v: Vec<_> = by.into_iter().filter(|(_, c)| *c > 0.0).collect();
-        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        v
-    }
-
-    /// Estimated monthly cost per file, largest first.
-    pub fn monthly_cost_by_file(&self) -> Vec<(&str, f64)> {
-        let mut by: BTreeMap<&str, f64> = BTreeMap::new();
-        for f in &self.findings {
-            if let Some(c) = f.monthly_cost_usd {
-                *by.entry(self.sources.display(f.primary.span.file))
-                    .or_default() += c;
-            }
-        }
-        let mut v: Vec<_> = by.into_iter().filter(|(_, c)| *c > 0.0).collect();
-        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        v
-    }
-
-    pub fn count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count()
-    }
-
-    /// 0: clean; 1: a finding at or above the `--fail-on` threshold; 2: the run failed
-    /// somewhere.
-    pub fn exit_code(&self) -> i32 {
-        if !self.errors.is_empty() {
-            return 2;
-        }
-        match self.fail_on.threshold() {
-            Some(t) if self.findings.iter().any(|f| f.severity >= t) => 1,
-            _ => 0,
-        }
-    }
-}
+pub use options::{CheckOptions, DEFAULT_REGION};
+pub use result::{CheckResult, RunError};
 
 enum Parsed {
     Terraform(hcl_edit::structure::Body),
@@ -997,151 +850,43 @@ fn check_discovered(
             out
         })
         .collect();
-    let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
+    let findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
     let Run {
         sources,
         reported,
         mut errors,
         suppressions,
     } = run;
-    let is_reported = |file: FileId| reported.get(file.0 as usize).copied().unwrap_or(false);
-    findings.retain(|f| is_reported(f.primary.span.file));
-    // A module called by several roots reports the same finding at the same place once.
-    let mut seen_findings = HashSet::new();
-    findings.retain(|f| {
-        seen_findings.insert((
-            f.rule,
-            f.primary.span,
-            f.resource.clone(),
-            f.message.clone(),
-        ))
-    });
-
-    let level_of = |rule: &str| -> Option<Level> {
-        options
-            .severity
-            .iter()
-            .rev()
-            .find(|(id, _)| id == rule)
-            .map(|(_, l)| *l)
-            .or_else(|| options.config.level(rule))
-            .or_else(|| {
-                // An off-by-default rule stays off unless configured.
-                rules::find(rule)
-                    .filter(|r| !r.meta().enabled_by_default)
-                    .map(|_| Level::Off)
-            })
-    };
-    let apply_levels = |findings: &mut Vec<Finding>| {
-        findings.retain_mut(|f| match level_of(f.rule) {
-            Some(level) => match level.severity() {
-                Some(s) => {
-                    f.severity = s;
-                    true
-                }
-                None => false,
+    let outcome = postprocess::postprocess(
+        findings,
+        &mut errors,
+        &postprocess::Inputs {
+            sources: &sources,
+            reported: &reported,
+            suppressions: &suppressions,
+            levels: postprocess::Levels {
+                severity: &options.severity,
+                config: &options.config,
+                off_by_default: &postprocess::Levels::off_by_default,
             },
-            None => true,
-        });
-    };
-    apply_levels(&mut findings);
-
-    // Suppressions: silence what they cover, then report the unused and the invalid ones.
-    let mut used = vec![false; suppressions.suppressions.len()];
-    let mut suppressed = Vec::new();
-    let mut kept = Vec::new();
-    for f in findings {
-        let hit = suppressions
-            .suppressions
-            .iter()
-            .position(|s| s.covers(f.rule, f.primary.span));
-        match hit {
-            Some(i) => {
-                if let Some(u) = used.get_mut(i) {
-                    *u = true;
-                }
-                suppressed.push(f);
-            }
-            None => kept.push(f),
-        }
-    }
-    let mut findings = kept;
-    let mut meta = Vec::new();
-    for (s, used) in suppressions.suppressions.iter().zip(&used) {
-        let rules_enabled = s.rules.iter().any(|r| level_of(r) != Some(Level::Off));
-        if !used && rules_enabled && is_reported(s.span.file) {
-            meta.push(rules::unused_suppression::finding(s.span, &s.rules));
-        }
-    }
-    for p in &suppressions.problems {
-        if is_reported(p.span.file) {
-            meta.push(rules::invalid_suppression::finding(
-                p.span,
-                p.message.clone(),
-            ));
-        }
-    }
-    apply_levels(&mut meta);
-    findings.extend(meta);
-
-    let baseline_scope = baseline::Scope::new(
-        &options.paths,
-        sources
-            .iter()
-            .filter(|(id, _)| is_reported(*id))
-            .map(|(_, f)| f.display.clone()),
-        options.config.exclude_matcher(),
+            paths: &options.paths,
+            exclude: options.config.exclude_matcher(),
+            baseline: options.baseline.as_ref(),
+        },
     );
-    let (mut findings, baselined, fixed) = match &options.baseline {
-        Some(b) => b.apply(findings, &sources, &baseline_scope),
-        None => (findings, Vec::new(), Vec::new()),
-    };
-    let order = |a: &Finding, b: &Finding| {
-        (
-            sources.display(a.primary.span.file),
-            a.primary.span.start,
-            a.rule,
-        )
-            .cmp(&(
-                sources.display(b.primary.span.file),
-                b.primary.span.start,
-                b.rule,
-            ))
-    };
-    findings.sort_by(order);
-    suppressed.sort_by(order);
-    errors.sort_by(|a, b| {
-        (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start)))
-    });
-    // Every report places findings by line: build the line indexes of the files they point
-    // into in parallel, now, rather than one by one while rendering.
-    let placed: BTreeSet<FileId> = findings
-        .iter()
-        .chain(&suppressed)
-        .chain(&baselined)
-        .flat_map(|f| {
-            std::iter::once(f.primary.span.file).chain(f.secondary.iter().map(|l| l.span.file))
-        })
-        .chain(errors.iter().filter_map(|e| e.span.map(|s| s.file)))
-        .collect();
-    placed.into_par_iter().for_each(|id| {
-        if let Some(file) = sources.get(id) {
-            file.line_index();
-        }
-    });
 
     Ok(CheckResult {
         sources,
-        findings,
+        findings: outcome.findings,
         errors,
         files,
         resources: model.resource_count,
         region: options.region.clone(),
         model,
-        suppressed,
-        baselined,
-        fixed,
-        baseline_scope,
+        suppressed: outcome.suppressed,
+        baselined: outcome.baselined,
+        fixed: outcome.fixed,
+        baseline_scope: outcome.baseline_scope,
         warnings,
         region_source,
         fail_on: options
