@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::parse::yaml::{Node, YamlDoc};
+use crate::parse::syntax::yaml::{Node, YamlDoc};
 use crate::source::{FileId, LineIndex, Span};
 
 /// One suppression.
@@ -515,7 +515,7 @@ EOF
     #[test]
     fn cloudformation_metadata_and_comments() {
         let text = "Metadata:\n  infralint:\n    ignore:\n      - rule: eip-unattached\n        reason: spare address\nResources:\n  # infralint:ignore[ebs-io1-to-io2] benchmarked\n  Vol:\n    Type: AWS::EC2::Volume\n    Metadata:\n      infralint:\n        ignore:\n          - {rule: ebs-gp2-iops-ceiling, reason: burst is fine}\n          - {rule: ebs-io1-to-io2}\n";
-        let doc = crate::parse::yaml::parse(text).unwrap();
+        let doc = crate::parse::syntax::yaml::parse(text).unwrap();
         let mut out = FileSuppressions::default();
         from_cfn_metadata(FileId(0), text.len(), &doc, &known, &mut out);
         from_comments(

@@ -3,5 +3,5 @@
 pub mod cloudformation;
 mod numbers;
 pub mod plan;
+pub mod syntax;
 pub mod terraform;
-pub mod yaml;

@@ -34,7 +34,7 @@ mod values;
 use std::collections::BTreeMap;
 
 use crate::model::UnitId;
-use crate::parse::yaml::YamlDoc;
+use crate::parse::syntax::yaml::YamlDoc;
 use crate::resolved::{ResolvedUnit, Wanted};
 use crate::source::FileId;
 
