@@ -40,6 +40,7 @@ mod modules;
 mod resolve;
 mod types;
 mod value;
+pub mod workspace;
 
 #[cfg(test)]
 mod budget_tests;
@@ -65,6 +66,7 @@ pub use modules::{
     LocalCall, ModuleDir, ModuleLibrary, ModuleRoot, TfDiagnostic, TfDiagnosticKind,
 };
 pub use value::{Evaluated, Val};
+pub use workspace::{parse_file, parse_var_file};
 
 use budget::Budget;
 use eval::{ResDecl, Scope, VarDecl, VarSource, VarValue};
