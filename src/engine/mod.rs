@@ -14,9 +14,9 @@ use crate::discover::{self, Candidate};
 pub use crate::display::display_path;
 use crate::finding::{Finding, Label};
 use crate::model::Model;
-use crate::parse::{self, DiagnosticKind, Link, Parsed, UnitOut};
+use crate::parse::{self, DiagnosticKind, Parsed, UnitOut};
 use crate::rules::{self, RuleContext};
-use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::source::{FileId, SourceFile, Span};
 use crate::usage::Usage;
 
 mod load;
@@ -181,11 +181,10 @@ fn read_var_files(options: &CheckOptions, run: &mut Run) -> Result<Vec<(FileId, 
 /// The adapters: each resolved unit into the model, in parallel; the frontends' problems
 /// become errors, or warnings when they only mean that findings may be missing.
 fn adapt(units: Vec<UnitOut>, run: &mut Run, warnings: &mut Vec<String>) -> Model {
-    let mut adapted: Vec<(Link, Model)> = units
+    let models: Vec<Model> = units
         .par_iter()
-        .map(|u| (u.link.clone(), crate::model::adapt(&u.resolved)))
+        .map(|u| crate::model::adapt(&u.resolved))
         .collect();
-    attach_configuration_spans(&mut adapted, &run.sources);
     let mut module_problems = HashSet::new();
     for d in units.into_iter().flat_map(|u| u.diagnostics) {
         // A module called from several roots: its problem once.
@@ -217,7 +216,7 @@ fn adapt(units: Vec<UnitOut>, run: &mut Run, warnings: &mut Vec<String>) -> Mode
                 .collect(),
         });
     }
-    let mut model = Model::merge(adapted.into_iter().map(|(_, m)| m).collect());
+    let mut model = Model::merge(models);
     // `Model::unit` looks units up by id (binary search).
     model.units.sort_by_key(|u| u.id);
     model
@@ -313,189 +312,6 @@ fn rule_context<'a>(
     };
     (ctx, region_source)
 }
-
-/// A plan file next to its configuration (the plan's directory is a Terraform root of the
-/// run): its model objects point at the configuration's spans, with the plan's value as an
-/// origin, so findings land where a person fixes them.
-fn attach_configuration_spans(units: &mut [(Link, Model)], sources: &SourceMap) {
-    use crate::model::{without_instance_key, Field, ResourceRef};
-    use std::collections::HashMap;
-    for i in 0..units.len() {
-        let Link::Plan(file) = units[i].0 else {
-            continue;
-        };
-        let Some(plan_dir) = sources.get(file).and_then(|f| f.path.parent()) else {
-            continue;
-        };
-        let plan_dir = crate::parse::terraform::normalize_path(plan_dir);
-        let config = units
-            .iter()
-            .position(|u| matches!(&u.0, Link::Module(dir) if *dir == plan_dir));
-        let Some(j) = config else {
-            continue;
-        };
-        let cfg = units[j].1.clone();
-        let mut resources: HashMap<&str, &ResourceRef> = HashMap::new();
-        let mut refs = Vec::new();
-        refs.extend(cfg.volumes.iter().map(|v| &v.resource));
-        refs.extend(cfg.elastic_ips.iter().map(|e| &e.resource));
-        refs.extend(cfg.launch_settings.iter().map(|l| &l.resource));
-        refs.extend(cfg.ami_refs.iter().map(|a| &a.resource));
-        refs.extend(cfg.ami_lookups.iter().map(|a| &a.resource));
-        refs.extend(cfg.eip_associations.iter().map(|a| &a.declared_by));
-        for r in refs {
-            resources.entry(r.address.as_str()).or_insert(r);
-        }
-        let find = |address: &str| {
-            resources
-                .get(address)
-                .or_else(|| resources.get(without_instance_key(address)))
-                .copied()
-        };
-        let plan = &mut units[i].1;
-        let retarget = |r: &mut ResourceRef| -> Option<crate::source::Span> {
-            let c = find(&r.address)?;
-            let planned = r.span;
-            r.span = c.span;
-            r.body_span = c.body_span;
-            Some(planned)
-        };
-        fn move_field<T: PartialEq>(
-            f: &mut Option<Field<T>>,
-            to: Option<&Field<T>>,
-            fallback: crate::source::Span,
-            planned: crate::source::Span,
-        ) {
-            if let Some(f) = f {
-                move_one(f, to, fallback, planned);
-            }
-        }
-        fn move_one<T: PartialEq>(
-            f: &mut Field<T>,
-            to: Option<&Field<T>>,
-            fallback: crate::source::Span,
-            planned: crate::source::Span,
-        ) {
-            f.span = to.map_or(fallback, |t| t.span);
-            // The configuration's origins explain the value only when it resolved to the
-            // plan's value (a `-var` at plan time overrides the default it shows).
-            f.via = to
-                .filter(|t| t.value == f.value)
-                .map(|t| t.via.clone())
-                .unwrap_or_default();
-            f.via.push(crate::model::Origin {
-                span: planned,
-                label: "value in the plan".to_string(),
-                kind: crate::model::OriginKind::Plan,
-            });
-        }
-        for v in &mut plan.volumes {
-            let Some(planned) = retarget(&mut v.resource) else {
-                continue;
-            };
-            let c = cfg.volumes.iter().find(|c| {
-                (c.resource.address == v.resource.address
-                    || c.resource.address == without_instance_key(&v.resource.address))
-                    && c.device == v.device
-            });
-            let fallback = c.map_or(v.resource.span, |c| c.span);
-            v.span = fallback;
-            move_one(
-                &mut v.volume_type,
-                c.map(|c| &c.volume_type),
-                if v.type_defaulted {
-                    v.resource.span
-                } else {
-                    fallback
-                },
-                planned,
-            );
-            move_field(
-                &mut v.size_gib,
-                c.and_then(|c| c.size_gib.as_ref()),
-                fallback,
-                planned,
-            );
-            move_field(
-                &mut v.iops,
-                c.and_then(|c| c.iops.as_ref()),
-                fallback,
-                planned,
-            );
-            move_field(
-                &mut v.throughput,
-                c.and_then(|c| c.throughput.as_ref()),
-                fallback,
-                planned,
-            );
-            move_field(
-                &mut v.encrypted,
-                c.and_then(|c| c.encrypted.as_ref()),
-                fallback,
-                planned,
-            );
-        }
-        for e in &mut plan.elastic_ips {
-            if let Some(planned) = retarget(&mut e.resource) {
-                let c = cfg
-                    .elastic_ips
-                    .iter()
-                    .find(|c| c.resource.address == e.resource.address);
-                move_field(
-                    &mut e.domain,
-                    c.and_then(|c| c.domain.as_ref()),
-                    e.resource.span,
-                    planned,
-                );
-            }
-        }
-        for a in &mut plan.eip_associations {
-            if retarget(&mut a.declared_by).is_some() {
-                a.span = a.declared_by.span;
-            }
-        }
-        for a in &mut plan.ami_refs {
-            if let Some(planned) = retarget(&mut a.resource) {
-                let c = cfg.ami_refs.iter().find(|c| {
-                    c.resource.address == without_instance_key(&a.resource.address)
-                        || c.resource.address == a.resource.address
-                });
-                let fallback = a.resource.span;
-                move_one(&mut a.image, c.map(|c| &c.image), fallback, planned);
-            }
-        }
-        for l in &mut plan.launch_settings {
-            if let Some(planned) = retarget(&mut l.resource) {
-                let c = cfg.launch_settings.iter().find(|c| {
-                    c.resource.address == l.resource.address
-                        || c.resource.address == without_instance_key(&l.resource.address)
-                });
-                let fallback = l.resource.span;
-                move_field(
-                    &mut l.instance_type,
-                    c.and_then(|c| c.instance_type.as_ref()),
-                    fallback,
-                    planned,
-                );
-                move_field(
-                    &mut l.http_tokens,
-                    c.and_then(|c| c.http_tokens.as_ref()),
-                    fallback,
-                    planned,
-                );
-                for f in &mut l.public_ip {
-                    move_one(f, None, fallback, planned);
-                }
-            }
-        }
-        for l in &mut plan.ami_lookups {
-            retarget(&mut l.resource);
-        }
-    }
-}
-
-/// The Terraform root modules of a run, normalized: the graph of local module calls, the
-/// called directories the run did not include, and the roots (a directory normalized on its
 
 #[cfg(test)]
 mod tests {

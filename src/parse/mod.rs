@@ -16,7 +16,7 @@ pub mod terraform;
 mod units;
 
 pub use files::{LoadedFile, Loader, Parsed};
-pub use units::{resolve_units, Adapts, Diagnostic, DiagnosticKind, Link, Settings, UnitOut};
+pub use units::{resolve_units, Adapts, Diagnostic, DiagnosticKind, Settings, UnitOut};
 
 use std::path::Path;
 

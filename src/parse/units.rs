@@ -37,17 +37,15 @@ pub struct Settings<'a> {
 pub struct UnitOut {
     pub resolved: ResolvedUnit,
     pub diagnostics: Vec<Diagnostic>,
-    pub link: Link,
 }
 
 /// What a resolved unit is, for attaching a plan to its configuration.
-#[derive(Clone)]
-pub enum Link {
+enum Link {
     /// A Terraform root module: its normalized directory.
     Module(PathBuf),
     Template,
-    /// A plan JSON file.
-    Plan(FileId),
+    /// A plan JSON file: its normalized directory (`None` for a path without a parent).
+    Plan(Option<PathBuf>),
 }
 
 /// The frontends' options, built once per run.
@@ -109,21 +107,24 @@ pub fn resolve_units<L: Loader>(
             .collect()
     };
     let mut dirs: Vec<TfDir> = Vec::new();
-    let mut standalone: Vec<UnitOut> = Vec::new();
+    let mut standalone: Vec<(Link, UnitOut)> = Vec::new();
     for out in outs {
         for l in out.files {
             loader.absorb(l);
         }
         dirs.extend(out.dir);
         if let Some((link, resolved)) = out.unit {
-            standalone.push(UnitOut {
-                resolved,
-                diagnostics: Vec::new(),
+            let diagnostics = Vec::new();
+            standalone.push((
                 link,
-            });
+                UnitOut {
+                    resolved,
+                    diagnostics,
+                },
+            ));
         }
     }
-    let mut units: Vec<UnitOut> = workspace::terraform_units(
+    let mut units: Vec<(Link, UnitOut)> = workspace::terraform_units(
         dirs,
         loader,
         &frontends.tf,
@@ -131,14 +132,43 @@ pub fn resolve_units<L: Loader>(
         units_from_work,
     )
     .into_iter()
-    .map(|(dir, (resolved, diagnostics))| UnitOut {
-        resolved,
-        diagnostics,
-        link: Link::Module(dir),
+    .map(|(dir, (resolved, diagnostics))| {
+        (
+            Link::Module(dir),
+            UnitOut {
+                resolved,
+                diagnostics,
+            },
+        )
     })
     .collect();
     units.extend(standalone);
-    units
+    attach_plans(&mut units);
+    units.into_iter().map(|(_, u)| u).collect()
+}
+
+/// A plan next to its configuration (the plan's directory is a Terraform root of the run)
+/// points at the configuration (see `plan::attach`).
+fn attach_plans(units: &mut [(Link, UnitOut)]) {
+    for i in 0..units.len() {
+        let Some((Link::Plan(Some(dir)), _)) = units.get(i) else {
+            continue;
+        };
+        let config = units
+            .iter()
+            .position(|(link, _)| matches!(link, Link::Module(d) if d == dir));
+        let Some(j) = config else {
+            continue;
+        };
+        let (plan, config) = if i < j {
+            let (a, b) = units.split_at_mut(j);
+            (&mut a[i].1, &b[0].1)
+        } else {
+            let (a, b) = units.split_at_mut(i);
+            (&mut b[0].1, &a[j].1)
+        };
+        plan::attach(&mut plan.resolved, &config.resolved);
+    }
 }
 
 /// The work: Terraform files by directory (a module), every other file on its own.
@@ -194,7 +224,7 @@ fn process(work: Work, unit: UnitId, loader: &impl Loader, frontends: &Frontends
                     ),
                 )),
                 Parsed::Plan(json) => Some((
-                    Link::Plan(id),
+                    Link::Plan(l.candidate.path.parent().map(terraform::normalize_path)),
                     plan::resolve(unit, id, &l.display, json, frontends.tf_wanted),
                 )),
                 _ => None,
