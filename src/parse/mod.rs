@@ -141,8 +141,14 @@ pub fn suppressions(
     let mut suppressions = FileSuppressions::default();
     if suppress::has_marker(text) {
         let (comments, scopes) = match parsed {
-            Parsed::Terraform(body) => (suppress::hcl_comments(text), suppress::hcl_scopes(body)),
-            Parsed::Template(doc) => (suppress::yaml_comments(doc), suppress::yaml_scopes(doc)),
+            Parsed::Terraform(body) => (
+                terraform::comments::comments(text),
+                terraform::comments::scopes(body),
+            ),
+            Parsed::Template(doc) => (
+                cloudformation::suppressions::comments(doc),
+                cloudformation::suppressions::scopes(doc),
+            ),
             _ => (Vec::new(), Vec::new()),
         };
         let lines = source.line_index();
@@ -157,7 +163,13 @@ pub fn suppressions(
         );
     }
     if let Parsed::Template(doc) = parsed {
-        suppress::from_cfn_metadata(id, text.len(), doc, known_rule, &mut suppressions);
+        cloudformation::suppressions::from_metadata(
+            id,
+            text.len(),
+            doc,
+            known_rule,
+            &mut suppressions,
+        );
     }
     suppressions
 }

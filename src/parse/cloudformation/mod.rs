@@ -25,6 +25,7 @@ pub mod params;
 mod references;
 mod resolve;
 mod sniff;
+pub mod suppressions;
 mod syntax;
 mod template;
 #[cfg(test)]
