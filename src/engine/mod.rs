@@ -88,7 +88,7 @@ fn check_discovered(
             vars: &options.vars,
             parameters: &options.cfn_parameters,
             region: options.deploy_region.as_deref(),
-            adapts: &crate::model::adapts,
+            adapts: &crate::model::adapt::adapts,
         },
     );
     let mut run = loader.run;
@@ -183,7 +183,7 @@ fn read_var_files(options: &CheckOptions, run: &mut Run) -> Result<Vec<(FileId, 
 fn adapt(units: Vec<UnitOut>, run: &mut Run, warnings: &mut Vec<String>) -> Model {
     let models: Vec<Model> = units
         .par_iter()
-        .map(|u| crate::model::adapt(&u.resolved))
+        .map(|u| crate::model::adapt::adapt(&u.resolved))
         .collect();
     let mut module_problems = HashSet::new();
     for d in units.into_iter().flat_map(|u| u.diagnostics) {

@@ -6,6 +6,7 @@
 
 use crate::source::Span;
 
+pub mod adapt;
 pub mod address;
 pub mod field;
 pub mod from_cloudformation;
@@ -13,25 +14,6 @@ pub mod from_terraform;
 
 pub use address::without_instance_key;
 pub use field::{domain_from_vpc, Field, Origin, OriginKind, Ref, Val, Value};
-
-use crate::resolved::ResolvedUnit;
-
-/// Whether some adapter reads resources (or data sources) of type `kind` in a unit of
-/// `source`: the frontends resolve the bodies of those only.
-pub fn adapts(source: SourceKind, kind: &str) -> bool {
-    match source {
-        SourceKind::Terraform => from_terraform::adapts(kind),
-        SourceKind::CloudFormation => from_cloudformation::adapts(kind),
-    }
-}
-
-/// The model of one resolved unit, read by the adapters of its language.
-pub fn adapt(unit: &ResolvedUnit) -> Model {
-    match unit.unit.kind {
-        SourceKind::Terraform => from_terraform::adapt(unit),
-        SourceKind::CloudFormation => from_cloudformation::adapt(unit),
-    }
-}
 
 /// The volume type the CreateVolume API uses when none is given.
 pub fn default_volume_type() -> String {

@@ -8,7 +8,7 @@
 //! names a format.
 
 pub mod cloudformation;
-mod files;
+pub mod files;
 mod numbers;
 pub mod plan;
 pub mod syntax;

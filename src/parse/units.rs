@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::files::{LoadedFile, Loader, Parsed};
 use super::terraform::workspace::{self, TfDir};
-use super::{cloudformation, plan, terraform, LoadedFile, Loader, Parsed};
+use super::{cloudformation, plan, terraform};
 use crate::discover::{Candidate, FileKind};
 use crate::model::{SourceKind, UnitId};
 use crate::resolved::ResolvedUnit;

@@ -18,7 +18,7 @@ use super::{
 use crate::discover::{Candidate, FileKind};
 use crate::display::display_path;
 use crate::model::UnitId;
-use crate::parse::{LoadedFile, Loader, Parsed};
+use crate::parse::files::{LoadedFile, Loader, Parsed};
 use crate::resolved::{ResolvedUnit, Wanted};
 use crate::source::FileId;
 
