@@ -317,7 +317,7 @@ mod tests {
             "the plan's value stays"
         );
         assert_eq!(instance_type.value_span, span(c, 10));
-        assert_eq!(labels(instance_type), [in_plan.clone()]);
+        assert_eq!(labels(instance_type), vec![in_plan.clone()]);
         let optimized = r.body.attr("ebs_optimized").unwrap();
         assert_eq!(
             labels(optimized),
@@ -326,7 +326,7 @@ mod tests {
         // Not in the configuration: at the resource.
         let monitoring = r.body.attr("monitoring").unwrap();
         assert_eq!(monitoring.value_span, span(c, 0));
-        assert_eq!(labels(monitoring), [in_plan.clone()]);
+        assert_eq!(labels(monitoring), vec![in_plan]);
         let devices: Vec<(Span, Span)> = r
             .body
             .blocks("ebs_block_device")
