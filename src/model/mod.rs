@@ -6,6 +6,7 @@
 
 use crate::source::Span;
 
+pub mod adapt;
 pub mod address;
 pub mod field;
 pub mod from_cloudformation;

@@ -7,7 +7,7 @@ use super::template::Template;
 use super::values::*;
 use super::{MAX_CANDIDATES, MAX_DEPTH};
 use crate::model::{Origin, OriginKind};
-use crate::parse::yaml::{Node, NodeKind};
+use crate::parse::syntax::yaml::{Node, NodeKind};
 
 impl<'a> Template<'a> {
     pub(super) fn eval(&self, node: &Node) -> Evaluated {

@@ -12,7 +12,7 @@ use super::template::Template;
 use super::values::{extend_via, truth, Val};
 use super::{CfnOptions, MAX_DEPTH};
 use crate::model::{Origin, SourceKind, Unit, UnitId, Val as ModelVal};
-use crate::parse::yaml::{Node, YamlDoc};
+use crate::parse::syntax::yaml::{Node, YamlDoc};
 use crate::resolved::{
     Attr, Block, BlockExpansion, Body, Escape, Mention, ResolvedUnit, Resource, Wanted,
 };

@@ -5,7 +5,7 @@
 use super::syntax::literal_str;
 use super::{MAX_CANDIDATES, MAX_DEPTH};
 use crate::model::Origin;
-use crate::parse::yaml::Node;
+use crate::parse::syntax::yaml::Node;
 
 /// The statically known value of an expression.
 #[derive(Debug, Clone, PartialEq)]

@@ -55,7 +55,7 @@ pub(super) enum Slot<'a> {
 /// Nested blocks that are sets in the AWS provider's schema: a planned block is paired with
 /// the configuration block that has the same value of this attribute (others pair by
 /// position).
-const SET_BLOCKS: &[(&str, &str)] = &[
+pub(super) const SET_BLOCKS: &[(&str, &str)] = &[
     ("ebs_block_device", "device_name"),
     ("block_device_mappings", "device_name"),
     ("subnet_mapping", "subnet_id"),

@@ -18,8 +18,8 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span as _;
 
-use super::json::{JKind, JNode, JProp, JsonFile};
 use super::value::Val;
+use crate::parse::syntax::json::{JKind, JNode, JProp, JsonFile};
 use crate::source::{FileId, Span};
 
 /// Block types that, as keys of a JSON resource (or nested block), are blocks, not
@@ -184,7 +184,7 @@ pub(crate) fn vars_from_json(file: FileId, json: &JsonFile) -> Vec<AttrIr<'_>> {
 fn literal_attr(file: FileId, p: &JProp) -> AttrIr<'_> {
     AttrIr {
         key: &p.key,
-        value: AttrValue::Literal(p.value.to_val()),
+        value: AttrValue::Literal(Val::from_json(&p.value)),
         src: Src {
             file,
             base: p.value.span.start,

@@ -1,18 +1,25 @@
-//! JSON with byte spans, for `.tf.json` and `.tfvars.json` files.
+//! JSON with byte spans: the one reader of JSON that keeps where each value is (`.tf.json`
+//! and `.tfvars.json` files).
 //!
 //! serde_json does not report where a value is, and findings must point into the file: this
 //! small parser keeps the span of every value and object key. Strings are decoded with
-//! serde_json.
+//! serde_json. (Plan JSON is read with serde_json and one scan for the few spans it needs:
+//! see `parse::plan::spans`.)
 
 use std::ops::Range;
 
-use super::value::Val;
-use super::HclError;
+/// Invalid JSON: what is wrong and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonError {
+    pub message: String,
+    pub offset: usize,
+}
 
 /// Deepest nesting accepted (guards the recursive parser against hostile input).
 const MAX_DEPTH: usize = 256;
 
-/// A parsed `.tf.json` or `.tfvars.json` file. Build with [`super::parse_json`].
+/// A parsed JSON document and its text (a `.tf.json` or `.tfvars.json` file: built by the
+/// Terraform frontend's `parse_json`, whose values are HCL where they are written).
 #[derive(Debug, Clone)]
 pub struct JsonFile {
     pub(crate) root: JNode,
@@ -54,28 +61,11 @@ impl JNode {
             _ => None,
         }
     }
-
-    /// The value as a literal (no templates): what `.tfvars.json` values and variable defaults
-    /// are.
-    pub fn to_val(&self) -> Val {
-        match &self.kind {
-            JKind::Null => Val::Null,
-            JKind::Bool(b) => Val::Bool(*b),
-            JKind::Num(n) => Val::Num(*n),
-            JKind::OutOfRange => Val::Unknown,
-            JKind::Str(s) => Val::Str(s.clone()),
-            JKind::Array(items) => Val::List(items.iter().map(JNode::to_val).collect()),
-            JKind::Object(props) => Val::obj(
-                props
-                    .iter()
-                    .map(|p| (p.key.clone(), p.value.to_val()))
-                    .collect(),
-            ),
-        }
-    }
 }
 
-pub(crate) fn parse(text: &str) -> Result<JsonFile, HclError> {
+/// Parses a JSON text (a leading byte-order mark, which editors write, is skipped) into a
+/// tree with spans.
+pub(crate) fn parse(text: &str) -> Result<JNode, JsonError> {
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),
@@ -91,17 +81,7 @@ pub(crate) fn parse(text: &str) -> Result<JsonFile, HclError> {
     if p.pos < p.bytes.len() {
         return Err(p.error("unexpected text after the JSON value"));
     }
-    if root.as_object().is_none() {
-        return Err(HclError {
-            message: "a Terraform JSON file must hold a JSON object".to_string(),
-            offset: root.span.start,
-            related: Vec::new(),
-        });
-    }
-    Ok(JsonFile {
-        root,
-        text: String::new(),
-    })
+    Ok(root)
 }
 
 struct Parser<'t> {
@@ -111,11 +91,10 @@ struct Parser<'t> {
 }
 
 impl Parser<'_> {
-    fn error(&self, message: &str) -> HclError {
-        HclError {
+    fn error(&self, message: &str) -> JsonError {
+        JsonError {
             message: format!("invalid JSON: {message}"),
             offset: self.pos.min(self.bytes.len()),
-            related: Vec::new(),
         }
     }
 
@@ -125,7 +104,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<JNode, HclError> {
+    fn value(&mut self, depth: usize) -> Result<JNode, JsonError> {
         if depth > MAX_DEPTH {
             return Err(self.error("nesting too deep"));
         }
@@ -231,7 +210,7 @@ impl Parser<'_> {
 
     /// On a `,` in an object or array that `close` ends: steps over it, or fails when `close`
     /// follows (Terraform: "Trailing comma in object/array").
-    fn trailing_comma(&mut self, close: u8) -> Result<(), HclError> {
+    fn trailing_comma(&mut self, close: u8) -> Result<(), JsonError> {
         let comma = self.pos;
         self.pos += 1;
         self.ws();
@@ -249,7 +228,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn keyword(&mut self, word: &str, kind: JKind) -> Result<JKind, HclError> {
+    fn keyword(&mut self, word: &str, kind: JKind) -> Result<JKind, JsonError> {
         if self.text[self.pos..].starts_with(word) {
             self.pos += word.len();
             Ok(kind)
@@ -259,7 +238,7 @@ impl Parser<'_> {
     }
 
     /// A string token at `pos` (on its opening quote), decoded.
-    fn string(&mut self) -> Result<String, HclError> {
+    fn string(&mut self) -> Result<String, JsonError> {
         let start = self.pos;
         self.pos += 1;
         let mut escaped = false;
@@ -284,10 +263,9 @@ impl Parser<'_> {
         if !escaped {
             return Ok(raw[1..raw.len() - 1].to_string());
         }
-        serde_json::from_str::<String>(raw).map_err(|_| HclError {
+        serde_json::from_str::<String>(raw).map_err(|_| JsonError {
             message: "invalid JSON: invalid string escape".to_string(),
             offset: start,
-            related: Vec::new(),
         })
     }
 }
@@ -332,50 +310,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spans_of_keys_and_values() {
-        let text = r#"{"a": [1, "x\"y", true, null], "b": {"c": -2.5e1}}"#;
-        let f = parse(text).unwrap();
-        let props = f.root.as_object().unwrap();
-        assert_eq!(&text[props[0].key_span.clone()], "\"a\"");
-        assert_eq!(
-            &text[props[0].value.span.clone()],
-            r#"[1, "x\"y", true, null]"#
-        );
-        assert_eq!(
-            props[0].value.to_val(),
-            Val::List(vec![
-                Val::Num(1.0),
-                Val::Str("x\"y".into()),
-                Val::Bool(true),
-                Val::Null
-            ])
-        );
-        assert_eq!(props[1].value.to_val().get_key("c"), Some(&Val::Num(-25.0)));
-    }
-
-    #[test]
-    fn numbers() {
-        let f =
-            parse(r#"{"a": 1e400, "b": -1e400, "c": 99999999999999999999, "d": -0, "e": 1E+2, "f": 1e-400}"#)
-                .unwrap();
-        let vals: Vec<Val> = f
-            .root
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|p| p.value.to_val())
-            .collect();
-        assert_eq!(
-            vals,
-            [
-                Val::Unknown,
-                Val::Unknown,
-                Val::Num(1e20),
-                Val::Num(0.0),
-                Val::Num(100.0),
-                Val::Unknown
-            ]
-        );
+    fn invalid_numbers() {
         for bad in ["01", "1.", "-.5", "1e", "1e+", "--1", "1-2", "1.5.2"] {
             let text = format!(r#"{{"a": {bad}}}"#);
             let e = parse(&text).unwrap_err();
@@ -387,7 +322,7 @@ mod tests {
 
     #[test]
     fn errors_and_limits() {
-        assert!(parse("[1]").is_err(), "root must be an object");
+        assert!(parse("[1]").is_ok(), "any JSON value");
         assert!(parse(r#"{"a": }"#).is_err());
         assert!(parse(r#"{"a": "x"#).is_err());
         assert!(parse(r#"{"a": 1} x"#).is_err());
@@ -412,6 +347,6 @@ mod tests {
         assert!(parse(r#"{"a": [1,,2]}"#).is_err());
         // Multi-byte text inside strings keeps spans on char boundaries.
         let f = parse("{\"é\": \"ü\"}").unwrap();
-        assert_eq!(f.root.as_object().unwrap()[0].key, "é");
+        assert_eq!(f.as_object().unwrap()[0].key, "é");
     }
 }
