@@ -36,6 +36,7 @@ registry! {
     ebs_volume_unattached::EbsVolumeUnattached,
     ec2_public_ip::Ec2PublicIp,
     ami_owner_unrestricted::AmiOwnerUnrestricted,
+    ec2_instance_type_invalid::Ec2InstanceTypeInvalid,
     // scripts/new-rule adds new rules above this line.
     invalid_suppression::InvalidSuppression,
     unused_suppression::UnusedSuppression,
