@@ -10,9 +10,13 @@ pub mod address;
 pub mod field;
 pub mod from_cloudformation;
 pub mod from_terraform;
+pub mod network;
+pub mod tags;
 
 pub use address::without_instance_key;
 pub use field::{domain_from_vpc, Field, Origin, OriginKind, Ref, Val, Value};
+pub use network::{IngressRule, KeyName, LaunchAccess, SecurityGroup};
+pub use tags::Tags;
 
 /// The volume type the CreateVolume API uses when none is given.
 pub fn default_volume_type() -> String {
@@ -295,6 +299,11 @@ model! {
     escapes: Escape,
     /// `aws_ebs_encryption_by_default` resources: `enabled` (true when not written).
     encryption_by_default: (UnitId, Field<bool>),
+    security_groups: SecurityGroup,
+    ingress_rules: IngressRule,
+    /// Key pairs, security groups and tags of instances, launch templates and launch
+    /// configurations.
+    launch_access: LaunchAccess,
     /// `aws_ec2_instance_metadata_defaults`: the account's default `http_tokens`.
     instance_metadata_defaults: (UnitId, Field<String>),
     /// The region of a Terraform module's default `provider "aws"`, when literal.
@@ -328,6 +337,9 @@ impl Model {
             .chain(self.eip_associations.iter().map(|a| &a.declared_by))
             .chain(self.ami_refs.iter().map(|a| &a.resource))
             .chain(self.ami_lookups.iter().map(|a| &a.resource))
+            .chain(self.security_groups.iter().map(|g| &g.resource))
+            .chain(self.ingress_rules.iter().map(|r| &r.declared_by))
+            .chain(self.launch_access.iter().map(|a| &a.resource))
     }
 
     /// Whether the resource at `address` of `unit` is handed to something we do not see (an

@@ -1,7 +1,7 @@
 //! `AWS::EC2::Instance`: the instance, how it launches, its image, its inline block devices
 //! and the volumes it attaches.
 
-use super::{block_devices, bool_field, string_field, volume, Adapter};
+use super::{block_devices, bool_field, launch_access, string_field, volume, Adapter};
 use crate::model::{
     AmiRef, ComputeKind, Instance, LaunchSettings, ResourceRef, Value, VolumeOwner,
 };
@@ -40,6 +40,7 @@ pub(super) fn instance(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
         public_ip,
         launch_template,
     });
+    launch_access::push(props, resource, ComputeKind::Instance, a);
     a.model.instances.push(Instance {
         instance_type: string_field(props, "InstanceType"),
         resource: resource.clone(),

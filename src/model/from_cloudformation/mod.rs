@@ -4,7 +4,9 @@
 mod block_devices;
 mod eip;
 mod instance;
+mod launch_access;
 mod launch_template;
+mod network;
 mod volume;
 
 use std::collections::HashMap;
@@ -80,6 +82,8 @@ const ADAPTERS: &[(&str, Adapt)] = &[
         "AWS::ElasticLoadBalancingV2::LoadBalancer",
         eip::load_balancer,
     ),
+    (network::SECURITY_GROUP, network::security_group),
+    ("AWS::EC2::SecurityGroupIngress", network::ingress),
 ];
 
 /// Whether some adapter reads resources of type `kind`.

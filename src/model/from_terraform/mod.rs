@@ -8,8 +8,10 @@ mod block_devices;
 mod ebs_volume;
 mod eip;
 mod instance;
+mod launch_access;
 mod launch_settings;
 mod launch_template;
+mod network;
 
 use std::collections::HashSet;
 
@@ -63,6 +65,12 @@ const ADAPTERS: &[(&str, Adapt)] = &[
         account::metadata_defaults,
     ),
     ("data.aws_ami", ami_lookup::ami_lookup),
+    ("aws_security_group", network::security_group),
+    ("aws_security_group_rule", network::security_group_rule),
+    (
+        "aws_vpc_security_group_ingress_rule",
+        network::vpc_ingress_rule,
+    ),
 ];
 
 /// Whether some adapter reads resources (or data sources) of type `kind`: the frontends

@@ -19,7 +19,7 @@ use serde_json::Value as Json;
 
 use super::address::{KeySel, ModSel};
 use super::index::{Resources, Target};
-use super::node::{references, to_val, Change, Node, PlanResource, Slot};
+use super::node::{references, to_val, with_unknowns, Change, Node, PlanResource, Slot};
 use super::{Obj, PlanJson, PlanSpans, MAX_DEPTH};
 use crate::model::address::{parse_module_address, parse_traversal, TSeg};
 use crate::model::{Field, Origin, OriginKind, Ref, SourceKind, Unit, UnitId, Val, Value};
@@ -307,7 +307,7 @@ impl<'a, 'w> Planner<'a, 'w> {
             }
             let value = match node.slot(key) {
                 Slot::Null => continue,
-                Slot::Known(v) => to_val(v),
+                Slot::Known(v) => with_unknowns(to_val(v), node.unknown.and_then(|u| u.get(key))),
                 Slot::Unknown => Val::Unknown,
             };
             let attr = self.attr(r, node, part, key, value, cx);

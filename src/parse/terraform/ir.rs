@@ -40,6 +40,9 @@ pub(crate) const JSON_NESTED_BLOCKS: &[&str] = &[
     "provisioner",
     "connection",
     "timeouts",
+    "ingress",
+    "network_interface",
+    "tag_specifications",
 ];
 
 /// Where the spans of an expression are: its file, and the offset its own spans are relative
