@@ -34,6 +34,9 @@ pub struct ResolvedUnit {
     pub region: Option<Field<String>>,
     /// Terraform: aliased `provider "aws"` blocks with a literal region (alias, region).
     pub provider_aliases: Vec<(String, Field<String>)>,
+    /// Terraform: the `default_tags` of `provider "aws"` blocks, by alias (`None`: the default
+    /// provider); the attribute is `None` when the block cannot be read (a `dynamic` block).
+    pub default_tags: Vec<(Option<String>, Option<Attr>)>,
 }
 
 impl ResolvedUnit {
@@ -45,6 +48,7 @@ impl ResolvedUnit {
             escapes: Vec::new(),
             region: None,
             provider_aliases: Vec::new(),
+            default_tags: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@
 use crate::source::Span;
 
 pub mod address;
+pub mod backup;
 pub mod field;
 pub mod from_cloudformation;
 pub mod from_terraform;
@@ -14,6 +15,10 @@ pub mod network;
 pub mod tags;
 
 pub use address::without_instance_key;
+pub use backup::{
+    BackupPolicy, BackupService, ResourceSelector, ResourceTags, Snapshot, TagAddition,
+    TagCondition, TagOp, Target, TargetKind, Tri,
+};
 pub use field::{domain_from_vpc, Field, Origin, OriginKind, Ref, Val, Value};
 pub use network::{IngressRule, KeyName, LaunchAccess, SecurityGroup};
 pub use tags::Tags;
@@ -304,6 +309,13 @@ model! {
     /// Key pairs, security groups and tags of instances, launch templates and launch
     /// configurations.
     launch_access: LaunchAccess,
+    /// Lifecycle Manager policies and AWS Backup selections.
+    backup_policies: BackupPolicy,
+    /// Tags of standalone volumes.
+    resource_tags: ResourceTags,
+    /// Tags added to a resource by another one (`aws_ec2_tag`).
+    tag_additions: TagAddition,
+    snapshots: Snapshot,
     /// `aws_ec2_instance_metadata_defaults`: the account's default `http_tokens`.
     instance_metadata_defaults: (UnitId, Field<String>),
     /// The region of a Terraform module's default `provider "aws"`, when literal.
@@ -340,6 +352,9 @@ impl Model {
             .chain(self.security_groups.iter().map(|g| &g.resource))
             .chain(self.ingress_rules.iter().map(|r| &r.declared_by))
             .chain(self.launch_access.iter().map(|a| &a.resource))
+            .chain(self.backup_policies.iter().map(|p| &p.resource))
+            .chain(self.tag_additions.iter().map(|t| &t.declared_by))
+            .chain(self.snapshots.iter().map(|s| &s.resource))
     }
 
     /// Whether the resource at `address` of `unit` is handed to something we do not see (an

@@ -1,6 +1,7 @@
 //! CloudFormation resources into the model: one adapter per resource family, reading the
 //! property-shaped bodies the CloudFormation frontend resolves.
 
+mod backup;
 mod block_devices;
 mod eip;
 mod instance;
@@ -84,6 +85,8 @@ const ADAPTERS: &[(&str, Adapt)] = &[
     ),
     (network::SECURITY_GROUP, network::security_group),
     ("AWS::EC2::SecurityGroupIngress", network::ingress),
+    ("AWS::DLM::LifecyclePolicy", backup::lifecycle_policy),
+    ("AWS::Backup::BackupSelection", backup::backup_selection),
 ];
 
 /// Whether some adapter reads resources of type `kind`.

@@ -10,7 +10,7 @@ pub(super) fn instance(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
         resource: resource.clone(),
     });
     launch_settings::push(&r.body, resource, ComputeKind::Instance, a);
-    launch_access::push(&r.body, resource, ComputeKind::Instance, a);
+    launch_access::push(r, resource, ComputeKind::Instance, a);
     ami(&r.body, "ami", resource, a);
     block_devices::inline(&r.body, resource, VolumeOwner::Instance, a);
 }

@@ -1,13 +1,15 @@
 //! Who can get in to what an instance, launch template or launch configuration launches (key
 //! pair, security groups), and the tags it gives instances and volumes.
 
+use super::backup::with_default_tags;
 use super::network::SECURITY_GROUP;
 use super::{designated, Adapter};
 use crate::model::address::is_resource;
 use crate::model::{ComputeKind, Field, KeyName, LaunchAccess, ResourceRef, Tags, Val};
-use crate::resolved::{Attr, BlockExpansion, Body};
+use crate::resolved::{Attr, BlockExpansion, Body, Resource};
 
-pub(super) fn push(body: &Body, resource: &ResourceRef, kind: ComputeKind, a: &mut Adapter) {
+pub(super) fn push(r: &Resource, resource: &ResourceRef, kind: ComputeKind, a: &mut Adapter) {
+    let body = &r.body;
     let key_name = body.field("key_name", key_name);
     let mut security_groups = Vec::new();
     for key in [
@@ -33,10 +35,27 @@ pub(super) fn push(body: &Body, resource: &ResourceRef, kind: ComputeKind, a: &m
     for nic in body.blocks("network_interface") {
         security_groups.push(Field::unknown_at(nic.span));
     }
-    let (instance_tags, volume_tags, device_tags) = match kind {
+    let (mut instance_tags, mut volume_tags, mut device_tags) = match kind {
         ComputeKind::LaunchTemplate => template_tags(body, resource),
         _ => instance_tags(body, resource),
     };
+    if kind == ComputeKind::Instance {
+        instance_tags = instance_tags.map(|t| with_default_tags(a, r, t, true));
+        // The provider's default tags reach the volumes only in some provider versions.
+        let defaults = a
+            .unit
+            .default_tags
+            .iter()
+            .any(|(alias, _)| alias.as_deref() == r.provider.as_deref());
+        if defaults {
+            volume_tags
+                .get_or_insert_with(|| Tags::none(resource.span))
+                .open = true;
+            for (_, tags) in &mut device_tags {
+                tags.open = true;
+            }
+        }
+    }
     a.model.launch_access.push(LaunchAccess {
         resource: resource.clone(),
         kind,

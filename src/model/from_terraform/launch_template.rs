@@ -10,7 +10,7 @@ pub(super) fn launch_template(r: &Resource, resource: &ResourceRef, a: &mut Adap
         is_launch_configuration: false,
     });
     launch_settings::push(&r.body, resource, ComputeKind::LaunchTemplate, a);
-    launch_access::push(&r.body, resource, ComputeKind::LaunchTemplate, a);
+    launch_access::push(r, resource, ComputeKind::LaunchTemplate, a);
     ami(&r.body, "image_id", resource, a);
     for mapping in r.body.blocks("block_device_mappings") {
         if mapping.expansion != BlockExpansion::Once {
@@ -41,7 +41,7 @@ pub(super) fn launch_configuration(r: &Resource, resource: &ResourceRef, a: &mut
         is_launch_configuration: true,
     });
     launch_settings::push(&r.body, resource, ComputeKind::LaunchConfiguration, a);
-    launch_access::push(&r.body, resource, ComputeKind::LaunchConfiguration, a);
+    launch_access::push(r, resource, ComputeKind::LaunchConfiguration, a);
     ami(&r.body, "image_id", resource, a);
     block_devices::inline(&r.body, resource, VolumeOwner::LaunchConfiguration, a);
 }

@@ -154,6 +154,7 @@ impl<'a, 'w> Planner<'a, 'w> {
             });
         }
         out.region = self.region();
+        out.default_tags = self.default_tags();
         self.ami_lookups(&mut out);
         self.outputs(&plan, &mut out);
         out
@@ -191,6 +192,42 @@ impl<'a, 'w> Planner<'a, 'w> {
             }
             _ => None,
         }
+    }
+
+    /// The `default_tags` of each `provider "aws"` configuration: a literal map is known, any
+    /// other expression unknown.
+    fn default_tags(&self) -> Vec<(Option<String>, Option<Attr>)> {
+        let Some(providers) = self
+            .root
+            .get("configuration")
+            .and_then(|c| c.get("provider_config"))
+            .and_then(Json::as_object)
+        else {
+            return Vec::new();
+        };
+        let span = self.span(self.spans.region.as_ref());
+        let mut out = Vec::new();
+        for provider in providers.values() {
+            if provider.get("name").and_then(Json::as_str) != Some("aws") {
+                continue;
+            }
+            let alias = provider
+                .get("alias")
+                .and_then(Json::as_str)
+                .map(str::to_string);
+            let blocks = provider
+                .get("expressions")
+                .and_then(|e| e.get("default_tags"))
+                .and_then(Json::as_array);
+            for block in blocks.into_iter().flatten() {
+                let value = match block.get("tags").and_then(|t| t.get("constant_value")) {
+                    Some(v) => to_val(v),
+                    None => Val::Unknown,
+                };
+                out.push((alias.clone(), Some(Attr::literal(value, span))));
+            }
+        }
+        out
     }
 
     fn span(&self, range: Option<&Range<usize>>) -> Span {
