@@ -159,7 +159,7 @@ impl<'m> UnitCheck<'m> {
                 message,
                 self.help("volume"),
             );
-            f.secondary.push(Label::new(tags.span, "its tags"));
+            f.secondary.push(Label::new(tags.span, tags_label(&tags, "its tags")));
             self.label_policies(&mut f);
             out.push(f);
         }
@@ -244,8 +244,10 @@ impl<'m> UnitCheck<'m> {
                 ),
                 self.help("instance"),
             );
-            f.secondary
-                .push(Label::new(instance_tags.span, "instance tags"));
+            f.secondary.push(Label::new(
+                instance_tags.span,
+                tags_label(&instance_tags, "instance tags"),
+            ));
             self.label_policies(&mut f);
             out.push(f);
         }
@@ -332,5 +334,13 @@ impl<'m> UnitCheck<'m> {
             };
             f.secondary.push(Label::new(p.resource.span, what));
         }
+    }
+}
+
+fn tags_label(tags: &Tags, written: &str) -> String {
+    if tags.entries.is_empty() && !tags.open {
+        "no tags".to_string()
+    } else {
+        written.to_string()
     }
 }

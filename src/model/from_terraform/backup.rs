@@ -162,13 +162,18 @@ pub(super) fn backup_selection(r: &Resource, resource: &ResourceRef, a: &mut Ada
             policy.unreadable = true;
             continue;
         }
-        for (name, op) in [
-            ("string_equals", TagOp::Equals),
-            ("string_like", TagOp::Like),
-            ("string_not_equals", TagOp::NotEquals),
-            ("string_not_like", TagOp::NotLike),
-        ] {
-            for test in cond.body.blocks(name) {
+        let body = &cond.body;
+        let tests = body
+            .blocks("string_equals")
+            .map(|t| (t, TagOp::Equals))
+            .chain(body.blocks("string_like").map(|t| (t, TagOp::Like)))
+            .chain(
+                body.blocks("string_not_equals")
+                    .map(|t| (t, TagOp::NotEquals)),
+            )
+            .chain(body.blocks("string_not_like").map(|t| (t, TagOp::NotLike)));
+        {
+            for (test, op) in tests {
                 if test.expansion != BlockExpansion::Once {
                     policy.unreadable = true;
                     continue;
