@@ -229,6 +229,8 @@ pub struct RegionPrices {
     /// Magnetic volumes also pay per I/O; not known for every region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard_io_million: Option<f64>,
+    /// EBS snapshots in the standard tier, per GB-month of stored blocks.
+    pub snapshot_gb_month: f64,
     pub public_ipv4_hour: f64,
     pub eip_remap: f64,
     pub eip_free_remaps_per_month: f64,
@@ -270,6 +272,7 @@ pub const PRICE_KEYS: &[&str] = &[
     "sc1_gb_month",
     "standard_gb_month",
     "standard_io_million",
+    "snapshot_gb_month",
     "public_ipv4_hour",
     "eip_remap",
 ];

@@ -28,6 +28,8 @@ pub enum Category {
     Cost,
     Compliance,
     Correctness,
+    /// Exposure to attack: open ports, credentials that reach instances.
+    Security,
 }
 
 impl Category {
@@ -36,6 +38,7 @@ impl Category {
             Category::Cost => "cost",
             Category::Compliance => "compliance",
             Category::Correctness => "correctness",
+            Category::Security => "security",
         }
     }
 }

@@ -38,6 +38,9 @@ pub struct ResolvedUnit {
     /// required_providers { aws = { version = ">= 6.0" } } }`) of the root module and of the
     /// local modules it calls; one provider version satisfies them all.
     pub aws_provider_versions: Vec<Field<String>>,
+    /// Terraform: the `default_tags` of `provider "aws"` blocks, by alias (`None`: the default
+    /// provider); the attribute is `None` when the block cannot be read (a `dynamic` block).
+    pub default_tags: Vec<(Option<String>, Option<Attr>)>,
 }
 
 impl ResolvedUnit {
@@ -50,6 +53,7 @@ impl ResolvedUnit {
             region: None,
             provider_aliases: Vec::new(),
             aws_provider_versions: Vec::new(),
+            default_tags: Vec::new(),
         }
     }
 

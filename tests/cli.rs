@@ -1513,3 +1513,41 @@ fn an_unreadable_file_silences_its_module_like_a_broken_one() {
     assert_eq!(json["errors"][0]["file"], "infra/assoc.tf");
     assert_eq!(json["findings"], serde_json::json!([]));
 }
+
+#[test]
+fn account_backup_required_reports_volumes_without_any_policy_in_sight() {
+    let tf: &[u8] = b"resource \"aws_ebs_volume\" \"data\" {\n  availability_zone = \"us-east-1a\"\n  size              = 10\n}\n";
+    let rule = "ebs-backup-uncovered";
+    // No policy in the module: silent by default (backups may be managed elsewhere).
+    let dir = scratch(&[("main.tf", tf)]);
+    let out = infralint(&["check", "--format", "json", "."], dir.path());
+    assert!(only(&json_of(&out), rule)["findings"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // The account says backups must be declared: the volume is reported.
+    let dir = scratch(&[
+        ("main.tf", tf),
+        (".infralint.toml", b"[account]\nbackup = \"required\"\n"),
+    ]);
+    let out = infralint(&["check", "--format", "json", "."], dir.path());
+    let findings = only(&json_of(&out), rule)["findings"].clone();
+    assert_eq!(findings.as_array().unwrap().len(), 1, "{findings}");
+    assert_eq!(findings[0]["resource"], "aws_ebs_volume.data");
+    assert!(findings[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("[account] backup = \"required\""));
+    // A value the table does not accept is an error naming the file and line.
+    let dir = scratch(&[
+        ("main.tf", tf),
+        (".infralint.toml", b"\n[account]\nbackup = \"sometimes\"\n"),
+    ]);
+    let out = infralint(&["check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(".infralint.toml:3: `backup` in [account]"),
+        "{err}"
+    );
+}

@@ -8,13 +8,20 @@ use crate::source::Span;
 
 pub mod adapt;
 pub mod address;
+pub mod backup;
 pub mod field;
 pub mod from_cloudformation;
 pub mod from_terraform;
 pub mod image;
+pub mod network;
 pub mod provider_version;
+pub mod tags;
 
 pub use address::without_instance_key;
+pub use backup::{
+    BackupPolicy, BackupService, ResourceSelector, ResourceTags, Snapshot, TagAddition,
+    TagCondition, TagOp, Target, TargetKind, Tri,
+};
 pub use field::{domain_from_vpc, Field, Origin, OriginKind, Ref, Val, Value};
 pub use image::ImageChoice;
 
@@ -34,6 +41,8 @@ pub fn device_role(device_name: Option<&str>) -> DeviceRole {
         DeviceRole::Data
     }
 }
+pub use network::{IngressRule, KeyName, LaunchAccess, SecurityGroup};
+pub use tags::Tags;
 
 /// The volume type the CreateVolume API uses when none is given.
 pub fn default_volume_type() -> String {
@@ -394,6 +403,18 @@ model! {
     escapes: Escape,
     /// `aws_ebs_encryption_by_default` resources: `enabled` (true when not written).
     encryption_by_default: (UnitId, Field<bool>),
+    security_groups: SecurityGroup,
+    ingress_rules: IngressRule,
+    /// Key pairs, security groups and tags of instances, launch templates and launch
+    /// configurations.
+    launch_access: LaunchAccess,
+    /// Lifecycle Manager policies and AWS Backup selections.
+    backup_policies: BackupPolicy,
+    /// Tags of standalone volumes.
+    resource_tags: ResourceTags,
+    /// Tags added to a resource by another one (`aws_ec2_tag`).
+    tag_additions: TagAddition,
+    snapshots: Snapshot,
     /// `aws_ec2_instance_metadata_defaults`: the account's default `http_tokens`.
     instance_metadata_defaults: (UnitId, Field<String>),
     /// The region of a Terraform module's default `provider "aws"`, when literal.
@@ -431,6 +452,12 @@ impl Model {
             .chain(self.ami_refs.iter().map(|a| &a.resource))
             .chain(self.ami_lookups.iter().map(|a| &a.resource))
             .chain(self.ssm_parameter_lookups.iter().map(|a| &a.resource))
+            .chain(self.security_groups.iter().map(|g| &g.resource))
+            .chain(self.ingress_rules.iter().map(|r| &r.declared_by))
+            .chain(self.launch_access.iter().map(|a| &a.resource))
+            .chain(self.backup_policies.iter().map(|p| &p.resource))
+            .chain(self.tag_additions.iter().map(|t| &t.declared_by))
+            .chain(self.snapshots.iter().map(|s| &s.resource))
     }
 
     /// Whether the resource at `address` of `unit` is handed to something we do not see (an

@@ -2,7 +2,7 @@
 //! and the volumes it attaches.
 
 use super::launch_template::metadata_options;
-use super::{block_devices, bool_field, string_field, volume, Adapter};
+use super::{block_devices, bool_field, launch_access, string_field, volume, Adapter};
 use crate::model::{
     AmiRef, ComputeKind, ImageChoice, Instance, LaunchSettings, ResourceRef, Value, VolumeOwner,
 };
@@ -43,6 +43,7 @@ pub(super) fn instance(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
         public_ip,
         launch_template,
     });
+    launch_access::push(props, resource, ComputeKind::Instance, a);
     a.model.instances.push(Instance {
         instance_type: string_field(props, "InstanceType"),
         resource: resource.clone(),

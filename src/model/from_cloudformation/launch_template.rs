@@ -1,7 +1,7 @@
 //! `AWS::EC2::LaunchTemplate` and `AWS::AutoScaling::LaunchConfiguration`.
 
 use super::instance::{ami, network_interface_public_ips};
-use super::{block_devices, bool_field, string_field, Adapter};
+use super::{block_devices, bool_field, launch_access, string_field, Adapter};
 use crate::model::{ComputeKind, Field, LaunchSettings, LaunchTemplate, ResourceRef, VolumeOwner};
 use crate::resolved::{Body, Resource};
 
@@ -31,6 +31,7 @@ pub(super) fn launch_template(r: &Resource, resource: &ResourceRef, a: &mut Adap
         public_ip: network_interface_public_ips(data, "NetworkInterfaces"),
         launch_template: None,
     });
+    launch_access::push(data, resource, ComputeKind::LaunchTemplate, a);
     a.model.launch_templates.push(LaunchTemplate {
         resource: resource.clone(),
         is_launch_configuration: false,
@@ -53,6 +54,7 @@ pub(super) fn launch_configuration(r: &Resource, resource: &ResourceRef, a: &mut
             .collect(),
         launch_template: None,
     });
+    launch_access::push(props, resource, ComputeKind::LaunchConfiguration, a);
     a.model.launch_templates.push(LaunchTemplate {
         resource: resource.clone(),
         is_launch_configuration: true,

@@ -1,10 +1,13 @@
 //! CloudFormation resources into the model: one adapter per resource family, reading the
 //! property-shaped bodies the CloudFormation frontend resolves.
 
+mod backup;
 mod block_devices;
 mod eip;
 mod instance;
+mod launch_access;
 mod launch_template;
+mod network;
 mod volume;
 
 use std::collections::HashMap;
@@ -80,6 +83,10 @@ const ADAPTERS: &[(&str, Adapt)] = &[
         "AWS::ElasticLoadBalancingV2::LoadBalancer",
         eip::load_balancer,
     ),
+    (network::SECURITY_GROUP, network::security_group),
+    ("AWS::EC2::SecurityGroupIngress", network::ingress),
+    ("AWS::DLM::LifecyclePolicy", backup::lifecycle_policy),
+    ("AWS::Backup::BackupSelection", backup::backup_selection),
 ];
 
 /// Whether some adapter reads resources of type `kind`.

@@ -4,12 +4,15 @@
 
 mod account;
 mod ami_lookup;
+mod backup;
 mod block_devices;
 mod ebs_volume;
 mod eip;
 mod instance;
+mod launch_access;
 mod launch_settings;
 mod launch_template;
+mod network;
 
 use std::collections::HashSet;
 
@@ -64,6 +67,18 @@ const ADAPTERS: &[(&str, Adapt)] = &[
     ),
     ("data.aws_ami", ami_lookup::ami_lookup),
     ("data.aws_ssm_parameter", ami_lookup::ssm_parameter),
+    ("aws_security_group", network::security_group),
+    ("aws_dlm_lifecycle_policy", backup::lifecycle_policy),
+    ("aws_backup_selection", backup::backup_selection),
+    ("aws_ec2_tag", backup::ec2_tag),
+    ("aws_ebs_snapshot", backup::snapshot),
+    ("aws_ami", backup::snapshot_consumer),
+    ("aws_ebs_snapshot_copy", backup::snapshot_consumer),
+    ("aws_security_group_rule", network::security_group_rule),
+    (
+        "aws_vpc_security_group_ingress_rule",
+        network::vpc_ingress_rule,
+    ),
 ];
 
 /// Whether some adapter reads resources (or data sources) of type `kind`: the frontends

@@ -43,6 +43,17 @@ pub(crate) const JSON_NESTED_BLOCKS: &[&str] = &[
     // Inside `terraform`: the provider requirements (`resolve.rs` reads the AWS provider's
     // version constraint).
     "required_providers",
+    "ingress",
+    "network_interface",
+    "tag_specifications",
+    "policy_details",
+    "selection_tag",
+    "condition",
+    "string_equals",
+    "string_like",
+    "string_not_equals",
+    "string_not_like",
+    "default_tags",
 ];
 
 /// Where the spans of an expression are: its file, and the offset its own spans are relative

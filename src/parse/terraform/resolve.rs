@@ -115,16 +115,17 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
                 let env = Env::default();
                 let alias = self.field(&block.body, "alias", &env, ModelVal::as_string);
                 let region = self.field(&block.body, "region", &env, ModelVal::as_string);
-                if let (Some(alias), Some(region)) = (
-                    alias.and_then(|a| a.known().cloned()),
-                    region.filter(|r| r.known().is_some()),
-                ) {
+                let alias = alias.and_then(|a| a.known().cloned());
+                self.default_tags(block, Some(alias.clone().unwrap_or_default()));
+                if let (Some(alias), Some(region)) = (alias, region.filter(|r| r.known().is_some()))
+                {
                     self.out.provider_aliases.push((alias, region));
                 }
             }
             // The default (unaliased) provider's literal region prices the module's
             // resources when no region is given on the command line or in the config.
             ("provider", ["aws"]) => {
+                self.default_tags(block, None);
                 let env = Env::default();
                 if let Some(region) = self.field(&block.body, "region", &env, ModelVal::as_string) {
                     if region.known().is_some() {
@@ -193,6 +194,20 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
                         .push(Field::known_at(version, attr.value_span));
                 }
             }
+        }
+    }
+
+    /// The `default_tags` of a `provider "aws"` block (`alias` `None` for the default one):
+    /// the tags every taggable resource on that provider gets.
+    fn default_tags(&mut self, block: &'a BlockIr<'a>, alias: Option<String>) {
+        for b in &block.body.blocks {
+            let tags = match (b.ident, b.labels.as_slice()) {
+                ("default_tags", _) => b.body.attr("tags").map(|t| self.attr(t, &Env::default())),
+                // Generated: what it holds cannot be told.
+                ("dynamic", ["default_tags"]) => None,
+                _ => continue,
+            };
+            self.out.default_tags.push((alias.clone(), tags));
         }
     }
 
