@@ -17,6 +17,18 @@ pub enum Tri {
     Maybe,
 }
 
+impl std::ops::Not for Tri {
+    type Output = Tri;
+
+    fn not(self) -> Tri {
+        match self {
+            Tri::Yes => Tri::No,
+            Tri::No => Tri::Yes,
+            Tri::Maybe => Tri::Maybe,
+        }
+    }
+}
+
 impl Tri {
     pub fn from_bool(b: bool) -> Tri {
         if b {
@@ -39,14 +51,6 @@ impl Tri {
             (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
             (Tri::No, Tri::No) => Tri::No,
             _ => Tri::Maybe,
-        }
-    }
-
-    pub fn not(self) -> Tri {
-        match self {
-            Tri::Yes => Tri::No,
-            Tri::No => Tri::Yes,
-            Tri::Maybe => Tri::Maybe,
         }
     }
 
@@ -210,7 +214,7 @@ impl BackupPolicy {
         } else {
             Tri::Yes
         };
-        selected.and(conditions).and(excluded.not()).and(readable)
+        selected.and(conditions).and(!excluded).and(readable)
     }
 }
 
