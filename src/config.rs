@@ -125,9 +125,13 @@ struct RawConfig {
 /// `[account]`: what the configuration cannot show about the AWS account(s) it deploys to.
 /// Every key is optional; unknown keys are errors.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawAccount {
     backup: Option<Spanned<String>>,
+    ebs_encryption_by_default: Option<bool>,
+    imds_http_tokens: Option<Spanned<String>>,
+    /// Region tables (`[account.eu-west-1]`) and unknown keys, checked by hand.
+    #[serde(flatten)]
+    other: BTreeMap<String, toml::Value>,
 }
 
 /// Unknown keys land in `options` (serde's `flatten`) and are checked against the rule.
@@ -176,6 +180,54 @@ pub struct AccountSettings {
     /// `backup`: whether EBS volumes must be backed up by a Lifecycle Manager policy or an AWS
     /// Backup selection declared alongside them, even where none is declared.
     pub backup: BackupRequirement,
+    /// Defaults set outside the checked code, for every region.
+    pub defaults: AccountDefaults,
+    /// Per-region defaults (`[account.eu-west-1]`): they override `defaults` key by key.
+    pub regions: BTreeMap<String, AccountDefaults>,
+}
+
+/// Account-level defaults made outside the checked code (the console, another repository,
+/// an organization's landing zone): what `aws_ebs_encryption_by_default` and
+/// `aws_ec2_instance_metadata_defaults` would say.
+///
+/// ```toml
+/// [account]
+/// ebs_encryption_by_default = true
+/// imds_http_tokens = "required"
+/// [account.ap-southeast-1]
+/// ebs_encryption_by_default = false
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccountDefaults {
+    pub ebs_encryption_by_default: Option<bool>,
+    /// `"required"` or `"optional"`.
+    pub imds_http_tokens: Option<String>,
+}
+
+impl AccountSettings {
+    /// Whether EBS encryption by default is on in `region`, as configured (region table first).
+    pub fn ebs_encryption_by_default(&self, region: &str) -> Option<bool> {
+        self.regions
+            .get(region)
+            .and_then(|r| r.ebs_encryption_by_default)
+            .or(self.defaults.ebs_encryption_by_default)
+    }
+
+    /// The account's default IMDS `http_tokens` in `region`, as configured.
+    pub fn imds_http_tokens(&self, region: &str) -> Option<&str> {
+        self.regions
+            .get(region)
+            .and_then(|r| r.imds_http_tokens.as_deref())
+            .or(self.defaults.imds_http_tokens.as_deref())
+    }
+
+    /// Where a setting is made, for messages: `[account]` or `[account.eu-west-1]`.
+    pub fn table_for(&self, region: &str, key: fn(&AccountDefaults) -> bool) -> String {
+        match self.regions.get(region) {
+            Some(r) if key(r) => format!("[account.{region}]"),
+            _ => "[account]".to_string(),
+        }
+    }
 }
 
 /// `[account] backup`.
@@ -251,6 +303,19 @@ impl std::fmt::Display for ConfigError {
             None => write!(f, "{}: {}", self.path.display(), self.message),
         }
     }
+}
+
+/// `eu-west-1`, `us-gov-west-1`, `ap-southeast-5`: a partition-style region name.
+fn looks_like_region(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| !p.is_empty())
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// The offset of `key = ...` after the rule's table header at `from`.
@@ -397,6 +462,47 @@ impl Config {
                         ))
                     }
                 };
+            }
+            account.defaults = AccountDefaults {
+                ebs_encryption_by_default: raw.ebs_encryption_by_default,
+                imds_http_tokens: match raw.imds_http_tokens {
+                    None => None,
+                    Some(t) => match t.get_ref().as_str() {
+                        "required" | "optional" => Some(t.get_ref().clone()),
+                        other => {
+                            return Err(err(
+                                Some(t.span().start),
+                                format!("`imds_http_tokens` in [account] must be \"required\" or \"optional\", not `{other}`"),
+                            ))
+                        }
+                    },
+                },
+            };
+            for (key, value) in raw.other {
+                let offset = key_offset(text, 0, &key);
+                let toml::Value::Table(table) = value else {
+                    return Err(err(offset, format!("unknown key `{key}` in [account] (expected `backup`, `ebs_encryption_by_default`, `imds_http_tokens` or a region table such as [account.eu-west-1])")));
+                };
+                if !looks_like_region(&key) {
+                    return Err(err(offset, format!("[account.{key}]: `{key}` is not an AWS region name (such as `eu-west-1`)")));
+                }
+                let mut defaults = AccountDefaults::default();
+                for (k, v) in table {
+                    let at = key_offset(text, 0, &k);
+                    match (k.as_str(), v) {
+                        ("ebs_encryption_by_default", toml::Value::Boolean(b)) => {
+                            defaults.ebs_encryption_by_default = Some(b)
+                        }
+                        ("imds_http_tokens", toml::Value::String(t)) => match t.as_str() {
+                            "required" | "optional" => defaults.imds_http_tokens = Some(t),
+                            other => return Err(err(at, format!("`imds_http_tokens` in [account.{key}] must be \"required\" or \"optional\", not `{other}`"))),
+                        },
+                        ("ebs_encryption_by_default", _) => return Err(err(at, format!("`ebs_encryption_by_default` in [account.{key}] must be true or false"))),
+                        ("imds_http_tokens", _) => return Err(err(at, format!("`imds_http_tokens` in [account.{key}] must be a string"))),
+                        (other, _) => return Err(err(at, format!("unknown key `{other}` in [account.{key}] (expected `ebs_encryption_by_default` or `imds_http_tokens`)"))),
+                    }
+                }
+                account.regions.insert(key, defaults);
             }
         }
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -551,6 +657,60 @@ enabled = false
         let e = parse("exclude = [\"a/[\"]\n").unwrap_err();
         assert!(e.message.contains("invalid glob"));
         assert_eq!(e.to_string(), format!(".infralint.toml:1: {}", e.message));
+    }
+
+    #[test]
+    fn account_defaults_by_region() {
+        let c = parse("[account]\nebs_encryption_by_default = true\nimds_http_tokens = \"required\"\n[account.ap-southeast-1]\nebs_encryption_by_default = false\n[account.us-gov-west-1]\nimds_http_tokens = \"optional\"\n").unwrap();
+        assert_eq!(c.account.ebs_encryption_by_default("eu-west-1"), Some(true));
+        assert_eq!(
+            c.account.ebs_encryption_by_default("ap-southeast-1"),
+            Some(false)
+        );
+        assert_eq!(
+            c.account.imds_http_tokens("ap-southeast-1"),
+            Some("required")
+        );
+        assert_eq!(
+            c.account.imds_http_tokens("us-gov-west-1"),
+            Some("optional")
+        );
+        assert_eq!(
+            parse("")
+                .unwrap()
+                .account
+                .ebs_encryption_by_default("eu-west-1"),
+            None
+        );
+        for (text, message) in [
+            (
+                "[account]\nimds_http_tokens = \"sometimes\"\n",
+                "must be \"required\" or \"optional\", not `sometimes`",
+            ),
+            (
+                "[account]\nebs_encryption = true\n",
+                "unknown key `ebs_encryption` in [account]",
+            ),
+            (
+                "[account.moon]\nebs_encryption_by_default = true\n",
+                "`moon` is not an AWS region name",
+            ),
+            (
+                "[account.eu-west-1]\nebs_encryption_by_default = \"yes\"\n",
+                "must be true or false",
+            ),
+            (
+                "[account.eu-west-1]\nbackup = \"required\"\n",
+                "unknown key `backup` in [account.eu-west-1]",
+            ),
+            (
+                "[account]\nebs_encryption_by_default = 1\n",
+                "expected a boolean",
+            ),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert!(e.message.contains(message), "{text}: {}", e.message);
+        }
     }
 
     #[test]

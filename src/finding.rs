@@ -75,6 +75,18 @@ pub struct Finding {
     pub resource: String,
     /// Estimated monthly waste or saving, unrounded; `None` when unknown.
     pub monthly_cost_usd: Option<f64>,
+    /// An account-level default that makes the finding moot (encryption by default, IMDSv2 by
+    /// default): it is not reported, and the summary says what silenced it.
+    pub silenced_by: Option<Silencer>,
+}
+
+/// What silences a finding: a default declared in code or set in `.infralint.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Silencer {
+    /// `aws_ebs_encryption_by_default.this`, `[account] ebs_encryption_by_default = true`.
+    pub what: String,
+    /// Where a resource declares it.
+    pub at: Option<Span>,
 }
 
 /// A dollar amount for messages, rounded to cents only here (at display time), with thousands

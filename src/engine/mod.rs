@@ -149,6 +149,7 @@ fn check_discovered(
         region: options.region.clone(),
         model,
         suppressed: outcome.suppressed,
+        silenced: outcome.silenced,
         baselined: outcome.baselined,
         fixed: outcome.fixed,
         baseline_scope: outcome.baseline_scope,
@@ -270,6 +271,7 @@ fn rule_context<'a>(
     let ctx = RuleContext {
         data,
         region: &options.region,
+        region_given: options.deploy_region.is_some(),
         prices: data.region(&options.region),
         config: &options.config,
         usage,

@@ -83,6 +83,8 @@ pub(super) struct Outcome {
     pub findings: Vec<Finding>,
     /// Silenced by a suppression.
     pub suppressed: Vec<Finding>,
+    /// Moot under an account-level default (encryption by default, IMDSv2 by default).
+    pub silenced: Vec<Finding>,
     /// Already in the baseline.
     pub baselined: Vec<Finding>,
     /// Baseline entries no longer found.
@@ -99,7 +101,11 @@ pub(super) fn postprocess(
     findings.retain(|f| input.is_reported(f.primary.span.file));
     dedupe(&mut findings);
     input.levels.apply(&mut findings);
-    let (mut findings, mut suppressed) = suppress(findings, input);
+    let (findings, mut suppressed) = suppress(findings, input);
+    // Moot under an account-level default: not reported, not baselined; the summary counts
+    // them by what silenced them.
+    let (mut silenced, mut findings): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| f.silenced_by.is_some());
 
     let baseline_scope = baseline::Scope::new(
         input.paths,
@@ -119,6 +125,7 @@ pub(super) fn postprocess(
         None => (std::mem::take(&mut findings), Vec::new(), Vec::new()),
     };
     order(&mut findings, &mut suppressed, errors, input.sources);
+    order(&mut silenced, &mut Vec::new(), &mut [], input.sources);
     prebuild_line_indexes(
         findings.iter().chain(&suppressed).chain(&baselined),
         errors,
@@ -127,6 +134,7 @@ pub(super) fn postprocess(
     Outcome {
         findings,
         suppressed,
+        silenced,
         baselined,
         fixed,
         baseline_scope,
@@ -269,6 +277,7 @@ mod tests {
             secondary: Vec::new(),
             resource: resource.to_string(),
             monthly_cost_usd: None,
+            silenced_by: None,
         }
     }
 

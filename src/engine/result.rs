@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::baseline::{self, BaselineEntry};
 use crate::config::FailOn;
-use crate::finding::{Finding, Label, Severity};
+use crate::finding::{Finding, Label, Severity, Silencer};
 use crate::model::Model;
 use crate::source::{SourceMap, Span};
 
@@ -21,6 +21,14 @@ pub struct RunError {
     pub related: Vec<Label>,
 }
 
+/// Findings silenced by one account-level default.
+#[derive(Debug)]
+pub struct SilencedGroup<'r> {
+    pub by: &'r Silencer,
+    /// Findings per rule.
+    pub rules: BTreeMap<&'static str, usize>,
+}
+
 /// The outcome of a run.
 #[derive(Debug)]
 pub struct CheckResult {
@@ -34,6 +42,10 @@ pub struct CheckResult {
     pub model: Model,
     /// Findings silenced by an `infralint:ignore` comment or metadata (`--show-suppressed`).
     pub suppressed: Vec<Finding>,
+    /// Findings made moot by an account-level default declared in the root
+    /// (`aws_ebs_encryption_by_default`) or set in `[account]`: not reported; the summary
+    /// says how many and by what.
+    pub silenced: Vec<Finding>,
     /// Findings already in the baseline.
     pub baselined: Vec<Finding>,
     /// Baseline entries no longer found (in `baseline_scope` only).
@@ -56,6 +68,28 @@ impl CheckResult {
             .iter()
             .filter_map(|f| f.monthly_cost_usd)
             .sum()
+    }
+
+    /// The findings silenced by each account-level default, in order of first appearance:
+    /// what silenced them, where it is declared, and how many findings of which rules.
+    pub fn silenced_by_default(&self) -> Vec<SilencedGroup<'_>> {
+        let mut groups: Vec<SilencedGroup> = Vec::new();
+        for f in &self.silenced {
+            let Some(by) = &f.silenced_by else { continue };
+            let group = match groups.iter_mut().position(|g| g.by == by) {
+                Some(i) => &mut groups[i],
+                None => {
+                    groups.push(SilencedGroup {
+                        by,
+                        rules: BTreeMap::new(),
+                    });
+                    let last = groups.len() - 1;
+                    &mut groups[last]
+                }
+            };
+            *group.rules.entry(f.rule).or_default() += 1;
+        }
+        groups
     }
 
     /// Estimated monthly cost per rule (rules with a known cost only), largest first.

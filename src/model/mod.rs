@@ -6,6 +6,7 @@
 
 use crate::source::Span;
 
+pub mod account;
 pub mod adapt;
 pub mod address;
 pub mod backup;
@@ -17,6 +18,7 @@ pub mod network;
 pub mod provider_version;
 pub mod tags;
 
+pub use account::AccountDefault;
 pub use address::without_instance_key;
 pub use backup::{
     BackupPolicy, BackupService, ResourceSelector, ResourceTags, Snapshot, TagAddition,
@@ -402,7 +404,7 @@ model! {
     /// reservations... whatever receives it may use it.
     escapes: Escape,
     /// `aws_ebs_encryption_by_default` resources: `enabled` (true when not written).
-    encryption_by_default: (UnitId, Field<bool>),
+    encryption_by_default: AccountDefault<bool>,
     security_groups: SecurityGroup,
     ingress_rules: IngressRule,
     /// Key pairs, security groups and tags of instances, launch templates and launch
@@ -416,7 +418,7 @@ model! {
     tag_additions: TagAddition,
     snapshots: Snapshot,
     /// `aws_ec2_instance_metadata_defaults`: the account's default `http_tokens`.
-    instance_metadata_defaults: (UnitId, Field<String>),
+    instance_metadata_defaults: AccountDefault<String>,
     /// The region of a Terraform module's default `provider "aws"`, when literal.
     unit_regions: (UnitId, Field<String>),
     /// Aliased `provider "aws"` blocks: alias and literal region.

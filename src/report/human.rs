@@ -299,6 +299,12 @@ pub fn summary(result: &CheckResult) -> String {
     if !result.suppressed.is_empty() {
         line.push_str(&format!("; {} suppressed", result.suppressed.len()));
     }
+    if !result.silenced.is_empty() {
+        line.push_str(&format!(
+            "; {} silenced by account defaults",
+            result.silenced.len()
+        ));
+    }
     if !result.baselined.is_empty() || !result.fixed.is_empty() {
         line.push_str(&format!(
             "; {} in the baseline, {} fixed since",
@@ -354,6 +360,26 @@ pub fn render(result: &CheckResult, options: HumanOptions) -> String {
             out.push_str(&format!(
                 "fixed since the baseline: {}[{}] {}: {}\n",
                 entry.file, entry.rule, entry.resource, entry.message
+            ));
+        }
+        for group in result.silenced_by_default() {
+            let rules: Vec<String> = group
+                .rules
+                .iter()
+                .map(|(rule, n)| format!("{} of {rule}", plural(*n, "finding")))
+                .collect();
+            let at = group
+                .by
+                .at
+                .map(|span| {
+                    let (start, _) = result.sources.line_col(span);
+                    format!(" ({}:{})", result.sources.display(span.file), start.line)
+                })
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "silenced by {}{at}: {}\n",
+                group.by.what,
+                rules.join(", ")
             ));
         }
         let by_rule = result.monthly_cost_by_rule();

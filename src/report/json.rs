@@ -10,7 +10,7 @@ struct JsonReport<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
-    summary: JsonSummary,
+    summary: JsonSummary<'a>,
 }
 
 #[derive(Serialize)]
@@ -48,7 +48,7 @@ struct JsonError<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonSummary {
+struct JsonSummary<'a> {
     files: usize,
     resources: usize,
     findings: usize,
@@ -58,10 +58,23 @@ struct JsonSummary {
     fixed: usize,
     monthly_cost_usd: f64,
     monthly_cost_usd_by_rule: std::collections::BTreeMap<&'static str, f64>,
+    /// Findings silenced by account-level defaults, by what silenced them (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    silenced: Vec<JsonSilenced<'a>>,
     region: String,
     /// `given` (--region or config), `provider` (Terraform provider blocks; `region` is the
     /// fallback), or `default`.
     region_source: &'static str,
+}
+
+/// Findings silenced by one account-level default.
+#[derive(Serialize)]
+struct JsonSilenced<'a> {
+    by: &'a str,
+    /// Where a resource declares it.
+    file: Option<&'a str>,
+    line: Option<usize>,
+    findings: std::collections::BTreeMap<&'static str, usize>,
 }
 
 /// Money in JSON: rounded to cents at output time.
@@ -136,6 +149,16 @@ pub fn render(result: &CheckResult) -> String {
                 .monthly_cost_by_rule()
                 .into_iter()
                 .map(|(r, c)| (r, cents(c)))
+                .collect(),
+            silenced: result
+                .silenced_by_default()
+                .into_iter()
+                .map(|g| JsonSilenced {
+                    by: &g.by.what,
+                    file: g.by.at.map(|s| sources.display(s.file)),
+                    line: g.by.at.map(|s| sources.line_col(s).0.line),
+                    findings: g.rules,
+                })
                 .collect(),
             region: result.region.clone(),
             region_source: result.region_source,

@@ -2,7 +2,7 @@
 
 mod root_volume;
 
-use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{account_defaults, finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::{DeviceRole, Model, SourceKind, Volume, VolumeOwner};
 
@@ -26,18 +26,12 @@ impl Rule for EbsUnencrypted {
     }
 
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
-        // `aws_ebs_encryption_by_default` anywhere in the checked configuration: every new
-        // volume of the account and region is encrypted, whatever it says (unless the
-        // setting is known to be disabled).
-        let by_default = model
-            .encryption_by_default
-            .iter()
-            .any(|(_, enabled)| enabled.known() != Some(&false));
-        if by_default {
-            return;
-        }
+        // Encryption by default in the volume's root and region (or in `[account]`): every
+        // new volume is encrypted whatever it says; the finding is silenced, and the summary
+        // says by what.
         for volume in &model.volumes {
-            if let Some(f) = check_volume(model, volume) {
+            if let Some(mut f) = check_volume(model, volume) {
+                f.silenced_by = account_defaults::encryption_by_default(model, &volume.resource, ctx);
                 out.push(f);
             }
         }

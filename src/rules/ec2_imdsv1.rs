@@ -1,6 +1,6 @@
 //! `ec2-imdsv1`: instances and templates that allow IMDSv1 (metadata without session tokens).
 
-use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{account_defaults, finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::{ComputeKind, LaunchSettings, Model, SourceKind};
 
@@ -22,17 +22,9 @@ impl Rule for Ec2Imdsv1 {
         &META
     }
 
-    fn check(&self, model: &Model, _ctx: &RuleContext, out: &mut Vec<Finding>) {
+    fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
         for settings in &model.launch_settings {
             let unit = settings.resource.unit;
-            // `aws_ec2_instance_metadata_defaults { http_tokens = "required" }` anywhere in
-            // the checked configuration makes IMDSv2 the account's default: only an explicit
-            // `optional` still allows IMDSv1. An unknown default: cannot tell.
-            let account_default = model
-                .instance_metadata_defaults
-                .iter()
-                .map(|(_, f)| f.known().map(String::as_str))
-                .next();
             if settings
                 .http_endpoint
                 .as_ref()
@@ -52,10 +44,6 @@ impl Rule for Ec2Imdsv1 {
                     _ => continue,
                 },
                 None => {
-                    if matches!(account_default, Some(Some("required")) | Some(None)) {
-                        // Required, or unknown: no finding for an unset value.
-                        continue;
-                    }
                     // An instance launched from a template takes the template's options; the
                     // template is checked on its own (or is unknown).
                     if settings.launch_template.is_some() {
@@ -64,7 +52,13 @@ impl Rule for Ec2Imdsv1 {
                     let cloudformation = model
                         .unit(unit)
                         .is_some_and(|u| u.kind == SourceKind::CloudFormation);
-                    out.push(unset(settings, cloudformation));
+                    // IMDSv2 by default in the account and region (declared in the root, or
+                    // `[account]`): only an explicit `optional` still allows IMDSv1; the
+                    // finding is silenced, and the summary says by what.
+                    let mut f = unset(settings, cloudformation);
+                    f.silenced_by =
+                        account_defaults::metadata_default(model, &settings.resource, ctx);
+                    out.push(f);
                 }
             }
         }

@@ -20,6 +20,8 @@ macro_rules! registry {
     };
 }
 
+pub(crate) mod account_defaults;
+
 registry! {
     eip_unattached::EipUnattached,
     eip_excessive_remaps::EipExcessiveRemaps,
@@ -82,6 +84,9 @@ impl AppliesTo {
 pub struct RuleContext<'a> {
     pub data: &'a AwsData,
     pub region: &'a str,
+    /// Whether `region` was given (`--region`, the config's `region`): the deploy region of
+    /// every resource. Otherwise it is only the default pricing region.
+    pub region_given: bool,
     /// Prices of `region`; `None` when the region has no price table (costs are then unknown).
     pub prices: Option<&'a RegionPrices>,
     pub config: &'a Config,
@@ -111,6 +116,18 @@ impl RuleContext<'_> {
             .or_else(|| self.unit_regions.get(&resource.unit))
             .map(String::as_str)
             .unwrap_or(self.region)
+    }
+
+    /// The region a resource is deployed to, when known: the run's given region, else its
+    /// provider's literal region. `None`: it could be any (a template without `--region`).
+    pub fn known_region_for(&self, resource: &crate::model::ResourceRef) -> Option<&str> {
+        if self.region_given {
+            return Some(self.region);
+        }
+        self.resource_regions
+            .get(&(resource.unit, resource.address.clone()))
+            .or_else(|| self.unit_regions.get(&resource.unit))
+            .map(String::as_str)
     }
 
     /// The prices for a resource; `None` when its region has no price table.
@@ -185,6 +202,7 @@ pub(crate) fn finding(
         secondary: Vec::new(),
         resource: resource.to_string(),
         monthly_cost_usd: None,
+        silenced_by: None,
     }
 }
 

@@ -33,7 +33,9 @@ enum RootSnapshot {
 /// The root-volume findings of every instance, launch template and launch configuration.
 pub(super) fn check(model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
     for settings in &model.launch_settings {
-        if let Some(f) = check_one(model, ctx, settings) {
+        if let Some(mut f) = check_one(model, ctx, settings) {
+            f.silenced_by =
+                super::account_defaults::encryption_by_default(model, &settings.resource, ctx);
             out.push(f);
         }
     }
