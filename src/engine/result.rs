@@ -6,6 +6,7 @@ use crate::baseline::{self, BaselineEntry};
 use crate::config::FailOn;
 use crate::finding::{Finding, Label, Severity, Silencer};
 use crate::model::Model;
+use crate::rules::Saving;
 use crate::source::{SourceMap, Span};
 
 /// Something that stopped a file (or a path) from being checked.
@@ -66,8 +67,62 @@ impl CheckResult {
     pub fn monthly_cost_usd(&self) -> f64 {
         self.findings
             .iter()
-            .filter_map(|f| f.monthly_cost_usd)
+            .zip(self.counted_costs())
+            .filter_map(|(_, c)| c)
             .sum()
+    }
+
+    /// What each finding's figure adds to the totals (summary, by rule, by file), parallel to
+    /// `findings`: each resource's money counted once. A resource (same file and address)
+    /// with a finding that saves the whole resource (removing it) counts the larger of
+    /// removing it and the sum of its other savings, never both.
+    pub fn counted_costs(&self) -> Vec<Option<f64>> {
+        let saving =
+            |f: &Finding| crate::rules::find(f.rule).map_or(Saving::Part, |r| r.meta().saving);
+        let mut counted: Vec<Option<f64>> =
+            self.findings.iter().map(|f| f.monthly_cost_usd).collect();
+        let mut by_resource: BTreeMap<(u32, &str), Vec<usize>> = BTreeMap::new();
+        for (i, f) in self.findings.iter().enumerate() {
+            if f.monthly_cost_usd.is_some() && !f.resource.is_empty() {
+                by_resource
+                    .entry((f.primary.span.file.0, f.resource.as_str()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for indexes in by_resource.values().filter(|v| v.len() > 1) {
+            let cost = |i: &usize| self.findings[*i].monthly_cost_usd.unwrap_or(0.0);
+            let (whole, part): (Vec<usize>, Vec<usize>) = indexes
+                .iter()
+                .partition(|i| saving(&self.findings[**i]) == Saving::Whole);
+            let Some(&largest_whole) = whole.iter().max_by(|a, b| cost(a).total_cmp(&cost(b)))
+            else {
+                continue;
+            };
+            let parts: f64 = part.iter().map(cost).sum();
+            let keep_whole = cost(&largest_whole) >= parts;
+            for i in indexes {
+                let counts = if keep_whole {
+                    *i == largest_whole
+                } else {
+                    part.contains(i)
+                };
+                if !counts {
+                    counted[*i] = Some(0.0);
+                }
+            }
+        }
+        counted
+    }
+
+    /// Findings whose figure the totals leave out (a saving made moot by removing the
+    /// resource).
+    pub fn uncounted_costs(&self) -> usize {
+        self.findings
+            .iter()
+            .zip(self.counted_costs())
+            .filter(|(f, c)| f.monthly_cost_usd.is_some_and(|x| x != 0.0) && *c == Some(0.0))
+            .count()
     }
 
     /// The findings silenced by each account-level default, in order of first appearance:
@@ -95,8 +150,8 @@ impl CheckResult {
     /// Estimated monthly cost per rule (rules with a known cost only), largest first.
     pub fn monthly_cost_by_rule(&self) -> Vec<(&'static str, f64)> {
         let mut by: BTreeMap<&'static str, f64> = BTreeMap::new();
-        for f in &self.findings {
-            if let Some(c) = f.monthly_cost_usd {
+        for (f, c) in self.findings.iter().zip(self.counted_costs()) {
+            if let Some(c) = c {
                 *by.entry(f.rule).or_default() += c;
             }
         }
@@ -108,8 +163,8 @@ impl CheckResult {
     /// Estimated monthly cost per file, largest first.
     pub fn monthly_cost_by_file(&self) -> Vec<(&str, f64)> {
         let mut by: BTreeMap<&str, f64> = BTreeMap::new();
-        for f in &self.findings {
-            if let Some(c) = f.monthly_cost_usd {
+        for (f, c) in self.findings.iter().zip(self.counted_costs()) {
+            if let Some(c) = c {
                 *by.entry(self.sources.display(f.primary.span.file))
                     .or_default() += c;
             }

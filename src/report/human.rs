@@ -385,6 +385,14 @@ pub fn render(result: &CheckResult, options: HumanOptions) -> String {
         let by_rule = result.monthly_cost_by_rule();
         if !by_rule.is_empty() {
             out.push_str("Estimated monthly waste or saving, by rule:\n");
+            let uncounted = result.uncounted_costs();
+            if uncounted > 0 {
+                out.push_str(&format!(
+                    "  (each resource counted once: {} of a resource that can be removed {} left out of the totals, removing it saves more)\n",
+                    plural(uncounted, "saving"),
+                    if uncounted == 1 { "is" } else { "are" }
+                ));
+            }
             for (rule, cost) in &by_rule {
                 out.push_str(&format!(
                     "  {:>14}  {rule}\n",

@@ -1,7 +1,7 @@
 //! `ami-owner-unrestricted`: `data "aws_ami"` lookups that any account's image can satisfy,
 //! and, under AWS provider v6, lookups the provider rejects for the same reason.
 
-use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::provider_version::requires_at_least_major;
 use crate::model::{AmiLookup, Model};
@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Terraform,
     enabled_by_default: true,
+    saving: Saving::None,
 };
 
 /// The AWS provider major version from which `most_recent = true` without `owners` or an

@@ -1,6 +1,6 @@
 //! `ami-stale`: images pinned by id, and `aws_ami` lookups that can return a stale image.
 
-use super::{finding, origin_labels, AppliesTo, OptionSpec, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, AppliesTo, OptionSpec, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{first_few, Category, Finding, Label, Severity};
 use crate::inventory::{days_since_epoch, Inventory};
 use crate::model::{AmiRef, ImageChoice};
@@ -21,6 +21,7 @@ static META: RuleMeta = RuleMeta {
     }],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::None,
 };
 
 /// Images older than this are stale, with an inventory (`max_age_days` overrides it). 90 days:

@@ -1,6 +1,6 @@
 //! `asg-launch-configuration`: launch configurations, which AWS deprecated for launch templates.
 
-use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::{Model, SourceKind};
 
@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::None,
 };
 
 impl Rule for AsgLaunchConfiguration {

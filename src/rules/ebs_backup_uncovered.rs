@@ -1,7 +1,7 @@
 //! `ebs-backup-uncovered`: where a module or template declares Lifecycle Manager policies or
 //! AWS Backup selections, a volume or instance that none of them selects.
 
-use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::config::BackupRequirement;
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::{
@@ -20,6 +20,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::None,
 };
 
 /// The most policies named on one finding.

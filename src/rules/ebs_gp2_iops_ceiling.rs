@@ -1,6 +1,6 @@
 //! `ebs-gp2-iops-ceiling`: gp2 volumes, whose IOPS are tied to their size.
 
-use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{thousands, usd, Category, Finding, Label, Severity};
 use crate::model::{Model, Volume};
 
@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::Part,
 };
 
 impl Rule for EbsGp2IopsCeiling {

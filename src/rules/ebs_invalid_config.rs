@@ -1,6 +1,6 @@
 //! `ebs-invalid-config`: volume settings the EC2 API rejects at apply time.
 
-use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::aws_data::VolumeLimits;
 use crate::finding::{thousands, Category, Finding, Label, Severity};
 use crate::model::{DeviceRole, Field, Model, Origin, SourceKind, Volume};
@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::None,
 };
 
 impl Rule for EbsInvalidConfig {

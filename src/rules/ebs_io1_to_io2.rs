@@ -1,6 +1,6 @@
 //! `ebs-io1-to-io2`: io1 volumes, which io2 replaces at the same price or less.
 
-use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{thousands, usd, Category, Finding, Label, Severity};
 use crate::model::Model;
 
@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::Part,
 };
 
 impl Rule for EbsIo1ToIo2 {

@@ -1,6 +1,6 @@
 //! `ebs-magnetic`: previous-generation magnetic (`standard`) volumes.
 
-use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{thousands, usd, usd_rate, Category, Finding, Label, Severity};
 use crate::model::Model;
 
@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::Part,
 };
 
 impl Rule for EbsMagnetic {

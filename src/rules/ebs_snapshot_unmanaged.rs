@@ -1,7 +1,7 @@
 //! `ebs-snapshot-unmanaged`: a snapshot taken by `aws_ebs_snapshot`, which no Lifecycle
 //! Manager policy will ever expire.
 
-use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::{Model, Snapshot, VolumeOwner};
 
@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     // CloudFormation has no resource that takes an EBS snapshot.
     applies_to: AppliesTo::Terraform,
     enabled_by_default: true,
+    saving: Saving::Whole,
 };
 
 impl Rule for EbsSnapshotUnmanaged {

@@ -2,7 +2,7 @@
 
 mod root_volume;
 
-use super::{account_defaults, finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{account_defaults, finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::{DeviceRole, Model, SourceKind, Volume, VolumeOwner};
 
@@ -18,6 +18,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::None,
 };
 
 impl Rule for EbsUnencrypted {

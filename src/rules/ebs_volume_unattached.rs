@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::aws_data::RegionPrices;
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::{Model, SourceKind, UnitId, Value, Volume, VolumeOwner};
@@ -18,6 +18,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::Whole,
 };
 
 impl Rule for EbsVolumeUnattached {

@@ -1,6 +1,6 @@
 //! `ec2-imdsv1`: instances and templates that allow IMDSv1 (metadata without session tokens).
 
-use super::{account_defaults, finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{account_defaults, finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::{ComputeKind, LaunchSettings, Model, SourceKind};
 
@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::None,
 };
 
 impl Rule for Ec2Imdsv1 {

@@ -1,6 +1,6 @@
 //! `ec2-instance-type-invalid`: instance types that do not exist (`m5.xlarg`, `t3.micr0`).
 
-use super::{finding, origin_labels, AppliesTo, OptionSpec, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, AppliesTo, OptionSpec, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::instance_types::InstanceTypes;
 use crate::model::Model;
@@ -23,6 +23,7 @@ static META: RuleMeta = RuleMeta {
     }],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::None,
 };
 
 /// `[rules.ec2-instance-type-invalid]` options.

@@ -1,6 +1,6 @@
 //! `ec2-previous-generation`: instance types of previous-generation or superseded families.
 
-use super::{finding, origin_labels, AppliesTo, OptionSpec, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, AppliesTo, OptionSpec, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::instances::{Generation, InstanceData};
 use crate::model::Model;
@@ -23,6 +23,7 @@ static META: RuleMeta = RuleMeta {
     }],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::Part,
 };
 
 /// `[rules.ec2-previous-generation]` options.

@@ -1,6 +1,6 @@
 //! `ec2-public-ip`: instances and templates that ask for a public IPv4 address.
 
-use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::Model;
 
@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::Part,
 };
 
 impl Rule for Ec2PublicIp {

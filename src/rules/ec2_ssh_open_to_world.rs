@@ -1,7 +1,7 @@
 //! `ec2-ssh-open-to-world`: an instance or template with an SSH key pair whose security group
 //! lets the whole internet reach port 22.
 
-use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{usd, Category, Finding, Label, Severity};
 use crate::model::{ComputeKind, Field, IngressRule, KeyName, Model, UnitId, Value};
 
@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::None,
 };
 
 const SSH_PORT: f64 = 22.0;

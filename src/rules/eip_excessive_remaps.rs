@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{decimal, thousands, usd, usd_rate, Category, Finding, Label, Severity};
 use crate::model::{EipAssociation, EipKey, Model, Value};
 
@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::Part,
 };
 
 impl Rule for EipExcessiveRemaps {

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{usd, usd_rate, Category, Finding, Label, Severity};
 use crate::model::{EipKey, Model, SourceKind, Value};
 
@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::Whole,
 };
 
 impl Rule for EipUnattached {

@@ -1,7 +1,7 @@
 //! `invalid-suppression`: a suppression without a reason, with an unknown rule id, or
 //! malformed. Produced by the engine from the suppressions it reads, not from the model.
 
-use super::{AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::Model;
 use crate::source::Span;
@@ -17,6 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::None,
 };
 
 impl Rule for InvalidSuppression {

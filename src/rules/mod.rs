@@ -61,6 +61,22 @@ pub struct RuleMeta {
     pub applies_to: AppliesTo,
     /// Off-by-default rules run only when the config or `--severity` gives them a level.
     pub enabled_by_default: bool,
+    /// What a cost rule's figure saves, so that totals count each resource's money once.
+    pub saving: Saving,
+}
+
+/// What a finding's monthly figure is the saving of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saving {
+    /// Not a cost rule.
+    None,
+    /// Changing part of the resource (its volume type, its instance type, its public IPv4):
+    /// adds to the other changes of the same resource.
+    Part,
+    /// Removing the resource (an unattached volume, an unused address): every other saving
+    /// of the same resource is moot once it is gone, so totals count the larger of removing
+    /// it and changing it, never both.
+    Whole,
 }
 
 /// Which source languages a rule can fire on.

@@ -1,7 +1,7 @@
 //! `unused-suppression`: a suppression that matched no finding, so stale ignores do not pile
 //! up. Produced by the engine after the other rules ran.
 
-use super::{AppliesTo, Rule, RuleContext, RuleMeta};
+use super::{AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::Model;
 use crate::source::Span;
@@ -17,6 +17,7 @@ pub static META: RuleMeta = RuleMeta {
     options: &[],
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
+    saving: Saving::None,
 };
 
 impl Rule for UnusedSuppression {
