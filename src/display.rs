@@ -93,6 +93,16 @@ pub fn unescape(shown: &str) -> Vec<u8> {
     out
 }
 
+/// The directory part of a displayed path (`envs/prod/main.tf` -> `envs/prod`), `.` for a
+/// file name alone: how a Terraform unit (a directory) is displayed.
+pub fn directory_of(display: &str) -> &str {
+    match display.rfind('/') {
+        Some(0) => "/",
+        Some(i) => &display[..i],
+        None => ".",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,6 +78,11 @@ pub struct Finding {
     /// An account-level default that makes the finding moot (encryption by default, IMDSv2 by
     /// default): it is not reported, and the summary says what silenced it.
     pub silenced_by: Option<Silencer>,
+    /// The Terraform roots (directories) the finding holds for: several when a local module
+    /// called by several roots yields it in each.
+    pub roots: Vec<String>,
+    /// The region the finding's resource is priced in (its provider's, else the run's).
+    pub region: Option<String>,
 }
 
 /// What silences a finding: a default declared in code or set in `.infralint.toml`.

@@ -19,6 +19,7 @@ use crate::rules::{self, RuleContext};
 use crate::source::{FileId, SourceFile, Span};
 use crate::usage::Usage;
 
+mod attribution;
 mod load;
 mod options;
 mod postprocess;
@@ -115,7 +116,8 @@ fn check_discovered(
             out
         })
         .collect();
-    let findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
+    let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
+    attribution::attribute(&mut findings, &model, &ctx, &run.sources);
     let Run {
         sources,
         reported,

@@ -278,6 +278,8 @@ mod tests {
             resource: resource.to_string(),
             monthly_cost_usd: None,
             silenced_by: None,
+            roots: Vec::new(),
+            region: None,
         }
     }
 

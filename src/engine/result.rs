@@ -125,6 +125,19 @@ impl CheckResult {
             .count()
     }
 
+    /// The regions the findings' figures were priced in, sorted, once each.
+    pub fn priced_regions(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .findings
+            .iter()
+            .filter(|f| f.monthly_cost_usd.is_some())
+            .filter_map(|f| f.region.as_deref())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// The findings silenced by each account-level default, in order of first appearance:
     /// what silenced them, where it is declared, and how many findings of which rules.
     pub fn silenced_by_default(&self) -> Vec<SilencedGroup<'_>> {

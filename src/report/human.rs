@@ -212,10 +212,17 @@ fn finding_report<'a>(f: &Finding, sources: &'a SourceMap) -> Report<'a> {
             });
         }
     }
-    let help = match f.monthly_cost_usd {
+    let mut help = match f.monthly_cost_usd {
         Some(cost) if cost > 0.0 => format!("{} Estimated saving: {}/month.", f.help, usd(cost)),
         _ => f.help.clone(),
     };
+    // A module's finding: say which roots it holds for.
+    let display = sources.display(file);
+    let in_root = |root: &String| crate::display::directory_of(display) == root.as_str();
+    if f.roots.len() > 1 || f.roots.iter().any(|r| !in_root(r)) {
+        let noun = if f.roots.len() > 1 { "roots" } else { "root" };
+        help.push_str(&format!(" In Terraform {noun} {}.", f.roots.join(", ")));
+    }
     Report {
         message: f.message.clone(),
         code: format!("infralint::{}", f.rule),

@@ -27,6 +27,12 @@ struct JsonFinding<'a> {
     end_column: usize,
     resource: &'a str,
     monthly_cost_usd: Option<f64>,
+    /// The region the resource is priced in, when its roots agree on one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    /// The Terraform roots the finding holds for (several for a module they share).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    roots: &'a [String],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related: Vec<JsonRelated<'a>>,
 }
@@ -62,6 +68,8 @@ struct JsonSummary<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     silenced: Vec<JsonSilenced<'a>>,
     region: String,
+    /// Every region a finding's figure was priced in.
+    regions: Vec<&'a str>,
     /// `given` (--region or config), `provider` (Terraform provider blocks; `region` is the
     /// fallback), or `default`.
     region_source: &'static str,
@@ -103,6 +111,8 @@ pub fn render(result: &CheckResult) -> String {
                 end_column: end.column,
                 resource: &f.resource,
                 monthly_cost_usd: f.monthly_cost_usd.map(cents),
+                region: f.region.as_deref(),
+                roots: &f.roots,
                 related: f
                     .secondary
                     .iter()
@@ -161,6 +171,7 @@ pub fn render(result: &CheckResult) -> String {
                 })
                 .collect(),
             region: result.region.clone(),
+            regions: result.priced_regions(),
             region_source: result.region_source,
         },
     };

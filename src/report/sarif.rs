@@ -233,6 +233,12 @@ fn result_object(
     if let Some(cost) = f.monthly_cost_usd {
         properties.insert("monthly_cost_usd".into(), json!(cents(cost)));
     }
+    if let Some(region) = &f.region {
+        properties.insert("region".into(), json!(region));
+    }
+    if !f.roots.is_empty() {
+        properties.insert("roots".into(), json!(f.roots));
+    }
     r.insert("properties".into(), Value::Object(properties));
     Value::Object(r)
 }

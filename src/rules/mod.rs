@@ -219,6 +219,8 @@ pub(crate) fn finding(
         resource: resource.to_string(),
         monthly_cost_usd: None,
         silenced_by: None,
+        roots: Vec::new(),
+        region: None,
     }
 }
 
