@@ -1,7 +1,7 @@
 //! `AWS::EC2::Instance`: the instance, how it launches, its image, its inline block devices
 //! and the volumes it attaches.
 
-use super::{block_devices, bool_field, string_field, volume, Adapter};
+use super::{block_devices, bool_field, placement, string_field, volume, Adapter};
 use crate::model::{
     AmiRef, ComputeKind, Instance, LaunchSettings, ResourceRef, Value, VolumeOwner,
 };
@@ -30,6 +30,7 @@ pub(super) fn instance(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
         }
     }
     let public_ip = network_interface_public_ips(props, "NetworkInterfaces");
+    placement::push(props, resource, ComputeKind::Instance, a);
     a.model.launch_settings.push(LaunchSettings {
         resource: resource.clone(),
         kind: ComputeKind::Instance,
