@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use infralint::discover::{discover, Candidate, FileKind};
-use infralint::parse::{terraform, yaml};
+use infralint::parse::syntax::yaml;
+use infralint::parse::terraform;
 use rayon::prelude::*;
 
 /// Reads and parses one file; returns (bytes, parsed).

@@ -21,7 +21,8 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use infralint::discover::{discover, FileKind};
 use infralint::engine::{check, CheckOptions};
-use infralint::parse::{terraform, yaml};
+use infralint::parse::syntax::yaml;
+use infralint::parse::terraform;
 use infralint::report::{human, json};
 
 fn env_usize(name: &str, default: usize) -> usize {

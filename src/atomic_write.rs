@@ -74,7 +74,7 @@ fn write_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> Re
     let mut temp = builder.tempfile_in(&dir).map_err(|e| {
         format!(
             "cannot create a temporary file in {} (infralint writes a new file, then renames it over the old one): {}",
-            crate::engine::display_path(&dir),
+            crate::display::display_path(&dir),
             message(&e)
         )
     })?;

@@ -14,7 +14,50 @@ pub struct AwsData {
     pub month: Month,
     pub ebs: Ebs,
     pub ami: Ami,
+    pub public_images: PublicImages,
     pub prices: BTreeMap<String, RegionPrices>,
+}
+
+/// Who publishes public images (whose snapshots cannot be encrypted).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicImages {
+    pub as_of: String,
+    pub source: String,
+    /// SSM public parameters under this path name AWS's public images.
+    pub public_parameter_prefix: String,
+    /// Owner aliases only AWS gives, of public images.
+    pub owner_aliases: Vec<String>,
+    pub publishers: Vec<Publisher>,
+}
+
+/// An account that publishes public images.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    pub owner_id: String,
+    pub publisher: String,
+    pub confidence: String,
+    pub source: String,
+}
+
+impl PublicImages {
+    /// The publisher an owner (an account id or an alias) names, when it publishes public
+    /// images.
+    pub fn publisher(&self, owner: &str) -> Option<&str> {
+        if let Some(alias) = self.owner_aliases.iter().find(|a| *a == owner) {
+            return Some(alias);
+        }
+        self.publishers
+            .iter()
+            .find(|p| p.owner_id == owner)
+            .map(|p| p.publisher.as_str())
+    }
+
+    /// Whether an SSM parameter is one of AWS's public parameters.
+    pub fn is_public_parameter(&self, name: &str) -> bool {
+        name.starts_with(&self.public_parameter_prefix)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -31,7 +74,8 @@ pub struct Ebs {
     pub gp3: Gp3,
     pub io2: Io2,
     pub default_volume_type: DefaultVolumeType,
-    /// What the EC2 API accepts, per volume type.
+    pub root_device: RootDevice,
+    /// What the EC2 API accepts, per volume type (the valid types are its keys).
     pub limits: BTreeMap<String, VolumeLimits>,
 }
 
@@ -53,6 +97,22 @@ pub struct VolumeLimits {
     pub min_throughput_mibps: Option<f64>,
     pub max_throughput_mibps: Option<f64>,
     pub max_throughput_per_iops: Option<f64>,
+    /// Whether the type can be a boot (root) volume: st1 and sc1 cannot.
+    #[serde(default = "yes")]
+    pub boot_volume: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Device names reserved for the root volume.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RootDevice {
+    pub as_of: String,
+    pub source: String,
+    pub names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -68,6 +128,9 @@ pub struct Gp2 {
     pub small_volume_max_gib: f64,
     pub small_volume_throughput_mibps: f64,
     pub large_volume_throughput_mibps: f64,
+    /// The largest I/O counted as one operation: sustained throughput is baseline IOPS times
+    /// this.
+    pub max_io_size_kib: f64,
 }
 
 impl Gp2 {
@@ -81,13 +144,22 @@ impl Gp2 {
         (self.max_baseline_iops / self.iops_per_gib).ceil()
     }
 
-    /// Maximum throughput of a gp2 volume of this size.
+    /// Maximum throughput of a gp2 volume of this size (from 170 to 334 GiB only with burst
+    /// credits).
     pub fn max_throughput_mibps(&self, size_gib: f64) -> f64 {
         if size_gib <= self.small_volume_max_gib {
             self.small_volume_throughput_mibps
         } else {
             self.large_volume_throughput_mibps
         }
+    }
+
+    /// Throughput a gp2 volume sustains without burst credits: its baseline IOPS at the
+    /// largest I/O size, up to its throughput limit (AWS: a 100 GiB volume sustains 300 IOPS
+    /// and 75 MiB/s).
+    pub fn sustained_throughput_mibps(&self, size_gib: f64) -> f64 {
+        (self.baseline_iops(size_gib) * self.max_io_size_kib / 1024.0)
+            .min(self.max_throughput_mibps(size_gib))
     }
 }
 
@@ -157,6 +229,8 @@ pub struct RegionPrices {
     /// Magnetic volumes also pay per I/O; not known for every region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard_io_million: Option<f64>,
+    /// EBS snapshots in the standard tier, per GB-month of stored blocks.
+    pub snapshot_gb_month: f64,
     pub public_ipv4_hour: f64,
     pub eip_remap: f64,
     pub eip_free_remaps_per_month: f64,
@@ -198,6 +272,7 @@ pub const PRICE_KEYS: &[&str] = &[
     "sc1_gb_month",
     "standard_gb_month",
     "standard_io_million",
+    "snapshot_gb_month",
     "public_ipv4_hour",
     "eip_remap",
 ];
@@ -250,6 +325,12 @@ impl RegionPrices {
                     .map(|(k, v)| {
                         let v = match v {
                             serde_json::Value::String(s) => s.clone(),
+                            // Rounded for display: a discounted 0.088 is 0.0792, not
+                            // 0.07919999999999999.
+                            serde_json::Value::Number(n) => match n.as_f64() {
+                                Some(f) => crate::finding::decimal(f),
+                                None => n.to_string(),
+                            },
                             other => other.to_string(),
                         };
                         (k.clone(), v)
@@ -309,6 +390,36 @@ mod tests {
         assert_eq!(gp2.ceiling_from_gib(), 5334.0);
         assert_eq!(gp2.max_throughput_mibps(170.0), 128.0);
         assert_eq!(gp2.max_throughput_mibps(171.0), 250.0);
+    }
+
+    /// AWS's own example: 100 GiB sustains 300 IOPS and 75 MiB/s; the limit caps the rest.
+    #[test]
+    fn gp2_sustained_throughput_is_baseline_times_256_kib() {
+        let gp2 = &AwsData::embedded().unwrap().ebs.gp2;
+        assert_eq!(gp2.sustained_throughput_mibps(100.0), 75.0);
+        assert_eq!(gp2.sustained_throughput_mibps(4.0), 25.0);
+        assert_eq!(gp2.sustained_throughput_mibps(170.0), 127.5);
+        assert_eq!(gp2.sustained_throughput_mibps(200.0), 150.0);
+        assert_eq!(gp2.sustained_throughput_mibps(334.0), 250.0);
+        assert_eq!(gp2.sustained_throughput_mibps(16384.0), 250.0);
+    }
+
+    #[test]
+    fn public_image_publishers() {
+        let p = &AwsData::embedded().unwrap().public_images;
+        assert_eq!(p.publisher("099720109477"), Some("Canonical (Ubuntu)"));
+        assert_eq!(p.publisher("amazon"), Some("amazon"));
+        assert_eq!(p.publisher("self"), None);
+        assert_eq!(p.publisher("123456789012"), None);
+        assert!(p.is_public_parameter("/aws/service/ami-windows-latest/x"));
+        assert!(!p.is_public_parameter("/golden/ami"));
+        for publisher in &p.publishers {
+            assert!(
+                publisher.owner_id.len() == 12
+                    && publisher.owner_id.bytes().all(|b| b.is_ascii_digit())
+            );
+            assert!(!publisher.source.is_empty());
+        }
     }
 
     #[test]

@@ -72,7 +72,7 @@ impl Scope {
                 .iter()
                 .map(|p| {
                     (
-                        PathBuf::from(crate::engine::display_path(p)),
+                        PathBuf::from(crate::display::display_path(p)),
                         std::fs::metadata(p).is_ok_and(|m| m.is_dir()),
                     )
                 })

@@ -119,6 +119,15 @@ struct RawConfig {
     usage: Option<String>,
     ami_inventory: Option<String>,
     pricing: Option<Spanned<toml::Table>>,
+    account: Option<RawAccount>,
+}
+
+/// `[account]`: what the configuration cannot show about the AWS account(s) it deploys to.
+/// Every key is optional; unknown keys are errors.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccount {
+    backup: Option<Spanned<String>>,
 }
 
 /// Unknown keys land in `options` (serde's `flatten`) and are checked against the rule.
@@ -153,6 +162,31 @@ pub struct Config {
     /// `ami_inventory = "..."`, resolved against the config file's directory.
     pub ami_inventory: Option<PathBuf>,
     pub pricing: PricingOverrides,
+    pub account: AccountSettings,
+}
+
+/// `[account]`: facts about the account that no module or template shows.
+///
+/// ```toml
+/// [account]
+/// backup = "required"   # every EBS volume must be covered by a backup policy we can see
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccountSettings {
+    /// `backup`: whether EBS volumes must be backed up by a Lifecycle Manager policy or an AWS
+    /// Backup selection declared alongside them, even where none is declared.
+    pub backup: BackupRequirement,
+}
+
+/// `[account] backup`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BackupRequirement {
+    /// Not set (or `"optional"`): only units that declare a policy are checked against it.
+    #[default]
+    Optional,
+    /// `"required"`: a volume that no policy in sight covers is reported even in a unit
+    /// without any policy (no policy elsewhere in the account covers it).
+    Required,
 }
 
 /// `[pricing]`: a discount on every price, and per-region overrides of single prices.
@@ -350,11 +384,27 @@ impl Config {
                 }
             }
         }
+        let mut account = AccountSettings::default();
+        if let Some(raw) = raw.account {
+            if let Some(backup) = raw.backup {
+                account.backup = match backup.get_ref().as_str() {
+                    "required" => BackupRequirement::Required,
+                    "optional" => BackupRequirement::Optional,
+                    other => {
+                        return Err(err(
+                            Some(backup.span().start),
+                            format!("`backup` in [account] must be \"required\" or \"optional\", not `{other}`"),
+                        ))
+                    }
+                };
+            }
+        }
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Config {
             usage: raw.usage.map(|u| base.join(u)),
             ami_inventory: raw.ami_inventory.map(|a| base.join(a)),
             pricing,
+            account,
             path: Some(path.to_path_buf()),
             region: raw.region,
             fail_on: raw.fail_on,
@@ -501,6 +551,22 @@ enabled = false
         let e = parse("exclude = [\"a/[\"]\n").unwrap_err();
         assert!(e.message.contains("invalid glob"));
         assert_eq!(e.to_string(), format!(".infralint.toml:1: {}", e.message));
+    }
+
+    #[test]
+    fn account_table() {
+        let c = parse("[account]\nbackup = \"required\"\n").unwrap();
+        assert_eq!(c.account.backup, BackupRequirement::Required);
+        assert_eq!(
+            parse("").unwrap().account.backup,
+            BackupRequirement::Optional
+        );
+        let e = parse("region = \"x\"\n[account]\nbackup = \"always\"\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("`backup` in [account]"), "{}", e.message);
+        let e = parse("[account]\nbackup = \"required\"\nowner = 1\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("owner"), "{}", e.message);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! AMI inventory (`--ami-inventory FILE`): the JSON printed by
 //! `aws ec2 describe-images --image-ids ...`, so `ami-stale` knows each pinned image's age,
-//! deprecation and state.
+//! deprecation and state, and `ebs-unencrypted` whether its root snapshot is encrypted.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -19,6 +19,51 @@ pub struct Image {
     pub deprecation_time: Option<String>,
     #[serde(default)]
     pub state: Option<String>,
+    /// Whether the image is public (then its snapshots cannot be encrypted).
+    #[serde(default)]
+    pub public: Option<bool>,
+    #[serde(default)]
+    pub root_device_name: Option<String>,
+    #[serde(default)]
+    pub block_device_mappings: Vec<BlockDeviceMapping>,
+}
+
+/// One entry of an image's block device mapping.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct BlockDeviceMapping {
+    #[serde(default)]
+    pub device_name: Option<String>,
+    #[serde(default)]
+    pub ebs: Option<EbsMapping>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct EbsMapping {
+    #[serde(default)]
+    pub encrypted: Option<bool>,
+    #[serde(default)]
+    pub snapshot_id: Option<String>,
+}
+
+impl Image {
+    /// Whether the root volume's snapshot is encrypted: from the mapping of the root device
+    /// when the inventory records it; a public image's snapshots are never encrypted.
+    pub fn root_snapshot_encrypted(&self) -> Option<bool> {
+        let root = self.root_device_name.as_deref().and_then(|root| {
+            self.block_device_mappings
+                .iter()
+                .find(|m| m.device_name.as_deref() == Some(root))
+                .and_then(|m| m.ebs.as_ref())
+                .and_then(|e| e.encrypted)
+        });
+        match (root, self.public) {
+            (Some(encrypted), _) => Some(encrypted),
+            (None, Some(true)) => Some(false),
+            (None, _) => None,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -110,8 +155,31 @@ mod tests {
         .unwrap();
         let img = inv.get("ami-0123456789abcdef0").unwrap();
         assert_eq!(img.state.as_deref(), Some("available"));
+        assert_eq!(img.root_snapshot_encrypted(), None);
         assert!(Inventory::parse("[]")
             .unwrap_err()
             .contains("describe-images"));
+    }
+
+    #[test]
+    fn root_snapshot_encryption() {
+        let inv = Inventory::parse(
+            r#"{"Images": [
+              {"ImageId": "ami-0000000000000000a", "RootDeviceName": "/dev/xvda", "Public": false,
+               "BlockDeviceMappings": [
+                 {"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": true, "SnapshotId": "snap-1"}},
+                 {"DeviceName": "/dev/sdb", "VirtualName": "ephemeral0"}]},
+              {"ImageId": "ami-0000000000000000b", "RootDeviceName": "/dev/sda1",
+               "BlockDeviceMappings": [{"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": false}}]},
+              {"ImageId": "ami-0000000000000000c", "Public": true},
+              {"ImageId": "ami-0000000000000000d", "Public": false}
+            ]}"#,
+        )
+        .unwrap();
+        let root = |id: &str| inv.get(id).unwrap().root_snapshot_encrypted();
+        assert_eq!(root("ami-0000000000000000a"), Some(true));
+        assert_eq!(root("ami-0000000000000000b"), Some(false));
+        assert_eq!(root("ami-0000000000000000c"), Some(false));
+        assert_eq!(root("ami-0000000000000000d"), None);
     }
 }

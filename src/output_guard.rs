@@ -134,7 +134,7 @@ fn refusal(output: &Path, option: &str, why: &str) -> String {
 }
 
 fn shown(path: &Path) -> String {
-    crate::engine::display_path(path)
+    crate::display::display_path(path)
 }
 
 /// What makes two paths the same file.

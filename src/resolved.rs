@@ -34,6 +34,13 @@ pub struct ResolvedUnit {
     pub region: Option<Field<String>>,
     /// Terraform: aliased `provider "aws"` blocks with a literal region (alias, region).
     pub provider_aliases: Vec<(String, Field<String>)>,
+    /// Terraform: the version constraints on the AWS provider (`terraform {
+    /// required_providers { aws = { version = ">= 6.0" } } }`) of the root module and of the
+    /// local modules it calls; one provider version satisfies them all.
+    pub aws_provider_versions: Vec<Field<String>>,
+    /// Terraform: the `default_tags` of `provider "aws"` blocks, by alias (`None`: the default
+    /// provider); the attribute is `None` when the block cannot be read (a `dynamic` block).
+    pub default_tags: Vec<(Option<String>, Option<Attr>)>,
 }
 
 impl ResolvedUnit {
@@ -45,6 +52,8 @@ impl ResolvedUnit {
             escapes: Vec::new(),
             region: None,
             provider_aliases: Vec::new(),
+            aws_provider_versions: Vec::new(),
+            default_tags: Vec::new(),
         }
     }
 

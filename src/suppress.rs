@@ -4,10 +4,14 @@
 //!
 //! A comment inside a resource (a Terraform top-level block, a CloudFormation `Resources`
 //! entry), or on the lines just above it, suppresses the listed rules for that whole resource.
+//!
+//! Format-neutral: the frontends find the comments, the scopes they may apply to (the
+//! resources), and the suppressions declared in data (CloudFormation metadata:
+//! `parse::cloudformation::suppressions`; Terraform comments: `parse::terraform::comments`);
+//! this module reads and checks them.
 
 use std::ops::Range;
 
-use crate::parse::yaml::{Node, YamlDoc};
 use crate::source::{FileId, LineIndex, Span};
 
 /// One suppression.
@@ -147,6 +151,32 @@ pub fn from_comments(
     }
 }
 
+/// A suppression declared in data rather than in a comment (CloudFormation metadata): kept
+/// unless it names an unknown rule; `where_reason_goes` tells a suppression without a reason
+/// where to write one.
+#[allow(clippy::too_many_arguments)]
+pub fn declared(
+    file: FileId,
+    span: Span,
+    rules: Vec<String>,
+    reason: String,
+    scope: Range<usize>,
+    known_rule: &dyn Fn(&str) -> bool,
+    where_reason_goes: &str,
+    out: &mut FileSuppressions,
+) {
+    if !check(&rules, &reason, span, known_rule, where_reason_goes, out) {
+        return;
+    }
+    out.suppressions.push(Suppression {
+        file,
+        rules,
+        reason,
+        scope,
+        span,
+    });
+}
+
 /// Reports unknown rule ids and missing reasons; false when the suppression is unusable.
 fn check(
     rules: &[String],
@@ -217,203 +247,6 @@ fn scope_of(
     only_trivia.then(|| next.clone())
 }
 
-/// Comments of an HCL file, with a small lexer that knows strings (with `${...}`
-/// interpolations, which may contain strings) and heredocs.
-pub fn hcl_comments(text: &str) -> Vec<Comment> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    // Stack of contexts: true = inside a string, false = inside an interpolation.
-    let mut stack: Vec<bool> = Vec::new();
-    while i < bytes.len() {
-        let in_string = stack.last() == Some(&true);
-        let b = bytes[i];
-        if in_string {
-            match b {
-                b'\\' => i += 2,
-                b'"' => {
-                    stack.pop();
-                    i += 1;
-                }
-                b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => {
-                    stack.push(false);
-                    i += 2;
-                }
-                b'\n' => {
-                    // Unterminated string: HCL would reject it; resynchronise.
-                    stack.clear();
-                    i += 1;
-                }
-                _ => i += 1,
-            }
-            continue;
-        }
-        match b {
-            b'"' => {
-                stack.push(true);
-                i += 1;
-            }
-            b'{' if !stack.is_empty() => {
-                stack.push(false);
-                i += 1;
-            }
-            b'}' if !stack.is_empty() => {
-                stack.pop();
-                i += 1;
-            }
-            b'#' => i = line_comment(text, i, 1, &mut out),
-            b'/' if bytes.get(i + 1) == Some(&b'/') => i = line_comment(text, i, 2, &mut out),
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = text[i + 2..]
-                    .find("*/")
-                    .map(|e| i + 2 + e + 2)
-                    .unwrap_or(text.len());
-                out.push(Comment {
-                    range: i..end,
-                    text: text[i + 2..end.saturating_sub(2).max(i + 2)].to_string(),
-                });
-                i = end;
-            }
-            b'<' if bytes.get(i + 1) == Some(&b'<') => i = skip_heredoc(text, i),
-            _ => i += 1,
-        }
-    }
-    out
-}
-
-fn line_comment(text: &str, start: usize, marker_len: usize, out: &mut Vec<Comment>) -> usize {
-    let end = text[start..]
-        .find('\n')
-        .map(|e| start + e)
-        .unwrap_or(text.len());
-    let body = text[start + marker_len..end].trim_end_matches('\r');
-    out.push(Comment {
-        range: start..start + marker_len + body.len(),
-        text: body.to_string(),
-    });
-    end
-}
-
-/// Skips `<<EOF ... EOF` / `<<-EOF ... EOF`; returns the index after it (or after `<<` when it
-/// is not a heredoc).
-fn skip_heredoc(text: &str, start: usize) -> usize {
-    let after = &text[start + 2..];
-    let after = after.strip_prefix('-').unwrap_or(after);
-    let ident: String = after
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    if ident.is_empty() {
-        return start + 2;
-    }
-    let Some(body_start) = text[start..].find('\n').map(|e| start + e + 1) else {
-        return text.len();
-    };
-    let mut pos = body_start;
-    for line in text[body_start..].split_inclusive('\n') {
-        pos += line.len();
-        if line.trim() == ident {
-            return pos;
-        }
-    }
-    text.len()
-}
-
-/// The top-level blocks of a Terraform body: the scopes of its comments.
-pub fn hcl_scopes(body: &hcl_edit::structure::Body) -> Vec<Range<usize>> {
-    use hcl_edit::Span as _;
-    let mut scopes: Vec<Range<usize>> = body.iter().filter_map(|s| s.span()).collect();
-    scopes.sort_by_key(|s| s.start);
-    scopes
-}
-
-/// The entries of a template's top-level sections (`Resources`, `Parameters`, `Outputs`...).
-pub fn yaml_scopes(doc: &YamlDoc) -> Vec<Range<usize>> {
-    let mut scopes = Vec::new();
-    for (_, section) in doc.root.entries() {
-        for (key, value) in section.entries() {
-            scopes.push(key.span.start..value.span.end.max(key.span.end));
-        }
-    }
-    scopes.sort_by_key(|s| s.start);
-    scopes
-}
-
-pub fn yaml_comments(doc: &YamlDoc) -> Vec<Comment> {
-    doc.comments
-        .iter()
-        .map(|c| Comment {
-            range: c.span.clone(),
-            text: c.text.clone(),
-        })
-        .collect()
-}
-
-/// `Metadata: {infralint: {ignore: [...]}}` at template level (whole file) and on resources.
-pub fn from_cfn_metadata(
-    file: FileId,
-    text_len: usize,
-    doc: &YamlDoc,
-    known_rule: &dyn Fn(&str) -> bool,
-    out: &mut FileSuppressions,
-) {
-    if let Some(meta) = doc.root.get("Metadata") {
-        metadata_entries(file, meta, 0..text_len, known_rule, out);
-    }
-    if let Some(resources) = doc.root.get("Resources") {
-        for (key, def) in resources.entries() {
-            if let Some(meta) = def.get("Metadata") {
-                let scope = key.span.start..def.span.end.max(key.span.end);
-                metadata_entries(file, meta, scope, known_rule, out);
-            }
-        }
-    }
-}
-
-fn metadata_entries(
-    file: FileId,
-    meta: &Node,
-    scope: Range<usize>,
-    known_rule: &dyn Fn(&str) -> bool,
-    out: &mut FileSuppressions,
-) {
-    let Some(ignore) = meta.get("infralint").and_then(|n| n.get("ignore")) else {
-        return;
-    };
-    for entry in ignore.items() {
-        let span = Span::new(file, entry.span.clone());
-        let rule = entry.get("rule").and_then(Node::as_str);
-        let reason = entry
-            .get("reason")
-            .and_then(Node::as_str)
-            .unwrap_or("")
-            .trim()
-            .to_string();
-        let rules: Vec<String> = match (rule, entry.as_str()) {
-            (Some(r), _) => vec![r.trim().to_string()],
-            (None, Some(r)) => vec![r.trim().to_string()],
-            (None, None) => {
-                out.problems.push(SuppressionProblem {
-                    span,
-                    message: "malformed suppression: expected `{rule: <rule-id>, reason: <why>}`"
-                        .to_string(),
-                });
-                continue;
-            }
-        };
-        if !check(&rules, &reason, span, known_rule, "in a `reason:` key", out) {
-            continue;
-        }
-        out.suppressions.push(Suppression {
-            file,
-            rules,
-            reason,
-            scope: scope.clone(),
-            span,
-        });
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,101 +281,49 @@ mod tests {
         assert_eq!(parse_comment(" just a comment"), None);
     }
 
+    /// A comment applies to the scope containing it, to one starting earlier on its line
+    /// (a trailing comment), or to the next one when only blank lines and comments lie
+    /// between; else only to itself.
     #[test]
-    fn hcl_lexer_finds_comments_not_strings() {
-        let text = r##"# top
-resource "x" "y" { // trailing
-  a = "# not a comment ${lookup(m, "k#")} still string"
-  b = <<EOF
-# not a comment either
-EOF
-  /* block
-     comment */
-  c = 1 # end
-}
-"##;
-        let texts: Vec<String> = hcl_comments(text).into_iter().map(|c| c.text).collect();
-        assert_eq!(
-            texts,
-            vec![" top", " trailing", " block\n     comment ", " end"]
-        );
-    }
-
-    #[test]
-    fn scope_is_the_resource_containing_or_below_the_comment() {
-        let text = "# infralint:ignore[ebs-io1-to-io2] reason\n\nresource \"a\" \"b\" {\n  x = 1\n}\nresource \"c\" \"d\" {\n  # infralint:ignore[eip-unattached] inside\n  y = 2\n}\n# infralint:ignore[eip-unattached] dangling\n";
-        let body = crate::parse::terraform::parse(text).unwrap();
-        let scopes = hcl_scopes(&body);
+    fn comments_apply_to_the_scope_they_are_in_or_above() {
+        let text = "# a\n\n// b\n[one]\n  x # c\n[two] # d\n\ny\n[three]\n# e\n";
+        let at = |s: &str| text.find(s).unwrap();
+        let scope = |from: &str, to: &str| at(from)..at(to) + to.len();
+        let scopes = [
+            scope("[one]", "x # c"),
+            scope("[two]", "[two]"),
+            scope("[three]", "[three]"),
+        ];
+        let comment = |s: &str, body: &str| Comment {
+            range: at(s)..at(s) + s.len(),
+            text: format!(" infralint:ignore[ebs-io1-to-io2] {body}"),
+        };
+        let comments = [
+            comment("# a", "above, past a comment"),
+            comment("# c", "inside"),
+            comment("# d", "trailing"),
+            comment("# e", "dangling"),
+        ];
         let mut out = FileSuppressions::default();
         from_comments(
             FileId(0),
             text,
             &LineIndex::new(text),
-            &hcl_comments(text),
+            &comments,
             &scopes,
             &known,
             &mut out,
         );
-        assert_eq!(out.suppressions.len(), 3);
-        assert_eq!(out.suppressions[0].scope, scopes[0]);
-        assert_eq!(out.suppressions[1].scope, scopes[1]);
-        // Dangling: covers only itself.
-        assert!(out.suppressions[2].scope.start > scopes[1].end);
-        assert!(out.problems.is_empty());
-    }
-
-    #[test]
-    fn missing_reason_and_unknown_rule_are_problems() {
-        let text = "resource \"a\" \"b\" { # infralint:ignore[ebs-io1-to-io2]\n}\n# infralint:ignore[nope] x\nresource \"c\" \"d\" {}\n";
-        let body = crate::parse::terraform::parse(text).unwrap();
-        let mut out = FileSuppressions::default();
-        from_comments(
-            FileId(0),
-            text,
-            &LineIndex::new(text),
-            &hcl_comments(text),
-            &hcl_scopes(&body),
-            &known,
-            &mut out,
-        );
-        assert_eq!(out.problems.len(), 2);
-        assert!(out.problems[0].message.contains("no reason"));
-        assert!(out.problems[1].message.contains("unknown rule `nope`"));
-        // The reasonless one is still honoured.
-        assert_eq!(out.suppressions.len(), 1);
-    }
-
-    #[test]
-    fn cloudformation_metadata_and_comments() {
-        let text = "Metadata:\n  infralint:\n    ignore:\n      - rule: eip-unattached\n        reason: spare address\nResources:\n  # infralint:ignore[ebs-io1-to-io2] benchmarked\n  Vol:\n    Type: AWS::EC2::Volume\n    Metadata:\n      infralint:\n        ignore:\n          - {rule: ebs-gp2-iops-ceiling, reason: burst is fine}\n          - {rule: ebs-io1-to-io2}\n";
-        let doc = crate::parse::yaml::parse(text).unwrap();
-        let mut out = FileSuppressions::default();
-        from_cfn_metadata(FileId(0), text.len(), &doc, &known, &mut out);
-        from_comments(
-            FileId(0),
-            text,
-            &LineIndex::new(text),
-            &yaml_comments(&doc),
-            &yaml_scopes(&doc),
-            &known,
-            &mut out,
-        );
-        let summary: Vec<(String, bool)> = out
-            .suppressions
-            .iter()
-            .map(|s| (s.rules[0].clone(), s.scope == (0..text.len())))
-            .collect();
+        let got: Vec<Range<usize>> = out.suppressions.iter().map(|s| s.scope.clone()).collect();
         assert_eq!(
-            summary,
-            vec![
-                ("eip-unattached".to_string(), true),
-                ("ebs-gp2-iops-ceiling".to_string(), false),
-                ("ebs-io1-to-io2".to_string(), false),
-                ("ebs-io1-to-io2".to_string(), false),
+            got,
+            [
+                scopes[0].clone(),
+                scopes[0].clone(),
+                scopes[1].clone(),
+                comments[3].range.clone()
             ]
         );
-        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
-        let vol = text.find("Vol:").unwrap();
-        assert!(out.suppressions[3].scope.start == vol);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
     }
 }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::parse::yaml::{self, Node};
+use crate::parse::syntax::yaml::{self, Node};
 
 /// The usage keys infralint understands, and the resource types they apply to.
 pub const KEYS: &[(&str, &[&str])] = &[

@@ -88,3 +88,57 @@ fn readme_rule_table_is_fresh() {
         "README rule table is stale: run scripts/update-readme-rules.sh"
     );
 }
+
+/// A "Known gap" in a rule's doc names the case under `fixtures/_pending/<rule>/` that shows
+/// it (`tests/pending.rs` checks the case is still wrong, so a closed gap cannot stay
+/// documented), and every pending case is named by its rule's doc.
+#[test]
+fn known_gaps_name_pending_cases_and_every_case_is_documented() {
+    let mut named = std::collections::BTreeSet::new();
+    for rule in rules::registry() {
+        let meta = rule.meta();
+        for paragraph in meta.doc.split("\n\n") {
+            if !paragraph.to_lowercase().contains("known gap") {
+                continue;
+            }
+            let cases: Vec<String> = paragraph
+                .match_indices("fixtures/_pending/")
+                .map(|(at, _)| {
+                    paragraph[at..]
+                        .split(|c: char| c == '`' || c.is_whitespace() || c == ')')
+                        .next()
+                        .unwrap_or_default()
+                        .trim_end_matches(['/', '.', ',', ';'])
+                        .to_string()
+                })
+                .collect();
+            assert!(
+                !cases.is_empty(),
+                "rules/{}.md: a Known gap names no case under fixtures/_pending/{}/:\n{paragraph}",
+                meta.id,
+                meta.id
+            );
+            for case in cases {
+                assert!(
+                    case.starts_with(&format!("fixtures/_pending/{}/", meta.id))
+                        && std::path::Path::new(&case).join("pending.toml").is_file(),
+                    "rules/{}.md names `{case}`, which is not a pending case of the rule",
+                    meta.id
+                );
+                named.insert(case);
+            }
+        }
+    }
+    for rule_dir in std::fs::read_dir("fixtures/_pending").unwrap().flatten() {
+        if !rule_dir.path().is_dir() {
+            continue;
+        }
+        for case in std::fs::read_dir(rule_dir.path()).unwrap().flatten() {
+            let case = case.path().to_string_lossy().replace('\\', "/");
+            assert!(
+                named.contains(&case),
+                "{case} is named by no Known gap of its rule's doc"
+            );
+        }
+    }
+}

@@ -639,6 +639,104 @@ fn ami_inventory_ages_and_states() {
     );
 }
 
+/// An image that is one of several ids (a condition on an unknown variable, a region map
+/// without a region) is stale only when every candidate is: one fresh candidate keeps it
+/// silent; all stale gives one finding at the mildest candidate's severity.
+#[test]
+fn ami_inventory_judges_every_candidate_image() {
+    let tf = b"variable \"arm\" {\n  type = bool\n}\nresource \"aws_instance\" \"mixed\" {\n  ami = var.arm ? \"ami-0000000000000000a\" : \"ami-0000000000000000b\"\n  instance_type = \"t3.micro\"\n}\nresource \"aws_instance\" \"stale\" {\n  ami = var.arm ? \"ami-0000000000000000a\" : \"ami-0000000000000000c\"\n  instance_type = \"t3.micro\"\n}\n";
+    let inventory = br#"{"Images": [
+      {"ImageId": "ami-0000000000000000a", "CreationDate": "2026-01-01T00:00:00.000Z", "State": "available"},
+      {"ImageId": "ami-0000000000000000b", "CreationDate": "2026-11-01T00:00:00.000Z", "State": "available"},
+      {"ImageId": "ami-0000000000000000c", "CreationDate": "2026-10-01T00:00:00.000Z", "State": "disabled"}
+    ]}"#;
+    let dir = scratch(&[("main.tf", tf), ("images.json", inventory)]);
+    let out = infralint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--ami-inventory",
+            "images.json",
+            "--now",
+            "2026-11-27",
+            ".",
+        ],
+        dir.path(),
+    );
+    let json = only(&json_of(&out), "ami-stale");
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["resource"], "aws_instance.stale");
+    // 330 days old (warning) and disabled (error): the milder is what is certain.
+    assert_eq!(findings[0]["severity"], "warning");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("330 days old") && message.contains("disabled"),
+        "{message}"
+    );
+}
+
+/// A root volume's encryption, with an AMI inventory that records the root snapshot: an
+/// encrypted snapshot is silent, an unencrypted or public one a warning, an image the
+/// inventory does not record stays "not ensured" (info).
+#[test]
+fn ami_inventory_decides_root_volume_encryption() {
+    let instance = |name: &str, ami: &str| {
+        format!("resource \"aws_instance\" \"{name}\" {{\n  ami = \"{ami}\"\n  instance_type = \"t3.micro\"\n  metadata_options {{\n    http_tokens = \"required\"\n  }}\n}}\n")
+    };
+    let tf = [
+        instance("encrypted", "ami-0000000000000000a"),
+        instance("unencrypted", "ami-0000000000000000b"),
+        instance("public", "ami-0000000000000000c"),
+        instance("unrecorded", "ami-0000000000000000d"),
+    ]
+    .concat();
+    let inventory = br#"{"Images": [
+      {"ImageId": "ami-0000000000000000a", "CreationDate": "2026-11-01T00:00:00.000Z", "Public": false, "RootDeviceName": "/dev/xvda",
+       "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": true, "SnapshotId": "snap-1"}}]},
+      {"ImageId": "ami-0000000000000000b", "CreationDate": "2026-11-01T00:00:00.000Z", "Public": false, "RootDeviceName": "/dev/sda1",
+       "BlockDeviceMappings": [{"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": false, "SnapshotId": "snap-2"}}]},
+      {"ImageId": "ami-0000000000000000c", "CreationDate": "2026-11-01T00:00:00.000Z", "Public": true},
+      {"ImageId": "ami-0000000000000000d", "CreationDate": "2026-11-01T00:00:00.000Z"}
+    ]}"#;
+    let dir = scratch(&[("main.tf", tf.as_bytes()), ("images.json", inventory)]);
+    let out = infralint(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--ami-inventory",
+            "images.json",
+            "--now",
+            "2026-11-27",
+            ".",
+        ],
+        dir.path(),
+    );
+    let json = only(&json_of(&out), "ebs-unencrypted");
+    let got: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["resource"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("aws_instance.unencrypted", "warning"),
+            ("aws_instance.public", "warning"),
+            ("aws_instance.unrecorded", "info"),
+        ]
+        .map(|(r, s)| (r.to_string(), s.to_string()))
+    );
+}
+
 #[test]
 fn pricing_overrides_apply_and_unknown_regions_are_unpriced() {
     let dir = scratch(&[
@@ -664,6 +762,30 @@ fn pricing_overrides_apply_and_unknown_regions_are_unpriced() {
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("no price table for region `xx-nowhere-1`")
     );
+}
+
+/// A discount multiplies prices, and float products carry noise (0.005 x 0.9 is
+/// 0.0045000000000000005): messages and `infralint pricing` print them rounded.
+#[test]
+fn discounted_prices_print_without_float_noise() {
+    let dir = scratch(&[
+        ("main.tf", UNATTACHED),
+        (".infralint.toml", b"[pricing]\ndiscount_percent = 10\n"),
+    ]);
+    let out = infralint(&["check", "--format", "json", "."], dir.path());
+    let message = json_of(&out)["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("costs $3.29/month ($0.0045/hour"),
+        "{message}"
+    );
+    let out = infralint(&["pricing", "--region", "eu-west-1"], dir.path());
+    let text = stdout(&out);
+    assert!(text.contains(" 0.0792\n"), "{text}");
+    assert!(text.contains(" 0.0045\n"), "{text}");
+    assert!(!text.contains("00000"), "{text}");
 }
 
 #[test]
@@ -1390,4 +1512,42 @@ fn an_unreadable_file_silences_its_module_like_a_broken_one() {
     let json = json_of(&out);
     assert_eq!(json["errors"][0]["file"], "infra/assoc.tf");
     assert_eq!(json["findings"], serde_json::json!([]));
+}
+
+#[test]
+fn account_backup_required_reports_volumes_without_any_policy_in_sight() {
+    let tf: &[u8] = b"resource \"aws_ebs_volume\" \"data\" {\n  availability_zone = \"us-east-1a\"\n  size              = 10\n}\n";
+    let rule = "ebs-backup-uncovered";
+    // No policy in the module: silent by default (backups may be managed elsewhere).
+    let dir = scratch(&[("main.tf", tf)]);
+    let out = infralint(&["check", "--format", "json", "."], dir.path());
+    assert!(only(&json_of(&out), rule)["findings"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // The account says backups must be declared: the volume is reported.
+    let dir = scratch(&[
+        ("main.tf", tf),
+        (".infralint.toml", b"[account]\nbackup = \"required\"\n"),
+    ]);
+    let out = infralint(&["check", "--format", "json", "."], dir.path());
+    let findings = only(&json_of(&out), rule)["findings"].clone();
+    assert_eq!(findings.as_array().unwrap().len(), 1, "{findings}");
+    assert_eq!(findings[0]["resource"], "aws_ebs_volume.data");
+    assert!(findings[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("[account] backup = \"required\""));
+    // A value the table does not accept is an error naming the file and line.
+    let dir = scratch(&[
+        ("main.tf", tf),
+        (".infralint.toml", b"\n[account]\nbackup = \"sometimes\"\n"),
+    ]);
+    let out = infralint(&["check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(".infralint.toml:3: `backup` in [account]"),
+        "{err}"
+    );
 }

@@ -333,7 +333,7 @@ fn sarif_validates_against_the_schema() {
     // A clean run too.
     let clean = Scratch::new(&[(
         "ok/main.tf",
-        "resource \"aws_instance\" \"a\" {\n  metadata_options {\n    http_tokens = \"required\"\n  }\n}\n",
+        "resource \"aws_instance\" \"a\" {\n  metadata_options {\n    http_tokens = \"required\"\n  }\n  root_block_device {\n    encrypted = true\n  }\n}\n",
     )]);
     let result = clean.check(&["ok"]);
     let log = sarif_of(&result);

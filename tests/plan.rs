@@ -699,3 +699,67 @@ fn a_plan_next_to_its_configuration_points_at_the_configuration() {
     assert_eq!(gp2, 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A plan next to its configuration: every planned resource takes the spans of its
+/// declaration, attributes the spans of the same attribute, so a finding the configuration
+/// gives too is reported once, where it is written (before, the plan's launch configuration
+/// stayed in the plan file, and its public IP pointed at the resource header: both reported
+/// twice).
+#[test]
+fn a_planned_resource_points_at_its_declaration_and_its_attributes() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("compute-plan-with-config");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir("fixtures/plan/compute-config")
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+    std::fs::copy("fixtures/plan/compute.json", dir.join("plan.json")).unwrap();
+    let result = infralint::engine::check(&infralint::engine::CheckOptions {
+        paths: vec![dir.clone()],
+        ..Default::default()
+    })
+    .expect("check runs");
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let at = |rule: &str| -> Vec<(String, String)> {
+        result
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule && f.resource == "aws_launch_configuration.legacy")
+            .map(|f| {
+                let file = result.sources.get(f.primary.span.file).unwrap();
+                let line_start = file.text[..f.primary.span.start]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+                let line_end = file.text[f.primary.span.start..]
+                    .find('\n')
+                    .map_or(file.text.len(), |i| f.primary.span.start + i);
+                (
+                    file.display.rsplit('/').next().unwrap_or("").to_string(),
+                    file.text[line_start..line_end]
+                        .trim()
+                        .chars()
+                        .take(60)
+                        .collect::<String>(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        at("asg-launch-configuration"),
+        [(
+            "main.tf".to_string(),
+            "resource \"aws_launch_configuration\" \"legacy\" {".to_string()
+        )]
+    );
+    assert_eq!(
+        at("ec2-public-ip"),
+        [(
+            "main.tf".to_string(),
+            "associate_public_ip_address = true".to_string()
+        )]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -9,7 +9,7 @@ use crate::source::Span;
 
 /// The resource an attribute names.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Target {
+pub enum Designated {
     /// A resource of the unit of the expected type, by address (Terraform, with module path
     /// and instance key) or logical id.
     Resource(String),
@@ -23,7 +23,7 @@ pub enum Target {
 /// One resource named by an attribute.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Designation {
-    pub target: Target,
+    pub target: Designated,
     /// The expression that names it.
     pub span: Span,
     /// It is one of several alternatives (an unresolved condition), or the attribute may be
@@ -35,13 +35,13 @@ impl Designation {
     /// The address of the unit's resource it names, when it is one for sure.
     pub fn resource(&self) -> Option<&str> {
         match &self.target {
-            Target::Resource(a) if !self.conditional => Some(a),
+            Designated::Resource(a) if !self.conditional => Some(a),
             _ => None,
         }
     }
 
     pub fn is_unknown(&self) -> bool {
-        self.target == Target::Unknown
+        self.target == Designated::Unknown
     }
 }
 
@@ -97,9 +97,12 @@ pub fn designate(attr: &Attr, is_target: &dyn Fn(&str) -> bool) -> Vec<Designati
     }
     out.retain(|d| !d.is_unknown());
     for address in mentioned {
-        if !out.iter().any(|d| d.target == Target::Resource(address.to_string())) {
+        if !out
+            .iter()
+            .any(|d| d.target == Designated::Resource(address.to_string()))
+        {
             out.push(Designation {
-                target: Target::Resource(address.to_string()),
+                target: Designated::Resource(address.to_string()),
                 span: attr.value_span,
                 conditional: true,
             });
@@ -118,11 +121,11 @@ fn collect(
     let target = match value {
         Val::Null => return,
         Val::Str(s) if s.is_empty() => return,
-        Val::Ref(r) if is_target(&r.address) => Target::Resource(r.address.clone()),
-        Val::Str(s) => Target::Literal(s.clone()),
+        Val::Ref(r) if is_target(&r.address) => Designated::Resource(r.address.clone()),
+        Val::Str(s) => Designated::Literal(s.clone()),
         Val::Num(_) | Val::Bool(_) => match value.as_string() {
-            Some(s) => Target::Literal(s),
-            None => Target::Unknown,
+            Some(s) => Designated::Literal(s),
+            None => Designated::Unknown,
         },
         Val::List(items) => {
             for item in items {
@@ -137,7 +140,7 @@ fn collect(
             }
             return;
         }
-        Val::Ref(_) | Val::Map(_) | Val::Unknown => Target::Unknown,
+        Val::Ref(_) | Val::Map(_) | Val::SsmParameter(_) | Val::Unknown => Designated::Unknown,
     };
     match out.iter_mut().find(|d| d.target == target) {
         Some(existing) => existing.conditional &= conditional,
@@ -181,13 +184,13 @@ mod tests {
             r("aws_lb_target_group.a"),
         ]);
         let d = designations(&value, span(), &is_tg);
-        let targets: Vec<&Target> = d.iter().map(|d| &d.target).collect();
+        let targets: Vec<&Designated> = d.iter().map(|d| &d.target).collect();
         assert_eq!(
             targets,
             [
-                &Target::Resource("aws_lb_target_group.a".into()),
-                &Target::Unknown,
-                &Target::Literal("arn:aws:...:targetgroup/x".into()),
+                &Designated::Resource("aws_lb_target_group.a".into()),
+                &Designated::Unknown,
+                &Designated::Literal("arn:aws:...:targetgroup/x".into()),
             ]
         );
         assert!(d.iter().all(|d| !d.conditional));

@@ -142,6 +142,11 @@ pub enum Val {
     Ref(Ref),
     /// One of several values (at least two distinct ones, none itself `OneOf`).
     OneOf(Vec<Val>),
+    /// A value read at deploy time from the SSM parameter of this name: a CloudFormation
+    /// parameter of an `AWS::SSM::Parameter::Value<...>` type, a `{{resolve:ssm:NAME}}`
+    /// dynamic reference. Unknown to every conversion: only its name is known (an image read
+    /// from an AWS public parameter, `/aws/service/...`, is a public image).
+    SsmParameter(String),
     Unknown,
 }
 

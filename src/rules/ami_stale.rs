@@ -1,9 +1,9 @@
 //! `ami-stale`: images pinned by id, and `aws_ami` lookups that can return a stale image.
 
 use super::{finding, origin_labels, AppliesTo, OptionSpec, Rule, RuleContext, RuleMeta};
-use crate::finding::{Category, Finding, Label, Severity};
+use crate::finding::{first_few, Category, Finding, Label, Severity};
 use crate::inventory::{days_since_epoch, Inventory};
-use crate::model::AmiRef;
+use crate::model::{AmiRef, ImageChoice};
 use crate::model::{AmiLookup, Model};
 
 pub struct AmiStale;
@@ -42,26 +42,43 @@ impl Rule for AmiStale {
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
         let prefix = ctx.data.ami.id_prefix.as_str();
         for ami in &model.ami_refs {
-            let Some(image) = ami.image.known() else {
+            // Every image the attribute may designate must be pinned (a region map of literal
+            // ids is pinned in every region); one that is not, or is unknown, keeps it silent.
+            let ids = pinned_ids(ami, prefix);
+            let Some(image) = ids.first().copied() else {
                 continue;
             };
-            if !is_ami_id(image, prefix) {
-                continue;
-            }
             if let Some(inventory) = ctx.inventory {
                 let options: Options = ctx.options(META.id);
                 let max_age = options.max_age_days.unwrap_or(DEFAULT_MAX_AGE_DAYS);
-                if let Some(f) = inventory_finding(ami, image, inventory, ctx.today, max_age) {
+                let found: Option<Vec<Finding>> = ids
+                    .iter()
+                    .map(|id| inventory_finding(ami, id, inventory, ctx.today, max_age))
+                    .collect();
+                if let Some(f) = found.and_then(every_candidate) {
                     out.push(f);
                 }
                 continue;
             }
+            let (label, pinned) = match ids.as_slice() {
+                [_] => (format!("pinned to {image}"), format!("pins image `{image}`")),
+                more => (
+                    format!("pinned to one of {} ids", more.len()),
+                    format!(
+                        "pins an image id whichever value it takes ({})",
+                        first_few(
+                            &more.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>(),
+                            ", "
+                        )
+                    ),
+                ),
+            };
             let mut f = finding(
                 &META,
                 &ami.resource.address,
-                Label::new(ami.image.span, format!("pinned to {image}")),
+                Label::new(ami.image.span, label),
                 format!(
-                    "`{}` of `{}` pins image `{image}`: a pinned AMI stops receiving OS patches and is eventually deprecated",
+                    "`{}` of `{}` {pinned}: a pinned AMI stops receiving OS patches and is eventually deprecated",
                     ami.attribute, ami.resource.address
                 ),
                 "Resolve the image at deploy time: an SSM public parameter (`data \"aws_ssm_parameter\"`, `{{resolve:ssm:...}}`, or a parameter of type `AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>`), or `data \"aws_ami\"` with `most_recent = true` and `owners`.".to_string(),
@@ -141,6 +158,40 @@ fn inventory_finding(
     f.severity = severity;
     f.secondary = origin_labels(&ami.image.via);
     Some(f)
+}
+
+/// The image ids an image attribute pins: every alternative of its value, when each is a
+/// literal image id; empty when any is not (an SSM parameter, a lookup, an unknown value).
+fn pinned_ids<'a>(ami: &'a AmiRef, prefix: &str) -> Vec<&'a str> {
+    let mut ids = Vec::new();
+    for choice in &ami.choices {
+        match choice {
+            ImageChoice::Literal(id) if is_ami_id(id, prefix) => ids.push(id.as_str()),
+            _ => return Vec::new(),
+        }
+    }
+    ids
+}
+
+/// One finding for an attribute whose every candidate image is stale: the mildest severity
+/// among them (each candidate is the image in some deployment), every candidate described.
+fn every_candidate(mut found: Vec<Finding>) -> Option<Finding> {
+    if found.len() <= 1 {
+        return found.pop();
+    }
+    let severity = found.iter().map(|f| f.severity).min()?;
+    let mut first = found.first()?.clone();
+    first.severity = severity;
+    first.primary.message = format!("{} candidate images, all stale", found.len());
+    first.message = format!(
+        "every image the value may take is stale: {}",
+        found
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    Some(first)
 }
 
 /// `ami-` followed by 8 or 17 hex digits.

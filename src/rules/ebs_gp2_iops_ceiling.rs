@@ -1,8 +1,7 @@
 //! `ebs-gp2-iops-ceiling`: gp2 volumes, whose IOPS are tied to their size.
 
-use super::ebs_io1_to_io2::thousands;
 use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
-use crate::finding::{usd, Category, Finding, Label, Severity};
+use crate::finding::{thousands, usd, Category, Finding, Label, Severity};
 use crate::model::{Model, Volume};
 
 pub struct EbsGp2IopsCeiling;
@@ -96,11 +95,15 @@ fn ceiling_finding(volume: &Volume, ctx: &RuleContext) -> Finding {
                 ),
                 _ => performance,
             };
-            // gp3 priced for the performance the volume needs: its expected IOPS when known,
-            // else the gp2 baseline (at least the included 3,000).
+            // gp3 priced for the performance gp2 sustains without burst credits: its
+            // expected IOPS when known, else the gp2 baseline (at least the included 3,000),
+            // and the gp2 sustained throughput (at least the included 125 MiB/s), rounded up
+            // to whole MiB/s as gp3 throughput is provisioned (CreateVolume's `Throughput` is
+            // an integer).
             let gp3_iops = expected.unwrap_or(baseline).max(baseline).max(gp3.included_iops);
             let gp3_throughput = gp2
-                .max_throughput_mibps(size)
+                .sustained_throughput_mibps(size)
+                .ceil()
                 .max(gp3.included_throughput_mibps);
             match ctx.prices_for(&volume.resource) {
                 Some(p) => {

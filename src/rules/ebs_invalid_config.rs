@@ -1,10 +1,9 @@
 //! `ebs-invalid-config`: volume settings the EC2 API rejects at apply time.
 
-use super::ebs_io1_to_io2::thousands;
 use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::aws_data::VolumeLimits;
-use crate::finding::{Category, Finding, Label, Severity};
-use crate::model::{Field, Model, Origin, SourceKind, Volume};
+use crate::finding::{thousands, Category, Finding, Label, Severity};
+use crate::model::{DeviceRole, Field, Model, Origin, SourceKind, Volume};
 use crate::source::Span;
 
 pub struct EbsInvalidConfig;
@@ -13,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     id: "ebs-invalid-config",
     default_severity: Severity::Error,
     category: Category::Correctness,
-    summary: "Volume size, IOPS or throughput that the EC2 API rejects for its type",
+    summary: "Volume type, size, IOPS or throughput that the EC2 API rejects (st1/sc1 boot volumes too)",
     doc: include_str!("../../rules/ebs-invalid-config.md"),
     options: &[],
     applies_to: AppliesTo::Both,
@@ -31,14 +30,66 @@ impl Rule for EbsInvalidConfig {
                 continue;
             };
             let Some(limits) = ctx.data.ebs.limits.get(kind.as_str()) else {
+                out.push(invalid_type(volume, kind, ctx));
                 continue;
             };
+            if volume.role == DeviceRole::Root && !limits.boot_volume {
+                out.push(not_bootable(volume, kind));
+            }
             let terraform = model
                 .unit(volume.resource.unit)
                 .is_some_and(|u| u.kind == SourceKind::Terraform);
             check_volume(volume, kind, limits, terraform, out);
         }
     }
+}
+
+/// `{what}`: the volume as messages name it.
+fn describe(volume: &Volume) -> String {
+    if volume.device.is_empty() {
+        format!("`{}`", volume.resource.address)
+    } else {
+        format!("`{}` of `{}`", volume.device, volume.resource.address)
+    }
+}
+
+/// A type that is not an EBS volume type (`magnetic`, a typo): the API rejects the request.
+fn invalid_type(volume: &Volume, kind: &str, ctx: &RuleContext) -> Finding {
+    let valid: Vec<&str> = ctx.data.ebs.limits.keys().map(String::as_str).collect();
+    let mut f = finding(
+        &META,
+        &volume.resource.address,
+        Label::new(volume.volume_type.span, "not a volume type"),
+        format!(
+            "{}: `{kind}` is not an EBS volume type; the EC2 API accepts {}",
+            describe(volume),
+            valid.join(", ")
+        ),
+        "Use one of the valid types: gp3 for general purpose (`standard` is the previous-generation magnetic type).".to_string(),
+    );
+    f.secondary = origin_labels(&volume.volume_type.via);
+    f
+}
+
+/// st1 and sc1 as the root (boot) volume.
+fn not_bootable(volume: &Volume, kind: &str) -> Finding {
+    let role = if volume.device.starts_with("root_block_device") {
+        "is the root (boot) volume"
+    } else {
+        "uses a device name reserved for the root (boot) volume"
+    };
+    let mut f = finding(
+        &META,
+        &volume.resource.address,
+        Label::new(volume.volume_type.span, format!("{kind} cannot boot")),
+        format!(
+            "{} {role}, and {kind} volumes cannot be boot volumes (EBS supports st1 and sc1 only as data volumes)",
+            describe(volume)
+        ),
+        "Use gp3 for the root volume and put the throughput-bound data on a separate st1 or sc1 volume.".to_string(),
+    );
+    f.secondary = origin_labels(&volume.volume_type.via);
+    f
 }
 
 fn at<T>(field: &Field<T>) -> (Span, &[Origin]) {
@@ -57,11 +108,7 @@ fn check_volume(
     terraform: bool,
     out: &mut Vec<Finding>,
 ) {
-    let what = if volume.device.is_empty() {
-        format!("`{}`", volume.resource.address)
-    } else {
-        format!("`{}` of `{}`", volume.device, volume.resource.address)
-    };
+    let what = describe(volume);
     let mut push = |at: (Span, &[Origin]), label: String, message: String, help: &str| {
         let mut f = finding(
             &META,

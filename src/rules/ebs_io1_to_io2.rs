@@ -1,7 +1,7 @@
 //! `ebs-io1-to-io2`: io1 volumes, which io2 replaces at the same price or less.
 
 use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
-use crate::finding::{usd, Category, Finding, Label, Severity};
+use crate::finding::{thousands, usd, Category, Finding, Label, Severity};
 use crate::model::Model;
 
 pub struct EbsIo1ToIo2;
@@ -73,32 +73,5 @@ impl Rule for EbsIo1ToIo2 {
             f.monthly_cost_usd = saving.map(|s| s.max(0.0));
             out.push(f);
         }
-    }
-}
-
-/// `40000` -> `40,000`.
-pub(crate) fn thousands(n: f64) -> String {
-    let digits = format!("{:.0}", n.round().abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0.0 {
-        out.insert(0, '-');
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(super::thousands(0.0), "0");
-        assert_eq!(super::thousands(999.0), "999");
-        assert_eq!(super::thousands(1500.0), "1,500");
-        assert_eq!(super::thousands(1234567.0), "1,234,567");
     }
 }

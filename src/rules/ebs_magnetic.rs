@@ -1,8 +1,7 @@
 //! `ebs-magnetic`: previous-generation magnetic (`standard`) volumes.
 
-use super::ebs_io1_to_io2::thousands;
 use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
-use crate::finding::{usd, Category, Finding, Label, Severity};
+use crate::finding::{thousands, usd, usd_rate, Category, Finding, Label, Severity};
 use crate::model::Model;
 
 pub struct EbsMagnetic;
@@ -47,7 +46,7 @@ impl Rule for EbsMagnetic {
                             "; gp3 storage costs {}/month instead of {} but has no per-I/O charge ({} per million I/O on magnetic): gp3 is cheaper above {} million I/O a month",
                             usd(gp3_cost),
                             usd(magnetic),
-                            usd(io),
+                            usd_rate(io),
                             thousands(((gp3_cost - magnetic) / io).ceil())
                         ),
                         _ => format!(

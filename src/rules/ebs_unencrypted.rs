@@ -1,8 +1,10 @@
 //! `ebs-unencrypted`: volumes created without encryption.
 
+mod root_volume;
+
 use super::{finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta};
 use crate::finding::{Category, Finding, Label, Severity};
-use crate::model::{Model, SourceKind, Volume, VolumeOwner};
+use crate::model::{DeviceRole, Model, SourceKind, Volume, VolumeOwner};
 
 pub struct EbsUnencrypted;
 
@@ -11,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     category: Category::Compliance,
     summary:
-        "EBS volume or block device created without encryption (unless encryption by default is on)",
+        "EBS volume, block device or root volume created without encryption (unless encryption by default is on)",
     doc: include_str!("../../rules/ebs-unencrypted.md"),
     options: &[],
     applies_to: AppliesTo::Both,
@@ -23,7 +25,7 @@ impl Rule for EbsUnencrypted {
         &META
     }
 
-    fn check(&self, model: &Model, _ctx: &RuleContext, out: &mut Vec<Finding>) {
+    fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
         // `aws_ebs_encryption_by_default` anywhere in the checked configuration: every new
         // volume of the account and region is encrypted, whatever it says (unless the
         // setting is known to be disabled).
@@ -39,6 +41,7 @@ impl Rule for EbsUnencrypted {
                 out.push(f);
             }
         }
+        root_volume::check(model, ctx, out);
     }
 }
 
@@ -73,12 +76,12 @@ fn check_volume(model: &Model, volume: &Volume) -> Option<Finding> {
         }
         None => {
             // A snapshot's volume inherits the snapshot's encryption, a KMS key implies it,
-            // and a root device or a template's device may come from the AMI: only a new,
-            // empty volume is known to be unencrypted when `encrypted` is not written.
+            // and a root device comes from the AMI: only a new, empty volume (standalone,
+            // `ebs_block_device`, a mapping for a device name not reserved for the root) is
+            // known to be unencrypted when `encrypted` is not written.
             let new_empty_volume = volume.snapshot_id.is_none()
                 && volume.kms_key_id.is_none()
-                && (volume.owner == VolumeOwner::Standalone
-                    || (terraform && volume.device.starts_with("ebs_block_device")));
+                && volume.role == DeviceRole::Data;
             if !new_empty_volume {
                 return None;
             }
@@ -93,7 +96,7 @@ fn check_volume(model: &Model, volume: &Volume) -> Option<Finding> {
                     },
                     "no encryption",
                 ),
-                format!("{what} does not set encryption: it is created unencrypted unless EBS encryption by default is on for the account and region"),
+                format!("{what} does not set encryption: it is created as a new, empty, unencrypted volume unless EBS encryption by default is on for the account and region"),
                 fix.to_string(),
             ))
         }

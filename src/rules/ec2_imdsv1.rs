@@ -95,7 +95,7 @@ fn explicit(settings: &LaunchSettings, span: crate::source::Span) -> Finding {
 
 fn unset(settings: &LaunchSettings, cloudformation: bool) -> Finding {
     let help = match (settings.kind, cloudformation) {
-        (ComputeKind::Instance, true) => "`AWS::EC2::Instance` has no metadata options: launch it from an `AWS::EC2::LaunchTemplate` whose `LaunchTemplateData.MetadataOptions.HttpTokens` is `required`.",
+        (ComputeKind::Instance, true) => "Add `MetadataOptions: {HttpTokens: required}` to the instance's properties (an `AWS::EC2::Instance` property since 2025-08), or launch it from an `AWS::EC2::LaunchTemplate` that sets it.",
         (_, true) => "Add `MetadataOptions: {HttpTokens: required}`.",
         (_, false) => "Add `metadata_options { http_tokens = \"required\" }` (or `aws_ec2_instance_metadata_defaults { http_tokens = \"required\" }` for the whole account and region).",
     };

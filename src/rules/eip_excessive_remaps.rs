@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::ebs_io1_to_io2::thousands;
 use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta};
-use crate::finding::{usd, Category, Finding, Label, Severity};
+use crate::finding::{decimal, thousands, usd, usd_rate, Category, Finding, Label, Severity};
 use crate::model::{EipAssociation, EipKey, Model, Value};
 
 pub struct EipExcessiveRemaps;
@@ -47,8 +46,8 @@ impl Rule for EipExcessiveRemaps {
             let price = match ctx.prices_for(&eip.resource) {
                 Some(p) => format!(
                     "; past {} remaps a month per account and region each remap costs {}",
-                    p.eip_free_remaps_per_month,
-                    usd(p.eip_remap)
+                    decimal(p.eip_free_remaps_per_month),
+                    usd_rate(p.eip_remap)
                 ),
                 None => String::new(),
             };
@@ -164,7 +163,7 @@ fn region_costs(
                 breakdown.join(" + "),
                 thousands(total - free),
                 thousands(free),
-                usd(prices.eip_remap),
+                usd_rate(prices.eip_remap),
                 usd(total_cost),
                 thousands(billed),
                 usd(cost)

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta};
-use crate::finding::{usd, Category, Finding, Label, Severity};
+use crate::finding::{usd, usd_rate, Category, Finding, Label, Severity};
 use crate::model::{EipKey, Model, SourceKind, Value};
 
 pub struct EipUnattached;
@@ -67,9 +67,9 @@ impl Rule for EipUnattached {
             let cost = prices.map(|p| p.public_ipv4_month(ctx.hours_per_month()));
             let cost_text = match (cost, prices) {
                 (Some(c), Some(p)) => format!(
-                    "; an idle public IPv4 address costs {}/month (${}/hour in {})",
+                    "; an idle public IPv4 address costs {}/month ({}/hour in {})",
                     usd(c),
-                    p.public_ipv4_hour,
+                    usd_rate(p.public_ipv4_hour),
                     ctx.region_for(&eip.resource)
                 ),
                 _ => String::new(),

@@ -36,6 +36,10 @@ registry! {
     ebs_volume_unattached::EbsVolumeUnattached,
     ec2_public_ip::Ec2PublicIp,
     ami_owner_unrestricted::AmiOwnerUnrestricted,
+    ec2_instance_type_invalid::Ec2InstanceTypeInvalid,
+    ec2_ssh_open_to_world::Ec2SshOpenToWorld,
+    ebs_backup_uncovered::EbsBackupUncovered,
+    ebs_snapshot_unmanaged::EbsSnapshotUnmanaged,
     // scripts/new-rule adds new rules above this line.
     invalid_suppression::InvalidSuppression,
     unused_suppression::UnusedSuppression,

@@ -4,8 +4,8 @@
 use super::scaling::{items, map, unknown_at, SUBNET, TARGET_GROUP};
 use super::{eip, string_field, Adapter};
 use crate::model::{
-    BalancerKind, Designation, Field, Listener, ListenerAction, LoadBalancer, Registered,
-    ResourceRef, Target, TargetGroup, TargetRegistration, Val,
+    BalancerKind, Designated, Designation, Field, Listener, ListenerAction, LoadBalancer,
+    Registered, ResourceRef, TargetGroup, TargetRegistration, Val,
 };
 use crate::resolved::{Body, Resource};
 
@@ -100,7 +100,7 @@ pub(super) fn classic(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
 
 fn myself(resource: &ResourceRef) -> Designation {
     Designation {
-        target: Target::Resource(resource.address.clone()),
+        target: Designated::Resource(resource.address.clone()),
         span: resource.span,
         conditional: false,
     }

@@ -24,11 +24,12 @@ pub(super) fn push(
         let Some(ebs) = mapping.body.blocks("Ebs").next() else {
             continue;
         };
-        let device =
-            match string_field(&mapping.body, "DeviceName").and_then(|f| f.known().cloned()) {
-                Some(name) => format!("{path}[{i}] {name}"),
-                None => format!("{path}[{i}]"),
-            };
+        let name = string_field(&mapping.body, "DeviceName").and_then(|f| f.known().cloned());
+        let role = crate::model::device_role(name.as_deref());
+        let device = match name {
+            Some(name) => format!("{path}[{i}] {name}"),
+            None => format!("{path}[{i}]"),
+        };
         let props = &ebs.body;
         let mut volume_type =
             string_field(props, "VolumeType").unwrap_or_else(|| Field::unknown_at(ebs.span));
@@ -39,6 +40,7 @@ pub(super) fn push(
         a.model.volumes.push(Volume {
             resource: resource.clone(),
             owner,
+            role,
             device,
             span: ebs.span,
             volume_type,

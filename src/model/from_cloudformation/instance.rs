@@ -1,9 +1,10 @@
 //! `AWS::EC2::Instance`: the instance, how it launches, its image, its inline block devices
 //! and the volumes it attaches.
 
-use super::{block_devices, bool_field, placement, string_field, volume, Adapter};
+use super::launch_template::metadata_options;
+use super::{block_devices, bool_field, launch_access, placement, string_field, volume, Adapter};
 use crate::model::{
-    AmiRef, ComputeKind, Instance, LaunchSettings, ResourceRef, Value, VolumeOwner,
+    AmiRef, ComputeKind, ImageChoice, Instance, LaunchSettings, ResourceRef, Value, VolumeOwner,
 };
 use crate::resolved::{Body, Resource};
 
@@ -31,16 +32,19 @@ pub(super) fn instance(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
     }
     let public_ip = network_interface_public_ips(props, "NetworkInterfaces");
     placement::push(props, resource, ComputeKind::Instance, a);
+    // `MetadataOptions` of the instance itself (a property since 2025-08, cloudformation
+    // coverage roadmap #655), as on launch templates.
+    let (http_tokens, http_endpoint) = metadata_options(props);
     a.model.launch_settings.push(LaunchSettings {
         resource: resource.clone(),
         kind: ComputeKind::Instance,
         instance_type: string_field(props, "InstanceType"),
-        // `AWS::EC2::Instance` has no metadata options of its own.
-        http_tokens: None,
-        http_endpoint: None,
+        http_tokens,
+        http_endpoint,
         public_ip,
         launch_template,
     });
+    launch_access::push(props, resource, ComputeKind::Instance, a);
     a.model.instances.push(Instance {
         instance_type: string_field(props, "InstanceType"),
         resource: resource.clone(),
@@ -67,10 +71,15 @@ pub(super) fn ami(
     a: &mut Adapter,
 ) {
     if let Some(image) = string_field(body, key) {
+        let choices = body
+            .attr(key)
+            .map(|attr| ImageChoice::of(&attr.value))
+            .unwrap_or_default();
         a.model.ami_refs.push(AmiRef {
             resource: resource.clone(),
             attribute: attribute.to_string(),
             image,
+            choices,
         });
     }
 }

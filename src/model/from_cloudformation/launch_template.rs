@@ -1,7 +1,7 @@
 //! `AWS::EC2::LaunchTemplate` and `AWS::AutoScaling::LaunchConfiguration`.
 
 use super::instance::{ami, network_interface_public_ips};
-use super::{block_devices, bool_field, placement, string_field, Adapter};
+use super::{block_devices, bool_field, launch_access, placement, string_field, Adapter};
 use crate::model::{ComputeKind, Field, LaunchSettings, LaunchTemplate, ResourceRef, VolumeOwner};
 use crate::resolved::{Body, Resource};
 
@@ -32,6 +32,7 @@ pub(super) fn launch_template(r: &Resource, resource: &ResourceRef, a: &mut Adap
         public_ip: network_interface_public_ips(data, "NetworkInterfaces"),
         launch_template: None,
     });
+    launch_access::push(data, resource, ComputeKind::LaunchTemplate, a);
     a.model.launch_templates.push(LaunchTemplate {
         resource: resource.clone(),
         is_launch_configuration: false,
@@ -55,6 +56,7 @@ pub(super) fn launch_configuration(r: &Resource, resource: &ResourceRef, a: &mut
             .collect(),
         launch_template: None,
     });
+    launch_access::push(props, resource, ComputeKind::LaunchConfiguration, a);
     a.model.launch_templates.push(LaunchTemplate {
         resource: resource.clone(),
         is_launch_configuration: true,
@@ -64,7 +66,9 @@ pub(super) fn launch_configuration(r: &Resource, resource: &ResourceRef, a: &mut
 /// `MetadataOptions.HttpTokens` and `HttpEndpoint`.
 type MetadataOptions = (Option<Field<String>>, Option<Field<String>>);
 
-fn metadata_options(body: &Body) -> MetadataOptions {
+/// `MetadataOptions.HttpTokens` and `HttpEndpoint` of an instance, a launch template's data or
+/// a launch configuration.
+pub(super) fn metadata_options(body: &Body) -> MetadataOptions {
     match body.blocks("MetadataOptions").next() {
         Some(m) => (
             string_field(&m.body, "HttpTokens"),

@@ -1,11 +1,14 @@
 //! CloudFormation resources into the model: one adapter per resource family, reading the
 //! property-shaped bodies the CloudFormation frontend resolves.
 
+mod backup;
 mod balancing;
 mod block_devices;
 mod eip;
 mod instance;
+mod launch_access;
 mod launch_template;
+mod network;
 mod placement;
 mod scaling;
 mod uses;
@@ -102,6 +105,10 @@ const ADAPTERS: &[(&str, Adapt)] = &[
         placement::interface_attachment,
     ),
     ("AWS::EC2::Subnet", placement::subnet),
+    (network::SECURITY_GROUP, network::security_group),
+    ("AWS::EC2::SecurityGroupIngress", network::ingress),
+    ("AWS::DLM::LifecyclePolicy", backup::lifecycle_policy),
+    ("AWS::Backup::BackupSelection", backup::backup_selection),
 ];
 
 /// Whether some adapter reads resources of type `kind`.

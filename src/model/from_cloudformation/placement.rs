@@ -4,8 +4,8 @@
 use super::scaling::{items, map, unknown_at, PLACEMENT_GROUP, RESERVATION, SUBNET};
 use super::{number_field, string_field, Adapter};
 use crate::model::{
-    CapacityReservation, ComputeKind, Field, InterfaceAttachment, InterfaceSpec,
-    LaunchPlacement, NetworkInterface, PlacementGroup, ResourceRef, Subnet, Val,
+    CapacityReservation, ComputeKind, Field, InterfaceAttachment, InterfaceSpec, LaunchPlacement,
+    NetworkInterface, PlacementGroup, ResourceRef, Subnet, Val,
 };
 use crate::resolved::{Body, Resource};
 

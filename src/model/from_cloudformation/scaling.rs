@@ -3,8 +3,8 @@
 
 use super::{field, number_field, string_field, Adapter};
 use crate::model::{
-    designate, AutoScalingGroup, Designation, Field, MixedInstancesPolicy, Registered,
-    ResourceRef, Target, TargetRegistration, Val,
+    designate, AutoScalingGroup, Designated, Designation, Field, MixedInstancesPolicy, Registered,
+    ResourceRef, TargetRegistration, Val,
 };
 use crate::resolved::{Block, Body, Resource};
 use crate::source::Span;
@@ -40,7 +40,7 @@ impl Adapter<'_> {
 /// An unknown designation at `span`.
 pub(super) fn unknown_at(span: Span) -> Designation {
     Designation {
-        target: Target::Unknown,
+        target: Designated::Unknown,
         span,
         conditional: true,
     }
@@ -70,7 +70,8 @@ pub(super) fn group(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
     if let Some(lt) = map(props, "LaunchTemplate") {
         launch_templates.extend(template_of(a, &lt.body));
     }
-    let mixed = map(props, "MixedInstancesPolicy").map(|p| mixed_policy(a, p, &mut launch_templates));
+    let mixed =
+        map(props, "MixedInstancesPolicy").map(|p| mixed_policy(a, p, &mut launch_templates));
     let mut capacity_reservations = Vec::new();
     if let Some(spec) = map(props, "CapacityReservationSpecification") {
         if let Some(target) = map(&spec.body, "CapacityReservationTarget") {
@@ -103,7 +104,7 @@ pub(super) fn group(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
         }
     }
     let me = vec![Designation {
-        target: Target::Resource(resource.address.clone()),
+        target: Designated::Resource(resource.address.clone()),
         span: resource.span,
         conditional: false,
     }];

@@ -37,7 +37,10 @@ const READERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("AWS::EC2::Instance", &["AWS::EC2::CapacityReservation"]),
-    ("AWS::EC2::LaunchTemplate", &["AWS::EC2::CapacityReservation"]),
+    (
+        "AWS::EC2::LaunchTemplate",
+        &["AWS::EC2::CapacityReservation"],
+    ),
 ];
 
 /// Resources that refer to an Auto Scaling group without being able to change its maximum

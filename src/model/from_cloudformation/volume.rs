@@ -18,6 +18,7 @@ pub(super) fn volume(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
     };
     a.model.volumes.push(Volume {
         owner: VolumeOwner::Standalone,
+        role: crate::model::DeviceRole::Data,
         device: String::new(),
         span: r.definition,
         volume_type,
@@ -30,6 +31,7 @@ pub(super) fn volume(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
         kms_key_id: string_field(props, "KmsKeyId"),
         resource: resource.clone(),
     });
+    super::backup::volume_tags(r, resource, a);
 }
 
 pub(super) fn attachment(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {

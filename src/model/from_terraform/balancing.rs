@@ -4,8 +4,8 @@
 use super::scaling::{named_by, one_named, unknown_at, CLASSIC, TARGET_GROUPS};
 use super::{eip, Adapter};
 use crate::model::{
-    BalancerKind, Designation, Field, Listener, ListenerAction, LoadBalancer, Registered,
-    ResourceRef, Target, TargetGroup, TargetRegistration, Val,
+    BalancerKind, Designated, Designation, Field, Listener, ListenerAction, LoadBalancer,
+    Registered, ResourceRef, TargetGroup, TargetRegistration, Val,
 };
 use crate::resolved::{BlockExpansion, Body, Resource};
 
@@ -99,7 +99,7 @@ pub(super) fn classic(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
 
 fn myself(resource: &ResourceRef) -> Designation {
     Designation {
-        target: Target::Resource(resource.address.clone()),
+        target: Designated::Resource(resource.address.clone()),
         span: resource.span,
         conditional: false,
     }
@@ -161,13 +161,7 @@ pub(super) fn classic_attachment(r: &Resource, resource: &ResourceRef, a: &mut A
     register_other(&r.body, "elb", CLASSIC, resource, a);
 }
 
-fn register_other(
-    body: &Body,
-    key: &str,
-    kinds: &[&str],
-    resource: &ResourceRef,
-    a: &mut Adapter,
-) {
+fn register_other(body: &Body, key: &str, kinds: &[&str], resource: &ResourceRef, a: &mut Adapter) {
     let mut balancers = named_by(body, key, kinds);
     if balancers.is_empty() {
         balancers.push(unknown_at(resource.span));

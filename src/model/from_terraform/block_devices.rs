@@ -2,7 +2,7 @@
 //! configurations) and launch templates' `block_device_mappings.ebs`.
 
 use super::Adapter;
-use crate::model::{Field, ResourceRef, Val, Volume, VolumeOwner};
+use crate::model::{DeviceRole, Field, ResourceRef, Val, Volume, VolumeOwner};
 use crate::resolved::{Block, BlockExpansion, Body};
 
 /// The `root_block_device` and `ebs_block_device` blocks of an instance or launch
@@ -11,7 +11,13 @@ use crate::resolved::{Block, BlockExpansion, Body};
 pub(super) fn inline(body: &Body, resource: &ResourceRef, owner: VolumeOwner, a: &mut Adapter) {
     for block in body.blocks("root_block_device") {
         if block.expansion == BlockExpansion::Once {
-            let v = volume(block, resource, owner, "root_block_device".into());
+            let v = volume(
+                block,
+                resource,
+                owner,
+                DeviceRole::Root,
+                "root_block_device".into(),
+            );
             a.model.volumes.push(v);
         }
     }
@@ -27,7 +33,7 @@ pub(super) fn inline(body: &Body, resource: &ResourceRef, owner: VolumeOwner, a:
             Some(d) => format!("ebs_block_device {d}"),
             None => "ebs_block_device".to_string(),
         };
-        let v = volume(block, resource, owner, device);
+        let v = volume(block, resource, owner, DeviceRole::Data, device);
         a.model.volumes.push(v);
     }
 }
@@ -37,6 +43,7 @@ pub(super) fn volume(
     block: &Block,
     resource: &ResourceRef,
     owner: VolumeOwner,
+    role: DeviceRole,
     device: String,
 ) -> Volume {
     let body = &block.body;
@@ -46,6 +53,7 @@ pub(super) fn volume(
     Volume {
         resource: resource.clone(),
         owner,
+        role,
         device,
         span: block.span,
         volume_type,

@@ -23,6 +23,7 @@ pub(super) fn volume(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
     };
     a.model.volumes.push(Volume {
         owner: VolumeOwner::Standalone,
+        role: crate::model::DeviceRole::Data,
         device: String::new(),
         span: resource.body_span,
         volume_type,
@@ -35,6 +36,7 @@ pub(super) fn volume(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
         kms_key_id: body.field("kms_key_id", Val::as_string),
         resource: resource.clone(),
     });
+    super::backup::volume_tags(r, resource, a);
 }
 
 /// The volumes an attachment's `volume_id` may attach: those it references (each of several

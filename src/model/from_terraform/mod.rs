@@ -4,13 +4,16 @@
 
 mod account;
 mod ami_lookup;
+mod backup;
 mod balancing;
 mod block_devices;
 mod ebs_volume;
 mod eip;
 mod instance;
+mod launch_access;
 mod launch_settings;
 mod launch_template;
+mod network;
 mod placement;
 mod scaling;
 mod uses;
@@ -81,7 +84,10 @@ const ADAPTERS: &[(&str, Adapt)] = &[
         scaling::traffic_source_attachment,
     ),
     ("aws_placement_group", placement::placement_group),
-    ("aws_ec2_capacity_reservation", placement::capacity_reservation),
+    (
+        "aws_ec2_capacity_reservation",
+        placement::capacity_reservation,
+    ),
     ("aws_network_interface", placement::network_interface),
     (
         "aws_network_interface_attachment",
@@ -97,6 +103,19 @@ const ADAPTERS: &[(&str, Adapt)] = &[
         account::metadata_defaults,
     ),
     ("data.aws_ami", ami_lookup::ami_lookup),
+    ("data.aws_ssm_parameter", ami_lookup::ssm_parameter),
+    ("aws_security_group", network::security_group),
+    ("aws_dlm_lifecycle_policy", backup::lifecycle_policy),
+    ("aws_backup_selection", backup::backup_selection),
+    ("aws_ec2_tag", backup::ec2_tag),
+    ("aws_ebs_snapshot", backup::snapshot),
+    ("aws_ami", backup::snapshot_consumer),
+    ("aws_ebs_snapshot_copy", backup::snapshot_consumer),
+    ("aws_security_group_rule", network::security_group_rule),
+    (
+        "aws_vpc_security_group_ingress_rule",
+        network::vpc_ingress_rule,
+    ),
 ];
 
 /// Whether some adapter reads resources (or data sources) of type `kind`: the frontends
@@ -149,6 +168,9 @@ pub fn adapt(unit: &ResolvedUnit) -> Model {
     }
     if let Some(region) = &unit.region {
         a.model.unit_regions.push((id, region.clone()));
+    }
+    for version in &unit.aws_provider_versions {
+        a.model.aws_provider_versions.push((id, version.clone()));
     }
     for (alias, region) in &unit.provider_aliases {
         a.model

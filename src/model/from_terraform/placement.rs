@@ -4,8 +4,8 @@
 use super::scaling::{named_by, one_named, unknown_at, RESERVATIONS};
 use super::Adapter;
 use crate::model::{
-    CapacityReservation, ComputeKind, Field, InterfaceAttachment, InterfaceSpec,
-    LaunchPlacement, NetworkInterface, PlacementGroup, ResourceRef, Subnet, Target, Val,
+    CapacityReservation, ComputeKind, Designated, Field, InterfaceAttachment, InterfaceSpec,
+    LaunchPlacement, NetworkInterface, PlacementGroup, ResourceRef, Subnet, Val,
 };
 use crate::resolved::{BlockExpansion, Body, Resource};
 
@@ -60,7 +60,7 @@ pub(super) fn network_interface(r: &Resource, resource: &ResourceRef, a: &mut Ad
             a.model.interface_attachments.push(InterfaceAttachment {
                 declared_by: resource.clone(),
                 interface: crate::model::Designation {
-                    target: Target::Resource(resource.address.clone()),
+                    target: Designated::Resource(resource.address.clone()),
                     span: resource.span,
                     conditional: false,
                 },
@@ -78,8 +78,8 @@ pub(super) fn network_interface(r: &Resource, resource: &ResourceRef, a: &mut Ad
 /// `aws_network_interface_attachment`.
 pub(super) fn interface_attachment(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
     let body = &r.body;
-    let interface =
-        one_named(body, "network_interface_id", INTERFACES).unwrap_or_else(|| unknown_at(resource.span));
+    let interface = one_named(body, "network_interface_id", INTERFACES)
+        .unwrap_or_else(|| unknown_at(resource.span));
     let instance =
         one_named(body, "instance_id", INSTANCES).unwrap_or_else(|| unknown_at(resource.span));
     a.model.interface_attachments.push(InterfaceAttachment {
@@ -107,9 +107,7 @@ pub(super) fn push(body: &Body, resource: &ResourceRef, kind: ComputeKind, a: &m
         }
     }
     let mut market_type = None;
-    let mut spot_max_price = body
-        .field("spot_price", Val::as_string)
-        .filter(not_empty);
+    let mut spot_max_price = body.field("spot_price", Val::as_string).filter(not_empty);
     for options in body.blocks("instance_market_options") {
         if options.expansion == BlockExpansion::AnyNumber {
             market_type = Some(Field::unknown_at(options.header));
@@ -117,7 +115,11 @@ pub(super) fn push(body: &Body, resource: &ResourceRef, kind: ComputeKind, a: &m
         }
         market_type = options.body.field("market_type", Val::as_string);
         for spot in options.body.blocks("spot_options") {
-            if let Some(price) = spot.body.field("max_price", Val::as_string).filter(not_empty) {
+            if let Some(price) = spot
+                .body
+                .field("max_price", Val::as_string)
+                .filter(not_empty)
+            {
                 spot_max_price = Some(price);
             }
         }

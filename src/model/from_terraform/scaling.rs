@@ -4,8 +4,8 @@
 use super::Adapter;
 use crate::model::address::is_resource;
 use crate::model::{
-    designate, AutoScalingGroup, Designation, Field, MixedInstancesPolicy, Registered,
-    ResourceRef, Target, TargetRegistration, Val,
+    designate, AutoScalingGroup, Designated, Designation, Field, MixedInstancesPolicy, Registered,
+    ResourceRef, TargetRegistration, Val,
 };
 use crate::resolved::{Attr, Block, BlockExpansion, Body, Resource};
 
@@ -20,7 +20,9 @@ pub(super) const RESERVATIONS: &[&str] = &["aws_ec2_capacity_reservation"];
 
 /// What an attribute names among resources of `kinds`.
 pub(super) fn named(attr: &Attr, kinds: &[&str]) -> Vec<Designation> {
-    designate(attr, &|address| kinds.iter().any(|k| is_resource(address, k)))
+    designate(attr, &|address| {
+        kinds.iter().any(|k| is_resource(address, k))
+    })
 }
 
 /// The attribute `key` of `body`, as what it names.
@@ -38,7 +40,7 @@ pub(super) fn one_named(body: &Body, key: &str, kinds: &[&str]) -> Option<Design
         0 => None,
         1 => all.pop(),
         _ => Some(Designation {
-            target: Target::Unknown,
+            target: Designated::Unknown,
             span: attr.value_span,
             conditional: true,
         }),
@@ -48,7 +50,7 @@ pub(super) fn one_named(body: &Body, key: &str, kinds: &[&str]) -> Option<Design
 /// An unknown designation at `span`: something we cannot read names a resource.
 pub(super) fn unknown_at(span: crate::source::Span) -> Designation {
     Designation {
-        target: Target::Unknown,
+        target: Designated::Unknown,
         span,
         conditional: true,
     }
@@ -86,7 +88,7 @@ pub(super) fn group(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
     // Registrations with load balancers: `target_group_arns`, `load_balancers`, and
     // `traffic_source` blocks (a target group, a classic balancer or a VPC Lattice group).
     let me = vec![Designation {
-        target: Target::Resource(resource.address.clone()),
+        target: Designated::Resource(resource.address.clone()),
         span: resource.span,
         conditional: false,
     }];
@@ -133,10 +135,7 @@ fn template_of(block: &Block, keys: &[&str]) -> Vec<Designation> {
         .unwrap_or_default()
 }
 
-fn mixed_policy(
-    policy: &Block,
-    launch_templates: &mut Vec<Designation>,
-) -> MixedInstancesPolicy {
+fn mixed_policy(policy: &Block, launch_templates: &mut Vec<Designation>) -> MixedInstancesPolicy {
     let mut override_types = Some(Vec::new());
     let mut flexible = false;
     for lt in policy.body.blocks("launch_template") {
@@ -161,7 +160,10 @@ fn mixed_policy(
                     &["launch_template_id", "launch_template_name"],
                 ));
             }
-            match (o.body.field("instance_type", Val::as_string), &mut override_types) {
+            match (
+                o.body.field("instance_type", Val::as_string),
+                &mut override_types,
+            ) {
                 (Some(t), Some(types)) => types.push(t),
                 // An override without a type (attribute-based) is flexible already.
                 (None, _) => {}

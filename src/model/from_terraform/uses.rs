@@ -54,11 +54,21 @@ const READERS: &[(&str, &[&str])] = &[
     ),
     (
         "aws_lb_listener",
-        &["aws_lb", "aws_alb", "aws_lb_target_group", "aws_alb_target_group"],
+        &[
+            "aws_lb",
+            "aws_alb",
+            "aws_lb_target_group",
+            "aws_alb_target_group",
+        ],
     ),
     (
         "aws_alb_listener",
-        &["aws_lb", "aws_alb", "aws_lb_target_group", "aws_alb_target_group"],
+        &[
+            "aws_lb",
+            "aws_alb",
+            "aws_lb_target_group",
+            "aws_alb_target_group",
+        ],
     ),
     (
         "aws_lb_target_group_attachment",

@@ -6,7 +6,7 @@ use super::template::{CondState, Template};
 use super::values::*;
 use super::MAX_DEPTH;
 use crate::model::{Origin, OriginKind};
-use crate::parse::yaml::Node;
+use crate::parse::syntax::yaml::Node;
 
 impl<'a> Template<'a> {
     /// The condition named by `Fn::If`: true when it is the condition of the resource being

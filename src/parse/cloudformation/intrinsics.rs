@@ -7,7 +7,7 @@ use super::template::Template;
 use super::values::*;
 use super::{MAX_CANDIDATES, MAX_DEPTH};
 use crate::model::{Origin, OriginKind};
-use crate::parse::yaml::{Node, NodeKind};
+use crate::parse::syntax::yaml::{Node, NodeKind};
 
 impl<'a> Template<'a> {
     pub(super) fn eval(&self, node: &Node) -> Evaluated {
@@ -117,6 +117,45 @@ impl<'a> Template<'a> {
         }
     }
 
+    /// A parameter of an `AWS::SSM::Parameter::Value<T>` type: the SSM parameter its value
+    /// names (given with `--parameter`, else its literal `Default`), read at deploy time.
+    fn ssm_parameter(&self, name: &str, key: &Node, def: &Node) -> Evaluated {
+        let (ssm_name, origin) = if let Some(given) = self.options.parameters.get(name) {
+            (
+                given.clone(),
+                Origin {
+                    span: self.span(key),
+                    label: format!("parameter `{name}` (from --parameter)"),
+                    kind: OriginKind::ParameterGiven,
+                },
+            )
+        } else {
+            match def.get("Default") {
+                Some(default) if is_literal(default) && !default.is_null() => {
+                    let NodeKind::Scalar { text, .. } = &default.kind else {
+                        return Evaluated::unknown();
+                    };
+                    (
+                        text.clone(),
+                        Origin {
+                            span: self.span(default),
+                            label: format!("parameter `{name}` default"),
+                            kind: OriginKind::ParameterDefault,
+                        },
+                    )
+                }
+                _ => return Evaluated::unknown(),
+            }
+        };
+        if ssm_name.is_empty() {
+            return Evaluated::unknown();
+        }
+        Evaluated {
+            value: Val::SsmParameter(ssm_name),
+            via: vec![origin],
+        }
+    }
+
     /// `Ref`: a pseudo parameter, a parameter or a resource.
     pub(super) fn reference(&self, name: &str) -> Evaluated {
         if let Some(pseudo) = name.strip_prefix("AWS::") {
@@ -143,10 +182,14 @@ impl<'a> Template<'a> {
     }
 
     /// The value of a parameter: the one given for the run, else its literal `Default`, else
-    /// one of its `AllowedValues`. SSM-typed parameters resolve at deploy time (their value
-    /// names an SSM parameter). List-typed parameters are split on commas.
+    /// one of its `AllowedValues`. SSM-typed parameters resolve at deploy time: their value
+    /// (given, or the default) names the SSM parameter read. List-typed parameters are split
+    /// on commas.
     pub(super) fn parameter(&self, name: &str, key: &Node, def: &Node) -> Evaluated {
         let ty = def.get("Type").and_then(literal_str).unwrap_or("String");
+        if ty.starts_with("AWS::SSM::Parameter::Value<") && !ty.contains("List") {
+            return self.ssm_parameter(name, key, def);
+        }
         if ty.starts_with("AWS::SSM::") {
             return Evaluated::unknown();
         }

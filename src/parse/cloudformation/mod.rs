@@ -25,6 +25,7 @@ pub mod params;
 mod references;
 mod resolve;
 mod sniff;
+pub mod suppressions;
 mod syntax;
 mod template;
 #[cfg(test)]
@@ -34,7 +35,7 @@ mod values;
 use std::collections::BTreeMap;
 
 use crate::model::UnitId;
-use crate::parse::yaml::YamlDoc;
+use crate::parse::syntax::yaml::YamlDoc;
 use crate::resolved::{ResolvedUnit, Wanted};
 use crate::source::FileId;
 

@@ -4,7 +4,7 @@ use super::syntax::*;
 use super::template::Template;
 use super::values::truth;
 use super::MAX_DEPTH;
-use crate::parse::yaml::{Node, NodeKind};
+use crate::parse::syntax::yaml::{Node, NodeKind};
 use crate::resolved::Mention;
 use crate::source::Span;
 

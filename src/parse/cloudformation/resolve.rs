@@ -12,7 +12,7 @@ use super::template::Template;
 use super::values::{extend_via, truth, Val};
 use super::{CfnOptions, MAX_DEPTH};
 use crate::model::{Origin, SourceKind, Unit, UnitId, Val as ModelVal};
-use crate::parse::yaml::{Node, YamlDoc};
+use crate::parse::syntax::yaml::{Node, YamlDoc};
 use crate::resolved::{
     Attr, Block, BlockExpansion, Body, Escape, Mention, ResolvedUnit, Resource, Wanted,
 };
@@ -238,7 +238,7 @@ impl<'a> Template<'a> {
 
 fn contains_unknown(value: &ModelVal) -> bool {
     match value {
-        ModelVal::Unknown => true,
+        ModelVal::Unknown | ModelVal::SsmParameter(_) => true,
         ModelVal::List(items) | ModelVal::OneOf(items) => items.iter().any(contains_unknown),
         ModelVal::Map(entries) => entries.iter().any(|(_, v)| contains_unknown(v)),
         _ => false,

@@ -1,7 +1,7 @@
 //! Is this file a CloudFormation template?
 
 use super::syntax::literal_str;
-use crate::parse::yaml::{Node, NodeKind};
+use crate::parse::syntax::yaml::{Node, NodeKind};
 
 pub fn looks_like_template(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion")

@@ -1,7 +1,7 @@
 //! Intrinsic functions as written: long form (`{"Fn::If": [...]}`) and short tags (`!If`),
 //! their arguments, and `Fn::Sub` templates.
 
-use crate::parse::yaml::{Node, NodeKind};
+use crate::parse::syntax::yaml::{Node, NodeKind};
 
 /// Intrinsic functions, by name without the `Fn::` prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use super::syntax::{call, is_literal_map, literal_str, Call, Func};
 use super::values::{extend_via, truth, Evaluated};
 use super::{CfnOptions, MAX_DEPTH};
 use crate::model::{Origin, UnitId};
-use crate::parse::yaml::Node;
+use crate::parse::syntax::yaml::Node;
 use crate::source::{FileId, Span};
 
 #[derive(Clone)]

@@ -5,7 +5,7 @@
 use super::syntax::literal_str;
 use super::{MAX_CANDIDATES, MAX_DEPTH};
 use crate::model::Origin;
-use crate::parse::yaml::Node;
+use crate::parse::syntax::yaml::Node;
 
 /// The statically known value of an expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +29,9 @@ pub(super) enum Val {
     NoValue,
     /// One of several values (at least two distinct ones, none itself `OneOf`); see [`one_of`].
     OneOf(Vec<Evaluated>),
+    /// Read at deploy time from the SSM parameter of this name (an SSM-typed parameter):
+    /// unknown to every function and condition.
+    SsmParameter(String),
     Unknown,
 }
 
@@ -160,6 +163,7 @@ pub(super) fn same_value(a: &Val, b: &Val, depth: usize) -> bool {
                     .all(|((kx, x), (ky, y))| kx == ky && same_value(&x.value, &y.value, depth + 1))
         }
         (Val::Resource { .. }, Val::Resource { .. }) => a == b,
+        (Val::SsmParameter(x), Val::SsmParameter(y)) => x == y,
         _ => false,
     }
 }
@@ -258,6 +262,22 @@ pub(super) fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// A string with a CloudFormation dynamic reference (`{{resolve:service:...}}`), which
+/// CloudFormation replaces at deploy time: `Some(Some(name))` when the whole string is a
+/// reference to an SSM parameter (`{{resolve:ssm:NAME}}` or `{{resolve:ssm:NAME:VERSION}}`),
+/// `Some(None)` for any other reference (a secret, part of a longer string): the value is not
+/// the string as written. `None` for a string without one.
+pub(super) fn dynamic_reference(s: &str) -> Option<Option<String>> {
+    if !s.contains("{{resolve:") {
+        return None;
+    }
+    let body = s
+        .strip_prefix("{{resolve:ssm:")
+        .and_then(|rest| rest.strip_suffix("}}"))
+        .filter(|body| !body.contains("{{") && !body.contains("}}"));
+    Some(body.and_then(crate::model::image::ssm_parameter_name))
+}
+
 impl Val {
     /// The format-neutral value adapters read. `AWS::NoValue` is null (not set); a YAML
     /// `null` inside an expression is no value CloudFormation accepts: unknown.
@@ -266,7 +286,12 @@ impl Val {
         match self {
             Val::Null | Val::Unknown => M::Unknown,
             Val::NoValue => M::Null,
-            Val::Str(s) => M::Str(s.clone()),
+            Val::Str(s) => match dynamic_reference(s) {
+                None => M::Str(s.clone()),
+                Some(Some(name)) => M::SsmParameter(name),
+                Some(None) => M::Unknown,
+            },
+            Val::SsmParameter(name) => M::SsmParameter(name.clone()),
             Val::Num(n) => M::Num(*n),
             Val::Bool(b) => M::Bool(*b),
             Val::List(items) => M::List(items.iter().map(|e| e.value.to_model()).collect()),

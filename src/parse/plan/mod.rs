@@ -27,6 +27,7 @@
 //! the plan that names the resource.
 
 mod address;
+mod attach;
 mod index;
 mod node;
 mod planner;
@@ -43,6 +44,8 @@ use crate::model::UnitId;
 use crate::resolved::{ResolvedUnit, Wanted};
 use crate::source::FileId;
 use spans::{scan_spans, PlanSpans};
+
+pub use attach::attach;
 
 type Obj = Map<String, Json>;
 

@@ -55,7 +55,7 @@ pub(super) enum Slot<'a> {
 /// Nested blocks that are sets in the AWS provider's schema: a planned block is paired with
 /// the configuration block that has the same value of this attribute (others pair by
 /// position).
-const SET_BLOCKS: &[(&str, &str)] = &[
+pub(super) const SET_BLOCKS: &[(&str, &str)] = &[
     ("ebs_block_device", "device_name"),
     ("block_device_mappings", "device_name"),
     ("subnet_mapping", "subnet_id"),
@@ -244,5 +244,80 @@ pub(super) fn to_val(v: &Json) -> crate::model::Val {
                 .map(|(k, v)| (k.clone(), to_val(v)))
                 .collect(),
         ),
+    }
+}
+
+/// A planned value with what `after_unknown` marks unknown inside it made unknown:
+/// `planned_values` leaves an unknown attribute of a nested object out (an `ingress` rule whose
+/// `cidr_blocks` come from another resource) and shows an unknown list element as `null`,
+/// which would otherwise read as "not set".
+pub(super) fn with_unknowns(value: crate::model::Val, marks: Option<&Json>) -> crate::model::Val {
+    use crate::model::Val;
+    match (value, marks) {
+        (_, Some(Json::Bool(true))) => Val::Unknown,
+        (Val::List(items), Some(Json::Array(marks))) => {
+            let mut out: Vec<Val> = items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| with_unknowns(v, marks.get(i)))
+                .collect();
+            for mark in marks.iter().skip(out.len()) {
+                if mark == &Json::Bool(true) {
+                    out.push(Val::Unknown);
+                }
+            }
+            Val::List(out)
+        }
+        (Val::Map(entries), Some(Json::Object(marks))) => {
+            let mut out: Vec<(String, Val)> = entries
+                .into_iter()
+                .map(|(k, v)| {
+                    let v = with_unknowns(v, marks.get(&k));
+                    (k, v)
+                })
+                .collect();
+            for (k, mark) in marks {
+                if mark == &Json::Bool(true) && !out.iter().any(|(e, _)| e == k) {
+                    out.push((k.clone(), Val::Unknown));
+                }
+            }
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            Val::Map(out)
+        }
+        (v, _) => v,
+    }
+}
+
+#[cfg(test)]
+mod unknown_marks {
+    use super::*;
+    use crate::model::Val;
+
+    #[test]
+    fn marked_parts_become_unknown() {
+        // An ingress rule whose `cidr_blocks` is unknown: left out of the planned object.
+        let planned: Json = serde_json::json!([{"from_port": 22, "to_port": 22}, {"cidr_blocks": ["0.0.0.0/0", null]}]);
+        let marks: Json =
+            serde_json::json!([{"cidr_blocks": true}, {"cidr_blocks": [false, true]}]);
+        let v = with_unknowns(to_val(&planned), Some(&marks));
+        let Val::List(items) = v else { panic!("{v:?}") };
+        let Val::Map(first) = &items[0] else { panic!() };
+        assert!(
+            first
+                .iter()
+                .any(|(k, v)| k == "cidr_blocks" && v.is_unknown()),
+            "{first:?}"
+        );
+        let Val::Map(second) = &items[1] else {
+            panic!()
+        };
+        assert_eq!(
+            second[0].1,
+            Val::List(vec![Val::Str("0.0.0.0/0".into()), Val::Unknown])
+        );
+        assert_eq!(
+            with_unknowns(Val::Str("x".into()), Some(&Json::Bool(false))),
+            Val::Str("x".into())
+        );
     }
 }

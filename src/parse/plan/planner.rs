@@ -19,7 +19,7 @@ use serde_json::Value as Json;
 
 use super::address::{KeySel, ModSel};
 use super::index::{Resources, Target};
-use super::node::{references, to_val, Change, Node, PlanResource, Slot};
+use super::node::{references, to_val, with_unknowns, Change, Node, PlanResource, Slot};
 use super::{Obj, PlanJson, PlanSpans, MAX_DEPTH};
 use crate::model::address::{parse_module_address, parse_traversal, TSeg};
 use crate::model::{Field, Origin, OriginKind, Ref, SourceKind, Unit, UnitId, Val, Value};
@@ -154,6 +154,7 @@ impl<'a, 'w> Planner<'a, 'w> {
             });
         }
         out.region = self.region();
+        out.default_tags = self.default_tags();
         self.ami_lookups(&mut out);
         self.outputs(&plan, &mut out);
         out
@@ -191,6 +192,42 @@ impl<'a, 'w> Planner<'a, 'w> {
             }
             _ => None,
         }
+    }
+
+    /// The `default_tags` of each `provider "aws"` configuration: a literal map is known, any
+    /// other expression unknown.
+    fn default_tags(&self) -> Vec<(Option<String>, Option<Attr>)> {
+        let Some(providers) = self
+            .root
+            .get("configuration")
+            .and_then(|c| c.get("provider_config"))
+            .and_then(Json::as_object)
+        else {
+            return Vec::new();
+        };
+        let span = self.span(self.spans.region.as_ref());
+        let mut out = Vec::new();
+        for provider in providers.values() {
+            if provider.get("name").and_then(Json::as_str) != Some("aws") {
+                continue;
+            }
+            let alias = provider
+                .get("alias")
+                .and_then(Json::as_str)
+                .map(str::to_string);
+            let blocks = provider
+                .get("expressions")
+                .and_then(|e| e.get("default_tags"))
+                .and_then(Json::as_array);
+            for block in blocks.into_iter().flatten() {
+                let value = match block.get("tags").and_then(|t| t.get("constant_value")) {
+                    Some(v) => to_val(v),
+                    None => Val::Unknown,
+                };
+                out.push((alias.clone(), Some(Attr::literal(value, span))));
+            }
+        }
+        out
     }
 
     fn span(&self, range: Option<&Range<usize>>) -> Span {
@@ -307,7 +344,7 @@ impl<'a, 'w> Planner<'a, 'w> {
             }
             let value = match node.slot(key) {
                 Slot::Null => continue,
-                Slot::Known(v) => to_val(v),
+                Slot::Known(v) => with_unknowns(to_val(v), node.unknown.and_then(|u| u.get(key))),
                 Slot::Unknown => Val::Unknown,
             };
             let attr = self.attr(r, node, part, key, value, cx);

@@ -18,8 +18,8 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span as _;
 
-use super::json::{JKind, JNode, JProp, JsonFile};
 use super::value::Val;
+use crate::parse::syntax::json::{JKind, JNode, JProp, JsonFile};
 use crate::source::{FileId, Span};
 
 /// Block types that, as keys of a JSON resource (or nested block), are blocks, not
@@ -57,6 +57,20 @@ pub(crate) const JSON_NESTED_BLOCKS: &[&str] = &[
     "provisioner",
     "connection",
     "timeouts",
+    // Inside `terraform`: the provider requirements (`resolve.rs` reads the AWS provider's
+    // version constraint).
+    "required_providers",
+    "ingress",
+    "network_interface",
+    "tag_specifications",
+    "policy_details",
+    "selection_tag",
+    "condition",
+    "string_equals",
+    "string_like",
+    "string_not_equals",
+    "string_not_like",
+    "default_tags",
 ];
 
 /// Where the spans of an expression are: its file, and the offset its own spans are relative
@@ -198,7 +212,7 @@ pub(crate) fn vars_from_json(file: FileId, json: &JsonFile) -> Vec<AttrIr<'_>> {
 fn literal_attr(file: FileId, p: &JProp) -> AttrIr<'_> {
     AttrIr {
         key: &p.key,
-        value: AttrValue::Literal(p.value.to_val()),
+        value: AttrValue::Literal(Val::from_json(&p.value)),
         src: Src {
             file,
             base: p.value.span.start,
@@ -278,6 +292,13 @@ pub(crate) fn from_json<'a>(file: FileId, text: &str, json: &'a JsonFile) -> Bod
                 for body in objects_or_self(&top.value) {
                     out.blocks
                         .push(conv.block("locals", Vec::new(), top, top, body));
+                }
+            }
+            // `{"terraform": {"required_providers": {...}}}`: the provider constraints.
+            "terraform" => {
+                for body in objects_or_self(&top.value) {
+                    out.blocks
+                        .push(conv.block("terraform", Vec::new(), top, top, body));
                 }
             }
             _ => {}

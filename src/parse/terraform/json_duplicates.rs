@@ -21,8 +21,8 @@
 use std::collections::HashMap;
 
 use super::ir::JSON_NESTED_BLOCKS;
-use super::json::{JKind, JNode, JProp};
 use super::HclError;
+use crate::parse::syntax::json::{JKind, JNode, JProp};
 
 /// Meta-arguments: in any body, arguments whose value is an expression.
 const EXPRESSION_ARGUMENTS: &[&str] = &["count", "for_each", "depends_on", "provider"];
@@ -162,15 +162,15 @@ fn expression_value(node: &JNode) -> Result<(), HclError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::json;
     use super::*;
+    use crate::parse::syntax::json;
 
     fn config(text: &str) -> Result<(), HclError> {
-        in_configuration(&json::parse(text).expect("valid JSON").root)
+        in_configuration(&json::parse(text).expect("valid JSON"))
     }
 
     fn vars(text: &str) -> Result<(), HclError> {
-        in_variables(&json::parse(text).expect("valid JSON").root)
+        in_variables(&json::parse(text).expect("valid JSON"))
     }
 
     /// The error's message and the text at its offset and at its related location.

@@ -31,16 +31,17 @@
 
 mod big_numbers;
 mod budget;
+pub mod comments;
 mod eval;
 mod funcs;
 mod ir;
-mod json;
 mod json_duplicates;
 mod mentions;
 mod modules;
 mod resolve;
 mod types;
 mod value;
+pub mod workspace;
 
 #[cfg(test)]
 mod budget_tests;
@@ -55,16 +56,18 @@ use std::rc::Rc;
 use hcl_edit::structure::Body;
 
 use crate::model::*;
+use crate::parse::syntax::json;
 use crate::resolved::{ResolvedUnit, Wanted};
 use crate::source::FileId;
 
+pub use crate::parse::syntax::json::JsonFile;
 pub use ir::is_override_file;
-pub use json::JsonFile;
 pub use modules::{
     is_local_source, local_module_calls, module_dir, normalize_path, resolve_module_tree,
     LocalCall, ModuleDir, ModuleLibrary, ModuleRoot, TfDiagnostic, TfDiagnosticKind,
 };
 pub use value::{Evaluated, Val};
+pub use workspace::{parse_file, parse_var_file};
 
 use budget::Budget;
 use eval::{ResDecl, Scope, VarDecl, VarSource, VarValue};
@@ -104,19 +107,40 @@ pub(crate) fn parse_expr(text: &str) -> Option<hcl_edit::expr::Expression> {
 /// `.tf.json` file are parsed as HCL expressions where they are written. A key given twice is
 /// an error where Terraform says so (see `json_duplicates.rs`).
 pub fn parse_json(text: &str) -> Result<JsonFile, HclError> {
-    let mut file = json::parse(text)?;
-    json_duplicates::in_configuration(&file.root)?;
-    file.text = text.to_string();
-    Ok(file)
+    let root = json_object(text)?;
+    json_duplicates::in_configuration(&root)?;
+    Ok(JsonFile {
+        root,
+        text: text.to_string(),
+    })
 }
 
 /// Parses one `.tfvars.json` file (a JSON object of variable values). A variable or an object
 /// key given twice is an error, as in Terraform.
 pub fn parse_vars_json(text: &str) -> Result<JsonFile, HclError> {
-    let mut file = json::parse(text)?;
-    json_duplicates::in_variables(&file.root)?;
-    file.text = text.to_string();
-    Ok(file)
+    let root = json_object(text)?;
+    json_duplicates::in_variables(&root)?;
+    Ok(JsonFile {
+        root,
+        text: text.to_string(),
+    })
+}
+
+/// The JSON object a `.tf.json` or `.tfvars.json` file must hold.
+fn json_object(text: &str) -> Result<json::JNode, HclError> {
+    let root = json::parse(text).map_err(|e| HclError {
+        message: e.message,
+        offset: e.offset,
+        related: Vec::new(),
+    })?;
+    if root.as_object().is_none() {
+        return Err(HclError {
+            message: "a Terraform JSON file must hold a JSON object".to_string(),
+            offset: root.span.start,
+            related: Vec::new(),
+        });
+    }
+    Ok(root)
 }
 
 /// A parsed file in either syntax.

@@ -56,6 +56,12 @@ fn is_conditional(attr: &AttrIr<'_>) -> bool {
     }
 }
 
+/// `hashicorp/aws`, with or without its registry host.
+fn is_aws_provider_source(source: &str) -> bool {
+    let source = source.to_ascii_lowercase();
+    source == "hashicorp/aws" || source == "registry.terraform.io/hashicorp/aws"
+}
+
 /// Whether every alternative of a value is a reference (or null), with at least one
 /// reference: the value designates resources exactly.
 fn designates_exactly(val: &Val) -> bool {
@@ -109,16 +115,17 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
                 let env = Env::default();
                 let alias = self.field(&block.body, "alias", &env, ModelVal::as_string);
                 let region = self.field(&block.body, "region", &env, ModelVal::as_string);
-                if let (Some(alias), Some(region)) = (
-                    alias.and_then(|a| a.known().cloned()),
-                    region.filter(|r| r.known().is_some()),
-                ) {
+                let alias = alias.and_then(|a| a.known().cloned());
+                self.default_tags(block, Some(alias.clone().unwrap_or_default()));
+                if let (Some(alias), Some(region)) = (alias, region.filter(|r| r.known().is_some()))
+                {
                     self.out.provider_aliases.push((alias, region));
                 }
             }
             // The default (unaliased) provider's literal region prices the module's
             // resources when no region is given on the command line or in the config.
             ("provider", ["aws"]) => {
+                self.default_tags(block, None);
                 let env = Env::default();
                 if let Some(region) = self.field(&block.body, "region", &env, ModelVal::as_string) {
                     if region.known().is_some() {
@@ -126,6 +133,7 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
                     }
                 }
             }
+            ("terraform", []) => self.required_providers(block),
             ("output", [name]) => {
                 let context = format!("output `{name}`");
                 // A module instance's outputs are followed where its caller uses them.
@@ -144,6 +152,62 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The version constraints on the AWS provider in `required_providers`: an entry whose
+    /// `source` is `hashicorp/aws` (any local name), or named `aws` without a source;
+    /// `aws = { version = "..." }` or the legacy `aws = "..."`.
+    fn required_providers(&mut self, block: &'a BlockIr<'a>) {
+        let env = Env::default();
+        for providers in block
+            .body
+            .blocks
+            .iter()
+            .filter(|b| b.ident == "required_providers")
+        {
+            for entry in &providers.body.attrs {
+                let attr = self.attr(entry, &env);
+                let version = match &attr.value {
+                    ModelVal::Map(fields) => {
+                        let get = |key: &str| {
+                            fields
+                                .iter()
+                                .find(|(k, _)| k == key)
+                                .and_then(|(_, v)| v.as_string())
+                        };
+                        let aws = match get("source") {
+                            Some(source) => is_aws_provider_source(&source),
+                            None => entry.key == "aws",
+                        };
+                        if !aws {
+                            continue;
+                        }
+                        get("version")
+                    }
+                    ModelVal::Str(version) if entry.key == "aws" => Some(version.clone()),
+                    _ => None,
+                };
+                if let Some(version) = version {
+                    self.out
+                        .aws_provider_versions
+                        .push(Field::known_at(version, attr.value_span));
+                }
+            }
+        }
+    }
+
+    /// The `default_tags` of a `provider "aws"` block (`alias` `None` for the default one):
+    /// the tags every taggable resource on that provider gets.
+    fn default_tags(&mut self, block: &'a BlockIr<'a>, alias: Option<String>) {
+        for b in &block.body.blocks {
+            let tags = match (b.ident, b.labels.as_slice()) {
+                ("default_tags", _) => b.body.attr("tags").map(|t| self.attr(t, &Env::default())),
+                // Generated: what it holds cannot be told.
+                ("dynamic", ["default_tags"]) => None,
+                _ => continue,
+            };
+            self.out.default_tags.push((alias.clone(), tags));
         }
     }
 

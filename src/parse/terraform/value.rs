@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use crate::model::Origin;
+use crate::parse::syntax::json::{JKind, JNode};
 use crate::source::Span;
 
 /// An evaluated value.
@@ -190,6 +191,25 @@ impl Val {
 }
 
 impl Val {
+    /// A JSON value as a literal (no templates): what `.tfvars.json` values and variable
+    /// defaults are. A number beyond `f64` is unknown.
+    pub(crate) fn from_json(node: &JNode) -> Val {
+        match &node.kind {
+            JKind::Null => Val::Null,
+            JKind::Bool(b) => Val::Bool(*b),
+            JKind::Num(n) => Val::Num(*n),
+            JKind::OutOfRange => Val::Unknown,
+            JKind::Str(s) => Val::Str(s.clone()),
+            JKind::Array(items) => Val::List(items.iter().map(Val::from_json).collect()),
+            JKind::Object(props) => Val::obj(
+                props
+                    .iter()
+                    .map(|p| (p.key.clone(), Val::from_json(&p.value)))
+                    .collect(),
+            ),
+        }
+    }
+
     /// The format-neutral value adapters read.
     pub fn to_model(&self) -> crate::model::Val {
         use crate::model::{Ref, Val as M};

@@ -205,9 +205,18 @@ fn fixture_sub_join_select_split() {
             .and_then(|a| a.image.known().cloned())
     };
     assert_eq!(image("Ingest").as_deref(), Some("ami-0123456789abcdef0"));
+    // `Fn::Sub` builds a dynamic reference, which CloudFormation resolves at deploy time.
+    assert_eq!(image("Worker"), None);
+    let worker = m
+        .ami_refs
+        .iter()
+        .find(|a| a.resource.address == "Worker")
+        .expect("Worker image");
     assert_eq!(
-        image("Worker").as_deref(),
-        Some("{{resolve:ssm:/golden-ami/prod/id}}")
+        worker.choices,
+        vec![crate::model::ImageChoice::SsmParameter(
+            "/golden-ami/prod/id".into()
+        )]
     );
     assert_eq!(image("Scheduler"), None);
     assert_eq!(vtype(&m, "IngestSpool"), Some("io1"));

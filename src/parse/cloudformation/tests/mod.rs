@@ -11,7 +11,7 @@ use super::syntax::*;
 use super::values::base64;
 use super::*;
 use crate::model::*;
-use crate::parse::yaml;
+use crate::parse::syntax::yaml;
 use crate::source::Span;
 
 /// A template's model: resolved by the frontend, read by the CloudFormation adapters.

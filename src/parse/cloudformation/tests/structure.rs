@@ -1,6 +1,7 @@
 //! Resources, associations, escapes, sniffing and robustness.
 
 use super::*;
+use crate::model::ImageChoice;
 
 #[test]
 fn sniff_and_detect() {
@@ -352,6 +353,15 @@ Resources:
     };
     assert_eq!(ami("FromSsm").attribute, "ImageId");
     assert_eq!(ami("FromSsm").image.value, Value::Unknown);
+    // The SSM-typed parameter's value is the parameter its default names, read at deploy
+    // time: its name is kept, with the default as origin.
+    assert_eq!(
+        ami("FromSsm").choices,
+        vec![ImageChoice::SsmParameter(
+            "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64".into()
+        )]
+    );
+    assert_eq!(ami("FromSsm").image.via[0].label, "parameter `Ami` default");
     assert_eq!(
         ami("Literal").image.known().map(String::as_str),
         Some("ami-0abc")
@@ -362,9 +372,15 @@ Resources:
         Some("ami-0fixed")
     );
     assert_eq!(at(text, ami("FromParam").image.via[0].span), "ami-0fixed");
+    // A dynamic reference is replaced at deploy time: not the string as written.
+    assert_eq!(ami("Resolve").image.value, Value::Unknown);
     assert_eq!(
-        ami("Resolve").image.known().map(String::as_str),
-        Some("{{resolve:ssm:/my/ami}}")
+        ami("Resolve").choices,
+        vec![ImageChoice::SsmParameter("/my/ami".into())]
+    );
+    assert_eq!(
+        ami("Literal").choices,
+        vec![ImageChoice::Literal("ami-0abc".into())]
     );
     let from_ssm = m
         .instances
@@ -760,4 +776,40 @@ fn sub_variable_parsing() {
     );
     assert!(sub_variables("${unterminated").is_empty());
     assert!(sub_variables("plain").is_empty());
+}
+
+#[test]
+fn dynamic_references_are_not_literal_strings() {
+    use crate::parse::cloudformation::values::dynamic_reference;
+    assert_eq!(dynamic_reference("gp3"), None);
+    assert_eq!(
+        dynamic_reference("{{resolve:ssm:/aws/service/x}}"),
+        Some(Some("/aws/service/x".to_string()))
+    );
+    assert_eq!(
+        dynamic_reference("{{resolve:ssm:/golden/ami:12}}"),
+        Some(Some("/golden/ami".to_string()))
+    );
+    // A secret, or a reference inside a longer string: replaced at deploy time, unknown.
+    assert_eq!(
+        dynamic_reference("{{resolve:secretsmanager:db:SecretString:pw}}"),
+        Some(None)
+    );
+    assert_eq!(
+        dynamic_reference("{{resolve:ssm-secure:/db/pw}}"),
+        Some(None)
+    );
+    assert_eq!(dynamic_reference("x{{resolve:ssm:/a}}"), Some(None));
+    // A volume type read from SSM is not a (wrong) literal volume type.
+    let text = "\
+Resources:
+  Data:
+    Type: AWS::EC2::Volume
+    Properties:
+      AvailabilityZone: us-east-1a
+      Size: 10
+      VolumeType: '{{resolve:ssm:/storage/volume-type}}'
+";
+    let m = model(text);
+    assert_eq!(m.volumes[0].volume_type.value, Value::Unknown);
 }

@@ -1,0 +1,405 @@
+//! One run: discover, load, resolve (the frontends), adapt, run the rules, postprocess.
+//!
+//! Orchestration only: the order of the stages, their parallelism, and the run's options.
+//! What a file is and how files make units is the parse layer's business ([`crate::parse`]);
+//! what findings survive is [`postprocess`]'s.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::aws_data::AwsData;
+use crate::discover::{self, Candidate};
+pub use crate::display::display_path;
+use crate::finding::{Finding, Label};
+use crate::model::Model;
+use crate::parse::{self, DiagnosticKind, Parsed, UnitOut};
+use crate::rules::{self, RuleContext};
+use crate::source::{FileId, SourceFile, Span};
+use crate::usage::Usage;
+
+mod load;
+mod options;
+mod postprocess;
+mod result;
+
+pub use options::{CheckOptions, DEFAULT_REGION};
+pub use result::{CheckResult, RunError};
+
+use load::{Run, RunLoader};
+
+/// Runs a whole check.
+pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
+    let (candidates, discover_errors) = discover::discover(&options.paths);
+    check_discovered(options, candidates, discover_errors)
+}
+
+/// Runs a check on files already discovered (a file may have gone, or changed, since).
+fn check_discovered(
+    options: &CheckOptions,
+    mut candidates: Vec<Candidate>,
+    discover_errors: Vec<discover::DiscoverError>,
+) -> Result<CheckResult, String> {
+    let data = &options.config.pricing.apply(AwsData::embedded()?)?;
+    if let Some(matcher) = options.config.exclude_matcher() {
+        candidates.retain(|c| !matcher.is_excluded(&c.path));
+    }
+    let known_rule = |id: &str| rules::find(id).is_some();
+    let excluder = options.config.exclude_matcher();
+    let excluded = |p: &Path| excluder.as_ref().is_some_and(|m| m.is_excluded(p));
+
+    // A link back to a directory being walked loses nothing: a warning, not an error.
+    let (walk_warnings, discover_errors): (Vec<_>, Vec<_>) =
+        discover_errors.into_iter().partition(|e| e.warning);
+    let mut run = Run {
+        errors: discover_errors
+            .into_iter()
+            .map(|e| RunError {
+                kind: "io-error",
+                path: display_path(&e.path),
+                span: None,
+                message: e.message,
+                related: Vec::new(),
+            })
+            .collect(),
+        ..Run::default()
+    };
+    // Every candidate gets its id up front, so that files are parsed and resolved in one
+    // parallel pass.
+    run.reserve(candidates.len());
+    let var_files = read_var_files(options, &mut run)?;
+    let candidates: Vec<(Candidate, FileId)> = candidates
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (c, FileId(i as u32)))
+        .collect();
+
+    let mut loader = RunLoader {
+        run,
+        known_rule: &known_rule,
+        excluded: &excluded,
+    };
+    let units = parse::resolve_units(
+        candidates,
+        &mut loader,
+        &parse::Settings {
+            var_files: &var_files,
+            vars: &options.vars,
+            parameters: &options.cfn_parameters,
+            region: options.deploy_region.as_deref(),
+            adapts: &crate::model::adapt::adapts,
+        },
+    );
+    let mut run = loader.run;
+    // Files checked: reported, read and part of the run (parsed or not).
+    let files = run
+        .sources
+        .iter()
+        .filter(|(id, _)| run.is_reported(*id))
+        .count();
+
+    let mut warnings: Vec<String> = walk_warnings
+        .iter()
+        .map(|w| format!("{}: {}", display_path(&w.path), w.message))
+        .collect();
+    let model = adapt(units, &mut run, &mut warnings);
+    let usage = read_usage(options, &model, &mut run, &mut warnings);
+    let (ctx, region_source) = rule_context(options, data, &model, usage.as_ref());
+    // The rules read the model independently: run them in parallel, keep catalog order.
+    let per_rule: Vec<Vec<Finding>> = rules::registry()
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            rule.check(&model, &ctx, &mut out);
+            out
+        })
+        .collect();
+    let findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
+    let Run {
+        sources,
+        reported,
+        mut errors,
+        suppressions,
+    } = run;
+    let outcome = postprocess::postprocess(
+        findings,
+        &mut errors,
+        &postprocess::Inputs {
+            sources: &sources,
+            reported: &reported,
+            suppressions: &suppressions,
+            levels: postprocess::Levels {
+                severity: &options.severity,
+                config: &options.config,
+                off_by_default: &postprocess::Levels::off_by_default,
+            },
+            paths: &options.paths,
+            exclude: options.config.exclude_matcher(),
+            baseline: options.baseline.as_ref(),
+        },
+    );
+
+    Ok(CheckResult {
+        sources,
+        findings: outcome.findings,
+        errors,
+        files,
+        resources: model.resource_count,
+        region: options.region.clone(),
+        model,
+        suppressed: outcome.suppressed,
+        baselined: outcome.baselined,
+        fixed: outcome.fixed,
+        baseline_scope: outcome.baseline_scope,
+        warnings,
+        region_source,
+        fail_on: options
+            .fail_on
+            .or(options.config.fail_on)
+            .unwrap_or_default(),
+    })
+}
+
+/// `--var-file`: read and parsed once, registered as sources (not reported) so origins point
+/// into them.
+fn read_var_files(options: &CheckOptions, run: &mut Run) -> Result<Vec<(FileId, Parsed)>, String> {
+    let mut var_files = Vec::new();
+    for path in &options.var_files {
+        let text = crate::option_file::read(path, crate::option_file::OptionFile::VarFile)
+            .map_err(|e| format!("{}: {}", display_path(path), e.message))?;
+        let parsed = parse::parse_var_file(path, &text);
+        let id = run.add(SourceFile::new(path.clone(), display_path(path), text));
+        match parsed {
+            Parsed::Failed { .. } => run.parse_error(id, display_path(path), parsed),
+            p => var_files.push((id, p)),
+        }
+    }
+    Ok(var_files)
+}
+
+/// The adapters: each resolved unit into the model, in parallel; the frontends' problems
+/// become errors, or warnings when they only mean that findings may be missing.
+fn adapt(units: Vec<UnitOut>, run: &mut Run, warnings: &mut Vec<String>) -> Model {
+    let models: Vec<Model> = units
+        .par_iter()
+        .map(|u| crate::model::adapt::adapt(&u.resolved))
+        .collect();
+    let mut module_problems = HashSet::new();
+    for d in units.into_iter().flat_map(|u| u.diagnostics) {
+        // A module called from several roots: its problem once.
+        if !module_problems.insert((d.span, d.message.clone())) {
+            continue;
+        }
+        if d.kind == DiagnosticKind::EvaluationLimit {
+            // Findings may be missing, but what was found stands: a warning.
+            let line = run
+                .sources
+                .get(d.span.file)
+                .map(|f| f.line_col(d.span.start).line)
+                .unwrap_or(0);
+            let path = run.sources.display(d.span.file);
+            warnings.push(format!("{path}:{line}: {}", d.message));
+            continue;
+        }
+        run.errors.push(RunError {
+            kind: "module-error",
+            path: run.sources.display(d.span.file).to_string(),
+            span: Some(d.span),
+            message: d.message,
+            // Reports show an error's labels in its own file.
+            related: d
+                .related
+                .into_iter()
+                .filter(|(span, _)| span.file == d.span.file)
+                .map(|(span, message)| Label::new(span, message))
+                .collect(),
+        });
+    }
+    let mut model = Model::merge(models);
+    // `Model::unit` looks units up by id (binary search).
+    model.units.sort_by_key(|u| u.id);
+    model
+}
+
+/// The usage file (`--usage`, or the config's), parsed; a source too, so its problems point
+/// at its lines. An entry for a resource not checked is a warning.
+fn read_usage(
+    options: &CheckOptions,
+    model: &Model,
+    run: &mut Run,
+    warnings: &mut Vec<String>,
+) -> Option<Usage> {
+    let mut usage = options.usage.clone()?;
+    let problems = usage.parse();
+    let id = run.add(SourceFile::new(
+        usage.path.clone(),
+        display_path(&usage.path),
+        usage.text.clone(),
+    ));
+    for p in problems {
+        run.errors.push(RunError {
+            kind: "usage-error",
+            path: display_path(&usage.path),
+            span: Some(Span::new(id, p.span)),
+            message: p.message,
+            related: Vec::new(),
+        });
+    }
+    let addresses = model.resource_addresses();
+    for (name, entry) in usage.unmatched(&addresses) {
+        let file = run.sources.get(id);
+        let line = file.map(|f| f.line_col(entry.span.start).line).unwrap_or(0);
+        warnings.push(format!(
+            "{}:{line}: usage for `{name}`, which is not among the checked resources",
+            display_path(&usage.path)
+        ));
+    }
+    Some(usage)
+}
+
+/// What the rules read besides the model: prices, configuration, usage, the AMI inventory,
+/// and the regions of units and resources (from their providers, when the run names no
+/// region). Also says where the pricing region came from.
+fn rule_context<'a>(
+    options: &'a CheckOptions,
+    data: &'a AwsData,
+    model: &Model,
+    usage: Option<&'a Usage>,
+) -> (RuleContext<'a>, &'static str) {
+    let ctx = RuleContext {
+        data,
+        region: &options.region,
+        prices: data.region(&options.region),
+        config: &options.config,
+        usage,
+        inventory: options.inventory.as_ref(),
+        today: options.today,
+        resource_regions: if options.deploy_region.is_some() {
+            HashMap::new()
+        } else {
+            model
+                .resource_providers
+                .iter()
+                .filter_map(|(unit, address, alias)| {
+                    let region = model
+                        .provider_aliases
+                        .iter()
+                        .find(|(u, a, _)| u == unit && a == alias)?
+                        .2
+                        .known()?;
+                    Some(((*unit, address.clone()), region.clone()))
+                })
+                .collect()
+        },
+        // A module's provider region prices its resources only when the run names none.
+        unit_regions: if options.deploy_region.is_some() {
+            HashMap::new()
+        } else {
+            model
+                .unit_regions
+                .iter()
+                .filter_map(|(unit, f)| f.known().map(|r| (*unit, r.clone())))
+                .collect()
+        },
+    };
+    let region_source = if options.deploy_region.is_some() {
+        "given"
+    } else if !ctx.unit_regions.is_empty() || !ctx.resource_regions.is_empty() {
+        "provider"
+    } else {
+        "default"
+    };
+    (ctx, region_source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file that disappears between discovery and reading (another process deleting it, a
+    /// branch switch during a pre-commit run) is a located I/O error; the rest of its module is
+    /// still read, but the module is incomplete: it may have held what attaches an EIP.
+    #[test]
+    fn a_file_that_disappears_during_the_run_is_an_error_and_the_rest_is_linted() {
+        let dir = std::env::temp_dir().join(format!("infralint-vanish-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let write = |name: &str, text: &str| {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "net/eip.tf",
+            "resource \"aws_eip\" \"nat\" {\n  domain = \"vpc\"\n}\n",
+        );
+        write(
+            "net/assoc.tf",
+            "resource \"aws_eip_association\" \"nat\" {\n  allocation_id = aws_eip.nat.id\n  instance_id   = \"i-0123456789abcdef0\"\n}\n",
+        );
+        write(
+            "other/eip.tf",
+            "resource \"aws_eip\" \"idle\" {\n  domain = \"vpc\"\n}\n",
+        );
+        write(
+            "cfn/template.yaml",
+            "Resources:\n  Idle:\n    Type: AWS::EC2::EIP\n    Properties:\n      Domain: vpc\n",
+        );
+        let options = CheckOptions {
+            paths: vec![dir.clone()],
+            ..CheckOptions::default()
+        };
+        let (candidates, errors) = discover::discover(&options.paths);
+        assert_eq!(candidates.len(), 4);
+        std::fs::remove_file(dir.join("net/assoc.tf")).unwrap();
+        std::fs::remove_file(dir.join("cfn/template.yaml")).unwrap();
+        let result = check_discovered(&options, candidates, errors).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+
+        let mut problems: Vec<(&str, &str, &str)> = result
+            .errors
+            .iter()
+            .map(|e| {
+                (
+                    e.kind,
+                    e.path.rsplit('/').next().unwrap_or(""),
+                    e.message.as_str(),
+                )
+            })
+            .collect();
+        problems.sort();
+        assert_eq!(
+            problems,
+            vec![
+                (
+                    "io-error",
+                    "assoc.tf",
+                    "cannot read file: no such file or directory"
+                ),
+                (
+                    "io-error",
+                    "template.yaml",
+                    "cannot read file: no such file or directory"
+                ),
+            ]
+        );
+        // `net` lost the file that associates its EIP: no finding there (it would be a false
+        // positive); `other` is linted as usual.
+        let findings: Vec<(&str, String)> = result
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.rule,
+                    result.sources.display(f.primary.span.file).to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].0, "eip-unattached");
+        assert!(findings[0].1.ends_with("other/eip.tf"), "{findings:?}");
+        assert_eq!(result.exit_code(), 2);
+        // The two files read are counted as checked.
+        assert_eq!(result.files, 2);
+    }
+}

@@ -1,0 +1,62 @@
+//! What a run is asked to do: the paths, the configuration, and the command line's overrides.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::baseline::Baseline;
+use crate::config::{Config, FailOn, Level};
+use crate::inventory::Inventory;
+use crate::usage::Usage;
+
+/// Region whose prices are used when none is configured.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    /// Region whose prices are used.
+    pub region: String,
+    /// `.infralint.toml` (or the default configuration).
+    pub config: Config,
+    /// `--severity RULE=LEVEL`: wins over the config file.
+    pub severity: Vec<(String, Level)>,
+    /// `--fail-on`: wins over the config file.
+    pub fail_on: Option<FailOn>,
+    /// `--baseline FILE`, loaded.
+    pub baseline: Option<Baseline>,
+    /// `--usage FILE` (or the config's `usage`), read but not yet parsed.
+    pub usage: Option<Usage>,
+    /// `--ami-inventory FILE` (or the config's `ami_inventory`).
+    pub inventory: Option<Inventory>,
+    /// Today in days since the epoch (`--now`, else the clock).
+    pub today: i64,
+    /// `--var-file FILE`, in command-line order.
+    pub var_files: Vec<PathBuf>,
+    /// `--var NAME=VALUE`, in command-line order.
+    pub vars: Vec<(String, String)>,
+    /// The region the user named (`--region` or the config), which makes CloudFormation's
+    /// `AWS::Region` known; `None` when `region` is only the pricing default.
+    pub deploy_region: Option<String>,
+    /// CloudFormation parameter values (`--parameter`, `--parameter-file`).
+    pub cfn_parameters: BTreeMap<String, String>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            paths: vec![PathBuf::from(".")],
+            region: DEFAULT_REGION.to_string(),
+            config: Config::default(),
+            severity: Vec::new(),
+            fail_on: None,
+            baseline: None,
+            usage: None,
+            inventory: None,
+            today: crate::inventory::today(),
+            var_files: Vec::new(),
+            vars: Vec::new(),
+            deploy_region: None,
+            cfn_parameters: BTreeMap::new(),
+        }
+    }
+}

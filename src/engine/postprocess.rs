@@ -1,0 +1,525 @@
+//! What happens to the rules' findings before they are reported: only the files the run
+//! speaks for, each finding once, at its configured level, minus what suppressions and the
+//! baseline cover, in a stable order. Knows nothing of formats or of rules' internals: it
+//! works on findings, spans and the suppressions the frontends collected.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::baseline::{self, Baseline, BaselineEntry};
+use crate::config::{Config, ExcludeMatcher, Level};
+use crate::finding::Finding;
+use crate::rules;
+use crate::source::{FileId, SourceMap};
+use crate::suppress::FileSuppressions;
+
+use super::RunError;
+
+/// Where a rule's level comes from: `--severity` (last one wins), then the config file, then
+/// the rule itself when it is off by default.
+pub(super) struct Levels<'a> {
+    /// `--severity RULE=LEVEL`, in command-line order.
+    pub severity: &'a [(String, Level)],
+    pub config: &'a Config,
+    /// Whether a rule is off unless configured.
+    pub off_by_default: &'a dyn Fn(&str) -> bool,
+}
+
+impl Levels<'_> {
+    /// The catalog's rules: off by default when their metadata says so.
+    pub fn off_by_default(rule: &str) -> bool {
+        rules::find(rule).is_some_and(|r| !r.meta().enabled_by_default)
+    }
+
+    /// The level a rule runs at, when something sets one (`None`: the rule's own severity).
+    pub fn of(&self, rule: &str) -> Option<Level> {
+        self.severity
+            .iter()
+            .rev()
+            .find(|(id, _)| id == rule)
+            .map(|(_, l)| *l)
+            .or_else(|| self.config.level(rule))
+            .or_else(|| (self.off_by_default)(rule).then_some(Level::Off))
+    }
+
+    /// Gives each finding its rule's level; drops those of rules that are off.
+    pub fn apply(&self, findings: &mut Vec<Finding>) {
+        findings.retain_mut(|f| match self.of(f.rule) {
+            Some(level) => match level.severity() {
+                Some(s) => {
+                    f.severity = s;
+                    true
+                }
+                None => false,
+            },
+            None => true,
+        });
+    }
+}
+
+/// What postprocessing reads besides the findings.
+pub(super) struct Inputs<'a> {
+    pub sources: &'a SourceMap,
+    /// Per file id: whether findings in it are reported.
+    pub reported: &'a [bool],
+    pub suppressions: &'a FileSuppressions,
+    pub levels: Levels<'a>,
+    /// The paths the run was given (the baseline's scope).
+    pub paths: &'a [PathBuf],
+    pub exclude: Option<ExcludeMatcher>,
+    pub baseline: Option<&'a Baseline>,
+}
+
+impl Inputs<'_> {
+    fn is_reported(&self, file: FileId) -> bool {
+        self.reported.get(file.0 as usize).copied().unwrap_or(false)
+    }
+}
+
+/// The findings as reported.
+pub(super) struct Outcome {
+    pub findings: Vec<Finding>,
+    /// Silenced by a suppression.
+    pub suppressed: Vec<Finding>,
+    /// Already in the baseline.
+    pub baselined: Vec<Finding>,
+    /// Baseline entries no longer found.
+    pub fixed: Vec<BaselineEntry>,
+    pub baseline_scope: baseline::Scope,
+}
+
+/// Postprocesses the rules' findings (and orders the run's errors).
+pub(super) fn postprocess(
+    mut findings: Vec<Finding>,
+    errors: &mut [RunError],
+    input: &Inputs,
+) -> Outcome {
+    findings.retain(|f| input.is_reported(f.primary.span.file));
+    dedupe(&mut findings);
+    input.levels.apply(&mut findings);
+    let (mut findings, mut suppressed) = suppress(findings, input);
+
+    let baseline_scope = baseline::Scope::new(
+        input.paths,
+        input
+            .sources
+            .iter()
+            .filter(|(id, _)| input.is_reported(*id))
+            .map(|(_, f)| f.display.clone()),
+        input.exclude.clone(),
+    );
+    let (mut findings, baselined, fixed) = match input.baseline {
+        Some(b) => b.apply(
+            std::mem::take(&mut findings),
+            input.sources,
+            &baseline_scope,
+        ),
+        None => (std::mem::take(&mut findings), Vec::new(), Vec::new()),
+    };
+    order(&mut findings, &mut suppressed, errors, input.sources);
+    prebuild_line_indexes(
+        findings.iter().chain(&suppressed).chain(&baselined),
+        errors,
+        input.sources,
+    );
+    Outcome {
+        findings,
+        suppressed,
+        baselined,
+        fixed,
+        baseline_scope,
+    }
+}
+
+/// A module called by several roots reports the same finding at the same place once.
+fn dedupe(findings: &mut Vec<Finding>) {
+    let mut seen = HashSet::new();
+    findings.retain(|f| {
+        seen.insert((
+            f.rule,
+            f.primary.span,
+            f.resource.clone(),
+            f.message.clone(),
+        ))
+    });
+}
+
+/// Silences what the suppressions cover, then reports the unused ones (of rules that are
+/// on) and the invalid ones, in reported files, as findings of their own. Returns the kept
+/// and the suppressed findings.
+fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Finding>) {
+    let suppressions = &input.suppressions.suppressions;
+    let mut used = vec![false; suppressions.len()];
+    let mut suppressed = Vec::new();
+    let mut kept = Vec::new();
+    for f in findings {
+        let hit = suppressions
+            .iter()
+            .position(|s| s.covers(f.rule, f.primary.span));
+        match hit {
+            Some(i) => {
+                if let Some(u) = used.get_mut(i) {
+                    *u = true;
+                }
+                suppressed.push(f);
+            }
+            None => kept.push(f),
+        }
+    }
+    let mut meta = Vec::new();
+    for (s, used) in suppressions.iter().zip(&used) {
+        let rules_enabled = s
+            .rules
+            .iter()
+            .any(|r| input.levels.of(r) != Some(Level::Off));
+        if !used && rules_enabled && input.is_reported(s.span.file) {
+            meta.push(rules::unused_suppression::finding(s.span, &s.rules));
+        }
+    }
+    for p in &input.suppressions.problems {
+        if input.is_reported(p.span.file) {
+            meta.push(rules::invalid_suppression::finding(
+                p.span,
+                p.message.clone(),
+            ));
+        }
+    }
+    input.levels.apply(&mut meta);
+    kept.extend(meta);
+    (kept, suppressed)
+}
+
+/// Findings by file (as displayed), offset and rule; errors by path and offset.
+fn order(
+    findings: &mut [Finding],
+    suppressed: &mut [Finding],
+    errors: &mut [RunError],
+    sources: &SourceMap,
+) {
+    let order = |a: &Finding, b: &Finding| {
+        (
+            sources.display(a.primary.span.file),
+            a.primary.span.start,
+            a.rule,
+        )
+            .cmp(&(
+                sources.display(b.primary.span.file),
+                b.primary.span.start,
+                b.rule,
+            ))
+    };
+    findings.sort_by(order);
+    suppressed.sort_by(order);
+    errors.sort_by(|a, b| {
+        (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start)))
+    });
+}
+
+/// Every report places findings by line: builds the line indexes of the files they point
+/// into in parallel, now, rather than one by one while rendering.
+fn prebuild_line_indexes<'f>(
+    findings: impl Iterator<Item = &'f Finding>,
+    errors: &[RunError],
+    sources: &SourceMap,
+) {
+    let placed: BTreeSet<FileId> = findings
+        .flat_map(|f| {
+            std::iter::once(f.primary.span.file).chain(f.secondary.iter().map(|l| l.span.file))
+        })
+        .chain(errors.iter().filter_map(|e| e.span.map(|s| s.file)))
+        .collect();
+    placed.into_par_iter().for_each(|id| {
+        if let Some(file) = sources.get(id) {
+            file.line_index();
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::RuleSettings;
+    use crate::finding::{Category, Label, Severity};
+    use crate::source::{SourceFile, Span};
+    use crate::suppress::{Suppression, SuppressionProblem};
+
+    const TEXT: &str = "resource \"a\" \"one\" {}\nresource \"b\" \"two\" {}\n";
+
+    /// Two files (`a.tf` reported, `b.tf` not), each holding `TEXT`.
+    fn sources() -> SourceMap {
+        let mut sources = SourceMap::default();
+        for name in ["a.tf", "b.tf"] {
+            sources.add(SourceFile::new(name.into(), name.into(), TEXT.into()));
+        }
+        sources
+    }
+
+    const REPORTED: &[bool] = &[true, false];
+
+    fn finding(rule: &'static str, file: u32, start: usize, resource: &str) -> Finding {
+        Finding {
+            rule,
+            severity: Severity::Warning,
+            category: Category::Cost,
+            message: format!("{rule} on {resource}"),
+            help: String::new(),
+            primary: Label::new(Span::new(FileId(file), start..start + 1), "here"),
+            secondary: Vec::new(),
+            resource: resource.to_string(),
+            monthly_cost_usd: None,
+        }
+    }
+
+    fn never_off(_: &str) -> bool {
+        false
+    }
+
+    fn inputs<'a>(
+        sources: &'a SourceMap,
+        suppressions: &'a FileSuppressions,
+        levels: Levels<'a>,
+        baseline: Option<&'a Baseline>,
+    ) -> Inputs<'a> {
+        Inputs {
+            sources,
+            reported: REPORTED,
+            suppressions,
+            levels,
+            paths: &[],
+            exclude: None,
+            baseline,
+        }
+    }
+
+    fn summary(findings: &[Finding]) -> Vec<(&str, u32, usize, Severity)> {
+        findings
+            .iter()
+            .map(|f| {
+                (
+                    f.rule,
+                    f.primary.span.file.0,
+                    f.primary.span.start,
+                    f.severity,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_reported_files_each_finding_once_in_order() {
+        let sources = sources();
+        let none = FileSuppressions::default();
+        let config = Config::default();
+        let levels = Levels {
+            severity: &[],
+            config: &config,
+            off_by_default: &never_off,
+        };
+        let findings = vec![
+            finding("ebs-magnetic", 0, 30, "b.two"),
+            finding("eip-unattached", 0, 0, "a.one"),
+            // The same finding from a module called by two roots.
+            finding("eip-unattached", 0, 0, "a.one"),
+            // Another rule at the same place: ordered by rule id.
+            finding("ebs-io1-to-io2", 0, 0, "a.one"),
+            // In a file the run does not speak for (a module outside the paths given).
+            finding("ebs-magnetic", 1, 0, "a.one"),
+        ];
+        let mut errors = vec![
+            RunError {
+                kind: "parse-error",
+                path: "z.tf".into(),
+                span: None,
+                message: "late".into(),
+                related: Vec::new(),
+            },
+            RunError {
+                kind: "io-error",
+                path: "a.tf".into(),
+                span: Some(Span::new(FileId(0), 5..5)),
+                message: "early".into(),
+                related: Vec::new(),
+            },
+        ];
+        let out = postprocess(
+            findings,
+            &mut errors,
+            &inputs(&sources, &none, levels, None),
+        );
+        assert_eq!(
+            summary(&out.findings),
+            vec![
+                ("ebs-io1-to-io2", 0, 0, Severity::Warning),
+                ("eip-unattached", 0, 0, Severity::Warning),
+                ("ebs-magnetic", 0, 30, Severity::Warning),
+            ]
+        );
+        assert!(out.suppressed.is_empty() && out.baselined.is_empty() && out.fixed.is_empty());
+        let errors: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(errors, ["early", "late"]);
+    }
+
+    #[test]
+    fn levels_come_from_the_command_line_then_the_config_then_the_rule() {
+        let sources = sources();
+        let none = FileSuppressions::default();
+        let mut config = Config::default();
+        for (rule, level) in [
+            ("ebs-magnetic", Level::Error),
+            ("eip-unattached", Level::Error),
+            ("ami-stale", Level::Warning),
+        ] {
+            config.rules.insert(
+                rule.to_string(),
+                RuleSettings {
+                    level: Some(level),
+                    ..RuleSettings::default()
+                },
+            );
+        }
+        // `--severity` wins over the config, and the last one given wins.
+        let severity = vec![
+            ("eip-unattached".to_string(), Level::Error),
+            ("eip-unattached".to_string(), Level::Off),
+            ("ebs-io1-to-io2".to_string(), Level::Info),
+        ];
+        // `ami-stale` and `ec2-imdsv1` are off by default here: configured, one runs.
+        let off = |rule: &str| rule == "ami-stale" || rule == "ec2-imdsv1";
+        let levels = Levels {
+            severity: &severity,
+            config: &config,
+            off_by_default: &off,
+        };
+        assert_eq!(levels.of("eip-unattached"), Some(Level::Off));
+        assert_eq!(levels.of("ebs-magnetic"), Some(Level::Error));
+        assert_eq!(levels.of("ec2-imdsv1"), Some(Level::Off));
+        assert_eq!(levels.of("ebs-gp2-iops-ceiling"), None);
+        let findings = vec![
+            finding("eip-unattached", 0, 0, "a.one"),
+            finding("ebs-magnetic", 0, 1, "a.one"),
+            finding("ebs-io1-to-io2", 0, 2, "a.one"),
+            finding("ami-stale", 0, 3, "a.one"),
+            finding("ec2-imdsv1", 0, 4, "a.one"),
+            finding("ebs-gp2-iops-ceiling", 0, 5, "a.one"),
+        ];
+        let out = postprocess(findings, &mut [], &inputs(&sources, &none, levels, None));
+        assert_eq!(
+            summary(&out.findings),
+            vec![
+                ("ebs-magnetic", 0, 1, Severity::Error),
+                ("ebs-io1-to-io2", 0, 2, Severity::Info),
+                ("ami-stale", 0, 3, Severity::Warning),
+                ("ebs-gp2-iops-ceiling", 0, 5, Severity::Warning),
+            ]
+        );
+    }
+
+    #[test]
+    fn suppressions_silence_what_they_cover_and_report_the_unused_and_the_invalid() {
+        let sources = sources();
+        let second = TEXT.find("resource \"b\"").unwrap();
+        let suppression = |file: u32, rule: &str, scope: std::ops::Range<usize>| Suppression {
+            file: FileId(file),
+            rules: vec![rule.to_string()],
+            reason: "why".into(),
+            scope,
+            span: Span::new(FileId(file), 0..1),
+        };
+        let suppressions = FileSuppressions {
+            suppressions: vec![
+                // Covers the first resource of a.tf: used.
+                suppression(0, "ebs-magnetic", 0..second - 1),
+                // Covers nothing that fires: reported as unused.
+                suppression(0, "ebs-io1-to-io2", second..TEXT.len()),
+                // Unused, but its rule is off: not reported.
+                suppression(0, "eip-unattached", second..TEXT.len()),
+                // Unused, in a file not reported: not reported.
+                suppression(1, "ebs-magnetic", 0..TEXT.len()),
+            ],
+            problems: vec![
+                SuppressionProblem {
+                    span: Span::new(FileId(0), 10..11),
+                    message: "malformed suppression".into(),
+                },
+                SuppressionProblem {
+                    span: Span::new(FileId(1), 10..11),
+                    message: "not reported".into(),
+                },
+            ],
+        };
+        let config = Config::default();
+        let severity = vec![("eip-unattached".to_string(), Level::Off)];
+        let levels = Levels {
+            severity: &severity,
+            config: &config,
+            off_by_default: &never_off,
+        };
+        let findings = vec![
+            finding("ebs-magnetic", 0, 5, "a.one"),
+            finding("ebs-magnetic", 0, second + 1, "b.two"),
+        ];
+        let out = postprocess(
+            findings,
+            &mut [],
+            &inputs(&sources, &suppressions, levels, None),
+        );
+        assert_eq!(
+            summary(&out.suppressed),
+            vec![("ebs-magnetic", 0, 5, Severity::Warning)]
+        );
+        let rules: Vec<(&str, usize)> = out
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.primary.span.start))
+            .collect();
+        assert_eq!(
+            rules,
+            vec![
+                ("unused-suppression", 0),
+                ("invalid-suppression", 10),
+                ("ebs-magnetic", second + 1),
+            ]
+        );
+        let invalid = &out.findings[1];
+        assert!(
+            invalid.message.contains("malformed suppression"),
+            "{invalid:?}"
+        );
+    }
+
+    #[test]
+    fn the_baseline_takes_known_findings_and_reports_the_fixed_ones() {
+        let sources = sources();
+        let none = FileSuppressions::default();
+        let config = Config::default();
+        let levels = Levels {
+            severity: &[],
+            config: &config,
+            off_by_default: &never_off,
+        };
+        let known = finding("ebs-magnetic", 0, 0, "a.one");
+        let gone = finding("eip-unattached", 0, 0, "a.one");
+        let baseline = Baseline::from_findings([&known, &gone], &sources);
+        let paths = vec![PathBuf::from("a.tf")];
+        let input = Inputs {
+            paths: &paths,
+            ..inputs(&sources, &none, levels, Some(&baseline))
+        };
+        let findings = vec![known.clone(), finding("ebs-io1-to-io2", 0, 30, "b.two")];
+        let out = postprocess(findings, &mut [], &input);
+        assert_eq!(
+            summary(&out.findings),
+            vec![("ebs-io1-to-io2", 0, 30, Severity::Warning)]
+        );
+        assert_eq!(
+            summary(&out.baselined),
+            vec![("ebs-magnetic", 0, 0, Severity::Warning)]
+        );
+        let fixed: Vec<&str> = out.fixed.iter().map(|e| e.rule.as_str()).collect();
+        assert_eq!(fixed, ["eip-unattached"]);
+        assert!(out.baseline_scope.contains("a.tf"));
+        assert!(!out.baseline_scope.contains("b.tf"));
+    }
+}
