@@ -40,6 +40,7 @@ registry! {
     ec2_ssh_open_to_world::Ec2SshOpenToWorld,
     ebs_backup_uncovered::EbsBackupUncovered,
     ebs_snapshot_unmanaged::EbsSnapshotUnmanaged,
+    asg_capacity_invalid::AsgCapacityInvalid,
     // scripts/new-rule adds new rules above this line.
     invalid_suppression::InvalidSuppression,
     unused_suppression::UnusedSuppression,
