@@ -41,6 +41,7 @@ registry! {
     ebs_backup_uncovered::EbsBackupUncovered,
     ebs_snapshot_unmanaged::EbsSnapshotUnmanaged,
     asg_capacity_invalid::AsgCapacityInvalid,
+    lb_idle::LbIdle,
     // scripts/new-rule adds new rules above this line.
     invalid_suppression::InvalidSuppression,
     unused_suppression::UnusedSuppression,
