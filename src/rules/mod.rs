@@ -42,6 +42,7 @@ registry! {
     ebs_snapshot_unmanaged::EbsSnapshotUnmanaged,
     asg_capacity_invalid::AsgCapacityInvalid,
     lb_idle::LbIdle,
+    ec2_capacity_reservation_unused::Ec2CapacityReservationUnused,
     // scripts/new-rule adds new rules above this line.
     invalid_suppression::InvalidSuppression,
     unused_suppression::UnusedSuppression,
