@@ -43,6 +43,7 @@ registry! {
     asg_capacity_invalid::AsgCapacityInvalid,
     lb_idle::LbIdle,
     ec2_capacity_reservation_unused::Ec2CapacityReservationUnused,
+    ec2_placement_group_invalid::Ec2PlacementGroupInvalid,
     // scripts/new-rule adds new rules above this line.
     invalid_suppression::InvalidSuppression,
     unused_suppression::UnusedSuppression,
