@@ -44,6 +44,7 @@ registry! {
     lb_idle::LbIdle,
     ec2_capacity_reservation_unused::Ec2CapacityReservationUnused,
     ec2_placement_group_invalid::Ec2PlacementGroupInvalid,
+    ec2_spot_max_price::Ec2SpotMaxPrice,
     // scripts/new-rule adds new rules above this line.
     invalid_suppression::InvalidSuppression,
     unused_suppression::UnusedSuppression,
