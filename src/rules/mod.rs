@@ -45,6 +45,7 @@ registry! {
     ec2_capacity_reservation_unused::Ec2CapacityReservationUnused,
     ec2_placement_group_invalid::Ec2PlacementGroupInvalid,
     ec2_spot_max_price::Ec2SpotMaxPrice,
+    asg_spot_single_type::AsgSpotSingleType,
     // scripts/new-rule adds new rules above this line.
     invalid_suppression::InvalidSuppression,
     unused_suppression::UnusedSuppression,
