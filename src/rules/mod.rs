@@ -46,6 +46,7 @@ registry! {
     ec2_placement_group_invalid::Ec2PlacementGroupInvalid,
     ec2_spot_max_price::Ec2SpotMaxPrice,
     asg_spot_single_type::AsgSpotSingleType,
+    ec2_efa_placement::Ec2EfaPlacement,
     // scripts/new-rule adds new rules above this line.
     invalid_suppression::InvalidSuppression,
     unused_suppression::UnusedSuppression,
