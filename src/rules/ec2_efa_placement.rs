@@ -12,6 +12,9 @@ use crate::source::Span;
 
 pub struct Ec2EfaPlacement;
 
+/// A subnet an EFA interface is in, where it is written, and whose interface it is.
+type SubnetUse = (Designated, Span, String);
+
 static META: RuleMeta = RuleMeta {
     id: "ec2-efa-placement",
     default_severity: Severity::Warning,
@@ -30,8 +33,7 @@ impl Rule for Ec2EfaPlacement {
 
     fn check(&self, model: &Model, _ctx: &RuleContext, out: &mut Vec<Finding>) {
         // Subnets of EFA interfaces per cluster group (by group address).
-        let mut per_group: BTreeMap<(u32, String), Vec<(Designated, Span, String)>> =
-            BTreeMap::new();
+        let mut per_group: BTreeMap<(u32, String), Vec<SubnetUse>> = BTreeMap::new();
         for p in &model.launch_placements {
             let list = efa_list(model, p);
             let Some(&(first_efa, _)) = list.first() else {
@@ -107,7 +109,7 @@ impl Rule for Ec2EfaPlacement {
             }
         }
         for ((_, group), subnets) in per_group {
-            let mut distinct: Vec<&(Designated, Span, String)> = Vec::new();
+            let mut distinct: Vec<&SubnetUse> = Vec::new();
             for s in &subnets {
                 if !distinct.iter().any(|d| d.0 == s.0) {
                     distinct.push(s);
