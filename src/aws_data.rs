@@ -232,6 +232,13 @@ pub struct RegionPrices {
     /// EBS snapshots in the standard tier, per GB-month of stored blocks.
     pub snapshot_gb_month: f64,
     pub public_ipv4_hour: f64,
+    /// An Application Load Balancer's hourly charge (LCUs apart); `None` where no source for
+    /// the region was found (docs/pricing-sources.md, E1-E7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alb_hour: Option<f64>,
+    /// A Network Load Balancer's hourly charge (NLCUs apart); `None` where not sourced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nlb_hour: Option<f64>,
     pub eip_remap: f64,
     pub eip_free_remaps_per_month: f64,
 }
@@ -274,6 +281,8 @@ pub const PRICE_KEYS: &[&str] = &[
     "standard_io_million",
     "snapshot_gb_month",
     "public_ipv4_hour",
+    "alb_hour",
+    "nlb_hour",
     "eip_remap",
 ];
 

@@ -10,12 +10,16 @@ pub mod account;
 pub mod adapt;
 pub mod address;
 pub mod backup;
+pub mod balancing;
+pub mod designation;
 pub mod field;
 pub mod from_cloudformation;
 pub mod from_terraform;
 pub mod image;
 pub mod network;
+pub mod placement;
 pub mod provider_version;
+pub mod scaling;
 pub mod tags;
 
 pub use account::AccountDefault;
@@ -24,8 +28,18 @@ pub use backup::{
     BackupPolicy, BackupService, ResourceSelector, ResourceTags, Snapshot, TagAddition,
     TagCondition, TagOp, Target, TargetKind, Tri,
 };
+pub use balancing::{
+    BalancerKind, Listener, ListenerAction, LoadBalancer, Registered, TargetGroup,
+    TargetRegistration,
+};
+pub use designation::{designate, designations, Designated, Designation};
 pub use field::{domain_from_vpc, Field, Origin, OriginKind, Ref, Val, Value};
 pub use image::ImageChoice;
+pub use placement::{
+    CapacityReservation, InterfaceAttachment, InterfaceSpec, LaunchPlacement, NetworkInterface,
+    PlacementGroup, Subnet,
+};
+pub use scaling::{AutoScalingGroup, MixedInstancesPolicy};
 
 /// What an inline block device is to the instance: from its block (`root_block_device`,
 /// `ebs_block_device`) or, in a block device mapping, from its device name.
@@ -194,6 +208,9 @@ pub struct VolumeAttachment {
 pub struct Escape {
     pub unit: UnitId,
     pub address: String,
+    /// The attribute handed out (`dns_name`, `GetAtt`'s attribute); `None` for the resource
+    /// itself or its id (`Ref`).
+    pub attr: Option<String>,
     pub span: Span,
     pub context: String,
 }
@@ -428,6 +445,17 @@ model! {
     aws_provider_versions: (UnitId, Field<String>),
     /// Resources that name an aliased provider (`provider = aws.west`): address and alias.
     resource_providers: (UnitId, String, String),
+    auto_scaling_groups: AutoScalingGroup,
+    load_balancers: LoadBalancer,
+    listeners: Listener,
+    target_groups: TargetGroup,
+    target_registrations: TargetRegistration,
+    placement_groups: PlacementGroup,
+    capacity_reservations: CapacityReservation,
+    launch_placements: LaunchPlacement,
+    network_interfaces: NetworkInterface,
+    interface_attachments: InterfaceAttachment,
+    subnets: Subnet,
 }
 
 impl Model {
@@ -453,6 +481,17 @@ impl Model {
             .chain(self.eip_associations.iter().map(|a| &a.declared_by))
             .chain(self.ami_refs.iter().map(|a| &a.resource))
             .chain(self.ami_lookups.iter().map(|a| &a.resource))
+            .chain(self.auto_scaling_groups.iter().map(|g| &g.resource))
+            .chain(self.load_balancers.iter().map(|l| &l.resource))
+            .chain(self.listeners.iter().map(|l| &l.resource))
+            .chain(self.target_groups.iter().map(|t| &t.resource))
+            .chain(self.target_registrations.iter().map(|t| &t.declared_by))
+            .chain(self.placement_groups.iter().map(|p| &p.resource))
+            .chain(self.capacity_reservations.iter().map(|c| &c.resource))
+            .chain(self.launch_placements.iter().map(|l| &l.resource))
+            .chain(self.network_interfaces.iter().map(|n| &n.resource))
+            .chain(self.interface_attachments.iter().map(|a| &a.declared_by))
+            .chain(self.subnets.iter().map(|s| &s.resource))
             .chain(self.ssm_parameter_lookups.iter().map(|a| &a.resource))
             .chain(self.security_groups.iter().map(|g| &g.resource))
             .chain(self.ingress_rules.iter().map(|r| &r.declared_by))
@@ -465,10 +504,19 @@ impl Model {
     /// Whether the resource at `address` of `unit` is handed to something we do not see (an
     /// output, a module argument, a nested stack...), which may use it.
     pub fn escaped(&self, unit: UnitId, address: &str) -> bool {
+        self.escaped_except(unit, address, &[])
+    }
+
+    /// Whether the resource at `address` of `unit` is handed to something we do not see
+    /// through an attribute other than `harmless` ones (those that cannot carry it into the
+    /// use in question: a load balancer's DNS name cannot add a listener to it).
+    pub fn escaped_except(&self, unit: UnitId, address: &str, harmless: &[&str]) -> bool {
         let base = without_instance_key(address);
-        self.escapes
-            .iter()
-            .any(|e| e.unit == unit && (e.address == address || e.address == base))
+        self.escapes.iter().any(|e| {
+            e.unit == unit
+                && (e.address == address || e.address == base)
+                && !e.attr.as_deref().is_some_and(|a| harmless.contains(&a))
+        })
     }
 
     /// The addresses of every modeled resource, sorted, once each.

@@ -42,6 +42,13 @@ registry! {
     ec2_ssh_open_to_world::Ec2SshOpenToWorld,
     ebs_backup_uncovered::EbsBackupUncovered,
     ebs_snapshot_unmanaged::EbsSnapshotUnmanaged,
+    asg_capacity_invalid::AsgCapacityInvalid,
+    lb_idle::LbIdle,
+    ec2_capacity_reservation_unused::Ec2CapacityReservationUnused,
+    ec2_placement_group_invalid::Ec2PlacementGroupInvalid,
+    ec2_spot_max_price::Ec2SpotMaxPrice,
+    asg_spot_single_type::AsgSpotSingleType,
+    ec2_efa_placement::Ec2EfaPlacement,
     // scripts/new-rule adds new rules above this line.
     invalid_suppression::InvalidSuppression,
     unused_suppression::UnusedSuppression,

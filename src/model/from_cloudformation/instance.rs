@@ -2,7 +2,7 @@
 //! and the volumes it attaches.
 
 use super::launch_template::metadata_options;
-use super::{block_devices, bool_field, launch_access, string_field, volume, Adapter};
+use super::{block_devices, bool_field, launch_access, placement, string_field, volume, Adapter};
 use crate::model::{
     AmiRef, ComputeKind, ImageChoice, Instance, LaunchSettings, ResourceRef, Value, VolumeOwner,
 };
@@ -31,6 +31,7 @@ pub(super) fn instance(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
         }
     }
     let public_ip = network_interface_public_ips(props, "NetworkInterfaces");
+    placement::push(props, resource, ComputeKind::Instance, a);
     // `MetadataOptions` of the instance itself (a property since 2025-08, cloudformation
     // coverage roadmap #655), as on launch templates.
     let (http_tokens, http_endpoint) = metadata_options(props);

@@ -1,7 +1,7 @@
 //! `AWS::EC2::LaunchTemplate` and `AWS::AutoScaling::LaunchConfiguration`.
 
 use super::instance::{ami, network_interface_public_ips};
-use super::{block_devices, bool_field, launch_access, string_field, Adapter};
+use super::{block_devices, bool_field, launch_access, placement, string_field, Adapter};
 use crate::model::{ComputeKind, Field, LaunchSettings, LaunchTemplate, ResourceRef, VolumeOwner};
 use crate::resolved::{Body, Resource};
 
@@ -22,6 +22,7 @@ pub(super) fn launch_template(r: &Resource, resource: &ResourceRef, a: &mut Adap
     );
     ami(data, "ImageId", "LaunchTemplateData.ImageId", resource, a);
     let (http_tokens, http_endpoint) = metadata_options(data);
+    placement::push(data, resource, ComputeKind::LaunchTemplate, a);
     a.model.launch_settings.push(LaunchSettings {
         resource: resource.clone(),
         kind: ComputeKind::LaunchTemplate,
@@ -43,6 +44,7 @@ pub(super) fn launch_configuration(r: &Resource, resource: &ResourceRef, a: &mut
     block_devices::push(props, "", resource, VolumeOwner::LaunchConfiguration, a);
     ami(props, "ImageId", "ImageId", resource, a);
     let (http_tokens, http_endpoint) = metadata_options(props);
+    placement::push(props, resource, ComputeKind::LaunchConfiguration, a);
     a.model.launch_settings.push(LaunchSettings {
         resource: resource.clone(),
         kind: ComputeKind::LaunchConfiguration,

@@ -2,12 +2,16 @@
 //! property-shaped bodies the CloudFormation frontend resolves.
 
 mod backup;
+mod balancing;
 mod block_devices;
 mod eip;
 mod instance;
 mod launch_access;
 mod launch_template;
 mod network;
+mod placement;
+mod scaling;
+mod uses;
 mod volume;
 
 use std::collections::HashMap;
@@ -79,10 +83,28 @@ const ADAPTERS: &[(&str, Adapt)] = &[
     (eip::EIP, eip::eip),
     ("AWS::EC2::EIPAssociation", eip::association),
     ("AWS::EC2::NatGateway", eip::nat_gateway),
+    (balancing::BALANCER, balancing::load_balancer),
     (
-        "AWS::ElasticLoadBalancingV2::LoadBalancer",
-        eip::load_balancer,
+        "AWS::ElasticLoadBalancing::LoadBalancer",
+        balancing::classic,
     ),
+    ("AWS::ElasticLoadBalancingV2::Listener", balancing::listener),
+    (
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        balancing::target_group,
+    ),
+    ("AWS::AutoScaling::AutoScalingGroup", scaling::group),
+    ("AWS::EC2::PlacementGroup", placement::placement_group),
+    (
+        "AWS::EC2::CapacityReservation",
+        placement::capacity_reservation,
+    ),
+    ("AWS::EC2::NetworkInterface", placement::network_interface),
+    (
+        "AWS::EC2::NetworkInterfaceAttachment",
+        placement::interface_attachment,
+    ),
+    ("AWS::EC2::Subnet", placement::subnet),
     (network::SECURITY_GROUP, network::security_group),
     ("AWS::EC2::SecurityGroupIngress", network::ingress),
     ("AWS::DLM::LifecyclePolicy", backup::lifecycle_policy),
@@ -117,6 +139,7 @@ pub fn adapt(unit: &ResolvedUnit) -> Model {
             conditional: r.conditional,
         };
         eip::allocation_escapes(r, &resource, &mut a);
+        uses::escapes(r, &resource, &mut a);
         if let Some((_, adapt)) = ADAPTERS.iter().find(|(k, _)| *k == r.kind) {
             adapt(r, &resource, &mut a);
         }
@@ -127,6 +150,7 @@ pub fn adapt(unit: &ResolvedUnit) -> Model {
         a.model.escapes.push(Escape {
             unit: unit.unit.id,
             address: e.mention.address.clone(),
+            attr: e.mention.attr.clone(),
             span: e.mention.span,
             context: e.context.clone(),
         });

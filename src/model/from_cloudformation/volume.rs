@@ -61,6 +61,7 @@ pub(super) fn escapes(a: &mut Adapter) {
             a.model.volume_escapes.push(Escape {
                 unit,
                 address: e.mention.address.clone(),
+                attr: e.mention.attr.clone(),
                 span: e.mention.span,
                 context: e.context.clone(),
             });

@@ -1,6 +1,6 @@
 //! `aws_instance`: the instance, how it launches, its image and its inline block devices.
 
-use super::{block_devices, launch_access, launch_settings, Adapter};
+use super::{block_devices, launch_access, launch_settings, placement, Adapter};
 use crate::model::{AmiRef, ComputeKind, ImageChoice, Instance, ResourceRef, Val, VolumeOwner};
 use crate::resolved::{Body, Resource};
 
@@ -10,6 +10,7 @@ pub(super) fn instance(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
         resource: resource.clone(),
     });
     launch_settings::push(&r.body, resource, ComputeKind::Instance, a);
+    placement::push(&r.body, resource, ComputeKind::Instance, a);
     launch_access::push(r, resource, ComputeKind::Instance, a);
     ami(&r.body, "ami", resource, a);
     block_devices::inline(&r.body, resource, VolumeOwner::Instance, a);

@@ -1,6 +1,6 @@
 //! `aws_launch_template` and `aws_launch_configuration`.
 
-use super::{block_devices, instance::ami, launch_access, launch_settings, Adapter};
+use super::{block_devices, instance::ami, launch_access, launch_settings, placement, Adapter};
 use crate::model::{ComputeKind, LaunchTemplate, ResourceRef, Val, VolumeOwner};
 use crate::resolved::{BlockExpansion, Resource};
 
@@ -10,6 +10,7 @@ pub(super) fn launch_template(r: &Resource, resource: &ResourceRef, a: &mut Adap
         is_launch_configuration: false,
     });
     launch_settings::push(&r.body, resource, ComputeKind::LaunchTemplate, a);
+    placement::push(&r.body, resource, ComputeKind::LaunchTemplate, a);
     launch_access::push(r, resource, ComputeKind::LaunchTemplate, a);
     ami(&r.body, "image_id", resource, a);
     for mapping in r.body.blocks("block_device_mappings") {
@@ -47,6 +48,7 @@ pub(super) fn launch_configuration(r: &Resource, resource: &ResourceRef, a: &mut
         is_launch_configuration: true,
     });
     launch_settings::push(&r.body, resource, ComputeKind::LaunchConfiguration, a);
+    placement::push(&r.body, resource, ComputeKind::LaunchConfiguration, a);
     launch_access::push(r, resource, ComputeKind::LaunchConfiguration, a);
     ami(&r.body, "image_id", resource, a);
     block_devices::inline(&r.body, resource, VolumeOwner::LaunchConfiguration, a);

@@ -5,6 +5,7 @@
 mod account;
 mod ami_lookup;
 mod backup;
+mod balancing;
 mod block_devices;
 mod ebs_volume;
 mod eip;
@@ -13,6 +14,9 @@ mod launch_access;
 mod launch_settings;
 mod launch_template;
 mod network;
+mod placement;
+mod scaling;
+mod uses;
 
 use std::collections::HashSet;
 
@@ -29,6 +33,8 @@ pub(crate) struct Adapter<'u> {
     inexact: HashSet<u64>,
     /// Reference lists already read for escapes (shared by the instances of a declaration).
     seen_references: HashSet<usize>,
+    /// The same, for the uses of load balancers, target groups, groups and reservations.
+    seen_uses: HashSet<usize>,
 }
 
 impl Adapter<'_> {
@@ -55,8 +61,39 @@ const ADAPTERS: &[(&str, Adapt)] = &[
     ("aws_eip", eip::eip),
     ("aws_eip_association", eip::association),
     ("aws_nat_gateway", eip::nat_gateway),
-    ("aws_lb", eip::load_balancer),
-    ("aws_alb", eip::load_balancer),
+    ("aws_lb", balancing::load_balancer),
+    ("aws_alb", balancing::load_balancer),
+    ("aws_elb", balancing::classic),
+    ("aws_lb_listener", balancing::listener),
+    ("aws_alb_listener", balancing::listener),
+    ("aws_lb_target_group", balancing::target_group),
+    ("aws_alb_target_group", balancing::target_group),
+    (
+        "aws_lb_target_group_attachment",
+        balancing::target_group_attachment,
+    ),
+    (
+        "aws_alb_target_group_attachment",
+        balancing::target_group_attachment,
+    ),
+    ("aws_elb_attachment", balancing::classic_attachment),
+    ("aws_autoscaling_group", scaling::group),
+    ("aws_autoscaling_attachment", scaling::attachment),
+    (
+        "aws_autoscaling_traffic_source_attachment",
+        scaling::traffic_source_attachment,
+    ),
+    ("aws_placement_group", placement::placement_group),
+    (
+        "aws_ec2_capacity_reservation",
+        placement::capacity_reservation,
+    ),
+    ("aws_network_interface", placement::network_interface),
+    (
+        "aws_network_interface_attachment",
+        placement::interface_attachment,
+    ),
+    ("aws_subnet", placement::subnet),
     (
         "aws_ebs_encryption_by_default",
         account::encryption_by_default,
@@ -97,6 +134,7 @@ pub fn adapt(unit: &ResolvedUnit) -> Model {
         model: Model::default(),
         inexact: HashSet::new(),
         seen_references: HashSet::new(),
+        seen_uses: HashSet::new(),
     };
     let id = unit.unit.id;
     a.model.units.push(unit.unit.clone());
@@ -117,6 +155,7 @@ pub fn adapt(unit: &ResolvedUnit) -> Model {
         }
         if !r.data {
             eip::allocation_escapes(r, &resource, &mut a);
+            uses::escapes(r, &resource, &mut a);
         }
         let key = if r.data {
             format!("data.{}", r.kind)
@@ -140,10 +179,12 @@ pub fn adapt(unit: &ResolvedUnit) -> Model {
     }
     eip::escapes(&mut a);
     ebs_volume::escapes(&mut a);
+    uses::followed_escapes(&mut a);
     for e in unit.escapes.iter().filter(|e| !e.followed) {
         a.model.escapes.push(Escape {
             unit: id,
             address: e.mention.address.clone(),
+            attr: e.mention.attr.clone(),
             span: e.mention.span,
             context: e.context.clone(),
         });
