@@ -92,6 +92,14 @@ pub struct InputArgs {
     /// Override a rule's severity: RULE=error|warning|info|off (repeatable).
     #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = parse_severity)]
     pub severity: Vec<(String, Level)>,
+    /// Skip paths matching GLOB, relative to the current directory (repeatable; added to the
+    /// config's `exclude`). Excluded directories are not walked.
+    #[arg(long = "exclude", value_name = "GLOB", value_parser = parse_glob)]
+    pub exclude: Vec<String>,
+    /// Walk everything: do not skip what .gitignore, .ignore, .infralintignore and the global
+    /// git excludes ignore, nor node_modules and .terragrunt-cache.
+    #[arg(long)]
+    pub no_ignore: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -183,6 +191,12 @@ fn parse_date(arg: &str) -> Result<i64, String> {
     }
     crate::inventory::days_since_epoch(arg)
         .ok_or_else(|| format!("expected YYYY-MM-DD, got `{arg}`"))
+}
+
+fn parse_glob(arg: &str) -> Result<String, String> {
+    globset::Glob::new(arg)
+        .map(|_| arg.to_string())
+        .map_err(|e| format!("invalid glob `{arg}`: {e}"))
 }
 
 fn parse_severity(arg: &str) -> Result<(String, Level), String> {
@@ -338,6 +352,8 @@ fn options(input: InputArgs) -> Result<(CheckOptions, Inputs), String> {
         vars: input.vars,
         deploy_region,
         cfn_parameters,
+        exclude: input.exclude,
+        no_ignore: input.no_ignore,
         ..defaults
     };
     Ok((options, inputs))
@@ -413,6 +429,12 @@ fn check(args: CheckArgs) -> i32 {
     };
     for w in &result.warnings {
         eprintln!("warning: {w}");
+    }
+    if let Some(message) = result.nothing_to_check.as_ref() {
+        // The human summary says it; machine formats keep standard output for the report.
+        if args.format != Format::Human {
+            eprintln!("warning: {message}");
+        }
     }
     // The last line of defence, before anything is written: no output is a file the run
     // read (a template in a checked directory, a module loaded on demand).

@@ -1,0 +1,226 @@
+//! Issue #17 end to end: ignore files, `--exclude`, CLI conventions, SARIF and JUnit as their
+//! consumers read them. Every run has its own temporary tree and its own HOME (the global git
+//! excludes of the machine running the tests never apply).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// A Terraform file with one finding (`eip-unattached`).
+const IDLE_EIP: &str = "resource \"aws_eip\" \"idle\" {\n  domain = \"vpc\"\n}\n";
+
+fn infralint(args: &[&str], dir: &Path) -> Output {
+    let home = dir.join(".test-home");
+    Command::new(env!("CARGO_BIN_EXE_infralint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The files with a finding, from the compact format (`path:line:col: ...`), sorted.
+fn finding_files(o: &Output) -> Vec<String> {
+    let mut files: Vec<String> = stdout(o)
+        .lines()
+        .filter_map(|l| l.split(':').next())
+        .map(str::to_string)
+        .collect();
+    files.sort();
+    files
+}
+
+fn scratch(files: &[(&str, &str)]) -> tempdir::TempDir {
+    let dir = tempdir::TempDir::new();
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+/// A throwaway directory, removed on drop.
+mod tempdir {
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    pub struct TempDir(PathBuf);
+
+    impl TempDir {
+        pub fn new() -> TempDir {
+            static N: AtomicUsize = AtomicUsize::new(0);
+            let path = std::env::temp_dir().join(format!(
+                "infralint-ecosystem-{}-{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::SeqCst)
+            ));
+            let _ = std::fs::remove_dir_all(&path);
+            std::fs::create_dir_all(&path).unwrap();
+            TempDir(path)
+        }
+
+        pub fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- walking the tree
+
+#[test]
+fn ignore_files_and_default_directories_are_respected() {
+    let dir = scratch(&[
+        ("live/main.tf", IDLE_EIP),
+        ("node_modules/pkg/main.tf", IDLE_EIP),
+        ("stack/.terragrunt-cache/abc/main.tf", IDLE_EIP),
+        ("build/main.tf", IDLE_EIP),
+        ("scratch/main.tf", IDLE_EIP),
+        ("vendored/main.tf", IDLE_EIP),
+        ("cdk.out/main.tf", IDLE_EIP),
+        (".gitignore", "build/\n"),
+        (".ignore", "scratch/\n"),
+        (".infralintignore", "vendored/\n"),
+        (".test-home/.config/git/ignore", "cdk.out/\n"),
+    ]);
+    let o = infralint(&["check", "--format", "compact", "."], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(finding_files(&o), ["live/main.tf"]);
+}
+
+#[test]
+fn no_ignore_lints_everything() {
+    let dir = scratch(&[
+        ("live/main.tf", IDLE_EIP),
+        ("node_modules/pkg/main.tf", IDLE_EIP),
+        (".terragrunt-cache/abc/main.tf", IDLE_EIP),
+        ("build/main.tf", IDLE_EIP),
+        (".gitignore", "build/\n"),
+    ]);
+    let o = infralint(
+        &["check", "--format", "compact", "--no-ignore", "."],
+        dir.path(),
+    );
+    assert_eq!(
+        finding_files(&o),
+        [
+            ".terragrunt-cache/abc/main.tf",
+            "build/main.tf",
+            "live/main.tf",
+            "node_modules/pkg/main.tf"
+        ]
+    );
+}
+
+#[test]
+fn a_path_named_on_the_command_line_is_linted_even_when_ignored() {
+    let dir = scratch(&[
+        ("node_modules/pkg/main.tf", IDLE_EIP),
+        ("build/main.tf", IDLE_EIP),
+        ("gen/x/main.tf", IDLE_EIP),
+        (".gitignore", "build/\ngen/\n"),
+    ]);
+    let o = infralint(
+        &[
+            "check",
+            "--format",
+            "compact",
+            "node_modules",
+            "build/main.tf",
+            "gen/x",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        finding_files(&o),
+        ["build/main.tf", "gen/x/main.tf", "node_modules/pkg/main.tf"]
+    );
+}
+
+#[test]
+fn exclude_on_the_command_line_is_not_walked() {
+    let dir = scratch(&[
+        ("live/main.tf", IDLE_EIP),
+        ("legacy/old/main.tf", IDLE_EIP),
+        ("other/main.tf", IDLE_EIP),
+    ]);
+    let o = infralint(
+        &[
+            "check",
+            "--format",
+            "compact",
+            "--exclude",
+            "legacy/**",
+            "--exclude",
+            "other",
+            ".",
+        ],
+        dir.path(),
+    );
+    assert_eq!(finding_files(&o), ["live/main.tf"]);
+    let o = infralint(&["check", "--exclude", "a/[", "."], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("invalid glob `a/[`"), "{}", stderr(&o));
+}
+
+/// An excluded directory is not walked into: a symbolic link back to its parent (which the
+/// walk reports as a warning when it meets it) is never met.
+#[cfg(unix)]
+#[test]
+fn excluded_directories_are_not_walked() {
+    let dir = scratch(&[
+        ("live/main.tf", IDLE_EIP),
+        ("legacy/old/main.tf", IDLE_EIP),
+        (".infralint.toml", "exclude = [\"legacy/**\"]\n"),
+    ]);
+    std::os::unix::fs::symlink("..", dir.path().join("legacy/old/loop")).unwrap();
+    let o = infralint(&["check", "--format", "compact", "."], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(finding_files(&o), ["live/main.tf"]);
+    assert_eq!(stderr(&o), "");
+    // Without the exclusion the walk meets the link.
+    std::fs::remove_file(dir.path().join(".infralint.toml")).unwrap();
+    let o = infralint(&["check", "--format", "compact", "."], dir.path());
+    assert!(
+        stderr(&o).contains("legacy/old/loop: symbolic link to"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_run_with_nothing_to_check_says_so() {
+    let dir = scratch(&[("docs/readme.md", "# nothing\n")]);
+    let o = infralint(&["check", "docs"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o),
+        "No Terraform or CloudFormation files under docs.\n"
+    );
+
+    let dir = scratch(&[("node_modules/pkg/main.tf", IDLE_EIP)]);
+    let o = infralint(&["check", "--format", "json", "."], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stderr(&o),
+        "warning: no Terraform or CloudFormation files under . (1 file is ignored by an ignore file or in node_modules or .terragrunt-cache; --no-ignore checks it)\n"
+    );
+}
