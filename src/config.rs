@@ -301,9 +301,9 @@ impl Config {
                 return Err(err(
                     Some(id.span().start),
                     format!(
-                        "unknown rule `{}` in [rules]; known rules: {}",
+                        "unknown rule `{}` in [rules]{} (`infralint rules` lists them)",
                         id.get_ref(),
-                        ids.join(", ")
+                        crate::suggest::did_you_mean(id.get_ref(), ids.iter().copied()),
                     ),
                 ));
             };

@@ -40,6 +40,8 @@ impl Suppression {
 pub struct SuppressionProblem {
     pub span: Span,
     pub message: String,
+    /// The rule ids it names that do not exist (the report suggests the nearest known ones).
+    pub unknown_rules: Vec<String>,
 }
 
 /// Suppressions of one file.
@@ -123,7 +125,11 @@ pub fn from_comments(
         let (whole_file, rules, reason) = match parsed {
             Ok(p) => p,
             Err(message) => {
-                out.problems.push(SuppressionProblem { span, message });
+                out.problems.push(SuppressionProblem {
+                    span,
+                    message,
+                    unknown_rules: Vec::new(),
+                });
                 continue;
             }
         };
@@ -199,6 +205,7 @@ fn check(
                 if unknown.len() > 1 { "s" } else { "" },
                 unknown.join("`, `")
             ),
+            unknown_rules: unknown.iter().map(|r| r.to_string()).collect(),
         });
         return false;
     }
@@ -209,6 +216,7 @@ fn check(
                 "suppression of `{}` has no reason: say why {where_reason_goes}",
                 rules.join("`, `")
             ),
+            unknown_rules: Vec::new(),
         });
         // Still honoured, so the missing reason is the only thing reported.
     }

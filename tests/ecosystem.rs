@@ -224,3 +224,125 @@ fn a_run_with_nothing_to_check_says_so() {
         "warning: no Terraform or CloudFormation files under . (1 file is ignored by an ignore file or in node_modules or .terragrunt-cache; --no-ignore checks it)\n"
     );
 }
+
+// ---------------------------------------------------------------- CLI conventions
+
+#[test]
+fn short_options_and_case_insensitive_formats() {
+    let dir = scratch(&[
+        ("live/main.tf", IDLE_EIP),
+        (
+            "strict.toml",
+            "[rules.eip-unattached]\nseverity = \"error\"\n",
+        ),
+    ]);
+    let o = infralint(
+        &["check", "-f", "COMPACT", "-c", "strict.toml", "live"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("live/main.tf:1:1: error[eip-unattached] "),
+        "{}",
+        stdout(&o)
+    );
+    let o = infralint(&["check", "--format", "Json", "live"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["findings"][0]["rule"], "eip-unattached");
+    let o = infralint(&["rules", "-f", "JSON"], dir.path());
+    assert_eq!(o.status.code(), Some(0));
+    serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap();
+}
+
+#[test]
+fn unknown_rule_ids_get_a_suggestion_everywhere() {
+    let dir = scratch(&[
+        ("bad.toml", "[rules.eip-unatached]\nseverity = \"off\"\n"),
+        (
+            "s/main.tf",
+            "resource \"aws_eip\" \"idle\" { # infralint:ignore[eip-unatached] fine\n  domain = \"vpc\"\n}\n",
+        ),
+        (
+            "m/main.tf",
+            "resource \"aws_eip\" \"idle\" { # infralint:ignore[eip-unatached, ami-stael, zzz] fine\n  domain = \"vpc\"\n}\n",
+        ),
+    ]);
+    let o = infralint(&["check", "-c", "bad.toml", "s"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: bad.toml:1: unknown rule `eip-unatached` in [rules]; did you mean `eip-unattached`? (`infralint rules` lists them)\n"
+    );
+    let o = infralint(&["check", "--severity", "ami-stael=off", "s"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown rule `ami-stael`; did you mean `ami-stale`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = infralint(&["explain", "ami-stael"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: unknown rule `ami-stael`; did you mean `ami-stale`? (`infralint explain` with no argument lists them)\n"
+    );
+    let o = infralint(&["check", "-f", "compact", "s", "m"], dir.path());
+    let out = stdout(&o);
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("invalid-suppression"))
+        .map(|l| l.split_once("] ").unwrap().1)
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "suppression names unknown rules `eip-unatached`, `ami-stael`, `zzz`; did you mean `eip-unattached` (for `eip-unatached`) and `ami-stale` (for `ami-stael`)?",
+            "suppression names unknown rule `eip-unatached`; did you mean `eip-unattached`?",
+        ]
+    );
+}
+
+#[test]
+fn explain_without_a_rule_lists_the_rules() {
+    let dir = scratch(&[]);
+    let explain = infralint(&["explain"], dir.path());
+    assert_eq!(explain.status.code(), Some(0));
+    let rules = infralint(&["rules"], dir.path());
+    assert_eq!(stdout(&explain), stdout(&rules));
+    assert!(stdout(&explain).contains("\n  eip-unattached "));
+}
+
+#[test]
+fn rules_text_shows_only_what_differs() {
+    let dir = scratch(&[]);
+    let o = infralint(&["rules"], dir.path());
+    assert!(!stdout(&o).contains("on by default:"), "{}", stdout(&o));
+    let line = stdout(&o)
+        .lines()
+        .find(|l| l.trim_start().starts_with("eip-unattached "))
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        line,
+        "  eip-unattached             warning  Elastic IP that nothing in its module or template associates (billed every hour)"
+    );
+}
+
+#[test]
+fn pricing_as_json() {
+    let dir = scratch(&[]);
+    let o = infralint(
+        &["pricing", "-f", "json", "--region", "eu-west-1"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["region"], "eu-west-1");
+    assert_eq!(json["currency"], "USD");
+    assert_eq!(json["hours_per_month"], 730.0);
+    assert!(json["prices"]["gp3_gb_month"].as_f64().unwrap() > 0.0);
+    assert!(json["prices"]["source"]
+        .as_str()
+        .unwrap()
+        .starts_with("AWS Price List API"));
+}

@@ -180,9 +180,27 @@ fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Findin
     }
     for p in &input.suppressions.problems {
         if input.is_reported(p.span.file) {
+            // One "did you mean" per misspelt id; with several, each says which id it is for.
+            let suggestions = match p.unknown_rules.as_slice() {
+                [one] => rules::did_you_mean(one),
+                many => {
+                    let pairs: Vec<String> = many
+                        .iter()
+                        .filter_map(|r| {
+                            crate::suggest::nearest(r, rules::ids())
+                                .map(|s| format!("`{s}` (for `{r}`)"))
+                        })
+                        .collect();
+                    if pairs.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; did you mean {}?", pairs.join(" and "))
+                    }
+                }
+            };
             meta.push(rules::invalid_suppression::finding(
                 p.span,
-                p.message.clone(),
+                format!("{}{suggestions}", p.message),
             ));
         }
     }
@@ -442,10 +460,12 @@ mod tests {
                 SuppressionProblem {
                     span: Span::new(FileId(0), 10..11),
                     message: "malformed suppression".into(),
+                    unknown_rules: Vec::new(),
                 },
                 SuppressionProblem {
                     span: Span::new(FileId(1), 10..11),
                     message: "not reported".into(),
+                    unknown_rules: Vec::new(),
                 },
             ],
         };
