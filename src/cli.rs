@@ -127,6 +127,10 @@ pub struct CheckArgs {
     /// Also list the findings silenced by suppressions.
     #[arg(long)]
     pub show_suppressed: bool,
+    /// SARIF: the directory locations are relative to (`%SRCROOT%`; default: the git root
+    /// above the current directory, else the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     /// Report and fail only on findings not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -498,7 +502,7 @@ fn check(args: CheckArgs) -> i32 {
         ),
         Format::Compact => compact::render(&result),
         Format::Json => json::render(&result),
-        Format::Sarif => sarif::render(&result),
+        Format::Sarif => sarif::render_rooted(&result, &sarif::source_root(args.root.as_deref())),
         Format::Junit => junit::render(&result),
         Format::Github => github::render(&result),
         Format::Checkstyle => checkstyle::render(&result),

@@ -346,3 +346,107 @@ fn pricing_as_json() {
         .unwrap()
         .starts_with("AWS Price List API"));
 }
+
+// ---------------------------------------------------------------- SARIF
+
+fn assert_valid_sarif(log: &serde_json::Value) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/schemas/sarif-schema-2.1.0.json"
+    );
+    let copy = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/sarif-schema-2.1.0.json"
+    );
+    let text = std::fs::read_to_string(path)
+        .or_else(|_| std::fs::read_to_string(copy))
+        .expect("the SARIF 2.1.0 schema");
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(log)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+/// A CI step whose `working-directory` is `live/prod` checks `../../modules`: the alert's
+/// URI is relative to the repository root (found by its `.git`), not `../../modules/...`.
+#[test]
+fn sarif_uris_are_relative_to_the_repository_root() {
+    let dir = scratch(&[
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        ("modules/net/main.tf", IDLE_EIP),
+        ("live/prod/main.tf", "# nothing here\n"),
+    ]);
+    let cwd = dir.path().join("live/prod");
+    let o = infralint(
+        &[
+            "check",
+            "-f",
+            "sarif",
+            "--fail-on",
+            "never",
+            "../../modules",
+        ],
+        &cwd,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_valid_sarif(&log);
+    let run = &log["runs"][0];
+    let location = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "modules/net/main.tf");
+    assert_eq!(location["uriBaseId"], "%SRCROOT%");
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    assert_eq!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        format!("file://{}/", root.display())
+    );
+    assert_eq!(run["automationDetails"]["id"], "infralint/");
+    // `fullDescription` carries the list its paragraph introduces.
+    let rule = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "ebs-unencrypted")
+        .unwrap();
+    let full = rule["fullDescription"]["text"].as_str().unwrap();
+    assert!(
+        full.starts_with("Reports a volume when either of these is true:\n- **`encrypted` is explicitly `false`**"),
+        "{full}"
+    );
+
+    // `--root` names it explicitly; a file outside it is an absolute URI.
+    let o = infralint(
+        &[
+            "check",
+            "-f",
+            "sarif",
+            "--root",
+            "../../modules/net",
+            "../../modules",
+        ],
+        &cwd,
+    );
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_valid_sarif(&log);
+    let location =
+        &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "main.tf");
+    let o = infralint(
+        &["check", "-f", "sarif", "--root", ".", "../../modules"],
+        &cwd,
+    );
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let location =
+        &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(
+        location["uri"],
+        format!("file://{}/modules/net/main.tf", root.display())
+    );
+    assert!(location.get("uriBaseId").is_none());
+}
