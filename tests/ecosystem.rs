@@ -450,3 +450,108 @@ fn sarif_uris_are_relative_to_the_repository_root() {
     );
     assert!(location.get("uriBaseId").is_none());
 }
+
+// ---------------------------------------------------------------- JUnit
+
+/// `(suite, case, failure message or "", system-out present)` of every test case.
+fn junit_cases(xml: &str) -> Vec<(String, String, String, bool)> {
+    let doc = roxmltree::Document::parse(xml).expect("well-formed JUnit XML");
+    let mut out = Vec::new();
+    for suite in doc
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name("testsuite"))
+    {
+        let cases: Vec<_> = suite
+            .children()
+            .filter(|n| n.has_tag_name("testcase"))
+            .collect();
+        assert_eq!(
+            suite.attribute("tests"),
+            Some(cases.len().to_string().as_str())
+        );
+        for case in cases {
+            let failures: Vec<_> = case
+                .children()
+                .filter(|n| n.has_tag_name("failure"))
+                .collect();
+            assert!(
+                failures.len() <= 1,
+                "at most one <failure> per test case: {xml}"
+            );
+            out.push((
+                suite.attribute("name").unwrap().to_string(),
+                case.attribute("name").unwrap().to_string(),
+                failures
+                    .first()
+                    .and_then(|f| f.attribute("message"))
+                    .unwrap_or("")
+                    .to_string(),
+                case.children().any(|n| n.has_tag_name("system-out")),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn junit_has_a_case_per_rule_and_file_failing_only_at_fail_on() {
+    let dir = scratch(&[
+        (
+            "net/main.tf",
+            "resource \"aws_eip\" \"a\" {\n  domain = \"vpc\"\n}\n\nresource \"aws_eip\" \"b\" {\n  domain = \"vpc\"\n}\n",
+        ),
+        ("clean/main.tf", "locals {\n  x = 1\n}\n"),
+    ]);
+    let o = infralint(&["check", "-f", "junit", "net", "clean"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let xml = stdout(&o);
+    assert!(
+        xml.contains("<testsuites name=\"infralint\" tests=\"2\" failures=\"1\" errors=\"0\">"),
+        "{xml}"
+    );
+    assert_eq!(
+        junit_cases(&xml),
+        [
+            (
+                "clean/main.tf".into(),
+                "checked".into(),
+                String::new(),
+                false
+            ),
+            (
+                "net/main.tf".into(),
+                "eip-unattached".into(),
+                "2 findings of eip-unattached".into(),
+                false
+            ),
+        ]
+    );
+    // Both findings are in the one failure's text.
+    assert_eq!(
+        xml.matches("net/main.tf:1:1: warning[eip-unattached]")
+            .count(),
+        1
+    );
+    assert_eq!(
+        xml.matches("net/main.tf:5:1: warning[eip-unattached]")
+            .count(),
+        1
+    );
+
+    // Below `--fail-on`: the case passes, its findings in <system-out>; the exit code agrees.
+    let o = infralint(
+        &["check", "-f", "junit", "--fail-on", "error", "net"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        junit_cases(&stdout(&o)),
+        [(
+            "net/main.tf".into(),
+            "eip-unattached".into(),
+            String::new(),
+            true
+        )]
+    );
+}
