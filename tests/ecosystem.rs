@@ -555,3 +555,51 @@ fn junit_has_a_case_per_rule_and_file_failing_only_at_fail_on() {
         )]
     );
 }
+
+// ---------------------------------------------------------------- suppressions
+
+/// `severity: message` of one rule's findings, from the compact format
+/// (`path:line:col: severity[rule] message`).
+fn messages_of(o: &Output, rule: &str) -> Vec<String> {
+    stdout(o)
+        .lines()
+        .filter_map(|l| {
+            let (_, rest) = l.split_once(": ")?;
+            let (severity, rest) = rest.split_once('[')?;
+            let message = rest.strip_prefix(rule)?.strip_prefix("] ")?;
+            Some(format!("{severity}: {message}"))
+        })
+        .collect()
+}
+
+#[test]
+fn near_miss_suppressions_are_reported_with_the_intended_form() {
+    let dir = scratch(&[(
+        "main.tf",
+        "# infralint: ignore[eip-unattached] kept for the failover\nresource \"aws_eip\" \"a\" {\n  domain = \"vpc\"\n}\n\n# InfraLint:Ignore[eip-unattached] same\nresource \"aws_eip\" \"b\" {\n  domain = \"vpc\"\n}\n",
+    )]);
+    let o = infralint(&["check", "-f", "compact", "."], dir.path());
+    assert_eq!(
+        messages_of(&o, "invalid-suppression"),
+        [
+            "warning: not read as a suppression: write `infralint:ignore[eip-unattached] kept for the failover` (lower case, no space around `:`)",
+            "warning: not read as a suppression: write `infralint:ignore[eip-unattached] same` (lower case, no space around `:`)",
+        ]
+    );
+    // Not honoured: both EIPs are reported.
+    assert_eq!(messages_of(&o, "eip-unattached").len(), 2);
+}
+
+#[test]
+fn an_id_of_a_multi_id_suppression_that_matches_nothing_is_unused() {
+    let dir = scratch(&[(
+        "main.tf",
+        "# infralint:ignore[eip-unattached, ebs-magnetic] reserved for the failover\nresource \"aws_eip\" \"a\" {\n  domain = \"vpc\"\n}\n",
+    )]);
+    let o = infralint(&["check", "-f", "compact", "."], dir.path());
+    assert_eq!(messages_of(&o, "eip-unattached"), Vec::<String>::new());
+    assert_eq!(
+        messages_of(&o, "unused-suppression"),
+        ["info: suppression of `ebs-magnetic` matches no finding"]
+    );
+}

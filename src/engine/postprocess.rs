@@ -151,7 +151,11 @@ fn dedupe(findings: &mut Vec<Finding>) {
 /// and the suppressed findings.
 fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Finding>) {
     let suppressions = &input.suppressions.suppressions;
-    let mut used = vec![false; suppressions.len()];
+    // Per suppression, which of its rule ids silenced something.
+    let mut used: Vec<Vec<bool>> = suppressions
+        .iter()
+        .map(|s| vec![false; s.rules.len()])
+        .collect();
     let mut suppressed = Vec::new();
     let mut kept = Vec::new();
     for f in findings {
@@ -160,7 +164,10 @@ fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Findin
             .position(|s| s.covers(f.rule, f.primary.span));
         match hit {
             Some(i) => {
-                if let Some(u) = used.get_mut(i) {
+                let rule = suppressions
+                    .get(i)
+                    .and_then(|s| s.rules.iter().position(|r| r == f.rule));
+                if let Some(u) = rule.and_then(|r| used.get_mut(i)?.get_mut(r)) {
                     *u = true;
                 }
                 suppressed.push(f);
@@ -170,12 +177,16 @@ fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Findin
     }
     let mut meta = Vec::new();
     for (s, used) in suppressions.iter().zip(&used) {
-        let rules_enabled = s
+        // Every id that silenced nothing (one of several included), unless its rule is off.
+        let unused: Vec<String> = s
             .rules
             .iter()
-            .any(|r| input.levels.of(r) != Some(Level::Off));
-        if !used && rules_enabled && input.is_reported(s.span.file) {
-            meta.push(rules::unused_suppression::finding(s.span, &s.rules));
+            .zip(used)
+            .filter(|(r, used)| !**used && input.levels.of(r) != Some(Level::Off))
+            .map(|(r, _)| r.clone())
+            .collect();
+        if !unused.is_empty() && input.is_reported(s.span.file) {
+            meta.push(rules::unused_suppression::finding(s.span, &unused));
         }
     }
     for p in &input.suppressions.problems {
