@@ -75,6 +75,8 @@ pub struct Finding {
     pub resource: String,
     /// Estimated monthly waste or saving, unrounded; `None` when unknown.
     pub monthly_cost_usd: Option<f64>,
+    /// For a finding silenced by a suppression: the reason it gives (SARIF's justification).
+    pub suppressed_because: Option<String>,
 }
 
 /// A dollar amount for messages, rounded to cents only here (at display time), with thousands

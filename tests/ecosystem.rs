@@ -603,3 +603,36 @@ fn an_id_of_a_multi_id_suppression_that_matches_nothing_is_unused() {
         ["info: suppression of `ebs-magnetic` matches no finding"]
     );
 }
+
+/// SARIF always carries suppressed findings, with the suppression's reason.
+#[test]
+fn sarif_carries_suppressed_results_with_their_justification() {
+    let dir = scratch(&[(
+        "main.tf",
+        "# infralint:ignore[eip-unattached] kept for the DR failover (NET-77)\nresource \"aws_eip\" \"a\" {\n  domain = \"vpc\"\n}\n\nresource \"aws_eip\" \"b\" {\n  domain = \"vpc\"\n}\n",
+    )]);
+    let o = infralint(&["check", "-f", "sarif", "."], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let summary: Vec<(String, serde_json::Value)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["properties"]["resource"].as_str().unwrap().to_string(),
+                r.get("suppressions").cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("aws_eip.b".to_string(), serde_json::Value::Null),
+            (
+                "aws_eip.a".to_string(),
+                serde_json::json!([{"kind": "inSource", "justification": "kept for the DR failover (NET-77)"}])
+            ),
+        ]
+    );
+}

@@ -170,6 +170,8 @@ fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Findin
                 if let Some(u) = rule.and_then(|r| used.get_mut(i)?.get_mut(r)) {
                     *u = true;
                 }
+                let mut f = f;
+                f.suppressed_because = suppressions.get(i).map(|s| s.reason.clone());
                 suppressed.push(f);
             }
             None => kept.push(f),
@@ -298,6 +300,7 @@ mod tests {
             secondary: Vec::new(),
             resource: resource.to_string(),
             monthly_cost_usd: None,
+            suppressed_because: None,
         }
     }
 

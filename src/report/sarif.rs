@@ -5,7 +5,9 @@
 //! `%SRCROOT%`, the repository's root (the nearest directory above the current one with a
 //! `.git`, or `--root DIR`), so that code scanning maps alerts to files whatever directory
 //! the CI step ran in; a file outside the root is an absolute `file:` URI. `automationDetails`
-//! names the analysis (`infralint/`). `partialFingerprints` hash the rule, file, resource and
+//! names the analysis (`infralint/`). Findings silenced by a suppression are results too, with
+//! `suppressions: [{kind: "inSource", justification: <the reason>}]` (GitHub shows them as
+//! dismissed). `partialFingerprints` hash the rule, file, resource and
 //! primary source text, not the line, so alerts survive lines moving. Run errors are
 //! `toolExecutionNotifications` of the invocation.
 
@@ -288,6 +290,13 @@ fn result_object(
         r.insert("ruleIndex".into(), json!(i));
     }
     r.insert("level".into(), json!(level(f.severity)));
+    if let Some(reason) = &f.suppressed_because {
+        // GitHub code scanning shows a result suppressed in source as dismissed.
+        r.insert(
+            "suppressions".into(),
+            json!([{ "kind": "inSource", "justification": reason }]),
+        );
+    }
     r.insert("message".into(), json!({ "text": f.message }));
     r.insert(
         "locations".into(),
@@ -365,9 +374,12 @@ pub fn render_rooted(result: &CheckResult, root: &std::path::Path) -> String {
     // Identical findings (same rule, file, resource and text) get distinct fingerprints by
     // occurrence, in source order.
     let mut seen: HashMap<u64, usize> = HashMap::new();
+    // Suppressed findings too, after the others: consumers show them as dismissed, and a
+    // suppression that is removed later reopens the same alert.
     let results: Vec<Value> = result
         .findings
         .iter()
+        .chain(&result.suppressed)
         .map(|f| {
             let hash = fingerprint_hash(f, sources);
             let n = seen.entry(hash).or_insert(0);

@@ -195,6 +195,7 @@ pub(crate) fn finding(
         secondary: Vec::new(),
         resource: resource.to_string(),
         monthly_cost_usd: None,
+        suppressed_because: None,
     }
 }
 
