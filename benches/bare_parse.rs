@@ -55,7 +55,7 @@ fn main() {
     };
 
     let started = Instant::now();
-    let (candidates, errors) = discover(&[dir]);
+    let (candidates, errors) = discover(&[dir], &infralint::discover::WalkOptions::default());
     if !errors.is_empty() {
         eprintln!("discover errors: {errors:?}");
         std::process::exit(2);

@@ -110,7 +110,7 @@ fn scale(c: &mut Criterion) {
         group.throughput(Throughput::Elements(*n as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &paths, |b, paths| {
             b.iter(|| {
-                let (candidates, _) = discover(std::hint::black_box(paths));
+                let (candidates, _) = discover(std::hint::black_box(paths), &Default::default());
                 assert_eq!(candidates.len(), paths.len());
                 candidates
             })

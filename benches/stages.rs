@@ -50,7 +50,7 @@ fn corpus() -> PathBuf {
 
 /// Every candidate file's text, by kind.
 fn texts(dir: &Path) -> (Vec<String>, Vec<String>) {
-    let (candidates, errors) = discover(&[dir.to_path_buf()]);
+    let (candidates, errors) = discover(&[dir.to_path_buf()], &Default::default());
     assert!(errors.is_empty(), "discover errors: {errors:?}");
     let mut tf = Vec::new();
     let mut cfn = Vec::new();
@@ -78,7 +78,12 @@ fn stages(c: &mut Criterion) {
     let all_bytes = bytes(&tf) + bytes(&cfn);
 
     c.bench_function("discover", |b| {
-        b.iter(|| discover(std::hint::black_box(std::slice::from_ref(&dir))))
+        b.iter(|| {
+            discover(
+                std::hint::black_box(std::slice::from_ref(&dir)),
+                &Default::default(),
+            )
+        })
     });
 
     let mut parse = c.benchmark_group("parse");

@@ -15,6 +15,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 bin=target/release/infralint
 corpus=../shared/corpus
+corpus_abs=$(cd "$corpus" 2>/dev/null && pwd || echo /nonexistent)
 
 build() {
   if [ ! -x "$bin" ] || [ -n "$(find src rules data Cargo.toml Cargo.lock -newer "$bin" 2>/dev/null | head -n 1)" ]; then
@@ -35,10 +36,11 @@ record() { # record DIR
     set +e
     "$bin" check --now 2026-12-01 --fail-on never --format json "$path" >"$out/$name.json" 2>"$out/$name.stderr"
     echo $? >"$out/$name.exit"
-    # SARIF names the directory the run started in (`originalUriBaseIds`): the checkout's own
-    # path, which is not part of the output being compared.
+    # SARIF names the repository root (`originalUriBaseIds`): the checkout's own path, which
+    # is not part of the output being compared; the corpus lies outside the root, so its
+    # files are absolute URIs, whose prefix is replaced the same way.
     "$bin" check --now 2026-12-01 --fail-on never --format sarif "$path" 2>/dev/null |
-      sed "s#file://$repo/#file:///CHECKOUT/#g" >"$out/$name.sarif"
+      sed -e "s#file://$repo/#file:///CHECKOUT/#g" -e "s#file://$corpus_abs/#file:///CORPUS/#g" >"$out/$name.sarif"
     set -e
   done
 }

@@ -38,13 +38,16 @@ pub enum Command {
         #[arg(long)]
         region: Option<String>,
         /// Configuration file (default: the nearest .infralint.toml above the current directory).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, short = 'c', value_name = "FILE")]
         config: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, ignore_case = true, default_value_t = PricingFormat::Text)]
+        format: PricingFormat,
     },
-    /// Show a rule's documentation.
+    /// Show a rule's documentation (without a rule: list the rules).
     Explain {
         /// A rule id, e.g. eip-unattached.
-        rule: String,
+        rule: Option<String>,
     },
     /// Print a shell completion script.
     Completions {
@@ -63,7 +66,7 @@ pub struct InputArgs {
     #[arg(long)]
     pub region: Option<String>,
     /// Configuration file (default: the nearest .infralint.toml above the checked paths).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// CloudFormation parameter value, Name=Value (repeatable; wins over --parameter-file).
     #[arg(long = "parameter", value_name = "NAME=VALUE", value_parser = crate::parse::cloudformation::params::parse_parameter_arg)]
@@ -92,23 +95,31 @@ pub struct InputArgs {
     /// Override a rule's severity: RULE=error|warning|info|off (repeatable).
     #[arg(long = "severity", value_name = "RULE=LEVEL", value_parser = parse_severity)]
     pub severity: Vec<(String, Level)>,
+    /// Skip paths matching GLOB, relative to the current directory (repeatable; added to the
+    /// config's `exclude`). Excluded directories are not walked.
+    #[arg(long = "exclude", value_name = "GLOB", value_parser = parse_glob)]
+    pub exclude: Vec<String>,
+    /// Walk everything: do not skip what .gitignore, .ignore, .infralintignore and the global
+    /// git excludes ignore, nor node_modules and .terragrunt-cache.
+    #[arg(long)]
+    pub no_ignore: bool,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// Output format (case-insensitive).
+    #[arg(long, short = 'f', value_enum, ignore_case = true, default_value_t = Format::Human)]
     pub format: Format,
     /// Write the report to FILE instead of standard output (atomically; never over an input).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Lowest severity that makes the exit code 1 (default: the config's `fail_on`, else warning).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub fail_on: Option<FailOn>,
     /// When to use colours (NO_COLOR is respected in auto mode).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Human format: print the findings only, without the summary.
     #[arg(long, short = 'q')]
@@ -116,6 +127,10 @@ pub struct CheckArgs {
     /// Also list the findings silenced by suppressions.
     #[arg(long)]
     pub show_suppressed: bool,
+    /// SARIF: the directory locations are relative to (`%SRCROOT%`; default: the git root
+    /// above the current directory, else the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     /// Report and fail only on findings not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -141,7 +156,8 @@ pub struct BaselineArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct RulesArgs {
-    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    /// Output format (case-insensitive).
+    #[arg(long, short = 'f', value_enum, ignore_case = true, default_value_t = RulesFormat::Text)]
     pub format: RulesFormat,
 }
 
@@ -171,6 +187,12 @@ pub enum RulesFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PricingFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
     Always,
@@ -185,12 +207,21 @@ fn parse_date(arg: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("expected YYYY-MM-DD, got `{arg}`"))
 }
 
+fn parse_glob(arg: &str) -> Result<String, String> {
+    globset::Glob::new(arg)
+        .map(|_| arg.to_string())
+        .map_err(|e| format!("invalid glob `{arg}`: {e}"))
+}
+
 fn parse_severity(arg: &str) -> Result<(String, Level), String> {
     let (rule, level) = arg
         .split_once('=')
         .ok_or_else(|| format!("expected RULE=LEVEL, got `{arg}`"))?;
     if rules::find(rule).is_none() {
-        return Err(format!("unknown rule `{rule}` (see `infralint rules`)"));
+        return Err(format!(
+            "unknown rule `{rule}`{} (`infralint rules` lists them)",
+            rules::did_you_mean(rule)
+        ));
     }
     let level = Level::parse(level)
         .ok_or_else(|| format!("unknown level `{level}`: use error, warning, info or off"))?;
@@ -203,14 +234,18 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(args) => check(args),
         Command::Baseline(args) => baseline(args),
         Command::Rules(args) => print_or_fail(&rules_catalog(args.format), 0),
-        Command::Pricing { region, config } => pricing(region, config),
-        Command::Explain { rule } => match rules::find(&rule) {
+        Command::Pricing {
+            region,
+            config,
+            format,
+        } => pricing(region, config, format),
+        Command::Explain { rule: None } => print_or_fail(&rules_catalog(RulesFormat::Text), 0),
+        Command::Explain { rule: Some(rule) } => match rules::find(&rule) {
             Some(r) => print_or_fail(r.meta().doc, 0),
             None => {
-                let ids: Vec<&str> = rules::registry().iter().map(|r| r.meta().id).collect();
                 eprintln!(
-                    "error: unknown rule `{rule}`; known rules: {}",
-                    ids.join(", ")
+                    "error: unknown rule `{rule}`{} (`infralint explain` with no argument lists them)",
+                    rules::did_you_mean(&rule)
                 );
                 2
             }
@@ -338,6 +373,8 @@ fn options(input: InputArgs) -> Result<(CheckOptions, Inputs), String> {
         vars: input.vars,
         deploy_region,
         cfn_parameters,
+        exclude: input.exclude,
+        no_ignore: input.no_ignore,
         ..defaults
     };
     Ok((options, inputs))
@@ -414,6 +451,12 @@ fn check(args: CheckArgs) -> i32 {
     for w in &result.warnings {
         eprintln!("warning: {w}");
     }
+    if let Some(message) = result.nothing_to_check.as_ref() {
+        // The human summary says it; machine formats keep standard output for the report.
+        if args.format != Format::Human {
+            eprintln!("warning: {message}");
+        }
+    }
     // The last line of defence, before anything is written: no output is a file the run
     // read (a template in a checked directory, a module loaded on demand).
     for (path, option) in &outputs {
@@ -459,7 +502,7 @@ fn check(args: CheckArgs) -> i32 {
         ),
         Format::Compact => compact::render(&result),
         Format::Json => json::render(&result),
-        Format::Sarif => sarif::render(&result),
+        Format::Sarif => sarif::render_rooted(&result, &sarif::source_root(args.root.as_deref())),
         Format::Junit => junit::render(&result),
         Format::Github => github::render(&result),
         Format::Checkstyle => checkstyle::render(&result),
@@ -519,7 +562,7 @@ fn baseline(args: BaselineArgs) -> i32 {
     }
 }
 
-fn pricing(region: Option<String>, config: Option<PathBuf>) -> i32 {
+fn pricing(region: Option<String>, config: Option<PathBuf>, format: PricingFormat) -> i32 {
     let config = match config.or_else(|| Config::find(std::path::Path::new("."))) {
         Some(path) => match Config::load(&path, &rules::Catalog) {
             Ok(c) => c,
@@ -548,6 +591,18 @@ fn pricing(region: Option<String>, config: Option<PathBuf>) -> i32 {
         );
         return 2;
     };
+    if format == PricingFormat::Json {
+        // The table as `data/aws-data.toml` holds it (overrides applied), numbers as numbers.
+        let json = serde_json::json!({
+            "region": region,
+            "currency": "USD",
+            "hours_per_month": data.month.hours,
+            "prices": prices,
+        });
+        let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
+        text.push('\n');
+        return print_or_fail(&text, 0);
+    }
     let mut out = format!(
         "Prices for {region} (USD; a month is {} hours)\n",
         data.month.hours
@@ -584,6 +639,14 @@ pub fn rules_catalog(format: RulesFormat) -> String {
     // Stable: registry order within a category.
     rules.sort_by_key(|m| m.category);
     let on = |m: &RuleMeta| if m.enabled_by_default { "yes" } else { "no" };
+    // The text lists says only what differs from the rule: most are on by default.
+    let off = |m: &RuleMeta| {
+        if m.enabled_by_default {
+            ""
+        } else {
+            " (off by default)"
+        }
+    };
     match format {
         RulesFormat::Text => {
             let mut out = String::new();
@@ -598,11 +661,11 @@ pub fn rules_catalog(format: RulesFormat) -> String {
                     current = Some(m.category);
                 }
                 out.push_str(&format!(
-                    "  {:<26} {:<8} on by default: {:<4} {}\n",
+                    "  {:<26} {:<8} {}{}\n",
                     m.id,
                     m.default_severity.as_str(),
-                    on(m),
-                    m.summary
+                    m.summary,
+                    off(m)
                 ));
             }
             out

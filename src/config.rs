@@ -366,9 +366,9 @@ impl Config {
                 return Err(err(
                     Some(id.span().start),
                     format!(
-                        "unknown rule `{}` in [rules]; known rules: {}",
+                        "unknown rule `{}` in [rules]{} (`infralint rules` lists them)",
                         id.get_ref(),
-                        ids.join(", ")
+                        crate::suggest::did_you_mean(id.get_ref(), ids.iter().copied()),
                     ),
                 ));
             };
@@ -560,50 +560,109 @@ impl Config {
 
     /// A matcher for `exclude`, relative to the config file's directory.
     pub fn exclude_matcher(&self) -> Option<ExcludeMatcher> {
-        if self.exclude.is_empty() {
-            return None;
-        }
-        let mut builder = globset::GlobSetBuilder::new();
-        for g in &self.exclude {
-            // Validated in `parse`.
-            if let Ok(glob) = globset::Glob::new(g) {
-                builder.add(glob);
-            }
-        }
-        let set = builder.build().ok()?;
         let base = self
             .path
             .as_ref()
             .and_then(|p| p.parent())
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        Some(ExcludeMatcher { set, base })
+        ExcludeMatcher::default()
+            .with_globs(&self.exclude, &base)
+            .ok()
+            .filter(|m| !m.is_empty())
     }
 }
 
-/// Matches paths against the config's `exclude` globs.
-#[derive(Debug, Clone)]
+/// Matches paths against `exclude` globs: the configuration's (relative to its directory) and
+/// `--exclude` (relative to the current directory).
+///
+/// A directory is excluded, and never walked into, when a glob matches it (`legacy`) or when
+/// a glob `DIR/**` has a `DIR` that matches it (`legacy/**`): every path below it would be
+/// excluded anyway, as in ruff's and `.gitignore`'s handling of directories.
+#[derive(Debug, Clone, Default)]
 pub struct ExcludeMatcher {
+    groups: Vec<ExcludeGroup>,
+}
+
+#[derive(Debug, Clone)]
+struct ExcludeGroup {
     set: globset::GlobSet,
+    /// The prefixes of the globs that end in `/**`.
+    dirs: globset::GlobSet,
     base: PathBuf,
 }
 
 impl ExcludeMatcher {
-    pub fn is_excluded(&self, path: &Path) -> bool {
-        let absolute = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map(|d| d.join(path))
-                .unwrap_or_else(|_| path.to_path_buf())
-        };
-        let relative = absolute.strip_prefix(&self.base).unwrap_or(&absolute);
-        let relative = relative
-            .components()
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .collect::<PathBuf>();
-        self.set.is_match(&relative)
+    /// Adds `globs`, relative to `base` (empty: the current directory).
+    pub fn with_globs(mut self, globs: &[String], base: &Path) -> Result<Self, String> {
+        if globs.is_empty() {
+            return Ok(self);
+        }
+        let mut set = globset::GlobSetBuilder::new();
+        let mut dirs = globset::GlobSetBuilder::new();
+        for g in globs {
+            let glob = globset::Glob::new(g).map_err(|e| format!("invalid glob `{g}`: {e}"))?;
+            set.add(glob);
+            if let Some(prefix) = g.strip_suffix("/**").filter(|p| !p.is_empty()) {
+                let glob =
+                    globset::Glob::new(prefix).map_err(|e| format!("invalid glob `{g}`: {e}"))?;
+                dirs.add(glob);
+            }
+        }
+        self.groups.push(ExcludeGroup {
+            set: set.build().map_err(|e| e.to_string())?,
+            dirs: dirs.build().map_err(|e| e.to_string())?,
+            base: base.to_path_buf(),
+        });
+        Ok(self)
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// A file (or any path) matched by a glob.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        self.groups.iter().any(|g| g.set.is_match(g.relative(path)))
+    }
+
+    /// A directory whose whole content is excluded: the walk does not enter it.
+    pub fn is_dir_excluded(&self, dir: &Path) -> bool {
+        self.groups.iter().any(|g| {
+            let relative = g.relative(dir);
+            !relative.as_os_str().is_empty()
+                && (g.set.is_match(&relative) || g.dirs.is_match(&relative))
+        })
+    }
+}
+
+impl ExcludeGroup {
+    /// `path` relative to the group's base, both made absolute and normalized lexically
+    /// (`--config ../.infralint.toml` has a base with `..`).
+    fn relative(&self, path: &Path) -> PathBuf {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let absolute = normalize(&cwd.join(path));
+        let base = normalize(&cwd.join(&self.base));
+        absolute
+            .strip_prefix(&base)
+            .map(Path::to_path_buf)
+            .unwrap_or(absolute)
+    }
+}
+
+/// `.` dropped and `..` applied, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -9,6 +9,15 @@
 //! A link to an ancestor directory (a loop) is not followed: what it leads to is walked
 //! already. A link that leads nowhere is an error when its name is one of the files we lint
 //! (Terraform fails on it too); other names are not our business.
+//!
+//! What is skipped, as ripgrep and ruff skip it: paths ignored by `.gitignore` (in a git
+//! repository or not), `.ignore`, `.infralintignore`, `.git/info/exclude` and the global git
+//! excludes; `node_modules` and `.terragrunt-cache` (vendored packages and Terragrunt's copies
+//! of modules) even without an ignore file; directories the `exclude` globs cover, which are
+//! not walked into. `--no-ignore` turns the ignore files and the two default directories off;
+//! `.terraform` and `.git` are never walked. A path named on the command line is always
+//! walked or read, whatever the ignore files say (`exclude` still applies to it, so that a
+//! pre-commit hook that names files honours the configuration).
 
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
@@ -69,12 +78,39 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     }
 }
 
+/// Never walked: Terraform's working directory (providers, copies of remote modules) and git's.
 fn skipped_dir(name: &OsStr) -> bool {
     name == ".terraform" || name == ".git"
 }
 
+/// Skipped unless `--no-ignore`, even without an ignore file: vendored packages (a CDK or
+/// Serverless project's `node_modules` holds templates of its dependencies) and Terragrunt's
+/// copies of the modules it runs (every finding would be reported twice).
+pub const DEFAULT_IGNORED_DIRS: [&str; 2] = ["node_modules", ".terragrunt-cache"];
+
+/// The name of infralint's own ignore file (`.gitignore` syntax).
+pub const IGNORE_FILE_NAME: &str = ".infralintignore";
+
+/// How the walk filters what it finds.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Ignore files and [`DEFAULT_IGNORED_DIRS`] apply (off with `--no-ignore`).
+    pub ignore_files: bool,
+    /// `exclude` globs: excluded directories are not walked into.
+    pub exclude: Option<crate::config::ExcludeMatcher>,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            ignore_files: true,
+            exclude: None,
+        }
+    }
+}
+
 /// Walks `paths` (directories and files) into a sorted, de-duplicated candidate list.
-pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<DiscoverError>) {
+pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Vec<DiscoverError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     // The directories of the Terraform files named on the command line, each read once for
@@ -125,7 +161,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<DiscoverError>) {
             // Named on the command line, but never walked into (as before: the walk skips it).
             continue;
         }
-        walk(root, &mut out, &mut errors);
+        walk(root, options, &mut out, &mut errors);
     }
     for dir in &context_dirs {
         module_context(dir, &mut out);
@@ -144,18 +180,46 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<DiscoverError>) {
     (out, errors)
 }
 
-/// Walks one directory, following symbolic links. Every filter of the walker (hidden files,
-/// `.gitignore`, `.ignore`) is off: the files linted are every file we recognise, less
-/// `.terraform` and `.git`.
-fn walk(root: &Path, out: &mut Vec<Candidate>, errors: &mut Vec<DiscoverError>) {
-    let walker = ignore::WalkBuilder::new(root)
+/// Walks one directory, following symbolic links. Hidden files are walked (`.github`,
+/// `.infra`); ignore files apply unless `--no-ignore` (see the module's documentation). The
+/// walker never filters the root itself: a directory named on the command line is walked.
+fn walk(
+    root: &Path,
+    options: &WalkOptions,
+    out: &mut Vec<Candidate>,
+    errors: &mut Vec<DiscoverError>,
+) {
+    let ignore_files = options.ignore_files;
+    let exclude = options.exclude.clone();
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
         .standard_filters(false)
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b))
-        .filter_entry(|e| {
-            !(e.file_type().is_some_and(|t| t.is_dir()) && skipped_dir(e.file_name()))
-        })
-        .build();
+        .filter_entry(move |e| {
+            if !e.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            let name = e.file_name();
+            !(skipped_dir(name)
+                || (ignore_files && DEFAULT_IGNORED_DIRS.iter().any(|d| name == *d))
+                || exclude
+                    .as_ref()
+                    .is_some_and(|m| m.is_dir_excluded(e.path())))
+        });
+    if ignore_files {
+        // `require_git(false)`: a `.gitignore` means what it says outside a repository too
+        // (an exported tarball, a CI cache), as with ruff.
+        builder
+            .git_ignore(true)
+            .git_global(true)
+            .git_exclude(true)
+            .ignore(true)
+            .parents(true)
+            .require_git(false)
+            .add_custom_ignore_filename(IGNORE_FILE_NAME);
+    }
+    let walker = builder.build();
     for entry in walker {
         match entry {
             Ok(entry) => {
@@ -322,6 +386,49 @@ pub fn io_message(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_ignored_dirs_are_skipped_unless_no_ignore() {
+        let dir = std::env::temp_dir().join(format!("infralint-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for sub in [
+            "node_modules/pkg",
+            ".terragrunt-cache/x",
+            "live",
+            ".terraform",
+        ] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+            std::fs::write(dir.join(sub).join("main.tf"), "").unwrap();
+        }
+        let names = |options: &WalkOptions| -> Vec<String> {
+            let (found, errors) = discover(std::slice::from_ref(&dir), options);
+            assert!(errors.is_empty(), "{errors:?}");
+            found
+                .iter()
+                .map(|c| {
+                    c.path
+                        .strip_prefix(&dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect()
+        };
+        assert_eq!(names(&WalkOptions::default()), ["live/main.tf"]);
+        let all = WalkOptions {
+            ignore_files: false,
+            exclude: None,
+        };
+        assert_eq!(
+            names(&all),
+            [
+                ".terragrunt-cache/x/main.tf",
+                "live/main.tf",
+                "node_modules/pkg/main.tf"
+            ]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn classification() {

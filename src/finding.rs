@@ -75,6 +75,8 @@ pub struct Finding {
     pub resource: String,
     /// Estimated monthly waste or saving, unrounded; `None` when unknown.
     pub monthly_cost_usd: Option<f64>,
+    /// For a finding silenced by a suppression: the reason it gives (SARIF's justification).
+    pub suppressed_because: Option<String>,
     /// An account-level default that makes the finding moot (encryption by default, IMDSv2 by
     /// default): it is not reported, and the summary says what silenced it.
     pub silenced_by: Option<Silencer>,

@@ -25,5 +25,6 @@ pub mod report;
 pub mod resolved;
 pub mod rules;
 pub mod source;
+pub mod suggest;
 pub mod suppress;
 pub mod usage;

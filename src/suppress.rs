@@ -40,6 +40,8 @@ impl Suppression {
 pub struct SuppressionProblem {
     pub span: Span,
     pub message: String,
+    /// The rule ids it names that do not exist (the report suggests the nearest known ones).
+    pub unknown_rules: Vec<String>,
 }
 
 /// Suppressions of one file.
@@ -51,10 +53,47 @@ pub struct FileSuppressions {
 
 const MARKER: &str = "infralint:ignore";
 
-/// Whether a file's text has a suppression comment at all (a fast test that spares most files
-/// the search for comments).
+/// Whether a file's text may have a suppression comment, or a near miss of one (a fast test
+/// that spares most files the search for comments): `infralint` in any letter case.
 pub fn has_marker(text: &str) -> bool {
-    text.contains(MARKER)
+    text.as_bytes()
+        .windows(NAME.len())
+        .any(|w| w.eq_ignore_ascii_case(NAME.as_bytes()))
+}
+
+const NAME: &str = "infralint";
+
+/// A comment that was meant as a suppression but is not written as one (`infralint: ignore[`,
+/// `InfraLint:Ignore[`): the message with the intended form, so that it is reported rather
+/// than silently ignored. `None` when the comment is not one.
+fn near_miss(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower.get(from..)?.find(NAME) {
+        let at = from + found;
+        from = at + NAME.len();
+        let rest = lower.get(from..)?.trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        if !rest.starts_with("ignore") {
+            continue;
+        }
+        // The same text in the original letter case, after `ignore`.
+        let tail_at = text.len() - rest.len() + "ignore".len();
+        let tail = text.get(tail_at..).unwrap_or("").trim_end();
+        let tail = tail.strip_suffix("*/").unwrap_or(tail).trim_end();
+        let (file, tail) = match tail.get(..5) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("-file") => ("-file", &tail[5..]),
+            _ => ("", tail),
+        };
+        return Some(format!(
+            "not read as a suppression: write `{MARKER}{file}{}` (lower case, no space around `:`)",
+            tail.trim_start()
+        ));
+    }
+    None
 }
 
 /// Parses the text of a comment (without its `#`/`//`/`/*`) if it is a suppression.
@@ -63,7 +102,9 @@ pub fn has_marker(text: &str) -> bool {
 type ParsedComment = (bool, Vec<String>, String);
 
 fn parse_comment(text: &str) -> Option<Result<ParsedComment, String>> {
-    let at = text.find(MARKER)?;
+    let Some(at) = text.find(MARKER) else {
+        return near_miss(text).map(Err);
+    };
     let rest = &text[at + MARKER.len()..];
     let (whole_file, rest) = match rest.strip_prefix("-file") {
         Some(r) => (true, r),
@@ -123,7 +164,11 @@ pub fn from_comments(
         let (whole_file, rules, reason) = match parsed {
             Ok(p) => p,
             Err(message) => {
-                out.problems.push(SuppressionProblem { span, message });
+                out.problems.push(SuppressionProblem {
+                    span,
+                    message,
+                    unknown_rules: Vec::new(),
+                });
                 continue;
             }
         };
@@ -199,6 +244,7 @@ fn check(
                 if unknown.len() > 1 { "s" } else { "" },
                 unknown.join("`, `")
             ),
+            unknown_rules: unknown.iter().map(|r| r.to_string()).collect(),
         });
         return false;
     }
@@ -209,6 +255,7 @@ fn check(
                 "suppression of `{}` has no reason: say why {where_reason_goes}",
                 rules.join("`, `")
             ),
+            unknown_rules: Vec::new(),
         });
         // Still honoured, so the missing reason is the only thing reported.
     }
@@ -279,6 +326,31 @@ mod tests {
         ));
         assert!(matches!(parse_comment(" infralint:ignore[]"), Some(Err(_))));
         assert_eq!(parse_comment(" just a comment"), None);
+    }
+
+    #[test]
+    fn near_misses_say_the_intended_form() {
+        let intended = |form: &str| {
+            Some(Err(format!(
+                "not read as a suppression: write `{form}` (lower case, no space around `:`)"
+            )))
+        };
+        assert_eq!(
+            parse_comment(" infralint: ignore[eip-unattached] kept on purpose"),
+            intended("infralint:ignore[eip-unattached] kept on purpose")
+        );
+        assert_eq!(
+            parse_comment(" InfraLint:Ignore-File[ebs-magnetic] vendored */"),
+            intended("infralint:ignore-file[ebs-magnetic] vendored")
+        );
+        assert_eq!(
+            parse_comment(" infralint : ignore [eip-unattached] x"),
+            intended("infralint:ignore[eip-unattached] x")
+        );
+        assert_eq!(parse_comment(" infralint checks this module"), None);
+        assert_eq!(parse_comment(" see infralint: docs"), None);
+        assert!(has_marker("# INFRALINT: ignore[x]"));
+        assert!(!has_marker("# infra lint"));
     }
 
     /// A comment applies to the scope containing it, to one starting earlier on its line

@@ -320,27 +320,31 @@ fn control_characters_in_paths_are_escaped_in_every_format() {
     );
 }
 
-/// `.terraform` and `.git` are still skipped; hidden files and directories are still walked
-/// (no ignore rule of any kind applies to the walk).
+/// `.terraform` and `.git` are always skipped; hidden files and directories are walked; the
+/// ignore files apply unless `--no-ignore` (issue #17: until then no ignore rule applied).
 #[test]
-fn terraform_and_git_directories_are_skipped_and_nothing_else() {
+fn terraform_and_git_directories_are_skipped_and_ignore_files_apply() {
     let s = Scratch::new("skipped");
     s.write(".terraform/modules/x/main.tf", IO1_VOLUME);
     s.write(".git/x.tf", IO1_VOLUME);
     s.write(".hidden/main.tf", IO1_VOLUME);
-    s.write(".gitignore", "ignored/\n*.tf\n");
+    s.write(".gitignore", "ignored/\n");
     s.write("ignored/main.tf", IO1_VOLUME);
-    let out = infralint(&["check", "--format", "json", "."], s.path());
-    let files: Vec<String> = findings(&out).into_iter().map(|(f, _)| f).collect();
+    let files = |args: &[&str]| -> Vec<String> {
+        let out = infralint(args, s.path());
+        findings(&out).into_iter().map(|(f, _)| f).collect()
+    };
     assert_eq!(
-        files,
+        files(&["check", "--format", "json", "."]),
+        vec![".hidden/main.tf", ".hidden/main.tf"]
+    );
+    assert_eq!(
+        files(&["check", "--format", "json", "--no-ignore", "."]),
         vec![
             ".hidden/main.tf",
             ".hidden/main.tf",
             "ignored/main.tf",
             "ignored/main.tf"
-        ],
-        "{}",
-        stderr(&out)
+        ]
     );
 }

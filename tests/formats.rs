@@ -633,9 +633,8 @@ fn junit_parses_back_with_consistent_counts() {
     assert_eq!(attr_usize(root, "tests"), tests);
     assert_eq!(attr_usize(root, "failures"), failures);
     assert_eq!(attr_usize(root, "errors"), errors);
-    // Every checked resource is a test case; the volume attachment is one since the model has
-    // one list of its resources.
-    assert_eq!((tests, failures, errors), (6, 3, 2));
+    // A test case per rule and file (issue #17: per resource until then).
+    assert_eq!((tests, failures, errors), (5, 3, 2));
 
     let suite = |file: &str| {
         let name = scratch.display(file);
@@ -645,17 +644,10 @@ fn junit_parses_back_with_consistent_counts() {
             .map(|(_, cases)| cases)
             .unwrap_or_else(|| panic!("no suite {name}"))
     };
-    // Terraform: one test case per resource, in order, each with its finding.
+    // Terraform: one test case per rule with findings, in order of the first finding.
     let tf = suite("tf/main.tf");
     let names: Vec<&str> = tf.iter().map(|c| c.attribute("name").unwrap()).collect();
-    assert_eq!(
-        names,
-        [
-            "aws_eip.orphan",
-            "aws_ebs_volume.v",
-            "aws_volume_attachment.v"
-        ]
-    );
+    assert_eq!(names, ["eip-unattached", "ebs-gp2-iops-ceiling"]);
     let failure = elements(tf[0], "failure").next().unwrap();
     let f = finding(&result, "eip-unattached", "aws_eip.orphan");
     assert_eq!(failure.attribute("type"), Some("eip-unattached"));
@@ -670,7 +662,7 @@ fn junit_parses_back_with_consistent_counts() {
 
     let cfn = suite("cfn/stack.yaml");
     assert_eq!(cfn.len(), 1);
-    assert_eq!(cfn[0].attribute("name"), Some("OrphanIp"));
+    assert_eq!(cfn[0].attribute("name"), Some("eip-unattached"));
 
     // The broken file: a `parse` case with an error, with its full message unescaped.
     let broken = suite("broken/main.tf");

@@ -32,7 +32,7 @@ use load::{Run, RunLoader};
 
 /// Runs a whole check.
 pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
-    let (candidates, discover_errors) = discover::discover(&options.paths);
+    let (candidates, discover_errors) = discover::discover(&options.paths, &options.walk_options());
     check_discovered(options, candidates, discover_errors)
 }
 
@@ -43,11 +43,11 @@ fn check_discovered(
     discover_errors: Vec<discover::DiscoverError>,
 ) -> Result<CheckResult, String> {
     let data = &options.config.pricing.apply(AwsData::embedded()?)?;
-    if let Some(matcher) = options.config.exclude_matcher() {
+    let excluder = options.exclude_matcher();
+    if let Some(matcher) = &excluder {
         candidates.retain(|c| !matcher.is_excluded(&c.path));
     }
     let known_rule = |id: &str| rules::find(id).is_some();
-    let excluder = options.config.exclude_matcher();
     let excluded = |p: &Path| excluder.as_ref().is_some_and(|m| m.is_excluded(p));
 
     // A link back to a directory being walked loses nothing: a warning, not an error.
@@ -137,11 +137,11 @@ fn check_discovered(
                 off_by_default: &postprocess::Levels::off_by_default,
             },
             paths: &options.paths,
-            exclude: options.config.exclude_matcher(),
+            exclude: excluder.clone(),
             baseline: options.baseline.as_ref(),
         },
     );
-
+    let nothing_to_check = (files == 0 && errors.is_empty()).then(|| nothing_to_check(options));
     Ok(CheckResult {
         sources,
         findings: outcome.findings,
@@ -161,7 +161,44 @@ fn check_discovered(
             .fail_on
             .or(options.config.fail_on)
             .unwrap_or_default(),
+        nothing_to_check,
     })
+}
+
+/// "no Terraform or CloudFormation files under PATH", and how many candidates the ignore
+/// files skipped (walked again without them: only on this path, where nothing was found).
+fn nothing_to_check(options: &CheckOptions) -> String {
+    let paths: Vec<String> = options.paths.iter().map(|p| display_path(p)).collect();
+    let paths = paths
+        .iter()
+        .map(|p| if p.is_empty() { "." } else { p.as_str() })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut message = format!("no Terraform or CloudFormation files under {paths}");
+    if !options.no_ignore {
+        let walk = discover::WalkOptions {
+            ignore_files: false,
+            ..options.walk_options()
+        };
+        let (all, _) = discover::discover(&options.paths, &walk);
+        let excluded = options.exclude_matcher();
+        let ignored = all
+            .iter()
+            .filter(|c| c.reported)
+            .filter(|c| !excluded.as_ref().is_some_and(|m| m.is_excluded(&c.path)))
+            .count();
+        if ignored > 0 {
+            let (count, verb, them) = if ignored == 1 {
+                ("1 file".to_string(), "is", "it")
+            } else {
+                (format!("{ignored} files"), "are", "them")
+            };
+            message.push_str(&format!(
+                " ({count} {verb} ignored by an ignore file or in node_modules or .terragrunt-cache; --no-ignore checks {them})"
+            ));
+        }
+    }
+    message
 }
 
 /// `--var-file`: read and parsed once, registered as sources (not reported) so origins point
@@ -353,7 +390,7 @@ mod tests {
             paths: vec![dir.clone()],
             ..CheckOptions::default()
         };
-        let (candidates, errors) = discover::discover(&options.paths);
+        let (candidates, errors) = discover::discover(&options.paths, &options.walk_options());
         assert_eq!(candidates.len(), 4);
         std::fs::remove_file(dir.join("net/assoc.tf")).unwrap();
         std::fs::remove_file(dir.join("cfn/template.yaml")).unwrap();

@@ -39,6 +39,31 @@ pub struct CheckOptions {
     pub deploy_region: Option<String>,
     /// CloudFormation parameter values (`--parameter`, `--parameter-file`).
     pub cfn_parameters: BTreeMap<String, String>,
+    /// `--exclude GLOB`, relative to the current directory, in addition to the config's.
+    pub exclude: Vec<String>,
+    /// `--no-ignore`: ignore files and the default ignored directories do not apply.
+    pub no_ignore: bool,
+}
+
+impl CheckOptions {
+    /// The config's `exclude` and `--exclude`, in one matcher (`None`: nothing excluded).
+    pub fn exclude_matcher(&self) -> Option<crate::config::ExcludeMatcher> {
+        let matcher = self.config.exclude_matcher().unwrap_or_default();
+        // `--exclude` globs are validated when the command line is parsed.
+        let matcher = matcher
+            .clone()
+            .with_globs(&self.exclude, std::path::Path::new(""))
+            .unwrap_or(matcher);
+        Some(matcher).filter(|m| !m.is_empty())
+    }
+
+    /// How discovery walks the paths.
+    pub fn walk_options(&self) -> crate::discover::WalkOptions {
+        crate::discover::WalkOptions {
+            ignore_files: !self.no_ignore,
+            exclude: self.exclude_matcher(),
+        }
+    }
 }
 
 impl Default for CheckOptions {
@@ -57,6 +82,8 @@ impl Default for CheckOptions {
             vars: Vec::new(),
             deploy_region: None,
             cfn_parameters: BTreeMap::new(),
+            exclude: Vec::new(),
+            no_ignore: false,
         }
     }
 }

@@ -159,7 +159,11 @@ fn dedupe(findings: &mut Vec<Finding>) {
 /// and the suppressed findings.
 fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Finding>) {
     let suppressions = &input.suppressions.suppressions;
-    let mut used = vec![false; suppressions.len()];
+    // Per suppression, which of its rule ids silenced something.
+    let mut used: Vec<Vec<bool>> = suppressions
+        .iter()
+        .map(|s| vec![false; s.rules.len()])
+        .collect();
     let mut suppressed = Vec::new();
     let mut kept = Vec::new();
     for f in findings {
@@ -168,9 +172,14 @@ fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Findin
             .position(|s| s.covers(f.rule, f.primary.span));
         match hit {
             Some(i) => {
-                if let Some(u) = used.get_mut(i) {
+                let rule = suppressions
+                    .get(i)
+                    .and_then(|s| s.rules.iter().position(|r| r == f.rule));
+                if let Some(u) = rule.and_then(|r| used.get_mut(i)?.get_mut(r)) {
                     *u = true;
                 }
+                let mut f = f;
+                f.suppressed_because = suppressions.get(i).map(|s| s.reason.clone());
                 suppressed.push(f);
             }
             None => kept.push(f),
@@ -178,19 +187,41 @@ fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Findin
     }
     let mut meta = Vec::new();
     for (s, used) in suppressions.iter().zip(&used) {
-        let rules_enabled = s
+        // Every id that silenced nothing (one of several included), unless its rule is off.
+        let unused: Vec<String> = s
             .rules
             .iter()
-            .any(|r| input.levels.of(r) != Some(Level::Off));
-        if !used && rules_enabled && input.is_reported(s.span.file) {
-            meta.push(rules::unused_suppression::finding(s.span, &s.rules));
+            .zip(used)
+            .filter(|(r, used)| !**used && input.levels.of(r) != Some(Level::Off))
+            .map(|(r, _)| r.clone())
+            .collect();
+        if !unused.is_empty() && input.is_reported(s.span.file) {
+            meta.push(rules::unused_suppression::finding(s.span, &unused));
         }
     }
     for p in &input.suppressions.problems {
         if input.is_reported(p.span.file) {
+            // One "did you mean" per misspelt id; with several, each says which id it is for.
+            let suggestions = match p.unknown_rules.as_slice() {
+                [one] => rules::did_you_mean(one),
+                many => {
+                    let pairs: Vec<String> = many
+                        .iter()
+                        .filter_map(|r| {
+                            crate::suggest::nearest(r, rules::ids())
+                                .map(|s| format!("`{s}` (for `{r}`)"))
+                        })
+                        .collect();
+                    if pairs.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; did you mean {}?", pairs.join(" and "))
+                    }
+                }
+            };
             meta.push(rules::invalid_suppression::finding(
                 p.span,
-                p.message.clone(),
+                format!("{}{suggestions}", p.message),
             ));
         }
     }
@@ -280,6 +311,7 @@ mod tests {
             silenced_by: None,
             roots: Vec::new(),
             region: None,
+            suppressed_because: None,
         }
     }
 
@@ -453,10 +485,12 @@ mod tests {
                 SuppressionProblem {
                     span: Span::new(FileId(0), 10..11),
                     message: "malformed suppression".into(),
+                    unknown_rules: Vec::new(),
                 },
                 SuppressionProblem {
                     span: Span::new(FileId(1), 10..11),
                     message: "not reported".into(),
+                    unknown_rules: Vec::new(),
                 },
             ],
         };

@@ -60,6 +60,9 @@ pub struct CheckResult {
     /// Where the pricing region came from: `--region or config`, `provider`, `default`.
     pub region_source: &'static str,
     pub fail_on: FailOn,
+    /// Set when no Terraform or CloudFormation file was checked and nothing failed: says so,
+    /// with the paths and what the ignore files skipped ("Checked 0 files" says too little).
+    pub nothing_to_check: Option<String>,
 }
 
 impl CheckResult {

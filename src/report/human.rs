@@ -276,6 +276,14 @@ fn plural(n: usize, word: &str) -> String {
 
 /// The closing summary line.
 pub fn summary(result: &CheckResult) -> String {
+    if let Some(message) = &result.nothing_to_check {
+        let mut chars = message.chars();
+        let capitalized: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        return format!("{capitalized}.");
+    }
     let mut line = format!(
         "Checked {} ({}): {}, {}, {} info",
         plural(result.files, "file"),

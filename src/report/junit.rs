@@ -1,18 +1,28 @@
-//! `--format junit`: JUnit XML for CI test reports. One `<testsuite>` per file, one
-//! `<testcase>` per resource checked in it, a `<failure>` per finding on the resource, and a
-//! `parse` (or `read`) test case with an `<error>` for a file that could not be checked.
+//! `--format junit`: JUnit XML for CI test reports (GitLab's test report, Jenkins' JUnit
+//! plugin, Azure DevOps), shaped as those consumers read it:
+//!
+//! - one `<testsuite>` per file (and per path that could not be read);
+//! - one `<testcase>` per rule and file (`classname` the file, `name` the rule id), so that a
+//!   test keeps its name from one build to the next; a file without findings is one passing
+//!   test case named `checked`;
+//! - at most one `<failure>` per test case, carrying every finding of the rule in the file,
+//!   and only when one of them is at or above `--fail-on`: findings below it leave the test
+//!   passing and are listed in its `<system-out>` (the report agrees with the exit code);
+//! - a file that could not be checked is a `parse` (or `read`) test case with one `<error>`.
 //!
 //! Counts follow the usual JUnit meaning: `tests` is the number of test cases, `failures` the
-//! number of test cases with at least one `<failure>`, `errors` the number with an `<error>`.
+//! number of test cases with a `<failure>`, `errors` the number with an `<error>`.
 
 use std::collections::BTreeMap;
 
 use crate::engine::{CheckResult, RunError};
 use crate::finding::Finding;
-use crate::model::{Model, ResourceRef};
-use crate::source::{FileId, SourceMap};
+use crate::source::SourceMap;
 
 use super::compact;
+
+/// The test case of a file with no finding and no error.
+pub const CLEAN_CASE: &str = "checked";
 
 /// Escapes text for XML 1.0 content and attribute values (either quote style): `&`, `<`,
 /// `>`, `"`, `'`; tab, CR and LF as character references so attribute values keep them; other
@@ -42,41 +52,30 @@ fn is_xml_char(c: char) -> bool {
         '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
 }
 
-/// Every resource the model knows, once: `(file, header offset, address)`.
-fn resources(model: &Model) -> Vec<(FileId, usize, &str)> {
-    let mut out: Vec<(FileId, usize, &str)> = model
-        .resources()
-        .map(|r: &ResourceRef| (r.span.file, r.span.start, r.address.as_str()))
-        .collect();
-    out.sort();
-    // Same resource reached through several lists: keep its first (lowest) offset.
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|(file, _, address)| seen.insert((*file, *address)));
-    out
-}
-
 #[derive(Default)]
 struct Case<'a> {
-    /// Where the resource is declared, for ordering; findings-only cases sort after.
+    /// Where its first finding is, for ordering.
     at: usize,
-    failures: Vec<&'a Finding>,
+    findings: Vec<&'a Finding>,
     errors: Vec<&'a RunError>,
+}
+
+impl Case<'_> {
+    fn fails(&self, threshold: Option<crate::finding::Severity>) -> bool {
+        threshold.is_some_and(|t| self.findings.iter().any(|f| f.severity >= t))
+    }
 }
 
 #[derive(Default)]
 struct Suite<'a> {
-    /// Test case name -> case, in declaration order once sorted.
+    /// Test case name -> case.
     cases: BTreeMap<String, Case<'a>>,
 }
 
 impl Suite<'_> {
-    fn counts(&self) -> (usize, usize, usize) {
-        let tests = self.cases.len();
-        let failures = self
-            .cases
-            .values()
-            .filter(|c| !c.failures.is_empty())
-            .count();
+    fn counts(&self, threshold: Option<crate::finding::Severity>) -> (usize, usize, usize) {
+        let tests = self.cases.len().max(1);
+        let failures = self.cases.values().filter(|c| c.fails(threshold)).count();
         let errors = self.cases.values().filter(|c| !c.errors.is_empty()).count();
         (tests, failures, errors)
     }
@@ -103,36 +102,24 @@ fn failure_text(f: &Finding, sources: &SourceMap) -> String {
 
 pub fn render(result: &CheckResult) -> String {
     let sources = &result.sources;
+    let threshold = result.fail_on.threshold();
     // Display path -> suite. Every file read for the run, and every path with an error.
     let mut suites: BTreeMap<&str, Suite> = BTreeMap::new();
     for (_, file) in sources.iter() {
         suites.entry(file.display.as_str()).or_default();
     }
-    for (file, at, address) in resources(&result.model) {
-        let suite = suites.entry(sources.display(file)).or_default();
-        suite.cases.entry(address.to_string()).or_insert(Case {
-            at,
-            ..Case::default()
-        });
-    }
     for f in &result.findings {
-        let suite = suites
+        let case = suites
             .entry(sources.display(f.primary.span.file))
-            .or_default();
-        let name = if f.resource.is_empty() {
-            f.rule.to_string()
-        } else {
-            f.resource.clone()
-        };
-        suite
+            .or_default()
             .cases
-            .entry(name)
+            .entry(f.rule.to_string())
             .or_insert(Case {
-                at: usize::MAX,
+                at: f.primary.span.start,
                 ..Case::default()
-            })
-            .failures
-            .push(f);
+            });
+        case.at = case.at.min(f.primary.span.start);
+        case.findings.push(f);
     }
     for e in &result.errors {
         let name = if e.span.is_some() { "parse" } else { "read" };
@@ -148,7 +135,7 @@ pub fn render(result: &CheckResult) -> String {
 
     let (mut tests, mut failures, mut errors) = (0, 0, 0);
     for suite in suites.values() {
-        let (t, f, e) = suite.counts();
+        let (t, f, e) = suite.counts(threshold);
         tests += t;
         failures += f;
         errors += e;
@@ -158,40 +145,56 @@ pub fn render(result: &CheckResult) -> String {
         "<testsuites name=\"infralint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n"
     ));
     for (path, suite) in &suites {
-        let (t, f, e) = suite.counts();
+        let (t, f, e) = suite.counts(threshold);
         let path = escape_xml(path);
         out.push_str(&format!(
             "  <testsuite name=\"{path}\" tests=\"{t}\" failures=\"{f}\" errors=\"{e}\">\n"
         ));
+        if suite.cases.is_empty() {
+            out.push_str(&format!(
+                "    <testcase classname=\"{path}\" name=\"{CLEAN_CASE}\"/>\n"
+            ));
+        }
         let mut cases: Vec<(&String, &Case)> = suite.cases.iter().collect();
         cases.sort_by_key(|(name, case)| (case.at, *name));
         for (name, case) in cases {
-            let open = format!(
-                "    <testcase classname=\"{path}\" name=\"{}\"",
+            out.push_str(&format!(
+                "    <testcase classname=\"{path}\" name=\"{}\">\n",
                 escape_xml(name)
-            );
-            if case.failures.is_empty() && case.errors.is_empty() {
-                out.push_str(&open);
-                out.push_str("/>\n");
-                continue;
-            }
-            out.push_str(&open);
-            out.push_str(">\n");
-            for e in &case.errors {
-                let kind = e.kind;
+            ));
+            if let Some(first) = case.errors.first() {
+                let lines: Vec<String> = case
+                    .errors
+                    .iter()
+                    .map(|e| compact::error_line(e, sources))
+                    .collect();
                 out.push_str(&format!(
-                    "      <error type=\"{kind}\" message=\"{}\">{}</error>\n",
-                    escape_xml(&e.message),
-                    escape_xml(&compact::error_line(e, sources))
+                    "      <error type=\"{}\" message=\"{}\">{}</error>\n",
+                    first.kind,
+                    escape_xml(&first.message),
+                    escape_xml(&lines.join("\n"))
                 ));
             }
-            for f in &case.failures {
-                out.push_str(&format!(
-                    "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                    escape_xml(f.rule),
-                    escape_xml(&f.message),
-                    escape_xml(&failure_text(f, sources))
-                ));
+            if !case.findings.is_empty() {
+                let text: Vec<String> = case
+                    .findings
+                    .iter()
+                    .map(|f| failure_text(f, sources))
+                    .collect();
+                let text = escape_xml(&text.join("\n\n"));
+                if case.fails(threshold) {
+                    let message = match case.findings.as_slice() {
+                        [one] => one.message.clone(),
+                        many => format!("{} findings of {name}", many.len()),
+                    };
+                    out.push_str(&format!(
+                        "      <failure type=\"{}\" message=\"{}\">{text}</failure>\n",
+                        escape_xml(name),
+                        escape_xml(&message),
+                    ));
+                } else {
+                    out.push_str(&format!("      <system-out>{text}</system-out>\n"));
+                }
             }
             out.push_str("    </testcase>\n");
         }

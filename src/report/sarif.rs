@@ -2,7 +2,12 @@
 //!
 //! One run. `tool.driver.rules` lists every registered rule (so alerts keep their rule
 //! metadata even when a run has no finding of it); results point into files relative to
-//! `%SRCROOT%` (the current directory); `partialFingerprints` hash the rule, file, resource and
+//! `%SRCROOT%`, the repository's root (the nearest directory above the current one with a
+//! `.git`, or `--root DIR`), so that code scanning maps alerts to files whatever directory
+//! the CI step ran in; a file outside the root is an absolute `file:` URI. `automationDetails`
+//! names the analysis (`infralint/`). Findings silenced by a suppression are results too, with
+//! `suppressions: [{kind: "inSource", justification: <the reason>}]` (GitHub shows them as
+//! dismissed). `partialFingerprints` hash the rule, file, resource and
 //! primary source text, not the line, so alerts survive lines moving. Run errors are
 //! `toolExecutionNotifications` of the invocation.
 
@@ -21,8 +26,28 @@ pub const SCHEMA_URI: &str =
 pub const INFORMATION_URI: &str = "https://github.com/infralint/infralint";
 /// The key of our entry in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "infralintFingerprint/v1";
-/// The `uriBaseId` of every relative location: the directory the run started in.
+/// The `uriBaseId` of every relative location: the repository's root (see [`source_root`]).
 pub const SRCROOT: &str = "%SRCROOT%";
+/// `automationDetails.id`: the analysis's category (GitHub keeps one set of alerts per tool
+/// and category; a workflow that checks several trees sets its own with the upload's
+/// `category` input).
+pub const AUTOMATION_ID: &str = "infralint/";
+
+/// The directory `%SRCROOT%` stands for: `explicit` (`--root DIR`), else the nearest
+/// directory at or above the current one that holds a `.git` (a directory, or a file in a
+/// worktree or submodule), else the current directory. Absolute and without symbolic links
+/// where the file system allows.
+pub fn source_root(explicit: Option<&std::path::Path>) -> std::path::PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    if let Some(dir) = explicit {
+        let dir = cwd.join(dir);
+        return std::fs::canonicalize(&dir).unwrap_or(dir);
+    }
+    cwd.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(&cwd)
+        .to_path_buf()
+}
 
 /// `https://github.com/infralint/infralint/blob/main/rules/<id>.md`.
 pub fn help_uri(rule: &str) -> String {
@@ -43,21 +68,33 @@ pub fn camel_case(id: &str) -> String {
         .collect()
 }
 
-/// The first paragraph of the doc's `## What it does` section, reflowed to one line; `None`
-/// when the doc has no such paragraph.
+/// The first paragraph of the doc's `## What it does` section, reflowed to one line, with the
+/// lists or tables it introduces when it ends with a colon ("Reports a volume when either of
+/// these is true:" says nothing without its list); `None` when the doc has no such paragraph.
 pub fn what_it_does(doc: &str) -> Option<String> {
     let mut lines = doc.lines().skip_while(|l| l.trim() != "## What it does");
     lines.next()?;
-    let paragraph: Vec<&str> = lines
-        .skip_while(|l| l.trim().is_empty())
-        .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(str::trim)
-        .collect();
-    if paragraph.is_empty() {
-        None
-    } else {
-        Some(paragraph.join(" "))
+    let section: Vec<&str> = lines.take_while(|l| !l.starts_with('#')).collect();
+    let mut blocks = section
+        .split(|l| l.trim().is_empty())
+        .filter(|b| !b.is_empty());
+    let first = blocks.next()?;
+    let mut text = first.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+    if text.ends_with(':') {
+        let is_list = |l: &str| {
+            let l = l.trim_start();
+            l.starts_with("- ")
+                || l.starts_with("* ")
+                || l.starts_with('|')
+                || l.split_once(". ")
+                    .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        };
+        for block in blocks.take_while(|b| b.first().is_some_and(|l| is_list(l))) {
+            text.push('\n');
+            text.push_str(&block.join("\n"));
+        }
     }
+    Some(text)
 }
 
 /// SARIF `level`.
@@ -113,25 +150,67 @@ pub fn file_uri(path: &str, dir: bool) -> String {
     format!("file://{}", encode_path(&p, true))
 }
 
-/// The artifact location of a displayed path: relative to `%SRCROOT%` when the path is (it is
-/// relative to the current directory), an absolute `file:` URI otherwise. The URI encodes the
-/// file's real name: the display's escapes (a newline, a byte that is not UTF-8, see
-/// `display::escape_os`) are read back and percent-encoded.
-fn artifact_location(display: &str) -> Value {
+/// The artifact location of a displayed path (relative to the current directory, or
+/// absolute): relative to `%SRCROOT%` when the file is under `root`, an absolute `file:` URI
+/// otherwise. The URI encodes the file's real name: the display's escapes (a newline, a byte
+/// that is not UTF-8, see `display::escape_os`) are read back and percent-encoded.
+fn artifact_location(display: &str, root: &std::path::Path) -> Value {
     let raw = crate::display::unescape(display);
-    if display.starts_with('/') {
-        // A displayed path has `/` separators only: a backslash is part of a name.
-        json!({ "uri": format!("file://{}", encode_bytes(&raw, true)) })
-    } else if std::path::Path::new(display).is_absolute() {
-        json!({ "uri": file_uri(display, false) })
-    } else {
-        let uri = if display.is_empty() {
-            ".".to_string()
-        } else {
-            encode_bytes(&raw, false)
-        };
-        json!({ "uri": uri, "uriBaseId": SRCROOT })
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = normalize(&cwd.join(path_of_bytes(&raw)));
+    match absolute.strip_prefix(root) {
+        Ok(relative) => {
+            let relative = bytes_of_path(relative);
+            let uri = if relative.is_empty() {
+                ".".to_string()
+            } else {
+                encode_bytes(&relative, false)
+            };
+            json!({ "uri": uri, "uriBaseId": SRCROOT })
+        }
+        Err(_) => {
+            // A displayed path has `/` separators only: a backslash is part of a name.
+            json!({ "uri": format!("file://{}", encode_bytes(&bytes_of_path(&absolute), true)) })
+        }
     }
+}
+
+/// `.` dropped and `..` applied, without touching the file system (a displayed
+/// `../modules/x.tf` is the file the run read).
+fn normalize(path: &std::path::Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+fn path_of_bytes(bytes: &[u8]) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    std::path::PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_of_bytes(bytes: &[u8]) -> std::path::PathBuf {
+    std::path::PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+#[cfg(unix)]
+fn bytes_of_path(path: &std::path::Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn bytes_of_path(path: &std::path::Path) -> Vec<u8> {
+    path.to_string_lossy().replace('\\', "/").into_bytes()
 }
 
 fn region(sources: &SourceMap, span: Span) -> Value {
@@ -144,17 +223,27 @@ fn region(sources: &SourceMap, span: Span) -> Value {
     })
 }
 
-fn physical_location(sources: &SourceMap, display: &str, span: Option<Span>) -> Value {
+fn physical_location(
+    sources: &SourceMap,
+    root: &std::path::Path,
+    display: &str,
+    span: Option<Span>,
+) -> Value {
     let mut loc = Map::new();
-    loc.insert("artifactLocation".into(), artifact_location(display));
+    loc.insert("artifactLocation".into(), artifact_location(display, root));
     if let Some(span) = span {
         loc.insert("region".into(), region(sources, span));
     }
     json!({ "physicalLocation": loc })
 }
 
-fn label_location(sources: &SourceMap, label: &Label) -> Value {
-    physical_location(sources, sources.display(label.span.file), Some(label.span))
+fn label_location(sources: &SourceMap, root: &std::path::Path, label: &Label) -> Value {
+    physical_location(
+        sources,
+        root,
+        sources.display(label.span.file),
+        Some(label.span),
+    )
 }
 
 /// Money rounded to cents only here, at output time.
@@ -191,6 +280,7 @@ fn rule_descriptor(meta: &RuleMeta) -> Value {
 fn result_object(
     f: &Finding,
     sources: &SourceMap,
+    root: &std::path::Path,
     rule_index: Option<usize>,
     fingerprint: String,
 ) -> Value {
@@ -200,10 +290,17 @@ fn result_object(
         r.insert("ruleIndex".into(), json!(i));
     }
     r.insert("level".into(), json!(level(f.severity)));
+    if let Some(reason) = &f.suppressed_because {
+        // GitHub code scanning shows a result suppressed in source as dismissed.
+        r.insert(
+            "suppressions".into(),
+            json!([{ "kind": "inSource", "justification": reason }]),
+        );
+    }
     r.insert("message".into(), json!({ "text": f.message }));
     r.insert(
         "locations".into(),
-        json!([label_location(sources, &f.primary)]),
+        json!([label_location(sources, root, &f.primary)]),
     );
     if !f.secondary.is_empty() {
         let related: Vec<Value> = f
@@ -211,7 +308,7 @@ fn result_object(
             .iter()
             .enumerate()
             .map(|(i, label)| {
-                let mut loc = label_location(sources, label);
+                let mut loc = label_location(sources, root, label);
                 if let Some(obj) = loc.as_object_mut() {
                     obj.insert("id".into(), json!(i + 1));
                     obj.insert("message".into(), json!({ "text": label.message }));
@@ -243,12 +340,12 @@ fn result_object(
     Value::Object(r)
 }
 
-fn notification(e: &RunError, sources: &SourceMap) -> Value {
+fn notification(e: &RunError, sources: &SourceMap, root: &std::path::Path) -> Value {
     let id = e.kind;
     let location = if e.path.is_empty() {
         Vec::new()
     } else {
-        vec![physical_location(sources, &e.path, e.span)]
+        vec![physical_location(sources, root, &e.path, e.span)]
     };
     json!({
         "level": "error",
@@ -258,14 +355,19 @@ fn notification(e: &RunError, sources: &SourceMap) -> Value {
     })
 }
 
-/// The run's `originalUriBaseIds`, when the current directory is known.
-fn original_uri_base_ids() -> Option<Value> {
-    let cwd = std::env::current_dir().ok()?;
-    let cwd = cwd.to_str()?;
-    Some(json!({ SRCROOT: { "uri": file_uri(cwd, true) } }))
+/// The run's `originalUriBaseIds`: where `%SRCROOT%` is on this machine.
+fn original_uri_base_ids(root: &std::path::Path) -> Option<Value> {
+    let root = root.to_str()?;
+    Some(json!({ SRCROOT: { "uri": file_uri(root, true) } }))
 }
 
+/// SARIF with `%SRCROOT%` at the repository root (see [`source_root`]).
 pub fn render(result: &CheckResult) -> String {
+    render_rooted(result, &source_root(None))
+}
+
+/// SARIF with `%SRCROOT%` at `root` (absolute).
+pub fn render_rooted(result: &CheckResult, root: &std::path::Path) -> String {
     let sources = &result.sources;
     let registry = rules::registry();
     let rules: Vec<Value> = registry.iter().map(|r| rule_descriptor(r.meta())).collect();
@@ -278,9 +380,12 @@ pub fn render(result: &CheckResult) -> String {
     // Identical findings (same rule, file, resource and text) get distinct fingerprints by
     // occurrence, in source order.
     let mut seen: HashMap<u64, usize> = HashMap::new();
+    // Suppressed findings too, after the others: consumers show them as dismissed, and a
+    // suppression that is removed later reopens the same alert.
     let results: Vec<Value> = result
         .findings
         .iter()
+        .chain(&result.suppressed)
         .map(|f| {
             let hash = fingerprint_hash(f, sources);
             let n = seen.entry(hash).or_insert(0);
@@ -295,6 +400,7 @@ pub fn render(result: &CheckResult) -> String {
             result_object(
                 f,
                 sources,
+                root,
                 index.get(f.rule).copied(),
                 format!("{hash:016x}"),
             )
@@ -310,7 +416,7 @@ pub fn render(result: &CheckResult) -> String {
         let notes: Vec<Value> = result
             .errors
             .iter()
-            .map(|e| notification(e, sources))
+            .map(|e| notification(e, sources, root))
             .collect();
         invocation.insert("toolExecutionNotifications".into(), json!(notes));
     }
@@ -329,7 +435,8 @@ pub fn render(result: &CheckResult) -> String {
         }),
     );
     run.insert("invocations".into(), json!([invocation]));
-    if let Some(bases) = original_uri_base_ids() {
+    run.insert("automationDetails".into(), json!({ "id": AUTOMATION_ID }));
+    if let Some(bases) = original_uri_base_ids(root) {
         run.insert("originalUriBaseIds".into(), bases);
     }
     // Our columns count Unicode characters, not UTF-16 code units (SARIF's default).
@@ -371,13 +478,25 @@ mod tests {
 
     #[test]
     fn relative_and_absolute_locations() {
+        let cwd = std::env::current_dir().unwrap();
         assert_eq!(
-            artifact_location("mod/main.tf"),
+            artifact_location("mod/main.tf", &cwd),
             json!({ "uri": "mod/main.tf", "uriBaseId": "%SRCROOT%" })
         );
         assert_eq!(
-            artifact_location("/elsewhere/x.tf"),
+            artifact_location("/elsewhere/x.tf", &cwd),
             json!({ "uri": "file:///elsewhere/x.tf" })
+        );
+        // Relative to the root, not to the current directory.
+        let parent = cwd.parent().unwrap();
+        let name = cwd.file_name().unwrap().to_str().unwrap();
+        assert_eq!(
+            artifact_location("mod/main.tf", parent),
+            json!({ "uri": format!("{name}/mod/main.tf"), "uriBaseId": "%SRCROOT%" })
+        );
+        assert_eq!(
+            artifact_location("../x/main.tf", parent),
+            json!({ "uri": "x/main.tf", "uriBaseId": "%SRCROOT%" })
         );
     }
 
@@ -385,12 +504,13 @@ mod tests {
     /// its real bytes, not of its escapes.
     #[test]
     fn locations_encode_the_real_bytes_of_escaped_names() {
+        let cwd = std::env::current_dir().unwrap();
         assert_eq!(
-            artifact_location("new\\nline/caf\\xe9 \\\\x.tf"),
+            artifact_location("new\\nline/caf\\xe9 \\\\x.tf", &cwd),
             json!({ "uri": "new%0Aline/caf%E9%20%5Cx.tf", "uriBaseId": "%SRCROOT%" })
         );
         assert_eq!(
-            artifact_location("/tmp/a\\\\b.tf"),
+            artifact_location("/tmp/a\\\\b.tf", &cwd),
             json!({ "uri": "file:///tmp/a%5Cb.tf" })
         );
     }
@@ -400,6 +520,11 @@ mod tests {
         let doc = "# r\n\nSummary.\n\n## What it does\n\nReports a\n`thing`.\n\nMore.\n\n## Why\n";
         assert_eq!(what_it_does(doc).as_deref(), Some("Reports a `thing`."));
         assert_eq!(what_it_does("# r\n\n## What it does\n\n## Why\n"), None);
+        let doc = "## What it does\n\nReports a volume\nwhen:\n\n- a\n  b\n- c\n\n1. d\n\nMore.\n";
+        assert_eq!(
+            what_it_does(doc).as_deref(),
+            Some("Reports a volume when:\n- a\n  b\n- c\n1. d")
+        );
         assert_eq!(what_it_does("# r\n"), None);
     }
 }

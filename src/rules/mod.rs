@@ -187,6 +187,16 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     registry().iter().copied().find(|r| r.meta().id == id)
 }
 
+/// Every rule id, in registry order.
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    registry().iter().map(|r| r.meta().id)
+}
+
+/// `"; did you mean `x`?"` for an unknown rule id, or nothing.
+pub fn did_you_mean(id: &str) -> String {
+    crate::suggest::did_you_mean(id, ids())
+}
+
 /// The registry as the configuration reads it.
 pub struct Catalog;
 
@@ -228,6 +238,7 @@ pub(crate) fn finding(
         silenced_by: None,
         roots: Vec::new(),
         region: None,
+        suppressed_because: None,
     }
 }
 

@@ -80,6 +80,7 @@ fn metadata_entries(
                     span,
                     message: "malformed suppression: expected `{rule: <rule-id>, reason: <why>}`"
                         .to_string(),
+                    unknown_rules: Vec::new(),
                 });
                 continue;
             }
