@@ -1,4 +1,4 @@
-//! Command-line interface: `check`, `rules`, `explain`.
+//! Command-line interface: `check`, `diff`, `rules`, `explain`.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -28,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Lint Terraform modules and CloudFormation templates.
     Check(CheckArgs),
+    /// Compare the findings and their monthly cost with a git revision: new, fixed, unchanged.
+    Diff(crate::diff::DiffArgs),
     /// Record today's findings in a baseline file; `check --baseline` then reports only new ones.
     Baseline(BaselineArgs),
     /// List every rule: id, default severity, category, summary.
@@ -53,8 +55,8 @@ pub enum Command {
     },
 }
 
-/// Options shared by `check` and `baseline`: what to check and how.
-#[derive(Debug, clap::Args)]
+/// Options shared by `check`, `baseline` and `diff`: what to check and how.
+#[derive(Debug, Clone, clap::Args)]
 pub struct InputArgs {
     /// Directories and files to check.
     #[arg(default_value = ".")]
@@ -201,6 +203,7 @@ fn parse_severity(arg: &str) -> Result<(String, Level), String> {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Diff(args) => crate::diff::command(args),
         Command::Baseline(args) => baseline(args),
         Command::Rules(args) => print_or_fail(&rules_catalog(args.format), 0),
         Command::Pricing { region, config } => pricing(region, config),
@@ -243,7 +246,7 @@ fn print(text: &str) -> Result<(), String> {
 }
 
 /// [`print`], then `code`, or 2 with the error on standard error.
-fn print_or_fail(text: &str, code: i32) -> i32 {
+pub(crate) fn print_or_fail(text: &str, code: i32) -> i32 {
     match print(text) {
         Ok(()) => code,
         Err(e) => {
@@ -261,7 +264,7 @@ fn write_output(path: &Path, text: &str) -> Result<(), String> {
 
 /// Builds the engine options (config discovery, region precedence, overrides) and lists the
 /// files they read, which no output may overwrite.
-fn options(input: InputArgs) -> Result<(CheckOptions, Inputs), String> {
+pub(crate) fn options(input: InputArgs) -> Result<(CheckOptions, Inputs), String> {
     let mut inputs = Inputs::new(&input.paths);
     let config = match &input.config {
         Some(path) => Config::load(path, &rules::Catalog).map_err(|e| e.to_string())?,

@@ -2,6 +2,7 @@
 
 pub mod checkstyle;
 pub mod compact;
+pub mod diff;
 pub mod github;
 pub mod human;
 pub mod json;
