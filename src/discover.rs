@@ -109,7 +109,15 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<DiscoverError>) {
                         kind,
                         reported: true,
                     });
-                    if matches!(kind, FileKind::Terraform | FileKind::TerraformJson) {
+                    // A named variables file is read with its module: what it sets shows
+                    // in the module's findings (as a related location).
+                    if matches!(
+                        kind,
+                        FileKind::Terraform
+                            | FileKind::TerraformJson
+                            | FileKind::TfVars
+                            | FileKind::TfVarsJson
+                    ) {
                         context_dirs.insert(root.parent().map(Path::to_path_buf).unwrap_or_default());
                     }
                 }
