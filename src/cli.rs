@@ -10,7 +10,7 @@ use crate::config::{Config, FailOn, Level};
 use crate::engine::{self, CheckOptions};
 use crate::option_file::OptionFile;
 use crate::output_guard::{self, Inputs};
-use crate::report::{checkstyle, compact, github, human, json, junit, sarif};
+use crate::report::{checkstyle, compact, github, human, json, junit, markdown, sarif};
 use crate::rules::{self, RuleMeta};
 
 #[derive(Debug, Parser)]
@@ -163,6 +163,8 @@ pub enum Format {
     Github,
     /// Checkstyle XML.
     Checkstyle,
+    /// A Markdown summary (for `$GITHUB_STEP_SUMMARY`): totals, findings, monthly cost by rule.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -466,6 +468,7 @@ fn check(args: CheckArgs) -> i32 {
         Format::Junit => junit::render(&result),
         Format::Github => github::render(&result),
         Format::Checkstyle => checkstyle::render(&result),
+        Format::Markdown => markdown::render(&result),
     };
     match &args.output {
         Some(path) => match write_output(path, &text) {

@@ -377,7 +377,15 @@ fn markdown_comment_snapshot() {
         ],
     );
     assert_eq!(out.status.code(), Some(1));
-    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The README shows this very comment (commit hashes are reproducible: fixed dates).
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("````markdown\n{text}````")),
+        "the README's example is not the current output:\n{text}"
+    );
+    insta::assert_snapshot!(text);
 }
 
 #[test]
@@ -457,4 +465,62 @@ fn outside_git_unknown_revisions_and_shallow_clones_exit_2() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("shallow clone"), "{err}");
     assert!(err.contains("fetch-depth: 0"), "{err}");
+}
+
+#[test]
+fn sarif_marks_each_result_with_its_baseline_state() {
+    if !git_available() {
+        return;
+    }
+    let repo = base_repo();
+    change(&repo);
+    let out = repo.infralint(
+        ".",
+        &[
+            "diff",
+            "--now",
+            "2026-12-01",
+            "--base",
+            "main",
+            "--format",
+            "sarif",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/sarif-schema-2.1.0.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft4::options().build(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let states: Vec<(String, String, String)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["baselineState"].as_str().unwrap().to_string(),
+                r["ruleId"].as_str().unwrap().to_string(),
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    let of = |state: &str| states.iter().filter(|s| s.0 == state).count();
+    assert_eq!(of("new"), 1, "{states:?}");
+    assert_eq!(of("absent"), 1, "{states:?}");
+    assert_eq!(of("unchanged"), 4, "{states:?}");
+    assert!(states.contains(&(
+        "absent".to_string(),
+        "eip-unattached".to_string(),
+        "infra/eip.tf".to_string()
+    )));
 }

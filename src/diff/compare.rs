@@ -182,7 +182,7 @@ fn order(a: &DiffFinding, b: &DiffFinding) -> std::cmp::Ordering {
         .then_with(|| a.fingerprint.cmp(&b.fingerprint))
 }
 
-fn sort(v: &mut [DiffFinding]) {
+pub(crate) fn sort(v: &mut [DiffFinding]) {
     v.sort_by(order);
 }
 

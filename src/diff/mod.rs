@@ -22,7 +22,7 @@ pub use run::{DiffOutcome, Version};
 
 use crate::cli::InputArgs;
 use crate::config::FailOn;
-use crate::report::diff::{github, human, json, markdown};
+use crate::report::diff::{github, human, json, markdown, sarif};
 
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
@@ -60,6 +60,8 @@ pub enum DiffFormat {
     Markdown,
     /// GitHub Actions annotations for the new findings only.
     Github,
+    /// SARIF 2.1.0, each result with its `baselineState` (new, unchanged, absent).
+    Sarif,
 }
 
 /// `infralint diff`: 0 when no new finding reaches `--fail-on`, 1 when one does, 2 when the
@@ -106,6 +108,7 @@ pub fn command(args: DiffArgs) -> i32 {
             },
         ),
         DiffFormat::Github => github::render(&outcome),
+        DiffFormat::Sarif => sarif::render(&outcome),
     };
     let code = if !outcome.head.errors.is_empty() {
         2

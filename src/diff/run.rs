@@ -29,6 +29,8 @@ pub struct Version {
 
 /// The outcome of `infralint diff`.
 pub struct DiffOutcome {
+    /// The repository's working tree root: where reported paths are relative to.
+    pub root: PathBuf,
     pub base: Version,
     pub head: Version,
     pub comparison: Comparison,
@@ -116,6 +118,7 @@ pub fn diff(
         |f| head_tree.contains(f),
     );
     Ok(DiffOutcome {
+        root: repo.root.clone(),
         base: base_version.0,
         head: head_version.0,
         comparison,

@@ -80,7 +80,7 @@ pub fn render_within(d: &DiffOutcome, options: &MarkdownOptions, budget: usize) 
     let mut body = String::new();
     if !c.new.is_empty() {
         let _ = writeln!(body, "#### New findings\n");
-        body.push_str(&table(&c.new, options, &mut room, ""));
+        body.push_str(&table(&c.new, options, &mut room, Rows::New));
     }
     if !c.fixed.is_empty() {
         let _ = writeln!(
@@ -88,7 +88,7 @@ pub fn render_within(d: &DiffOutcome, options: &MarkdownOptions, budget: usize) 
             "<details><summary>{} fixed</summary>\n",
             plural(c.fixed.len(), "finding")
         );
-        body.push_str(&table(&c.fixed, options, &mut room, "-"));
+        body.push_str(&table(&c.fixed, options, &mut room, Rows::Fixed));
         let _ = writeln!(body, "</details>\n");
     }
     let mut out = head;
@@ -100,18 +100,30 @@ pub fn render_within(d: &DiffOutcome, options: &MarkdownOptions, budget: usize) 
     out
 }
 
+/// What a table lists, which decides how its costs and locations show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rows {
+    /// Findings a change adds: costs signed `+`, locations linked.
+    New,
+    /// Findings a change removes: costs signed `-`, locations not linked (the file may be gone
+    /// from the revision links point to).
+    Fixed,
+    /// Findings of one version: costs unsigned, locations linked.
+    Current,
+}
+
 /// A table of findings, as many rows as `room` allows (then an "and N more" line).
-fn table(
+pub(crate) fn table(
     findings: &[DiffFinding],
     options: &MarkdownOptions,
     room: &mut usize,
-    sign: &str,
+    rows: Rows,
 ) -> String {
     let mut out = String::from("| severity | rule | resource | location | message | monthly |\n|---|---|---|---|---|---:|\n");
     *room = room.saturating_sub(count(&out));
     let mut shown = 0;
     for f in findings {
-        let row = row(f, options, sign);
+        let row = row(f, options, rows);
         let n = count(&row);
         // Keep room for the "and N more" line.
         if n + 80 > *room {
@@ -133,20 +145,17 @@ fn table(
     out
 }
 
-fn row(f: &DiffFinding, options: &MarkdownOptions, sign: &str) -> String {
+fn row(f: &DiffFinding, options: &MarkdownOptions, rows: Rows) -> String {
     let cost = f.monthly_cost_usd.map_or_else(
         || "unknown".to_string(),
-        |c| {
-            if sign == "-" {
-                signed_usd(-c)
-            } else {
-                signed_usd(c)
-            }
+        |c| match rows {
+            Rows::New => signed_usd(c),
+            Rows::Fixed => signed_usd(-c),
+            Rows::Current => crate::finding::usd(c),
         },
     );
     let location = escape(&format!("{}:{}", f.file, f.line));
-    // A fixed finding's file may be gone from the head, where links point: no link.
-    let location = if sign == "-" {
+    let location = if rows == Rows::Fixed {
         location
     } else {
         format!(
@@ -167,11 +176,11 @@ fn row(f: &DiffFinding, options: &MarkdownOptions, sign: &str) -> String {
     )
 }
 
-fn count(s: &str) -> usize {
+pub(crate) fn count(s: &str) -> usize {
     s.chars().count()
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {
@@ -231,6 +240,9 @@ fn message(s: &str) -> String {
 /// A code span for a table cell: backticks in the text are replaced (an address never holds
 /// one legitimately), `|` escaped (GitHub splits cells on it even inside code).
 fn code(s: &str) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
     let text: String = s
         .chars()
         .map(|c| match c {
@@ -280,6 +292,7 @@ mod tests {
             .map(|i| finding(&format!("f{i:05}"), "infra/old.tf", Some(0.5)))
             .collect();
         DiffOutcome {
+            root: std::path::PathBuf::from("/repo"),
             base: version("main"),
             head: version("working tree"),
             comparison: Comparison::new(fixed, new, |_| true, |_| true),

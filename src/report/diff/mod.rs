@@ -1,10 +1,11 @@
 //! Rendering an `infralint diff` ([`crate::diff::DiffOutcome`]): human, json, markdown (a
-//! pull-request comment), github (annotations for new findings only).
+//! pull-request comment), github (annotations for new findings only), sarif (`baselineState`).
 
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod sarif;
 
 use crate::finding::usd;
 
