@@ -470,15 +470,21 @@ fn check(args: CheckArgs) -> i32 {
         Format::Checkstyle => checkstyle::render(&result),
         Format::Markdown => markdown::render(&result),
     };
+    // `--baseline-update` just recorded today's findings: they are not new any more.
+    let code = if baseline_output.is_some() && result.errors.is_empty() {
+        0
+    } else {
+        result.exit_code()
+    };
     match &args.output {
         Some(path) => match write_output(path, &text) {
-            Ok(()) => result.exit_code(),
+            Ok(()) => code,
             Err(e) => {
                 eprintln!("error: {e}");
                 2
             }
         },
-        None => print_or_fail(&text, result.exit_code()),
+        None => print_or_fail(&text, code),
     }
 }
 
