@@ -524,3 +524,27 @@ fn sarif_marks_each_result_with_its_baseline_state() {
         "infra/eip.tf".to_string()
     )));
 }
+
+#[test]
+fn a_path_deleted_since_the_base_is_all_fixed() {
+    if !git_available() {
+        return;
+    }
+    let repo = base_repo();
+    std::fs::remove_dir_all(repo.path().join("infra")).unwrap();
+    let (code, json) = repo.diff_json(".", &["--base", "main", "infra"]);
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["new"], Value::Array(vec![]));
+    assert!(
+        ids(&json["fixed"]).contains(&(
+            "eip-unattached".to_string(),
+            "aws_eip.orphan".to_string(),
+            "infra/eip.tf".to_string()
+        )),
+        "{json:#}"
+    );
+    // In neither version: an error.
+    let out = repo.infralint(".", &["diff", "--base", "main", "nowhere"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere: no such file or directory"));
+}

@@ -60,6 +60,10 @@ impl Tree {
     }
 
     fn contains(&self, rel: &str) -> bool {
+        self.contains_path(Path::new(rel))
+    }
+
+    fn contains_path(&self, rel: &Path) -> bool {
         self.root.join(rel).symlink_metadata().is_ok()
     }
 }
@@ -91,6 +95,18 @@ pub fn diff(
             _temp: None,
         },
     };
+    // A path may exist in one version only (added, deleted): its findings are all new, or
+    // all fixed. A path in neither is a mistake.
+    for (arg, rel) in input.paths.iter().zip(&rel_paths) {
+        if !base_tree.contains_path(rel) && !head_tree.contains_path(rel) {
+            return Err(format!(
+                "{}: no such file or directory, in {} or in {}",
+                arg.display(),
+                base,
+                head.unwrap_or("the working tree")
+            ));
+        }
+    }
     let base_version = lint(
         input,
         &base_tree,
@@ -105,7 +121,7 @@ pub fn diff(
         input,
         &head_tree,
         &rel_paths,
-        input.ignore_missing || head_commit.is_some(),
+        true,
         fail_on,
         head.map_or_else(|| "working tree".to_string(), str::to_string),
         head_commit,
