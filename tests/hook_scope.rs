@@ -52,3 +52,83 @@ resource "aws_ebs_volume" "db" {
     let (_, all) = run(&["infra"]);
     assert!(all.contains("ebs-volume-unattached"), "{all}");
 }
+
+#[test]
+fn a_baseline_written_from_the_root_hides_the_finding_when_the_module_file_is_named_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // The configuration's directory is where fingerprint paths start (outside git).
+    std::fs::write(root.join(".infralint.toml"), "").unwrap();
+    std::fs::create_dir_all(root.join("env/prod")).unwrap();
+    std::fs::create_dir_all(root.join("modules/bastion")).unwrap();
+    std::fs::write(
+        root.join("env/prod/main.tf"),
+        "module \"bastion\" {\n  source = \"../../modules/bastion\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("modules/bastion/main.tf"),
+        "resource \"aws_eip\" \"this\" {\n  domain = \"vpc\"\n}\n",
+    )
+    .unwrap();
+    let run = |cwd: &str, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_infralint"))
+            .args(args)
+            .current_dir(root.join(cwd))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // From the root, through the caller: `module.bastion.aws_eip.this`.
+    let (code, out) = run(".", &["check", "--format", "compact", "env/prod"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("modules/bastion/main.tf:1:1: warning[eip-unattached]"),
+        "{out}"
+    );
+    let (code, _) = run(".", &["baseline", "env/prod", "--output", "base.json"]);
+    assert_eq!(code, Some(0));
+    // What pre-commit does: the module file alone (`aws_eip.this`), from the root and from
+    // the module's directory. Baselined either way.
+    let (code, out) = run(
+        ".",
+        &[
+            "check",
+            "--baseline",
+            "base.json",
+            "modules/bastion/main.tf",
+        ],
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("1 in the baseline"), "{out}");
+    let (code, out) = run(
+        "modules/bastion",
+        &["check", "--baseline", "../../base.json", "main.tf"],
+    );
+    assert_eq!(code, Some(0), "{out}");
+    // A second EIP is still new.
+    std::fs::write(
+        root.join("modules/bastion/more.tf"),
+        "resource \"aws_eip\" \"more\" {\n  domain = \"vpc\"\n}\n",
+    )
+    .unwrap();
+    let (code, out) = run(
+        ".",
+        &[
+            "check",
+            "--format",
+            "compact",
+            "--baseline",
+            "base.json",
+            "modules/bastion/main.tf",
+            "modules/bastion/more.tf",
+        ],
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("aws_eip.more"), "{out}");
+    assert!(!out.contains("aws_eip.this"), "{out}");
+}
