@@ -111,7 +111,6 @@ pub fn diff(
         input,
         &base_tree,
         &rel_paths,
-        true,
         fail_on,
         base.to_string(),
         Some(base_commit),
@@ -121,7 +120,6 @@ pub fn diff(
         input,
         &head_tree,
         &rel_paths,
-        true,
         fail_on,
         head.map_or_else(|| "working tree".to_string(), str::to_string),
         head_commit,
@@ -143,12 +141,10 @@ pub fn diff(
 }
 
 /// Lints one version: the paths below its tree, with the command line's options.
-#[allow(clippy::too_many_arguments)]
 fn lint(
     input: &InputArgs,
     tree: &Tree,
     rel_paths: &[PathBuf],
-    ignore_missing: bool,
     fail_on: Option<crate::config::FailOn>,
     label: String,
     commit: Option<String>,
@@ -156,10 +152,10 @@ fn lint(
 ) -> Result<(Version, crate::config::FailOn), String> {
     let mut args = input.clone();
     args.paths = rel_paths.iter().map(|p| tree.root.join(p)).collect();
-    args.ignore_missing = ignore_missing;
-    if ignore_missing {
-        args.paths.retain(|p| p.symlink_metadata().is_ok());
-    }
+    // A path missing from this version (added or deleted since the other) has no findings
+    // here; `diff` has checked that each path exists in one version at least.
+    args.ignore_missing = true;
+    args.paths.retain(|p| p.symlink_metadata().is_ok());
     let mut version = Version {
         label,
         commit,
