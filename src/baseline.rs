@@ -1,8 +1,13 @@
 //! Baselines: record today's findings, then report and fail only on new ones.
 //!
-//! A finding's fingerprint hashes its rule, file, resource address, the primary label and the
-//! text it underlines (the attribute's value, or the resource header): never line numbers, so
-//! edits elsewhere in the file do not resurrect baselined findings.
+//! A finding's fingerprint (version 2, [`crate::diff::identity`]) hashes its rule, its file's
+//! path from the repository root (or the configuration's directory outside git), the
+//! resource's address within its own module and the text it underlines (the attribute's
+//! value, or the resource header): never line numbers, so edits elsewhere in the file do not
+//! resurrect baselined findings, and never the paths the run named or the caller chain, so a
+//! baseline written from the root hides the same findings in a hook that names one module
+//! file. Baselines of version 1 (fingerprints with the run's display path, the full address
+//! and the label) are still read; an update rewrites them as version 2.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
@@ -36,9 +41,64 @@ pub fn fingerprint_hash(f: &Finding, sources: &SourceMap) -> u64 {
     fnv1a64(key.as_bytes())
 }
 
-/// [`fingerprint_hash`] as 16 hex digits.
+/// [`fingerprint_hash`] as 16 hex digits (the version 1 fingerprint: still read, no longer
+/// written).
 pub fn fingerprint(f: &Finding, sources: &SourceMap) -> String {
     format!("{:016x}", fingerprint_hash(f, sources))
+}
+
+/// The version 2 fingerprint ([`crate::diff::identity`]): the same whichever paths the run
+/// named and whether the module was reached directly or through a caller. Its path starts at
+/// [`project_root`] of the file.
+pub fn fingerprint_v2(f: &Finding, sources: &SourceMap) -> String {
+    let file = sources.get(f.primary.span.file);
+    let path = file.map(|s| project_path(&s.path)).unwrap_or_default();
+    let text = file
+        .and_then(|s| s.text.get(f.primary.span.start..f.primary.span.end))
+        .unwrap_or("");
+    crate::diff::identity::fingerprint(&crate::diff::identity::IdentityParts {
+        rule: f.rule,
+        file: &path,
+        resource: &f.resource,
+        text,
+    })
+}
+
+/// `path` from its [`project_root`], `/`-separated; the path as given where there is none.
+fn project_path(path: &Path) -> String {
+    let absolute = match std::env::current_dir() {
+        Ok(cwd) if path.is_relative() => lexical(&cwd.join(path)),
+        _ => lexical(path),
+    };
+    match project_root(&absolute).and_then(|root| absolute.strip_prefix(root).ok()) {
+        Some(rel) => crate::display::display_path(rel),
+        None => crate::display::display_path(path),
+    }
+}
+
+/// Where a file's fingerprint path starts: the nearest directory above it holding `.git` (the
+/// repository root), else the nearest holding `.infralint.toml` (the configuration's
+/// directory, outside git).
+pub fn project_root(file: &Path) -> Option<&Path> {
+    let nearest = |marker: &str| file.ancestors().skip(1).find(|d| d.join(marker).exists());
+    nearest(".git").or_else(|| nearest(crate::config::CONFIG_FILE_NAME))
+}
+
+/// `.` and `..` resolved without the file system.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// The files a run speaks for: a baseline entry for a file in scope is matched against the
@@ -128,7 +188,7 @@ impl Baseline {
         let mut findings: Vec<BaselineEntry> = findings
             .into_iter()
             .map(|f| BaselineEntry {
-                fingerprint: fingerprint(f, sources),
+                fingerprint: fingerprint_v2(f, sources),
                 rule: f.rule.to_string(),
                 file: sources.display(f.primary.span.file).to_string(),
                 resource: f.resource.clone(),
@@ -137,7 +197,7 @@ impl Baseline {
             .collect();
         sort_entries(&mut findings);
         Baseline {
-            version: 1,
+            version: 2,
             findings,
         }
     }
@@ -166,7 +226,9 @@ impl Baseline {
             crate::option_file::read_or_message(path, crate::option_file::OptionFile::Baseline)?;
         let baseline: Baseline = serde_json::from_str(&text)
             .map_err(|e| format!("{}: invalid baseline: {e}", path.display()))?;
-        if baseline.version != 1 {
+        // Version 1 holds version 1 fingerprints, version 2 version 2 ones: `apply` matches
+        // either, so an old baseline keeps working and its update writes the new ones.
+        if !(1..=2).contains(&baseline.version) {
             return Err(format!(
                 "{}: unsupported baseline version {}",
                 path.display(),
@@ -201,8 +263,15 @@ impl Baseline {
         let mut new = Vec::new();
         let mut known = Vec::new();
         for f in findings {
-            let fp = fingerprint(&f, sources);
-            match remaining.get_mut(fp.as_str()).and_then(|v| v.pop()) {
+            let v2 = fingerprint_v2(&f, sources);
+            let matched = match remaining.get_mut(v2.as_str()).and_then(|v| v.pop()) {
+                Some(e) => Some(e),
+                None => {
+                    let v1 = fingerprint(&f, sources);
+                    remaining.get_mut(v1.as_str()).and_then(|v| v.pop())
+                }
+            };
+            match matched {
                 Some(_) => known.push(f),
                 None => new.push(f),
             }
@@ -272,6 +341,45 @@ mod tests {
         let scope = Scope::new(&[PathBuf::from("src")], [], config.exclude_matcher());
         assert!(scope.contains("src/main.tf"));
         assert!(!scope.contains("src/legacy/main.tf"));
+    }
+
+    #[test]
+    fn version_1_fingerprints_are_still_matched_and_version_2_is_written() {
+        use crate::finding::{Category, Label, Severity};
+        use crate::source::{SourceFile, Span};
+        let mut sources = SourceMap::default();
+        let id = sources.add(SourceFile::new(
+            "m/main.tf".into(),
+            "m/main.tf".into(),
+            "resource \"aws_eip\" \"x\" {}\n".into(),
+        ));
+        let finding = Finding {
+            rule: "eip-unattached",
+            severity: Severity::Warning,
+            category: Category::Cost,
+            message: "m".into(),
+            help: String::new(),
+            primary: Label::new(Span::new(id, 0..25), "here"),
+            secondary: Vec::new(),
+            resource: "module.m.aws_eip.x".into(),
+            monthly_cost_usd: None,
+        };
+        let written = Baseline::from_findings([&finding], &sources);
+        assert_eq!(written.version, 2);
+        assert_eq!(
+            written.findings[0].fingerprint,
+            fingerprint_v2(&finding, &sources)
+        );
+        let mut old = written.clone();
+        old.version = 1;
+        old.findings[0].fingerprint = fingerprint(&finding, &sources);
+        assert_ne!(old.findings[0].fingerprint, written.findings[0].fingerprint);
+        for baseline in [&old, &written] {
+            let (new, known, fixed) =
+                baseline.apply(vec![finding.clone()], &sources, &Scope::default());
+            assert!(new.is_empty() && fixed.is_empty());
+            assert_eq!(known.len(), 1);
+        }
     }
 
     #[test]

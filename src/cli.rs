@@ -1,4 +1,4 @@
-//! Command-line interface: `check`, `rules`, `explain`.
+//! Command-line interface: `check`, `diff`, `rules`, `explain`.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use crate::config::{Config, FailOn, Level};
 use crate::engine::{self, CheckOptions};
 use crate::option_file::OptionFile;
 use crate::output_guard::{self, Inputs};
-use crate::report::{checkstyle, compact, github, human, json, junit, sarif};
+use crate::report::{checkstyle, compact, github, human, json, junit, markdown, sarif};
 use crate::rules::{self, RuleMeta};
 
 #[derive(Debug, Parser)]
@@ -28,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Lint Terraform modules and CloudFormation templates.
     Check(CheckArgs),
+    /// Compare the findings and their monthly cost with a git revision: new, fixed, unchanged.
+    Diff(crate::diff::DiffArgs),
     /// Record today's findings in a baseline file; `check --baseline` then reports only new ones.
     Baseline(BaselineArgs),
     /// List every rule: id, default severity, category, summary.
@@ -56,8 +58,8 @@ pub enum Command {
     },
 }
 
-/// Options shared by `check` and `baseline`: what to check and how.
-#[derive(Debug, clap::Args)]
+/// Options shared by `check`, `baseline` and `diff`: what to check and how.
+#[derive(Debug, Clone, clap::Args)]
 pub struct InputArgs {
     /// Directories and files to check.
     #[arg(default_value = ".")]
@@ -177,6 +179,8 @@ pub enum Format {
     Github,
     /// Checkstyle XML.
     Checkstyle,
+    /// A Markdown summary (for `$GITHUB_STEP_SUMMARY`): totals, findings, monthly cost by rule.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -232,6 +236,7 @@ fn parse_severity(arg: &str) -> Result<(String, Level), String> {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Diff(args) => crate::diff::command(args),
         Command::Baseline(args) => baseline(args),
         Command::Rules(args) => print_or_fail(&rules_catalog(args.format), 0),
         Command::Pricing {
@@ -278,7 +283,7 @@ fn print(text: &str) -> Result<(), String> {
 }
 
 /// [`print`], then `code`, or 2 with the error on standard error.
-fn print_or_fail(text: &str, code: i32) -> i32 {
+pub(crate) fn print_or_fail(text: &str, code: i32) -> i32 {
     match print(text) {
         Ok(()) => code,
         Err(e) => {
@@ -296,7 +301,7 @@ fn write_output(path: &Path, text: &str) -> Result<(), String> {
 
 /// Builds the engine options (config discovery, region precedence, overrides) and lists the
 /// files they read, which no output may overwrite.
-fn options(input: InputArgs) -> Result<(CheckOptions, Inputs), String> {
+pub(crate) fn options(input: InputArgs) -> Result<(CheckOptions, Inputs), String> {
     let mut inputs = Inputs::new(&input.paths);
     let config = match &input.config {
         Some(path) => Config::load(path, &rules::Catalog).map_err(|e| e.to_string())?,
@@ -506,16 +511,23 @@ fn check(args: CheckArgs) -> i32 {
         Format::Junit => junit::render(&result),
         Format::Github => github::render(&result),
         Format::Checkstyle => checkstyle::render(&result),
+        Format::Markdown => markdown::render(&result),
+    };
+    // `--baseline-update` just recorded today's findings: they are not new any more.
+    let code = if baseline_output.is_some() && result.errors.is_empty() {
+        0
+    } else {
+        result.exit_code()
     };
     match &args.output {
         Some(path) => match write_output(path, &text) {
-            Ok(()) => result.exit_code(),
+            Ok(()) => code,
             Err(e) => {
                 eprintln!("error: {e}");
                 2
             }
         },
-        None => print_or_fail(&text, result.exit_code()),
+        None => print_or_fail(&text, code),
     }
 }
 

@@ -145,7 +145,15 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Ve
                         kind,
                         reported: true,
                     });
-                    if matches!(kind, FileKind::Terraform | FileKind::TerraformJson) {
+                    // A named variables file is read with its module: what it sets shows
+                    // in the module's findings (as a related location).
+                    if matches!(
+                        kind,
+                        FileKind::Terraform
+                            | FileKind::TerraformJson
+                            | FileKind::TfVars
+                            | FileKind::TfVarsJson
+                    ) {
                         context_dirs.insert(root.parent().map(Path::to_path_buf).unwrap_or_default());
                     }
                 }

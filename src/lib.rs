@@ -10,6 +10,7 @@ pub mod aws_data;
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod discover;
 pub mod display;
 pub mod engine;

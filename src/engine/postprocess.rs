@@ -98,7 +98,14 @@ pub(super) fn postprocess(
     errors: &mut [RunError],
     input: &Inputs,
 ) -> Outcome {
-    findings.retain(|f| input.is_reported(f.primary.span.file));
+    // A finding is the business of a run that names a file holding its primary location or
+    // a related one (the tfvars line, the variable default, the module argument, the parameter
+    // file a value came through): a hook handed only `terraform.tfvars` sees what its change
+    // did to the module's resources.
+    findings.retain(|f| {
+        input.is_reported(f.primary.span.file)
+            || f.secondary.iter().any(|l| input.is_reported(l.span.file))
+    });
     dedupe(&mut findings);
     input.levels.apply(&mut findings);
     let (findings, mut suppressed) = suppress(findings, input);
@@ -402,6 +409,36 @@ mod tests {
         assert!(out.suppressed.is_empty() && out.baselined.is_empty() && out.fixed.is_empty());
         let errors: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(errors, ["early", "late"]);
+    }
+
+    #[test]
+    fn a_related_location_in_a_reported_file_reports_the_finding() {
+        let sources = sources();
+        let none = FileSuppressions::default();
+        let config = Config::default();
+        let levels = Levels {
+            severity: &[],
+            config: &config,
+            off_by_default: &never_off,
+        };
+        // Located in b.tf (not reported), its value set in a.tf (reported): a tfvars line.
+        let mut through_a = finding("ebs-io1-to-io2", 1, 0, "b.two");
+        through_a
+            .secondary
+            .push(Label::new(Span::new(FileId(0), 30..31), "set here"));
+        let mut only_b = finding("ebs-magnetic", 1, 0, "b.two");
+        only_b
+            .secondary
+            .push(Label::new(Span::new(FileId(1), 30..31), "the resource"));
+        let out = postprocess(
+            vec![through_a, only_b],
+            &mut [],
+            &inputs(&sources, &none, levels, None),
+        );
+        assert_eq!(
+            summary(&out.findings),
+            vec![("ebs-io1-to-io2", 1, 0, Severity::Warning)]
+        );
     }
 
     #[test]

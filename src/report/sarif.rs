@@ -251,7 +251,7 @@ fn cents(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn rule_descriptor(meta: &RuleMeta) -> Value {
+pub(crate) fn rule_descriptor(meta: &RuleMeta) -> Value {
     let full = what_it_does(meta.doc).unwrap_or_else(|| meta.summary.to_string());
     let mut tags = vec![meta.category.as_str()];
     let mut properties = Map::new();
