@@ -75,6 +75,8 @@ pub struct Finding {
     pub resource: String,
     /// Estimated monthly waste or saving, unrounded; `None` when unknown.
     pub monthly_cost_usd: Option<f64>,
+    /// What `check --fix` can change to resolve it (see `crate::fix`).
+    pub fix: Option<crate::fix::Fix>,
 }
 
 /// A dollar amount for messages, rounded to cents only here (at display time), with thousands

@@ -269,6 +269,7 @@ mod tests {
             secondary: Vec::new(),
             resource: resource.to_string(),
             monthly_cost_usd: None,
+            fix: None,
         }
     }
 

@@ -167,8 +167,44 @@ fn ceiling_finding(volume: &Volume, ctx: &RuleContext) -> Finding {
         f.secondary.extend(origin_labels(&size.via));
     }
     f.monthly_cost_usd = saving;
+    f.fix = Some(gp3_fix(volume, size, ctx));
     if starved {
         f.severity = Severity::Error;
     }
     f
+}
+
+/// gp2 -> gp3 keeping the performance gp2 sustains: gp3 includes 3,000 IOPS and 125 MiB/s at
+/// any size, so `iops` and `throughput` are added only when the gp2 baseline (3 IOPS per GiB)
+/// or its sustained throughput (baseline IOPS x 256 KiB, capped at 250 MiB/s) exceeds them.
+fn gp3_fix(volume: &Volume, size: Option<f64>, ctx: &RuleContext) -> crate::fix::Fix {
+    use super::volume_type_fix::{type_change, type_change_safety, IOPS, THROUGHPUT};
+    use crate::fix::{Fix, Scalar};
+    let blocked = |why: &str| {
+        let (safety, _) = type_change_safety(volume);
+        Fix::blocked(safety, "volume type gp2 -> gp3", why)
+    };
+    if volume.iops.is_some() || volume.throughput.is_some() {
+        return blocked("`iops` or `throughput` is set on the gp2 volume: choose gp3's by hand");
+    }
+    let Some(size) = size.filter(|s| *s > 0.0) else {
+        return blocked(
+            "the size is unknown: gp3 may need `iops` and `throughput` to match gp2's performance",
+        );
+    };
+    let gp2 = &ctx.data.ebs.gp2;
+    let gp3 = &ctx.data.ebs.gp3;
+    let iops = gp2.baseline_iops(size).ceil();
+    let throughput = gp2.sustained_throughput_mibps(size).ceil();
+    let mut extra = Vec::new();
+    if iops > gp3.included_iops {
+        extra.push((IOPS, Scalar::Int(iops as u64)));
+    }
+    if throughput > gp3.included_throughput_mibps {
+        if volume.resource.kind == "AWS::EC2::Instance" {
+            return blocked("an instance's block device mapping has no `Throughput` in CloudFormation: gp3 would get 125 MiB/s, less than this gp2 volume sustains");
+        }
+        extra.push((THROUGHPUT, Scalar::Int(throughput as u64)));
+    }
+    type_change(volume, "gp2", "gp3", extra)
 }

@@ -41,6 +41,13 @@ impl Rule for EipClassic {
                 "Use `domain = \"vpc\"` (Terraform; `vpc = true` is deprecated) or `Domain: vpc` (CloudFormation).".to_string(),
             );
             f.secondary = origin_labels(&domain.via);
+            // `domain` forces a new address: unsafe. `vpc = false` is another attribute to
+            // rewrite, not a value to replace, and is skipped (not the literal `standard`).
+            f.fix = Some(crate::fix::Fix::new(
+                crate::fix::Safety::Unsafe,
+                "domain standard -> vpc (unsafe: the address is released and a new one allocated)",
+                vec![crate::fix::replace(domain, "standard", "vpc")],
+            ));
             out.push(f);
         }
     }

@@ -45,6 +45,8 @@ registry! {
     unused_suppression::UnusedSuppression,
 }
 
+mod volume_type_fix;
+
 /// What every rule declares about itself. `doc` is `rules/<id>.md`.
 #[derive(Debug)]
 pub struct RuleMeta {
@@ -185,6 +187,7 @@ pub(crate) fn finding(
         secondary: Vec::new(),
         resource: resource.to_string(),
         monthly_cost_usd: None,
+        fix: None,
     }
 }
 
