@@ -190,10 +190,6 @@ fn plan<'r>(
         let Some(fix) = &finding.fix else {
             continue;
         };
-        if fix.safety == Safety::Unsafe && !unsafe_fixes {
-            out.unsafe_available += 1;
-            continue;
-        }
         let file = finding.primary.span.file;
         let Some(source) = result.sources.get(file) else {
             continue;
@@ -201,7 +197,13 @@ fn plan<'r>(
         if locked.contains(&source.path) {
             continue;
         }
-        let mut skip = |why: String| out.skipped.push(note(result, finding, why));
+        // An unsafe fix left out is counted, not listed: skipped ones only with the flag.
+        let left_out = fix.safety == Safety::Unsafe && !unsafe_fixes;
+        let mut skip = |why: String| {
+            if !left_out {
+                out.skipped.push(note(result, finding, why));
+            }
+        };
         if let Some(why) = &fix.blocked {
             skip(why.clone());
             continue;
@@ -222,6 +224,10 @@ fn plan<'r>(
                 continue;
             }
         };
+        if left_out {
+            out.unsafe_available += 1;
+            continue;
+        }
         let entry = out.files.entry(file).or_default();
         match entry.0.try_add(edits) {
             Ok(()) => entry.1.push(Planned { finding }),

@@ -1,0 +1,24 @@
+# Unsafe fixes: applied only with --unsafe-fixes.
+resource "aws_instance" "web" {
+  ami           = "ami-12345678"
+  instance_type = "m4.large" # stop/start, drivers
+
+  metadata_options {
+    http_tokens = "required"
+  }
+
+  ebs_block_device {
+    device_name = "/dev/sdf"
+    volume_type = "gp2"
+    volume_size = 20
+    encrypted   = true
+  }
+}
+
+resource "aws_eip" "legacy" {
+  domain = "standard"
+}
+
+resource "aws_eip" "older" {
+  vpc = false
+}
