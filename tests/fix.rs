@@ -125,8 +125,10 @@ fn check_case(case: &str, flags: &[&str], expected_fixed: usize) -> tempfile::Te
     assert_same_files(dir.path(), &data(case).join("after"));
     let done = fixed(&first);
     assert_eq!(done.len(), expected_fixed, "{}", stderr(&first));
-    let after = findings(dir.path(), &[]);
+    let mut after = findings(dir.path(), &[]);
+    after.sort();
     let mut expected = before.clone();
+    expected.sort();
     for f in &done {
         let at = expected.iter().position(|e| e == f).unwrap();
         expected.remove(at);
@@ -161,7 +163,7 @@ fn terraform_safe_fixes_keep_comments_alignment_and_other_files() {
         "{err}"
     );
     assert!(
-        err.contains("2 unsafe fixes available with --unsafe-fixes"),
+        err.contains("7 unsafe fixes available with --unsafe-fixes"),
         "{err}"
     );
 }
@@ -206,16 +208,27 @@ fn unsafe_fixes_need_the_flag() {
     let o = infralint(&["check", "--fix", "."], dir.path());
     assert_same_files(dir.path(), &data("unsafe").join("before"));
     assert!(
-        stderr(&o).contains("3 unsafe fixes available with --unsafe-fixes"),
+        stderr(&o).contains("6 unsafe fixes available with --unsafe-fixes"),
         "{}",
         stderr(&o)
     );
-    let dir = check_case("unsafe", &["--unsafe-fixes"], 3);
+    let dir = check_case("unsafe", &["--unsafe-fixes"], 6);
     let o = infralint(&["check", "--fix", "--unsafe-fixes", "."], dir.path());
     assert!(
         stderr(&o).contains(
             "eip-classic `aws_eip.older`: `false` is not written as the literal `standard`"
         ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn unsafe_cloudformation_fixes_and_a_skipped_one() {
+    let dir = check_case("unsafe-cloudformation", &["--unsafe-fixes"], 5);
+    let o = infralint(&["check", "--fix", "--unsafe-fixes", "."], dir.path());
+    assert!(
+        stderr(&o).contains("ebs-gp2-iops-ceiling `Template`: the size is unknown"),
         "{}",
         stderr(&o)
     );

@@ -83,12 +83,14 @@ pub struct Key {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Scalar {
     Int(u64),
+    Bool(bool),
 }
 
 impl Scalar {
-    fn render(&self) -> String {
+    pub fn render(&self) -> String {
         match self {
             Scalar::Int(n) => n.to_string(),
+            Scalar::Bool(b) => b.to_string(),
         }
     }
 }

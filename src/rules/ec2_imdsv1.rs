@@ -47,6 +47,11 @@ impl Rule for Ec2Imdsv1 {
                     Some("optional") => {
                         let mut f = explicit(settings, tokens.span);
                         f.secondary = origin_labels(&tokens.via);
+                        f.fix = Some(crate::fix::Fix::new(
+                            crate::fix::Safety::Unsafe,
+                            "http tokens optional -> required (unsafe: software that still calls IMDSv1 without a token stops getting answers)",
+                            vec![crate::fix::replace(tokens, "optional", "required")],
+                        ));
                         out.push(f);
                     }
                     _ => continue,

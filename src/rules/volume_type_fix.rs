@@ -51,8 +51,7 @@ pub(crate) fn type_change(volume: &Volume, from: &str, to: &str, extra: Vec<(Key
     let (safety, why) = type_change_safety(volume);
     let mut description = format!("volume type {from} -> {to}");
     for (key, value) in &extra {
-        let Scalar::Int(n) = value;
-        description.push_str(&format!(", {} = {n}", key.terraform));
+        description.push_str(&format!(", {} = {}", key.terraform, value.render()));
     }
     description.push_str(&format!(" ({why})"));
     if volume.type_defaulted {

@@ -22,3 +22,27 @@ resource "aws_eip" "legacy" {
 resource "aws_eip" "older" {
   vpc = false
 }
+
+resource "aws_instance" "legacy" {
+  ami           = "ami-12345678"
+  instance_type = "m6i.large"
+
+  metadata_options {
+    http_endpoint = "enabled"
+    http_tokens   = "optional" # IMDSv1 still allowed
+  }
+}
+
+# Encryption replaces the volume: unsafe.
+resource "aws_ebs_volume" "clear" {
+  availability_zone = "us-east-1a"
+  size              = 10
+  type              = "gp3"
+  encrypted         = false
+}
+
+resource "aws_ebs_volume" "unset" {
+  availability_zone = "us-east-1a"
+  size              = 10
+  type              = "gp3"
+}
