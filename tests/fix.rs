@@ -337,3 +337,132 @@ fn terraform_fmt_still_passes_after_fixing() {
         assert!(o.status.success(), "{case}: {}", stdout(&o));
     }
 }
+
+/// Each rule declares the safeties of its fixes (`Rule::fixes`), its doc says the same under
+/// "### With `--fix`", and every fix found on the fixture pairs and on `fixtures/` has a
+/// declared safety.
+#[test]
+fn rules_declare_their_fixes_in_code_and_doc() {
+    use infralint::fix::Safety;
+    for rule in infralint::rules::registry() {
+        let declared = rule.fixes();
+        if declared.is_empty() {
+            continue;
+        }
+        let doc = rule.meta().doc;
+        let at = doc
+            .find("### With `--fix`")
+            .unwrap_or_else(|| panic!("{}: no `--fix` section", rule.meta().id));
+        let section = &doc[at..];
+        let section = &section[..section[3..].find("\n#").map_or(section.len(), |i| i + 3)];
+        for (safety, marker) in [(Safety::Safe, "**safe**"), (Safety::Unsafe, "**unsafe**")] {
+            assert_eq!(
+                declared.contains(&safety),
+                section.contains(marker),
+                "{}: {marker} in the doc and {:?} declared",
+                rule.meta().id,
+                declared
+            );
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let options = infralint::engine::CheckOptions {
+        paths: vec![root.join("tests/data/fix"), root.join("fixtures")],
+        ..Default::default()
+    };
+    let result = infralint::engine::check(&options).unwrap();
+    let mut seen = 0;
+    for f in &result.findings {
+        if let Some(fix) = &f.fix {
+            seen += 1;
+            let rule = infralint::rules::find(f.rule).unwrap();
+            assert!(
+                rule.fixes().contains(&fix.safety),
+                "{} proposes an undeclared {:?} fix on {}",
+                f.rule,
+                fix.safety,
+                f.resource
+            );
+        }
+    }
+    assert!(seen > 20, "{seen} fixes");
+}
+
+/// JSON says for each finding whether a fix exists, its safety and whether `--fix` can apply
+/// it here; SARIF carries the applicable ones as `fixes[]` with their replacements, valid
+/// against the SARIF 2.1.0 schema.
+#[test]
+fn json_and_sarif_describe_the_fixes() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_before("terraform", dir.path());
+    let o = infralint(&["check", "--format", "json", "."], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let fix_of = |resource: &str, rule: &str| {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["resource"] == resource && f["rule"] == rule)
+            .unwrap()["fix"]
+            .clone()
+    };
+    assert_eq!(
+        fix_of("aws_ebs_volume.journal", "ebs-io1-to-io2"),
+        serde_json::json!({"safety": "safe", "description": "volume type io1 -> io2 (in place, through Elastic Volumes)", "applicable": true})
+    );
+    let skipped = fix_of("aws_ebs_volume.scratch", "ebs-gp2-iops-ceiling");
+    assert_eq!(skipped["applicable"], false);
+    assert!(skipped["skipped"]
+        .as_str()
+        .unwrap()
+        .starts_with("the value comes from variable `disk_type`"));
+    assert_eq!(
+        fix_of("aws_ebs_volume.db", "ebs-unencrypted")["safety"],
+        "unsafe"
+    );
+    assert!(fix_of("aws_ebs_volume.archive", "ebs-volume-unattached").is_null());
+
+    let o = infralint(&["check", "--format", "sarif", "."], dir.path());
+    let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft4::options().build(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let db = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "ebs-gp2-iops-ceiling"
+                && r["properties"]["resource"] == "aws_ebs_volume.db"
+        })
+        .unwrap();
+    let replacements = &db["fixes"][0]["artifactChanges"][0]["replacements"];
+    assert_eq!(
+        replacements,
+        &serde_json::json!([
+            {"deletedRegion": {"startLine": 6, "startColumn": 23, "endLine": 6, "endColumn": 28}, "insertedContent": {"text": "\"gp3\""}},
+            {"deletedRegion": {"startLine": 6, "startColumn": 46, "endLine": 6, "endColumn": 46}, "insertedContent": {"text": "\n  throughput        = 250"}}
+        ])
+    );
+    assert_eq!(db["fixes"][0]["properties"]["safety"], "safe");
+    let scratch = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "ebs-gp2-iops-ceiling"
+                && r["properties"]["resource"] == "aws_ebs_volume.scratch"
+        })
+        .unwrap();
+    assert!(
+        scratch.get("fixes").is_none(),
+        "a fix --fix cannot apply is not offered"
+    );
+}

@@ -12,11 +12,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use super::text::{render, FilePlan, Syntax};
+use super::text::{render, ByteEdit, FilePlan, Syntax};
 use super::{Edit, Safety};
 use crate::engine::{self, CheckOptions, CheckResult};
 use crate::finding::Finding;
-use crate::source::FileId;
+use crate::source::{FileId, SourceMap};
 
 /// Passes at most: a fix deferred by an overlap is retried in the next pass.
 const MAX_PASSES: usize = 8;
@@ -199,30 +199,15 @@ fn plan<'r>(
         }
         // An unsafe fix left out is counted, not listed: skipped ones only with the flag.
         let left_out = fix.safety == Safety::Unsafe && !unsafe_fixes;
-        let mut skip = |why: String| {
-            if !left_out {
-                out.skipped.push(note(result, finding, why));
-            }
-        };
-        if let Some(why) = &fix.blocked {
-            skip(why.clone());
-            continue;
-        }
-        if fix.edits.iter().any(|e| edit_file(e) != file) {
-            skip("the fix would edit another file than the finding's".to_string());
-            continue;
-        }
-        if crate::parse::plan::is_plan(&source.text) {
-            skip("a plan JSON is never edited: fix the configuration it was made from".to_string());
-            continue;
-        }
-        let syntax = Syntax::of(&source.path, &source.text);
-        let edits = match render(&source.text, syntax, &fix.edits) {
-            Ok(e) => e,
-            Err(why) => {
-                skip(why);
+        let edits = match byte_edits(&result.sources, finding) {
+            Some(Ok(e)) => e,
+            Some(Err(why)) => {
+                if !left_out {
+                    out.skipped.push(note(result, finding, why));
+                }
                 continue;
             }
+            None => continue,
         };
         if left_out {
             out.unsafe_available += 1;
@@ -231,10 +216,33 @@ fn plan<'r>(
         let entry = out.files.entry(file).or_default();
         match entry.0.try_add(edits) {
             Ok(()) => entry.1.push(Planned { finding }),
-            Err(why) => skip(why),
+            Err(why) => out.skipped.push(note(result, finding, why)),
         }
     }
     out
+}
+
+/// The byte edits of `finding`'s fix in its file, or why it cannot be applied; `None` without
+/// a fix. What `--fix` applies, and what the reports call an applicable fix.
+pub fn byte_edits(sources: &SourceMap, finding: &Finding) -> Option<Result<Vec<ByteEdit>, String>> {
+    let fix = finding.fix.as_ref()?;
+    let file = finding.primary.span.file;
+    let source = sources.get(file)?;
+    if let Some(why) = &fix.blocked {
+        return Some(Err(why.clone()));
+    }
+    if fix.edits.iter().any(|e| edit_file(e) != file) {
+        return Some(Err(
+            "the fix would edit another file than the finding's".to_string()
+        ));
+    }
+    if crate::parse::plan::is_plan(&source.text) {
+        return Some(Err(
+            "a plan JSON is never edited: fix the configuration it was made from".to_string(),
+        ));
+    }
+    let syntax = Syntax::of(&source.path, &source.text);
+    Some(render(&source.text, syntax, &fix.edits))
 }
 
 fn edit_file(edit: &Edit) -> FileId {

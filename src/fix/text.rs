@@ -75,7 +75,13 @@ pub fn render(text: &str, syntax: Syntax, edits: &[Edit]) -> Result<Vec<ByteEdit
                 old,
                 new,
                 via,
-            } => out.push(replace(text, span.start..span.end, old, new, via)?),
+            } => {
+                let edit = replace(text, span.start..span.end, old, new, via)?;
+                out.push(match syntax {
+                    Syntax::Hcl => keep_comment_column(text, edit),
+                    _ => edit,
+                });
+            }
             Edit::AddSiblings { after, entries } => {
                 let rendered: Vec<(&str, String)> = entries
                     .iter()
@@ -122,6 +128,28 @@ fn replace(
         range,
         text: format!("{quote}{new}{quote}"),
     })
+}
+
+/// A replacement of another length, followed on its line by spaces and a comment: the spaces
+/// absorb the difference so that the comment stays in its column (`terraform fmt` aligns the
+/// comments of a run of attributes), as far as one space remains.
+fn keep_comment_column(text: &str, edit: ByteEdit) -> ByteEdit {
+    if edit.text.len() == edit.range.len() {
+        return edit;
+    }
+    let (_, line_end) = line_of(text, edit.range.start);
+    let rest = text.get(edit.range.end..line_end).unwrap_or_default();
+    let gap = rest.len() - rest.trim_start_matches(' ').len();
+    let after_gap = rest.get(gap..).unwrap_or_default();
+    if gap == 0 || !(after_gap.starts_with('#') || after_gap.starts_with("//")) {
+        return edit;
+    }
+    let old_len = edit.range.len() as isize;
+    let new_gap = (gap as isize + old_len - edit.text.len() as isize).max(1) as usize;
+    ByteEdit {
+        range: edit.range.start..edit.range.end + gap,
+        text: format!("{}{}", edit.text, " ".repeat(new_gap)),
+    }
 }
 
 /// A value that needs no escaping or quoting decision in any of the syntaxes: letters,
@@ -497,6 +525,25 @@ mod tests {
                 yaml.replace("io1", "io2")
             );
         }
+    }
+
+    #[test]
+    fn a_longer_value_keeps_the_comment_column() {
+        let hcl = "  ami           = \"ami-1\"    # a\n  instance_type = \"m4.large\" # b\n  x             = \"m4.large\"   # c\n";
+        let at = |needle: &str| {
+            let start = hcl.find(needle).unwrap();
+            Edit::Replace {
+                span: Span::new(FileId(0), start..start + "\"m4.large\"".len()),
+                old: "m4.large".into(),
+                new: "m6i.large".into(),
+                via: Vec::new(),
+            }
+        };
+        let edits = [at("\"m4.large\" #"), at("\"m4.large\"   #")];
+        assert_eq!(
+            fix(hcl, Syntax::Hcl, &edits).unwrap(),
+            "  ami           = \"ami-1\"    # a\n  instance_type = \"m6i.large\" # b\n  x             = \"m6i.large\"  # c\n"
+        );
     }
 
     #[test]

@@ -22,6 +22,11 @@ impl Rule for EbsGp2IopsCeiling {
         &META
     }
 
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        use crate::fix::Safety;
+        &[Safety::Safe, Safety::Unsafe]
+    }
+
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
         for volume in &model.volumes {
             if volume.volume_type.known().map(String::as_str) != Some("gp2") {

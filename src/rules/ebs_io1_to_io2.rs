@@ -22,6 +22,11 @@ impl Rule for EbsIo1ToIo2 {
         &META
     }
 
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        use crate::fix::Safety;
+        &[Safety::Safe, Safety::Unsafe]
+    }
+
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
         let io2 = &ctx.data.ebs.io2;
         for volume in &model.volumes {

@@ -26,6 +26,11 @@ impl Rule for EbsUnencrypted {
         &META
     }
 
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        use crate::fix::Safety;
+        &[Safety::Unsafe]
+    }
+
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
         // `aws_ebs_encryption_by_default` anywhere in the checked configuration: every new
         // volume of the account and region is encrypted, whatever it says (unless the

@@ -22,6 +22,11 @@ impl Rule for Ec2Imdsv1 {
         &META
     }
 
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        use crate::fix::Safety;
+        &[Safety::Unsafe]
+    }
+
     fn check(&self, model: &Model, _ctx: &RuleContext, out: &mut Vec<Finding>) {
         for settings in &model.launch_settings {
             let unit = settings.resource.unit;

@@ -38,6 +38,11 @@ impl Rule for Ec2PreviousGeneration {
         &META
     }
 
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        use crate::fix::Safety;
+        &[Safety::Unsafe]
+    }
+
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
         let Ok(data) = InstanceData::embedded() else {
             return;

@@ -22,6 +22,11 @@ impl Rule for EipClassic {
         &META
     }
 
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        use crate::fix::Safety;
+        &[Safety::Unsafe]
+    }
+
     fn check(&self, model: &Model, _ctx: &RuleContext, out: &mut Vec<Finding>) {
         for eip in &model.elastic_ips {
             let Some(domain) = &eip.domain else {

@@ -143,6 +143,11 @@ impl RuleContext<'_> {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>);
+    /// The safeties of the fixes the rule attaches to its findings (`check --fix`); empty
+    /// when it has none. Its doc says the same under "### With `--fix`".
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        &[]
+    }
 }
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
