@@ -45,8 +45,8 @@ set -e
 applied=$(grep -c '^fixed: ' "$work/fix.stderr" || true)
 skipped=$(grep -c '^fix skipped: ' "$work/fix.stderr" || true)
 echo "fixes applied: $applied; skipped: $skipped (exit $fix_exit)"
-grep '^fixed: ' "$work/fix.stderr" | sed 's/^fixed: [^ ]* \([a-z0-9-]*\) .*/\1/' | sort | uniq -c | sed 's/^/  applied /'
-grep '^fix skipped: ' "$work/fix.stderr" | sed 's/^fix skipped: [^ ]* [a-z0-9-]* `[^`]*`: //' | sed 's/`[^`]*`/X/g' | sort | uniq -c | sed 's/^/  skipped /'
+{ grep '^fixed: ' "$work/fix.stderr" || true; } | sed 's/^fixed: [^ ]* \([a-z0-9-]*\) .*/\1/' | sort | uniq -c | sed 's/^/  applied /'
+{ grep '^fix skipped: ' "$work/fix.stderr" || true; } | sed 's/^fix skipped: [^ ]* [a-z0-9-]* `[^`]*`: //' | sed 's/`[^`]*`/X/g' | sort | uniq -c | sed 's/^/  skipped /'
 if grep -q 'rolled back\|^error: ' "$work/fix.stderr"; then
   echo "FAIL: errors while fixing:"; grep 'rolled back\|^error: ' "$work/fix.stderr"; failed=1
 fi

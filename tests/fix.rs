@@ -151,15 +151,11 @@ fn check_case(case: &str, flags: &[&str], expected_fixed: usize) -> tempfile::Te
 
 #[test]
 fn terraform_safe_fixes_keep_comments_alignment_and_other_files() {
-    let dir = check_case("terraform", &[], 4);
+    let dir = check_case("terraform", &[], 6);
     let o = infralint(&["check", "--fix", "."], dir.path());
     let err = stderr(&o);
     assert!(
         err.contains("ebs-gp2-iops-ceiling `aws_ebs_volume.scratch`: the value comes from variable `disk_type`"),
-        "{err}"
-    );
-    assert!(
-        err.contains("`aws_ebs_volume.odd`: `iops` or `throughput` is set on the gp2 volume"),
         "{err}"
     );
     assert!(
@@ -170,7 +166,7 @@ fn terraform_safe_fixes_keep_comments_alignment_and_other_files() {
 
 #[test]
 fn cloudformation_yaml_keeps_tags_quotes_and_comments() {
-    let dir = check_case("cloudformation-yaml", &[], 2);
+    let dir = check_case("cloudformation-yaml", &[], 3);
     let o = infralint(&["check", "--fix", "."], dir.path());
     assert!(
         stderr(&o).contains("`Scratch`: the value comes from parameter `DiskType`"),
@@ -464,5 +460,37 @@ fn json_and_sarif_describe_the_fixes() {
     assert!(
         scratch.get("fixes").is_none(),
         "a fix --fix cannot apply is not offered"
+    );
+}
+
+/// A module outside the checked paths may be called by other configurations: its literals are
+/// not edited when only its caller is checked.
+#[test]
+fn a_module_outside_the_checked_paths_is_not_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = "resource \"aws_ebs_volume\" \"this\" {\n  availability_zone = \"us-east-1a\"\n  size              = 100\n  type              = \"io1\"\n  iops              = 3000\n  encrypted         = true\n}\n";
+    std::fs::create_dir_all(dir.path().join("modules/disk")).unwrap();
+    std::fs::write(dir.path().join("modules/disk/main.tf"), module).unwrap();
+    std::fs::create_dir_all(dir.path().join("live")).unwrap();
+    std::fs::write(
+        dir.path().join("live/main.tf"),
+        "module \"disk\" {\n  source = \"../modules/disk\"\n}\n",
+    )
+    .unwrap();
+    let o = infralint(&["check", "--fix", "live"], dir.path());
+    assert!(
+        stderr(&o).contains("the file is outside the checked paths"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("modules/disk/main.tf")).unwrap(),
+        module
+    );
+    // Checked from above, the module is inside: fixed.
+    infralint(&["check", "--fix", "."], dir.path());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("modules/disk/main.tf")).unwrap(),
+        module.replace("io1", "io2")
     );
 }

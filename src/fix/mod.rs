@@ -84,13 +84,18 @@ pub struct Key {
 pub enum Scalar {
     Int(u64),
     Bool(bool),
+    /// A string of letters, digits, `.`, `-` and `_` (no quoting decision to make).
+    Str(&'static str),
 }
 
 impl Scalar {
-    pub fn render(&self) -> String {
-        match self {
-            Scalar::Int(n) => n.to_string(),
-            Scalar::Bool(b) => b.to_string(),
+    /// The value as written in `syntax`: strings quoted in HCL and JSON, plain in YAML.
+    pub fn render(&self, syntax: text::Syntax) -> String {
+        match (self, syntax) {
+            (Scalar::Int(n), _) => n.to_string(),
+            (Scalar::Bool(b), _) => b.to_string(),
+            (Scalar::Str(s), text::Syntax::Yaml) => s.to_string(),
+            (Scalar::Str(s), _) => format!("\"{s}\""),
         }
     }
 }
@@ -115,6 +120,8 @@ pub enum Edit {
         after: Span,
         entries: Vec<(Key, Scalar)>,
     },
+    /// The attribute whose value is at `value` is removed, with its line.
+    Remove { value: Span },
 }
 
 /// The edit that turns the literal value of `field` from `old` into `new`.

@@ -74,6 +74,11 @@ struct PassPlan<'r> {
 /// Runs `--fix` (or `--diff` when `fix.dry_run`) over the paths of `options`.
 pub fn run(options: &CheckOptions, fix: FixOptions) -> Result<FixReport, String> {
     let mut result = engine::check(options)?;
+    let roots: Vec<PathBuf> = options
+        .paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     let mut applied = Vec::new();
     let mut errors = Vec::new();
     let mut files = BTreeSet::new();
@@ -84,7 +89,7 @@ pub fn run(options: &CheckOptions, fix: FixOptions) -> Result<FixReport, String>
     let mut pass = 0;
     loop {
         pass += 1;
-        let plan = plan(&result, fix.unsafe_fixes, &locked);
+        let plan = plan(&result, fix.unsafe_fixes, &locked, &roots);
         skipped = plan.skipped;
         unsafe_available = plan.unsafe_available;
         if plan.files.is_empty() || pass > MAX_PASSES {
@@ -180,6 +185,7 @@ fn plan<'r>(
     result: &'r CheckResult,
     unsafe_fixes: bool,
     locked: &BTreeSet<PathBuf>,
+    roots: &[PathBuf],
 ) -> PassPlan<'r> {
     let mut out = PassPlan {
         files: BTreeMap::new(),
@@ -199,15 +205,24 @@ fn plan<'r>(
         }
         // An unsafe fix left out is counted, not listed: skipped ones only with the flag.
         let left_out = fix.safety == Safety::Unsafe && !unsafe_fixes;
+        let inside = std::fs::canonicalize(&source.path)
+            .is_ok_and(|p| roots.iter().any(|r| p.starts_with(r)));
         let edits = match byte_edits(&result.sources, finding) {
-            Some(Ok(e)) => e,
-            Some(Err(why)) => {
+            Some(Ok(_)) if !inside => Err(
+                "the file is outside the checked paths (a module other configurations may call): check its directory to fix it"
+                    .to_string(),
+            ),
+            Some(r) => r,
+            None => continue,
+        };
+        let edits = match edits {
+            Ok(e) => e,
+            Err(why) => {
                 if !left_out {
                     out.skipped.push(note(result, finding, why));
                 }
                 continue;
             }
-            None => continue,
         };
         if left_out {
             out.unsafe_available += 1;
@@ -249,6 +264,7 @@ fn edit_file(edit: &Edit) -> FileId {
     match edit {
         Edit::Replace { span, .. } => span.file,
         Edit::AddSiblings { after, .. } => after.file,
+        Edit::Remove { value } => value.file,
     }
 }
 

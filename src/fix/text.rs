@@ -82,10 +82,11 @@ pub fn render(text: &str, syntax: Syntax, edits: &[Edit]) -> Result<Vec<ByteEdit
                     _ => edit,
                 });
             }
+            Edit::Remove { value } => out.push(remove(text, syntax, value.start..value.end)?),
             Edit::AddSiblings { after, entries } => {
                 let rendered: Vec<(&str, String)> = entries
                     .iter()
-                    .map(|(k, v)| (syntax.key(k), v.render()))
+                    .map(|(k, v)| (syntax.key(k), v.render(syntax)))
                     .collect();
                 out.extend(add_siblings(
                     text,
@@ -199,7 +200,13 @@ fn add_siblings(
     if written.contains('\n') || entries.is_empty() {
         return Err(unsupported());
     }
-    let (line_start, line_end) = line_of(text, value.start);
+    let (line_start, mut line_end) = line_of(text, value.start);
+    // A CRLF file gets CRLF lines: insertions go before the `\r`.
+    let mut eol = "\n";
+    if line_end > value.end && text.get(..line_end).is_some_and(|t| t.ends_with('\r')) {
+        line_end -= 1;
+        eol = "\r\n";
+    }
     let prefix = text.get(line_start..value.start).ok_or_else(unsupported)?;
     let rest = text.get(value.end..line_end).ok_or_else(unsupported)?;
     match syntax {
@@ -208,7 +215,7 @@ fn add_siblings(
             if !rest_is_comment(rest, syntax) {
                 return Err(unsupported());
             }
-            Ok(hcl_insert(text, line_start, line_end, &head, entries))
+            Ok(hcl_insert(text, line_start, line_end, eol, &head, entries))
         }
         Syntax::Yaml => {
             let key_column = yaml_key_column(prefix).ok_or_else(unsupported)?;
@@ -218,7 +225,7 @@ fn add_siblings(
             let indent = " ".repeat(key_column);
             let inserted: String = entries
                 .iter()
-                .map(|(k, v)| format!("\n{indent}{k}: {v}"))
+                .map(|(k, v)| format!("{eol}{indent}{k}: {v}"))
                 .collect();
             Ok(vec![ByteEdit {
                 range: line_end..line_end,
@@ -232,7 +239,7 @@ fn add_siblings(
             let inserted: String = entries
                 .iter()
                 .map(|(k, v)| match own_line {
-                    Some(indent) => format!(",\n{indent}\"{k}\": {v}"),
+                    Some(indent) => format!(",{eol}{indent}\"{k}\": {v}"),
                     None => format!(", \"{k}\": {v}"),
                 })
                 .collect();
@@ -242,6 +249,60 @@ fn add_siblings(
             }])
         }
     }
+}
+
+/// Removes the line of the attribute whose value is at `value`: the line must hold that
+/// attribute alone (and a comment). In Terraform, not the attribute whose name sets the
+/// alignment of its run (the others would have to move); in JSON, only a member followed by
+/// another (its comma goes with it).
+fn remove(text: &str, syntax: Syntax, value: Range<usize>) -> Result<ByteEdit, String> {
+    let unsupported = || "the attribute is not on a line of its own: remove it by hand".to_string();
+    let written = text.get(value.clone()).ok_or_else(unsupported)?;
+    if written.contains('\n') {
+        return Err(unsupported());
+    }
+    let (line_start, line_end) = line_of(text, value.start);
+    let prefix = text.get(line_start..value.start).ok_or_else(unsupported)?;
+    let rest = text.get(value.end..line_end).ok_or_else(unsupported)?;
+    let whole_line = line_start..(line_end + 1).min(text.len());
+    match syntax {
+        Syntax::Hcl => {
+            let head = hcl_attribute_head(prefix).ok_or_else(unsupported)?;
+            if !rest_is_comment(rest, syntax) {
+                return Err(unsupported());
+            }
+            let run = hcl_run(text, line_start, line_end, &head.indent);
+            let others = run
+                .iter()
+                .filter(|l| l.start != line_start)
+                .map(|l| l.head.name_len)
+                .max()
+                .unwrap_or(0);
+            if run.len() > 1
+                && head.name_len > others
+                && head.eq_at == head.indent.len() + head.name_len + 1
+            {
+                return Err("removing it would realign its block: remove it by hand".to_string());
+            }
+        }
+        Syntax::Yaml => {
+            if yaml_key_column(prefix).is_none() || prefix.trim_start().starts_with('-') {
+                return Err(unsupported());
+            }
+            if !rest_is_comment(rest, syntax) {
+                return Err(unsupported());
+            }
+        }
+        Syntax::Json { .. } => {
+            if json_key_prefix(prefix).is_none() || rest.trim() != "," {
+                return Err(unsupported());
+            }
+        }
+    }
+    Ok(ByteEdit {
+        range: whole_line,
+        text: String::new(),
+    })
 }
 
 /// An HCL attribute line's head: indentation, name and the gap before `=`.
@@ -332,8 +393,11 @@ fn hcl_run(text: &str, line_start: usize, line_end: usize, indent: &str) -> Vec<
     }
     // Downwards.
     let mut end = line_end;
-    while end < text.len() {
-        let next = end + 1;
+    while let Some(newline) = text.get(end..).and_then(|t| t.find('\n')) {
+        let next = end + newline + 1;
+        if next >= text.len() {
+            break;
+        }
         let (s, e) = line_of(text, next);
         match text.get(s..e).and_then(|l| hcl_run_line(l, indent)) {
             Some(head) => run.push(RunLine { start: s, head }),
@@ -350,6 +414,7 @@ fn hcl_insert(
     text: &str,
     line_start: usize,
     line_end: usize,
+    eol: &str,
     head: &HclHead,
     entries: &[(&str, String)],
 ) -> Vec<ByteEdit> {
@@ -378,7 +443,7 @@ fn hcl_insert(
     }
     let inserted: String = entries
         .iter()
-        .map(|(k, v)| format!("\n{}{k:<width$} = {v}", head.indent))
+        .map(|(k, v)| format!("{eol}{}{k:<width$} = {v}", head.indent))
         .collect();
     edits.push(ByteEdit {
         range: line_end..line_end,
@@ -633,6 +698,68 @@ mod tests {
         assert_eq!(
             out,
             "{\"VolumeType\": \"gp2\", \"throughput\": 250, \"Size\": 1}"
+        );
+    }
+
+    #[test]
+    fn removal_takes_the_line() {
+        let hcl = "  size = 50\n  type = \"gp2\"\n  iops = 300 # x\n}\n";
+        let e = [Edit::Remove {
+            value: span_of(hcl, "300"),
+        }];
+        assert_eq!(
+            fix(hcl, Syntax::Hcl, &e).unwrap(),
+            "  size = 50\n  type = \"gp2\"\n}\n"
+        );
+        let hcl = "  type       = \"gp2\"\n  throughput = 300\n";
+        let e = [Edit::Remove {
+            value: span_of(hcl, "300"),
+        }];
+        assert!(
+            fix(hcl, Syntax::Hcl, &e).is_err(),
+            "the longest name sets the alignment"
+        );
+        let yaml = "P:\n  Iops: 300\n  VolumeType: gp2\n";
+        let e = [Edit::Remove {
+            value: span_of(yaml, "300"),
+        }];
+        assert_eq!(
+            fix(yaml, Syntax::Yaml, &e).unwrap(),
+            "P:\n  VolumeType: gp2\n"
+        );
+        let json = "{\n  \"Iops\": 300,\n  \"VolumeType\": \"gp2\"\n}";
+        let e = [Edit::Remove {
+            value: span_of(json, "300"),
+        }];
+        let out = fix(json, Syntax::Json { terraform: false }, &e).unwrap();
+        assert_eq!(out, "{\n  \"VolumeType\": \"gp2\"\n}");
+        let json = "{\n  \"VolumeType\": \"gp2\",\n  \"Iops\": 300\n}";
+        let e = [Edit::Remove {
+            value: span_of(json, "300"),
+        }];
+        assert!(fix(json, Syntax::Json { terraform: false }, &e).is_err());
+    }
+
+    #[test]
+    fn crlf_files_get_crlf_lines() {
+        let hcl =
+            "resource \"aws_ebs_volume\" \"a\" {\r\n  size = 500\r\n  type = \"gp2\"\r\n}\r\n";
+        let edits = [Edit::AddSiblings {
+            after: span_of(hcl, "\"gp2\""),
+            entries: vec![(THROUGHPUT, Scalar::Int(250))],
+        }];
+        assert_eq!(
+            fix(hcl, Syntax::Hcl, &edits).unwrap(),
+            "resource \"aws_ebs_volume\" \"a\" {\r\n  size       = 500\r\n  type       = \"gp2\"\r\n  throughput = 250\r\n}\r\n"
+        );
+        let yaml = "A:\r\n  VolumeType: gp2\r\n";
+        let edits = [Edit::AddSiblings {
+            after: span_of(yaml, "gp2"),
+            entries: vec![(THROUGHPUT, Scalar::Int(250))],
+        }];
+        assert_eq!(
+            fix(yaml, Syntax::Yaml, &edits).unwrap(),
+            "A:\r\n  VolumeType: gp2\r\n  Throughput: 250\r\n"
         );
     }
 

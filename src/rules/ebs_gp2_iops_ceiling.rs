@@ -47,6 +47,7 @@ impl Rule for EbsGp2IopsCeiling {
                     );
                     f.severity = Severity::Error;
                     f.secondary = origin_labels(&iops.via);
+                    f.fix = Some(gp3_fix(volume, volume.size_gib.as_ref().and_then(|f| f.known()).copied(), ctx));
                     out.push(f);
                 }
             }
@@ -189,8 +190,8 @@ fn gp3_fix(volume: &Volume, size: Option<f64>, ctx: &RuleContext) -> crate::fix:
         let (safety, _) = type_change_safety(volume);
         Fix::blocked(safety, "volume type gp2 -> gp3", why)
     };
-    if volume.iops.is_some() || volume.throughput.is_some() {
-        return blocked("`iops` or `throughput` is set on the gp2 volume: choose gp3's by hand");
+    if volume.throughput.is_some() {
+        return blocked("`throughput` is set on the gp2 volume: choose gp3's by hand");
     }
     let Some(size) = size.filter(|s| *s > 0.0) else {
         return blocked(
@@ -211,5 +212,15 @@ fn gp3_fix(volume: &Volume, size: Option<f64>, ctx: &RuleContext) -> crate::fix:
         }
         extra.push((THROUGHPUT, Scalar::Int(throughput as u64)));
     }
-    type_change(volume, "gp2", "gp3", extra)
+    let mut fix = type_change(volume, "gp2", "gp3", extra);
+    // `iops` is not valid on gp2 (the API rejects it): removed, gp3's come from the size.
+    if let Some(iops) = &volume.iops {
+        fix.edits.push(crate::fix::Edit::Remove { value: iops.span });
+        fix.description = fix.description.replacen(
+            "gp2 -> gp3",
+            "gp2 -> gp3, `iops` set on gp2 removed",
+            1,
+        );
+    }
+    fix
 }

@@ -45,20 +45,42 @@ pub(crate) fn type_change_safety(volume: &Volume) -> (Safety, &'static str) {
 }
 
 /// The fix changing `volume`'s type from `from` to `to`, adding `extra` attributes beside the
-/// type (gp3's IOPS and throughput); `None` when the type is not written (a defaulted type has
-/// no literal to edit).
-pub(crate) fn type_change(volume: &Volume, from: &str, to: &str, extra: Vec<(Key, Scalar)>) -> Fix {
+/// type (gp3's IOPS and throughput). A type not written (a standalone volume's default) is
+/// added below the size.
+pub(crate) fn type_change(
+    volume: &Volume,
+    from: &str,
+    to: &'static str,
+    extra: Vec<(Key, Scalar)>,
+) -> Fix {
     let (safety, why) = type_change_safety(volume);
     let mut description = format!("volume type {from} -> {to}");
     for (key, value) in &extra {
-        description.push_str(&format!(", {} = {}", key.terraform, value.render()));
+        description.push_str(&format!(
+            ", {} = {}",
+            key.terraform,
+            value.render(crate::fix::text::Syntax::Hcl)
+        ));
     }
     description.push_str(&format!(" ({why})"));
     if volume.type_defaulted {
-        return Fix::blocked(
+        // A standalone volume without a type: the type is added below its size.
+        let Some(size) = &volume.size_gib else {
+            return Fix::blocked(
+                safety,
+                description,
+                format!("neither the type ({from} by default) nor the size is written: set the type to {to} by hand"),
+            );
+        };
+        let mut entries = vec![(TYPE, Scalar::Str(to))];
+        entries.extend(extra);
+        return Fix::new(
             safety,
             description,
-            format!("the type is not written ({from} by default): set it to {to} by hand"),
+            vec![Edit::AddSiblings {
+                after: size.span,
+                entries,
+            }],
         );
     }
     let mut edits = vec![fix::replace(&volume.volume_type, from, to)];
@@ -79,4 +101,10 @@ pub(crate) const IOPS: Key = Key {
 pub(crate) const THROUGHPUT: Key = Key {
     terraform: "throughput",
     cloudformation: "Throughput",
+};
+
+/// The type of a standalone volume (the only kind whose type defaults when not written).
+const TYPE: Key = Key {
+    terraform: "type",
+    cloudformation: "VolumeType",
 };

@@ -36,7 +36,7 @@ resource "aws_ebs_volume" "scratch" {
   type              = var.disk_type
 }
 
-# gp2 with `iops` set: skipped, gp3's IOPS are chosen by hand.
+# gp2 with `iops` set (the API rejects it on gp2): removed with the change to gp3.
 resource "aws_ebs_volume" "odd" {
   availability_zone = "us-east-1a"
   size              = 50
