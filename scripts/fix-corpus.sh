@@ -29,6 +29,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r "$src/." "$work/before"
 cp -r "$src/." "$work/fixed"
+# The copies are ours to edit, whatever the modes of the originals.
+chmod -R u+w "$work"
 failed=0
 
 have_terraform=0
@@ -51,7 +53,7 @@ if grep -q 'rolled back\|^error: ' "$work/fix.stderr"; then
   echo "FAIL: errors while fixing:"; grep 'rolled back\|^error: ' "$work/fix.stderr"; failed=1
 fi
 
-edited=$(cd "$work" && diff -rq before fixed | sed -n 's/^Files before\/\(.*\) and fixed\/.* differ$/\1/p')
+edited=$( (cd "$work" && diff -rq before fixed || true) | sed -n 's/^Files before\/\(.*\) and fixed\/.* differ$/\1/p')
 echo "files edited: $(printf '%s' "$edited" | grep -c . || true)"
 
 errors() { python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["errors"]))' "$1"; }
@@ -61,6 +63,7 @@ if [ "$(errors "$work/after.json")" -gt "$(errors "$work/before.json")" ]; then
 fi
 
 fmt_checked=0
+cfn_checked=0
 while IFS= read -r f; do
   [ -n "$f" ] || continue
   case "$f" in
@@ -79,6 +82,7 @@ while IFS= read -r f; do
       case "$f" in *.tf.json | *.tfvars.json) continue ;; esac
       [ "$have_cfn_lint" = 1 ] || continue
       count() { (cfn-lint --format parseable "$1" 2>/dev/null || true) | grep -c ':E[0-9]' || true; }
+      cfn_checked=$((cfn_checked + 1))
       b=$(count "$work/before/$f")
       a=$(count "$work/fixed/$f")
       if [ "$a" -gt "$b" ]; then
@@ -89,6 +93,7 @@ while IFS= read -r f; do
   esac
 done <<<"$edited"
 echo "terraform fmt -check still clean on $fmt_checked edited .tf files that were clean"
+echo "cfn-lint: no new error on $cfn_checked edited templates"
 
 cp -r "$work/fixed" "$work/again"
 (cd "$work/again" && "$bin" check --now 2026-12-01 --fail-on never --format json --fix "${flags[@]}" . >/dev/null 2>"$work/again.stderr") || true
