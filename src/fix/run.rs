@@ -361,3 +361,27 @@ fn note(result: &CheckResult, finding: &Finding, text: String) -> FixNote {
         text,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_since_it_was_read_or_read_only_is_not_writable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.tf");
+        std::fs::write(&path, "type = \"gp2\"\n").unwrap();
+        assert_eq!(writable(&path, "type = \"gp2\"\n"), Ok(()));
+        std::fs::write(&path, "type = \"gp2\" # edited meanwhile\n").unwrap();
+        assert!(writable(&path, "type = \"gp2\"\n")
+            .unwrap_err()
+            .contains("changed since it was read"));
+        let mut perms = std::fs::metadata(&path).unwrap().permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&path, perms).unwrap();
+        assert_eq!(
+            writable(&path, "type = \"gp2\" # edited meanwhile\n"),
+            Err("the file is read-only".to_string())
+        );
+    }
+}
