@@ -212,10 +212,17 @@ fn finding_report<'a>(f: &Finding, sources: &'a SourceMap) -> Report<'a> {
             });
         }
     }
-    let help = match f.monthly_cost_usd {
+    let mut help = match f.monthly_cost_usd {
         Some(cost) if cost > 0.0 => format!("{} Estimated saving: {}/month.", f.help, usd(cost)),
         _ => f.help.clone(),
     };
+    // A fix `--fix` can apply here, named with the flags it needs.
+    if let (Some(fix), Some(Ok(_))) = (&f.fix, crate::fix::run::byte_edits(sources, f)) {
+        help.push_str(match fix.safety {
+            crate::fix::Safety::Safe => " Fix available: `--fix`.",
+            crate::fix::Safety::Unsafe => " Unsafe fix available: `--fix --unsafe-fixes`.",
+        });
+    }
     Report {
         message: f.message.clone(),
         code: format!("infralint::{}", f.rule),
