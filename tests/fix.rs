@@ -204,11 +204,11 @@ fn unsafe_fixes_need_the_flag() {
     let o = infralint(&["check", "--fix", "."], dir.path());
     assert_same_files(dir.path(), &data("unsafe").join("before"));
     assert!(
-        stderr(&o).contains("6 unsafe fixes available with --unsafe-fixes"),
+        stderr(&o).contains("8 unsafe fixes available with --unsafe-fixes"),
         "{}",
         stderr(&o)
     );
-    let dir = check_case("unsafe", &["--unsafe-fixes"], 6);
+    let dir = check_case("unsafe", &["--unsafe-fixes"], 8);
     let o = infralint(&["check", "--fix", "--unsafe-fixes", "."], dir.path());
     assert!(
         stderr(&o).contains(

@@ -122,6 +122,14 @@ pub enum Edit {
     },
     /// The attribute whose value is at `value` is removed, with its line.
     Remove { value: Span },
+    /// `entries` set in the nested block `block` of the resource declared at `resource` (its
+    /// whole declaration): added to the block when it is written, else a new block at the end
+    /// of the resource. Terraform syntax only.
+    AddToBlock {
+        resource: Span,
+        block: &'static str,
+        entries: Vec<(Key, Scalar)>,
+    },
 }
 
 /// The edit that turns the literal value of `field` from `old` into `new`.

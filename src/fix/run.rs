@@ -265,6 +265,7 @@ fn edit_file(edit: &Edit) -> FileId {
         Edit::Replace { span, .. } => span.file,
         Edit::AddSiblings { after, .. } => after.file,
         Edit::Remove { value } => value.file,
+        Edit::AddToBlock { resource, .. } => resource.file,
     }
 }
 

@@ -74,7 +74,23 @@ impl Rule for Ec2Imdsv1 {
                     let cloudformation = model
                         .unit(unit)
                         .is_some_and(|u| u.kind == SourceKind::CloudFormation);
-                    out.push(unset(settings, cloudformation));
+                    let mut f = unset(settings, cloudformation);
+                    f.fix = Some(crate::fix::Fix::new(
+                        crate::fix::Safety::Unsafe,
+                        "metadata_options { http_tokens = \"required\" } (unsafe: software that still calls IMDSv1 without a token stops getting answers)",
+                        vec![crate::fix::Edit::AddToBlock {
+                            resource: settings.resource.body_span,
+                            block: "metadata_options",
+                            entries: vec![(
+                                crate::fix::Key {
+                                    terraform: "http_tokens",
+                                    cloudformation: "HttpTokens",
+                                },
+                                crate::fix::Scalar::Str("required"),
+                            )],
+                        }],
+                    ));
+                    out.push(f);
                 }
             }
         }

@@ -46,3 +46,19 @@ resource "aws_ebs_volume" "unset" {
   size              = 10
   type              = "gp3"
 }
+
+# No metadata options: a block is added.
+resource "aws_instance" "bare" {
+  ami           = "ami-12345678"
+  instance_type = "m6i.large"
+}
+
+# Options without tokens: merged into the block, aligned as terraform fmt aligns it.
+resource "aws_instance" "hops" {
+  ami           = "ami-12345678"
+  instance_type = "m6i.large"
+
+  metadata_options {
+    http_put_response_hop_limit = 2
+  }
+}
