@@ -77,7 +77,7 @@ impl Rule for Ec2Imdsv1 {
                     let mut f = unset(settings, cloudformation);
                     f.fix = Some(crate::fix::Fix::new(
                         crate::fix::Safety::Unsafe,
-                        "metadata_options { http_tokens = \"required\" } (unsafe: software that still calls IMDSv1 without a token stops getting answers)",
+                        "metadata options: http tokens required (unsafe: software that still calls IMDSv1 without a token stops getting answers)",
                         vec![crate::fix::Edit::AddToBlock {
                             resource: settings.resource.body_span,
                             block: "metadata_options",
