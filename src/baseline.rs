@@ -363,6 +363,11 @@ mod tests {
             secondary: Vec::new(),
             resource: "module.m.aws_eip.x".into(),
             monthly_cost_usd: None,
+            suppressed_because: None,
+            silenced_by: None,
+            roots: Vec::new(),
+            region: None,
+            fix: None,
         };
         let written = Baseline::from_findings([&finding], &sources);
         assert_eq!(written.version, 2);

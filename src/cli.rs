@@ -140,6 +140,18 @@ pub struct CheckArgs {
     /// the checked paths are kept).
     #[arg(long, requires = "baseline")]
     pub baseline_update: bool,
+    /// Apply the safe fixes (in-place changes that keep every resource), then report what
+    /// remains.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// With --fix or --diff: also apply the unsafe fixes (they replace a resource or change
+    /// behaviour).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the unified diff of what --fix would change, write nothing; exit 1 when there is
+    /// something to fix.
+    #[arg(long, conflicts_with_all = ["baseline_update", "output"])]
+    pub diff: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -446,11 +458,28 @@ fn check(args: CheckArgs) -> i32 {
         }
     }
     region_warning(&options.region);
-    let result = match engine::check(&options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
+    if args.diff {
+        return fix_diff(&options, args.unsafe_fixes);
+    }
+    let mut fix_failed = false;
+    let result = if args.fix {
+        match fix_apply(&options, args.unsafe_fixes) {
+            Ok((r, failed)) => {
+                fix_failed = failed;
+                r
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    } else {
+        match engine::check(&options) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
         }
     };
     for w in &result.warnings {
@@ -514,7 +543,9 @@ fn check(args: CheckArgs) -> i32 {
         Format::Markdown => markdown::render(&result),
     };
     // `--baseline-update` just recorded today's findings: they are not new any more.
-    let code = if baseline_output.is_some() && result.errors.is_empty() {
+    let code = if fix_failed {
+        2
+    } else if baseline_output.is_some() && result.errors.is_empty() {
         0
     } else {
         result.exit_code()
@@ -528,6 +559,87 @@ fn check(args: CheckArgs) -> i32 {
             }
         },
         None => print_or_fail(&text, code),
+    }
+}
+
+/// `check --fix`: applies the fixes, says on standard error what was fixed and skipped, and
+/// returns the run after fixing, and whether a file could not be fixed.
+fn fix_apply(
+    options: &CheckOptions,
+    unsafe_fixes: bool,
+) -> Result<(engine::CheckResult, bool), String> {
+    let report = crate::fix::run::run(
+        options,
+        crate::fix::run::FixOptions {
+            unsafe_fixes,
+            dry_run: false,
+        },
+    )?;
+    fix_notes(&report);
+    eprintln!(
+        "fixed {} finding{} in {} file{}",
+        report.applied.len(),
+        if report.applied.len() == 1 { "" } else { "s" },
+        report.files.len(),
+        if report.files.len() == 1 { "" } else { "s" },
+    );
+    let failed = !report.errors.is_empty();
+    Ok((report.result, failed))
+}
+
+/// `check --diff`: prints what `--fix` would change; 1 when there is something, 2 on errors.
+fn fix_diff(options: &CheckOptions, unsafe_fixes: bool) -> i32 {
+    let report = match crate::fix::run::run(
+        options,
+        crate::fix::run::FixOptions {
+            unsafe_fixes,
+            dry_run: true,
+        },
+    ) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    fix_notes(&report);
+    let code = if !report.errors.is_empty() || !report.result.errors.is_empty() {
+        2
+    } else if report.diff.is_empty() {
+        0
+    } else {
+        1
+    };
+    print_or_fail(&report.diff, code)
+}
+
+/// What `--fix` or `--diff` applied, skipped and left out, on standard error.
+fn fix_notes(report: &crate::fix::run::FixReport) {
+    for n in &report.applied {
+        eprintln!(
+            "fixed: {}: {} `{}`: {}",
+            n.location, n.rule, n.resource, n.text
+        );
+    }
+    for n in &report.skipped {
+        eprintln!(
+            "fix skipped: {}: {} `{}`: {}",
+            n.location, n.rule, n.resource, n.text
+        );
+    }
+    for e in &report.errors {
+        eprintln!("error: {e}");
+    }
+    if report.unsafe_available > 0 {
+        eprintln!(
+            "{} unsafe fix{} available with --unsafe-fixes",
+            report.unsafe_available,
+            if report.unsafe_available == 1 {
+                ""
+            } else {
+                "es"
+            }
+        );
     }
 }
 

@@ -85,6 +85,8 @@ pub struct Finding {
     pub roots: Vec<String>,
     /// The region the finding's resource is priced in (its provider's, else the run's).
     pub region: Option<String>,
+    /// What `check --fix` can change to resolve it (see `crate::fix`).
+    pub fix: Option<crate::fix::Fix>,
 }
 
 /// What silences a finding: a default declared in code or set in `.infralint.toml`.

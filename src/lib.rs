@@ -15,6 +15,7 @@ pub mod discover;
 pub mod display;
 pub mod engine;
 pub mod finding;
+pub mod fix;
 pub mod instance_types;
 pub mod instances;
 pub mod inventory;

@@ -319,6 +319,7 @@ mod tests {
             roots: Vec::new(),
             region: None,
             suppressed_because: None,
+            fix: None,
         }
     }
 

@@ -223,6 +223,13 @@ fn finding_report<'a>(f: &Finding, sources: &'a SourceMap) -> Report<'a> {
         let noun = if f.roots.len() > 1 { "roots" } else { "root" };
         help.push_str(&format!(" In Terraform {noun} {}.", f.roots.join(", ")));
     }
+    // A fix `--fix` can apply here, named with the flags it needs.
+    if let (Some(fix), Some(Ok(_))) = (&f.fix, crate::fix::run::byte_edits(sources, f)) {
+        help.push_str(match fix.safety {
+            crate::fix::Safety::Safe => " Fix available: `--fix`.",
+            crate::fix::Safety::Unsafe => " Unsafe fix available: `--fix --unsafe-fixes`.",
+        });
+    }
     Report {
         message: f.message.clone(),
         code: format!("infralint::{}", f.rule),

@@ -35,6 +35,20 @@ struct JsonFinding<'a> {
     roots: &'a [String],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related: Vec<JsonRelated<'a>>,
+    /// What `check --fix` can do about it (omitted when the rule has no fix for it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    /// `safe` (applied by `--fix`) or `unsafe` (with `--unsafe-fixes`).
+    safety: &'static str,
+    description: &'a str,
+    /// Whether `--fix` can apply it here; when not, why (`skipped`).
+    applicable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -98,6 +112,15 @@ pub fn render(result: &CheckResult) -> String {
         .iter()
         .map(|f| {
             let (start, end) = sources.line_col(f.primary.span);
+            let fix = f.fix.as_ref().map(|fix| {
+                let skipped = crate::fix::run::byte_edits(sources, f).and_then(Result::err);
+                JsonFix {
+                    safety: fix.safety.as_str(),
+                    description: &fix.description,
+                    applicable: skipped.is_none(),
+                    skipped,
+                }
+            });
             JsonFinding {
                 rule: f.rule,
                 severity: f.severity,
@@ -126,6 +149,7 @@ pub fn render(result: &CheckResult) -> String {
                         }
                     })
                     .collect(),
+                fix,
             }
         })
         .collect();

@@ -322,6 +322,9 @@ fn result_object(
         "partialFingerprints".into(),
         json!({ FINGERPRINT_KEY: fingerprint }),
     );
+    if let Some(fix) = fix_object(f, sources, root) {
+        r.insert("fixes".into(), json!([fix]));
+    }
     let mut properties = Map::new();
     properties.insert("category".into(), json!(f.category.as_str()));
     if !f.resource.is_empty() {
@@ -338,6 +341,31 @@ fn result_object(
     }
     r.insert("properties".into(), Value::Object(properties));
     Value::Object(r)
+}
+
+/// A finding's fix as a SARIF `fix`: its replacements in the finding's file (an insertion is
+/// an empty deleted region), with its safety in the properties. Only a fix `--fix` can apply.
+fn fix_object(f: &Finding, sources: &SourceMap, root: &std::path::Path) -> Option<Value> {
+    let fix = f.fix.as_ref()?;
+    let edits = crate::fix::run::byte_edits(sources, f)?.ok()?;
+    let file = f.primary.span.file;
+    let replacements: Vec<Value> = edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": region(sources, Span::new(file, e.range.clone())),
+                "insertedContent": { "text": e.text },
+            })
+        })
+        .collect();
+    Some(json!({
+        "description": { "text": fix.description },
+        "artifactChanges": [{
+            "artifactLocation": artifact_location(sources.display(file), root),
+            "replacements": replacements,
+        }],
+        "properties": { "safety": fix.safety.as_str() },
+    }))
 }
 
 fn notification(e: &RunError, sources: &SourceMap, root: &std::path::Path) -> Value {

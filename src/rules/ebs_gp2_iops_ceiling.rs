@@ -23,6 +23,11 @@ impl Rule for EbsGp2IopsCeiling {
         &META
     }
 
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        use crate::fix::Safety;
+        &[Safety::Safe, Safety::Unsafe]
+    }
+
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
         for volume in &model.volumes {
             if volume.volume_type.known().map(String::as_str) != Some("gp2") {
@@ -43,6 +48,7 @@ impl Rule for EbsGp2IopsCeiling {
                     );
                     f.severity = Severity::Error;
                     f.secondary = origin_labels(&iops.via);
+                    f.fix = Some(gp3_fix(volume, volume.size_gib.as_ref().and_then(|f| f.known()).copied(), ctx));
                     out.push(f);
                 }
             }
@@ -168,8 +174,54 @@ fn ceiling_finding(volume: &Volume, ctx: &RuleContext) -> Finding {
         f.secondary.extend(origin_labels(&size.via));
     }
     f.monthly_cost_usd = saving;
+    f.fix = Some(gp3_fix(volume, size, ctx));
     if starved {
         f.severity = Severity::Error;
     }
     f
+}
+
+/// gp2 -> gp3 keeping the performance gp2 sustains: gp3 includes 3,000 IOPS and 125 MiB/s at
+/// any size, so `iops` and `throughput` are added only when the gp2 baseline (3 IOPS per GiB)
+/// or its sustained throughput (baseline IOPS x 256 KiB, capped at 250 MiB/s) exceeds them.
+fn gp3_fix(volume: &Volume, size: Option<f64>, ctx: &RuleContext) -> crate::fix::Fix {
+    use super::volume_type_fix::{type_change, type_change_safety, IOPS, THROUGHPUT};
+    use crate::fix::{Fix, Scalar};
+    let blocked = |why: &str| {
+        let (safety, _) = type_change_safety(volume);
+        Fix::blocked(safety, "volume type gp2 -> gp3", why)
+    };
+    if volume.throughput.is_some() {
+        return blocked("`throughput` is set on the gp2 volume: choose gp3's by hand");
+    }
+    let Some(size) = size.filter(|s| *s > 0.0) else {
+        return blocked(
+            "the size is unknown: gp3 may need `iops` and `throughput` to match gp2's performance",
+        );
+    };
+    let gp2 = &ctx.data.ebs.gp2;
+    let gp3 = &ctx.data.ebs.gp3;
+    let iops = gp2.baseline_iops(size).ceil();
+    let throughput = gp2.sustained_throughput_mibps(size).ceil();
+    let mut extra = Vec::new();
+    if iops > gp3.included_iops {
+        extra.push((IOPS, Scalar::Int(iops as u64)));
+    }
+    if throughput > gp3.included_throughput_mibps {
+        if volume.resource.kind == "AWS::EC2::Instance" {
+            return blocked("an instance's block device mapping has no `Throughput` in CloudFormation: gp3 would get 125 MiB/s, less than this gp2 volume sustains");
+        }
+        extra.push((THROUGHPUT, Scalar::Int(throughput as u64)));
+    }
+    let mut fix = type_change(volume, "gp2", "gp3", extra);
+    // `iops` is not valid on gp2 (the API rejects it): removed, gp3's come from the size.
+    if let Some(iops) = &volume.iops {
+        fix.edits.push(crate::fix::Edit::Remove { value: iops.span });
+        fix.description = fix.description.replacen(
+            "gp2 -> gp3",
+            "gp2 -> gp3, `iops` set on gp2 removed",
+            1,
+        );
+    }
+    fix
 }

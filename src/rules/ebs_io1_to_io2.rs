@@ -23,6 +23,11 @@ impl Rule for EbsIo1ToIo2 {
         &META
     }
 
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        use crate::fix::Safety;
+        &[Safety::Safe, Safety::Unsafe]
+    }
+
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
         let io2 = &ctx.data.ebs.io2;
         for volume in &model.volumes {
@@ -72,6 +77,9 @@ impl Rule for EbsIo1ToIo2 {
                     .push(Label::new(volume.resource.span, "volume declared here"));
             }
             f.monthly_cost_usd = saving.map(|s| s.max(0.0));
+            // io2 takes every size and IOPS io1 does (4 GiB to 16 TiB, up to 50 IOPS per GiB
+            // and 64,000 IOPS): size and IOPS stay as written.
+            f.fix = Some(super::volume_type_fix::type_change(volume, "io1", "io2", Vec::new()));
             out.push(f);
         }
     }

@@ -2,7 +2,10 @@
 
 mod root_volume;
 
-use super::{account_defaults, finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
+use super::{
+    account_defaults, finding, origin_labels, AppliesTo, Rule, RuleContext, RuleMeta, Saving,
+};
+use crate::fix::{Edit, Fix, Key, Safety, Scalar};
 use crate::finding::{Category, Finding, Label, Severity};
 use crate::model::{DeviceRole, Model, SourceKind, Volume, VolumeOwner};
 
@@ -24,6 +27,11 @@ static META: RuleMeta = RuleMeta {
 impl Rule for EbsUnencrypted {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        use crate::fix::Safety;
+        &[Safety::Unsafe]
     }
 
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
@@ -67,6 +75,11 @@ fn check_volume(model: &Model, volume: &Volume) -> Option<Finding> {
                 fix.to_string(),
             );
             f.secondary = origin_labels(&field.via);
+            f.fix = Some(Fix::new(
+                Safety::Unsafe,
+                ENCRYPT,
+                vec![crate::fix::replace(field, "false", "true")],
+            ));
             Some(f)
         }
         None => {
@@ -80,7 +93,7 @@ fn check_volume(model: &Model, volume: &Volume) -> Option<Finding> {
             if !new_empty_volume {
                 return None;
             }
-            Some(finding(
+            let mut f = finding(
                 &META,
                 &volume.resource.address,
                 Label::new(
@@ -93,7 +106,42 @@ fn check_volume(model: &Model, volume: &Volume) -> Option<Finding> {
                 ),
                 format!("{what} does not set encryption: it is created as a new, empty, unencrypted volume unless EBS encryption by default is on for the account and region"),
                 fix.to_string(),
-            ))
+            );
+            f.fix = Some(add_encrypted(volume));
+            Some(f)
         }
+    }
+}
+
+/// Why encrypting is unsafe: encryption cannot change on an existing volume.
+const ENCRYPT: &str = "encrypted = true (unsafe: encryption cannot change on an existing volume: the volume, or the instance declaring it, is replaced and its data lost unless copied through a snapshot)";
+
+/// `encrypted = true` / `Encrypted: true` below the size or type written for the volume.
+fn add_encrypted(volume: &Volume) -> Fix {
+    let anchor = volume
+        .size_gib
+        .as_ref()
+        .map(|f| f.span)
+        .or((!volume.type_defaulted).then_some(volume.volume_type.span));
+    match anchor {
+        Some(after) => Fix::new(
+            Safety::Unsafe,
+            ENCRYPT,
+            vec![Edit::AddSiblings {
+                after,
+                entries: vec![(
+                    Key {
+                        terraform: "encrypted",
+                        cloudformation: "Encrypted",
+                    },
+                    Scalar::Bool(true),
+                )],
+            }],
+        ),
+        None => Fix::blocked(
+            Safety::Unsafe,
+            ENCRYPT,
+            "neither the size nor the type is written to add `encrypted` beside",
+        ),
     }
 }

@@ -23,6 +23,11 @@ impl Rule for Ec2Imdsv1 {
         &META
     }
 
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        use crate::fix::Safety;
+        &[Safety::Unsafe]
+    }
+
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
         for settings in &model.launch_settings {
             let unit = settings.resource.unit;
@@ -40,6 +45,11 @@ impl Rule for Ec2Imdsv1 {
                     Some("optional") => {
                         let mut f = explicit(settings, tokens.span);
                         f.secondary = origin_labels(&tokens.via);
+                        f.fix = Some(crate::fix::Fix::new(
+                            crate::fix::Safety::Unsafe,
+                            "http tokens optional -> required (unsafe: software that still calls IMDSv1 without a token stops getting answers)",
+                            vec![crate::fix::replace(tokens, "optional", "required")],
+                        ));
                         out.push(f);
                     }
                     _ => continue,
@@ -59,6 +69,21 @@ impl Rule for Ec2Imdsv1 {
                     let mut f = unset(settings, cloudformation);
                     f.silenced_by =
                         account_defaults::metadata_default(model, &settings.resource, ctx);
+                    f.fix = Some(crate::fix::Fix::new(
+                        crate::fix::Safety::Unsafe,
+                        "metadata options: http tokens required (unsafe: software that still calls IMDSv1 without a token stops getting answers)",
+                        vec![crate::fix::Edit::AddToBlock {
+                            resource: settings.resource.body_span,
+                            block: "metadata_options",
+                            entries: vec![(
+                                crate::fix::Key {
+                                    terraform: "http_tokens",
+                                    cloudformation: "HttpTokens",
+                                },
+                                crate::fix::Scalar::Str("required"),
+                            )],
+                        }],
+                    ));
                     out.push(f);
                 }
             }

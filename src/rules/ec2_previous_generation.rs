@@ -39,6 +39,11 @@ impl Rule for Ec2PreviousGeneration {
         &META
     }
 
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        use crate::fix::Safety;
+        &[Safety::Unsafe]
+    }
+
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
         let Ok(data) = InstanceData::embedded() else {
             return;
@@ -57,6 +62,7 @@ impl Rule for Ec2PreviousGeneration {
                 continue;
             }
             let address = &settings.resource.address;
+            let mut fix = None;
             let (message, help, cost) = match data.generation(instance_type) {
                 Generation::Current => continue,
                 Generation::Previous => (
@@ -65,6 +71,11 @@ impl Rule for Ec2PreviousGeneration {
                     None,
                 ),
                 Generation::Superseded { successor, reason, prices } => {
+                    fix = Some(crate::fix::Fix::new(
+                        crate::fix::Safety::Unsafe,
+                        format!("instance type {instance_type} -> {successor} (unsafe: the instance is stopped and started, and an AMI without the drivers the new family needs may not boot)"),
+                        vec![crate::fix::replace(field, instance_type, &successor)],
+                    ));
                     let (price_text, cost) = match prices {
                         Some((old, new)) if data.region == ctx.region_for(&settings.resource) => {
                             let monthly = (old - new) * ctx.hours_per_month();
@@ -103,6 +114,7 @@ impl Rule for Ec2PreviousGeneration {
             );
             f.secondary = origin_labels(&field.via);
             f.monthly_cost_usd = cost;
+            f.fix = fix;
             out.push(f);
         }
     }

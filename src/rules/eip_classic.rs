@@ -23,6 +23,11 @@ impl Rule for EipClassic {
         &META
     }
 
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        use crate::fix::Safety;
+        &[Safety::Unsafe]
+    }
+
     fn check(&self, model: &Model, _ctx: &RuleContext, out: &mut Vec<Finding>) {
         for eip in &model.elastic_ips {
             let Some(domain) = &eip.domain else {
@@ -42,6 +47,13 @@ impl Rule for EipClassic {
                 "Use `domain = \"vpc\"` (Terraform; `vpc = true` is deprecated) or `Domain: vpc` (CloudFormation).".to_string(),
             );
             f.secondary = origin_labels(&domain.via);
+            // `domain` forces a new address: unsafe. `vpc = false` is another attribute to
+            // rewrite, not a value to replace, and is skipped (not the literal `standard`).
+            f.fix = Some(crate::fix::Fix::new(
+                crate::fix::Safety::Unsafe,
+                "domain standard -> vpc (unsafe: the address is released and a new one allocated)",
+                vec![crate::fix::replace(domain, "standard", "vpc")],
+            ));
             out.push(f);
         }
     }

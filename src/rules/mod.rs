@@ -54,6 +54,8 @@ registry! {
     unused_suppression::UnusedSuppression,
 }
 
+mod volume_type_fix;
+
 /// What every rule declares about itself. `doc` is `rules/<id>.md`.
 #[derive(Debug)]
 pub struct RuleMeta {
@@ -181,6 +183,11 @@ impl RuleContext<'_> {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>);
+    /// The safeties of the fixes the rule attaches to its findings (`check --fix`); empty
+    /// when it has none. Its doc says the same under "### With `--fix`".
+    fn fixes(&self) -> &'static [crate::fix::Safety] {
+        &[]
+    }
 }
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
@@ -239,6 +246,7 @@ pub(crate) fn finding(
         roots: Vec::new(),
         region: None,
         suppressed_because: None,
+        fix: None,
     }
 }
 
