@@ -67,8 +67,8 @@ pub fn fingerprint_v2(f: &Finding, sources: &SourceMap) -> String {
 /// `path` from its [`project_root`], `/`-separated; the path as given where there is none.
 fn project_path(path: &Path) -> String {
     let absolute = match std::env::current_dir() {
-        Ok(cwd) if path.is_relative() => lexical(&cwd.join(path)),
-        _ => lexical(path),
+        Ok(cwd) if path.is_relative() => crate::display::lexical(&cwd.join(path)),
+        _ => crate::display::lexical(path),
     };
     match project_root(&absolute).and_then(|root| absolute.strip_prefix(root).ok()) {
         Some(rel) => crate::display::display_path(rel),
@@ -82,23 +82,6 @@ fn project_path(path: &Path) -> String {
 pub fn project_root(file: &Path) -> Option<&Path> {
     let nearest = |marker: &str| file.ancestors().skip(1).find(|d| d.join(marker).exists());
     nearest(".git").or_else(|| nearest(crate::config::CONFIG_FILE_NAME))
-}
-
-/// `.` and `..` resolved without the file system.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// The files a run speaks for: a baseline entry for a file in scope is matched against the

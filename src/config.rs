@@ -641,28 +641,13 @@ impl ExcludeGroup {
     /// (`--config ../.infralint.toml` has a base with `..`).
     fn relative(&self, path: &Path) -> PathBuf {
         let cwd = std::env::current_dir().unwrap_or_default();
-        let absolute = normalize(&cwd.join(path));
-        let base = normalize(&cwd.join(&self.base));
+        let absolute = crate::display::lexical(&cwd.join(path));
+        let base = crate::display::lexical(&cwd.join(&self.base));
         absolute
             .strip_prefix(&base)
             .map(Path::to_path_buf)
             .unwrap_or(absolute)
     }
-}
-
-/// `.` dropped and `..` applied, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

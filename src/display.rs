@@ -103,6 +103,34 @@ pub fn directory_of(display: &str) -> &str {
     }
 }
 
+/// `.` dropped and `..` applied without touching the file system (the path may not exist,
+/// or exist in another version): a leading `..` of a relative path is kept, `..` at the root
+/// of an absolute path stays at the root.
+pub fn lexical(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let at_leading_dots = out
+                    .components()
+                    .next_back()
+                    .is_none_or(|last| last == Component::ParentDir);
+                if out.has_root() {
+                    out.pop();
+                } else if at_leading_dots {
+                    out.push("..");
+                } else {
+                    out.pop();
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,8 @@
 //! The binary end to end: exit codes, formats, bad input.
 
+mod support;
+use support::scratch;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -14,50 +17,6 @@ fn infralint(args: &[&str], dir: &Path) -> Output {
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn scratch(files: &[(&str, &[u8])]) -> tempdir::TempDir {
-    let dir = tempdir::TempDir::new();
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        std::fs::write(path, content).unwrap();
-    }
-    dir
-}
-
-/// A throwaway directory under the target dir, removed on drop.
-mod tempdir {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    pub struct TempDir(PathBuf);
-
-    impl TempDir {
-        pub fn new() -> TempDir {
-            static N: AtomicUsize = AtomicUsize::new(0);
-            let path = std::env::temp_dir().join(format!(
-                "infralint-test-{}-{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::SeqCst)
-            ));
-            let _ = std::fs::remove_dir_all(&path);
-            std::fs::create_dir_all(&path).unwrap();
-            TempDir(path)
-        }
-
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
 
 const UNATTACHED: &[u8] = b"resource \"aws_eip\" \"orphan\" {\n  domain = \"vpc\"\n}\n";
@@ -1331,7 +1290,7 @@ enum Unprivileged {
         setpriv: std::path::PathBuf,
         binary: std::path::PathBuf,
         /// Holds a copy of the binary when nobody could not reach the original.
-        _copy: Option<tempdir::TempDir>,
+        _copy: Option<tempfile::TempDir>,
     },
 }
 
@@ -1385,7 +1344,7 @@ impl Unprivileged {
         {
             (original.to_path_buf(), None)
         } else {
-            let copy = tempdir::TempDir::new();
+            let copy = support::temp_dir();
             std::fs::set_permissions(copy.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
             let binary = copy.path().join("infralint");
             std::fs::copy(original, &binary).unwrap();

@@ -2,6 +2,9 @@
 //! consumers read them. Every run has its own temporary tree and its own HOME (the global git
 //! excludes of the machine running the tests never apply).
 
+mod support;
+use support::scratch_text as scratch;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -38,50 +41,6 @@ fn finding_files(o: &Output) -> Vec<String> {
         .collect();
     files.sort();
     files
-}
-
-fn scratch(files: &[(&str, &str)]) -> tempdir::TempDir {
-    let dir = tempdir::TempDir::new();
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        std::fs::write(path, content).unwrap();
-    }
-    dir
-}
-
-/// A throwaway directory, removed on drop.
-mod tempdir {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    pub struct TempDir(PathBuf);
-
-    impl TempDir {
-        pub fn new() -> TempDir {
-            static N: AtomicUsize = AtomicUsize::new(0);
-            let path = std::env::temp_dir().join(format!(
-                "infralint-ecosystem-{}-{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::SeqCst)
-            ));
-            let _ = std::fs::remove_dir_all(&path);
-            std::fs::create_dir_all(&path).unwrap();
-            TempDir(path)
-        }
-
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
 
 // ---------------------------------------------------------------- walking the tree

@@ -3,6 +3,9 @@
 //! without losing the rest, standard output failures reported, and option files read as
 //! safely as the checked files.
 
+mod support;
+use support::scratch;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -40,50 +43,6 @@ fn wait_with_deadline(mut child: Child, seconds: u64, what: &str) -> Output {
             panic!("{what}: still running after {seconds} s");
         }
         std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn scratch(files: &[(&str, &[u8])]) -> tempdir::TempDir {
-    let dir = tempdir::TempDir::new();
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        std::fs::write(path, content).unwrap();
-    }
-    dir
-}
-
-/// A throwaway directory, removed on drop.
-mod tempdir {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    pub struct TempDir(PathBuf);
-
-    impl TempDir {
-        pub fn new() -> TempDir {
-            static N: AtomicUsize = AtomicUsize::new(0);
-            let path = std::env::temp_dir().join(format!(
-                "infralint-writes-{}-{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::SeqCst)
-            ));
-            let _ = std::fs::remove_dir_all(&path);
-            std::fs::create_dir_all(&path).unwrap();
-            TempDir(path)
-        }
-
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
     }
 }
 

@@ -224,9 +224,9 @@ fn diff_finding(f: &Finding, result: &CheckResult, root: &Path) -> DiffFinding {
 /// `path` (absolute, below `root`, possibly with `..` from a module source) relative to
 /// `root`, `/`-separated and escaped as paths are displayed; `None` outside `root`.
 fn tree_relative(path: &Path, root: &Path) -> Option<String> {
-    let path = lexical(path);
+    let path = crate::display::lexical(path);
     let rel = path
-        .strip_prefix(lexical(root))
+        .strip_prefix(crate::display::lexical(root))
         .ok()
         .or_else(|| {
             let canonical = root.canonicalize().ok()?;
@@ -241,29 +241,12 @@ fn relative_display(shown: &str, root: &Path) -> String {
     tree_relative(Path::new(shown), root).unwrap_or_else(|| shown.to_string())
 }
 
-/// `.` and `..` resolved without the file system (the paths may not exist in this version).
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
 /// A path of the command line, relative to the repository root; an error when it is outside.
 fn repo_relative_arg(repo: &Repo, arg: &Path) -> Result<PathBuf, String> {
     let rel = if arg.is_absolute() {
-        let absolute = lexical(arg);
+        let absolute = crate::display::lexical(arg);
         absolute
-            .strip_prefix(lexical(&repo.root))
+            .strip_prefix(crate::display::lexical(&repo.root))
             .map(Path::to_path_buf)
             .or_else(|_| {
                 // The spelling may differ (a symbolic link to the checkout).
@@ -276,7 +259,7 @@ fn repo_relative_arg(repo: &Repo, arg: &Path) -> Result<PathBuf, String> {
             })
             .ok()
     } else {
-        let joined = lexical(&repo.prefix.join(arg));
+        let joined = crate::display::lexical(&repo.prefix.join(arg));
         (!matches!(joined.components().next(), Some(Component::ParentDir))).then_some(joined)
     };
     rel.ok_or_else(|| {
@@ -295,10 +278,13 @@ mod tests {
     #[test]
     fn lexical_resolves_dots() {
         assert_eq!(
-            lexical(Path::new("/r/a/../m/./x.tf")),
+            crate::display::lexical(Path::new("/r/a/../m/./x.tf")),
             PathBuf::from("/r/m/x.tf")
         );
-        assert_eq!(lexical(Path::new("a/../../b")), PathBuf::from("../b"));
+        assert_eq!(
+            crate::display::lexical(Path::new("a/../../b")),
+            PathBuf::from("../b")
+        );
         assert_eq!(
             tree_relative(Path::new("/r/env/../modules/db/main.tf"), Path::new("/r")),
             Some("modules/db/main.tf".to_string())

@@ -157,7 +157,7 @@ pub fn file_uri(path: &str, dir: bool) -> String {
 fn artifact_location(display: &str, root: &std::path::Path) -> Value {
     let raw = crate::display::unescape(display);
     let cwd = std::env::current_dir().unwrap_or_default();
-    let absolute = normalize(&cwd.join(path_of_bytes(&raw)));
+    let absolute = crate::display::lexical(&cwd.join(path_of_bytes(&raw)));
     match absolute.strip_prefix(root) {
         Ok(relative) => {
             let relative = bytes_of_path(relative);
@@ -173,22 +173,6 @@ fn artifact_location(display: &str, root: &std::path::Path) -> Value {
             json!({ "uri": format!("file://{}", encode_bytes(&bytes_of_path(&absolute), true)) })
         }
     }
-}
-
-/// `.` dropped and `..` applied, without touching the file system (a displayed
-/// `../modules/x.tf` is the file the run read).
-fn normalize(path: &std::path::Path) -> std::path::PathBuf {
-    let mut out = std::path::PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(unix)]
