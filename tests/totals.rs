@@ -48,3 +48,44 @@ fn an_unattached_gp2_volume_counts_its_deletion_only() {
     assert!((by_file[0].1 - total).abs() < 0.005);
     assert_eq!(result.uncounted_costs(), 1);
 }
+
+#[test]
+fn a_launch_template_costs_once_per_instance_of_its_group() {
+    let result = check(&CheckOptions {
+        paths: vec![Path::new("fixtures/totals/fleet").into()],
+        ..CheckOptions::default()
+    })
+    .expect("check runs");
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let finding = |resource: &str| {
+        result
+            .findings
+            .iter()
+            .find(|f| f.rule == "ec2-previous-generation" && f.resource == resource)
+            .unwrap_or_else(|| panic!("no ec2-previous-generation on {resource}"))
+    };
+    // t2.micro -> t3.micro: ($0.0116 - $0.0104) x 730 = $0.876 per instance; 4 instances.
+    let web = finding("aws_launch_template.web");
+    let cost = web.monthly_cost_usd.expect("priced");
+    assert!((cost - 4.0 * 0.876).abs() < 0.005, "{cost}");
+    assert!(
+        web.message
+            .ends_with("(x4 instances of `aws_autoscaling_group.web`: $3.50/month in all)"),
+        "{}",
+        web.message
+    );
+    // Unknown capacity: the per-instance figure, marked as such.
+    let batch = finding("aws_launch_template.batch");
+    let per_instance = batch.monthly_cost_usd.expect("priced");
+    assert!(
+        (per_instance - (0.023 - 0.0208) * 730.0).abs() < 0.005,
+        "{per_instance}"
+    );
+    assert!(
+        batch.message.ends_with(
+            "(per instance: `aws_autoscaling_group.batch` launches it and its capacity cannot be told)"
+        ),
+        "{}",
+        batch.message
+    );
+}

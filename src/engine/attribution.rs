@@ -102,6 +102,9 @@ pub(super) fn attribute(
         }
         if let Some(r) = units.first() {
             f.region = Some(ctx.region_for(r).to_string());
+            if units.len() == 1 {
+                super::fleet::multiply(f, model, r);
+            }
         }
         let mut roots: Vec<String> = units
             .iter()

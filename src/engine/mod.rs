@@ -20,6 +20,7 @@ use crate::source::{FileId, SourceFile, Span};
 use crate::usage::Usage;
 
 mod attribution;
+mod fleet;
 mod load;
 mod options;
 mod postprocess;
