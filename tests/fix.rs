@@ -173,6 +173,12 @@ fn cloudformation_yaml_keeps_tags_quotes_and_comments() {
         "{}",
         stderr(&o)
     );
+    // A value from a mapping entry is not edited either (the entry may serve other resources).
+    assert!(
+        stderr(&o).contains("`Archive`: the value comes from mapping `Tier.Disk.Type`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
