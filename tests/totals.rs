@@ -89,3 +89,30 @@ fn a_launch_template_costs_once_per_instance_of_its_group() {
         batch.message
     );
 }
+
+#[test]
+fn a_template_counts_money_once_and_per_instance() {
+    let result = check(&CheckOptions {
+        paths: vec![Path::new("fixtures/totals/cloudformation").into()],
+        ..CheckOptions::default()
+    })
+    .expect("check runs");
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let cost = |rule: &str, resource: &str| {
+        result
+            .findings
+            .iter()
+            .find(|f| f.rule == rule && f.resource == resource)
+            .and_then(|f| f.monthly_cost_usd)
+            .unwrap_or_else(|| panic!("no priced {rule} on {resource}"))
+    };
+    assert!((cost("ebs-volume-unattached", "Scratch") - 50.0).abs() < 0.005);
+    assert!((cost("ebs-gp2-iops-ceiling", "Scratch") - 5.0).abs() < 0.005);
+    let web = cost("ec2-previous-generation", "WebTemplate");
+    assert!((web - 3.0 * 0.876).abs() < 0.005, "{web}");
+    assert!(
+        (result.monthly_cost_usd() - (50.0 + web)).abs() < 0.005,
+        "total {}",
+        result.monthly_cost_usd()
+    );
+}
