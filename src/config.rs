@@ -220,14 +220,6 @@ impl AccountSettings {
             .and_then(|r| r.imds_http_tokens.as_deref())
             .or(self.defaults.imds_http_tokens.as_deref())
     }
-
-    /// Where a setting is made, for messages: `[account]` or `[account.eu-west-1]`.
-    pub fn table_for(&self, region: &str, key: fn(&AccountDefaults) -> bool) -> String {
-        match self.regions.get(region) {
-            Some(r) if key(r) => format!("[account.{region}]"),
-            _ => "[account]".to_string(),
-        }
-    }
 }
 
 /// `[account] backup`.

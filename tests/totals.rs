@@ -3,24 +3,33 @@
 
 use std::path::Path;
 
-use infralint::engine::{check, CheckOptions};
+use infralint::engine::{check, CheckOptions, CheckResult};
 
-#[test]
-fn an_unattached_gp2_volume_counts_its_deletion_only() {
+/// The run over one fixture directory, which must have no errors.
+fn run(path: &str) -> CheckResult {
     let result = check(&CheckOptions {
-        paths: vec![Path::new("fixtures/totals/unattached-gp2").into()],
+        paths: vec![Path::new(path).into()],
         ..CheckOptions::default()
     })
     .expect("check runs");
     assert!(result.errors.is_empty(), "{:?}", result.errors);
-    let cost = |rule: &str, resource: &str| {
-        result
-            .findings
-            .iter()
-            .find(|f| f.rule == rule && f.resource == resource)
-            .and_then(|f| f.monthly_cost_usd)
-            .unwrap_or_else(|| panic!("no priced {rule} on {resource}"))
-    };
+    result
+}
+
+/// The monthly figure of `rule` on `resource`.
+fn priced(result: &CheckResult, rule: &str, resource: &str) -> f64 {
+    result
+        .findings
+        .iter()
+        .find(|f| f.rule == rule && f.resource == resource)
+        .and_then(|f| f.monthly_cost_usd)
+        .unwrap_or_else(|| panic!("no priced {rule} on {resource}"))
+}
+
+#[test]
+fn an_unattached_gp2_volume_counts_its_deletion_only() {
+    let result = run("fixtures/totals/unattached-gp2");
+    let cost = |rule: &str, resource: &str| priced(&result, rule, resource);
     // Per-finding figures stay.
     assert!((cost("ebs-volume-unattached", "aws_ebs_volume.scratch") - 50.0).abs() < 0.005);
     assert!((cost("ebs-gp2-iops-ceiling", "aws_ebs_volume.scratch") - 5.0).abs() < 0.005);
@@ -51,12 +60,7 @@ fn an_unattached_gp2_volume_counts_its_deletion_only() {
 
 #[test]
 fn a_launch_template_costs_once_per_instance_of_its_group() {
-    let result = check(&CheckOptions {
-        paths: vec![Path::new("fixtures/totals/fleet").into()],
-        ..CheckOptions::default()
-    })
-    .expect("check runs");
-    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let result = run("fixtures/totals/fleet");
     let finding = |resource: &str| {
         result
             .findings
@@ -92,20 +96,8 @@ fn a_launch_template_costs_once_per_instance_of_its_group() {
 
 #[test]
 fn a_template_counts_money_once_and_per_instance() {
-    let result = check(&CheckOptions {
-        paths: vec![Path::new("fixtures/totals/cloudformation").into()],
-        ..CheckOptions::default()
-    })
-    .expect("check runs");
-    assert!(result.errors.is_empty(), "{:?}", result.errors);
-    let cost = |rule: &str, resource: &str| {
-        result
-            .findings
-            .iter()
-            .find(|f| f.rule == rule && f.resource == resource)
-            .and_then(|f| f.monthly_cost_usd)
-            .unwrap_or_else(|| panic!("no priced {rule} on {resource}"))
-    };
+    let result = run("fixtures/totals/cloudformation");
+    let cost = |rule: &str, resource: &str| priced(&result, rule, resource);
     assert!((cost("ebs-volume-unattached", "Scratch") - 50.0).abs() < 0.005);
     assert!((cost("ebs-gp2-iops-ceiling", "Scratch") - 5.0).abs() < 0.005);
     let web = cost("ec2-previous-generation", "WebTemplate");

@@ -27,28 +27,17 @@ pub(super) fn attribute(
         }
     }
     // How many copies of each finding the rules produced: one per root that yields it.
-    let mut copies: HashMap<(&'static str, crate::source::Span, String, String), usize> =
-        HashMap::new();
-    for f in findings.iter() {
-        *copies
-            .entry((
-                f.rule,
-                f.primary.span,
-                f.resource.clone(),
-                f.message.clone(),
-            ))
-            .or_default() += 1;
-    }
-    for f in findings.iter_mut() {
-        let n = copies
-            .get(&(
-                f.rule,
-                f.primary.span,
-                f.resource.clone(),
-                f.message.clone(),
-            ))
-            .copied()
-            .unwrap_or(1);
+    let copies: Vec<usize> = {
+        let mut count: HashMap<_, usize> = HashMap::new();
+        for f in findings.iter() {
+            *count.entry(copy_key(f)).or_default() += 1;
+        }
+        findings
+            .iter()
+            .map(|f| count.get(&copy_key(f)).copied().unwrap_or(1))
+            .collect()
+    };
+    for (f, n) in findings.iter_mut().zip(copies) {
         let Some(candidates) = by_address.get(f.resource.as_str()) else {
             continue;
         };
@@ -116,4 +105,9 @@ pub(super) fn attribute(
         roots.dedup();
         f.roots = roots;
     }
+}
+
+/// What makes two findings copies of one: the same rule, place, resource and message.
+fn copy_key(f: &Finding) -> (&'static str, crate::source::Span, &str, &str) {
+    (f.rule, f.primary.span, &f.resource, &f.message)
 }

@@ -116,13 +116,13 @@ pub(crate) fn metadata_default(
     ctx: &RuleContext,
 ) -> Option<Silencer> {
     let declared_here = in_scope(&model.instance_metadata_defaults, target, ctx);
-    let allows = |d: &&&AccountDefault<String>| {
+    let allows = |d: &AccountDefault<String>| {
         matches!(
             d.value.known().map(String::as_str),
             Some("optional") | Some("no-preference")
         )
     };
-    if let Some(d) = declared_here.iter().find(|d| !allows(d)) {
+    if let Some(d) = declared_here.iter().copied().find(|d| !allows(d)) {
         return Some(declared(d, d.value.known().is_none()));
     }
     if !declared_here.is_empty() {

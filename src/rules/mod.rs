@@ -136,11 +136,7 @@ impl RuleContext<'_> {
     /// The region whose prices apply to a resource: its aliased provider's, else its
     /// module's provider's, else the run's.
     pub fn region_for(&self, resource: &crate::model::ResourceRef) -> &str {
-        self.resource_regions
-            .get(&(resource.unit, resource.address.clone()))
-            .or_else(|| self.unit_regions.get(&resource.unit))
-            .map(String::as_str)
-            .unwrap_or(self.region)
+        self.known_region_for(resource).unwrap_or(self.region)
     }
 
     /// The region a resource is deployed to, when known: the run's given region, else its
