@@ -550,6 +550,10 @@ fn check(args: CheckArgs) -> i32 {
     } else {
         result.exit_code()
     };
+    // Freeing a large run's model and sources is serial work the process exit makes moot:
+    // hand it to a thread while the report is written (a caller that keeps running still gets
+    // the memory back).
+    std::thread::spawn(move || drop(result));
     match &args.output {
         Some(path) => match write_output(path, &text) {
             Ok(()) => code,

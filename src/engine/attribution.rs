@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::finding::Finding;
 use crate::model::{Model, ResourceRef, SourceKind};
 use crate::rules::RuleContext;
@@ -37,9 +39,9 @@ pub(super) fn attribute(
             .map(|f| count.get(&copy_key(f)).copied().unwrap_or(1))
             .collect()
     };
-    for (f, n) in findings.iter_mut().zip(copies) {
+    findings.par_iter_mut().zip(copies).for_each(|(f, n)| {
         let Some(candidates) = by_address.get(f.resource.as_str()) else {
-            continue;
+            return;
         };
         let file = f.primary.span.file;
         let display = sources.display(file);
@@ -104,7 +106,7 @@ pub(super) fn attribute(
         roots.sort();
         roots.dedup();
         f.roots = roots;
-    }
+    });
 }
 
 /// What makes two findings copies of one: the same rule, place, resource and message.

@@ -150,15 +150,15 @@ pub(super) fn postprocess(
 
 /// A module called by several roots reports the same finding at the same place once.
 fn dedupe(findings: &mut Vec<Finding>) {
-    let mut seen = HashSet::new();
-    findings.retain(|f| {
-        seen.insert((
-            f.rule,
-            f.primary.span,
-            f.resource.clone(),
-            f.message.clone(),
-        ))
-    });
+    let keep: Vec<bool> = {
+        let mut seen = HashSet::new();
+        findings
+            .iter()
+            .map(|f| seen.insert((f.rule, f.primary.span, &*f.resource, &*f.message)))
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Silences what the suppressions cover, then reports the unused ones (of rules that are

@@ -2,7 +2,7 @@
 //! it calls), every template and plan on its own; read and resolved in one parallel pass, so
 //! that a unit's trees are dropped as soon as it is resolved.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -174,7 +174,9 @@ fn attach_plans(units: &mut [(Link, UnitOut)]) {
 
 /// The work: Terraform files by directory (a module), every other file on its own.
 fn group(candidates: Vec<(Candidate, FileId)>) -> Vec<Work> {
-    let mut by_dir: BTreeMap<PathBuf, Vec<(Candidate, FileId)>> = BTreeMap::new();
+    // Grouped by hash, then the directories (far fewer than files) sorted in path order:
+    // ordering every file by path in a tree compared paths component by component.
+    let mut by_dir: HashMap<PathBuf, Vec<(Candidate, FileId)>> = HashMap::new();
     let mut files: Vec<Work> = Vec::new();
     for (c, id) in candidates {
         match c.kind {
@@ -185,8 +187,9 @@ fn group(candidates: Vec<(Candidate, FileId)>) -> Vec<Work> {
             }
         }
     }
-    by_dir
-        .into_iter()
+    let mut dirs: Vec<(PathBuf, Vec<(Candidate, FileId)>)> = by_dir.into_iter().collect();
+    dirs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    dirs.into_iter()
         .map(|(dir, items)| Work::Dir(dir, items))
         .chain(files)
         .collect()

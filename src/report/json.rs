@@ -1,5 +1,6 @@
 //! `--format json`: the stable machine format (version 1).
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::engine::CheckResult;
@@ -8,6 +9,7 @@ use crate::finding::Severity;
 #[derive(Serialize)]
 struct JsonReport<'a> {
     version: u32,
+    /// Serialized empty: the array is rendered in parallel and spliced in ([`splice_findings`]).
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
     summary: JsonSummary<'a>,
@@ -99,6 +101,40 @@ struct JsonSilenced<'a> {
     findings: std::collections::BTreeMap<&'static str, usize>,
 }
 
+/// Where the (empty) findings array is in the serialized report: right after `version`.
+const FINDINGS_AT: &str = "{\n  \"version\": 1,\n  \"findings\": []";
+
+/// The report with its `findings` array written exactly as `to_string_pretty` would (elements
+/// indented by four spaces, the closing bracket by two), each finding serialized on its own
+/// rayon task: with thousands of findings, serializing them one after the other was the
+/// longest serial step after the checks.
+fn splice_findings(report: String, findings: &[JsonFinding]) -> String {
+    let Some(rest) = report.strip_prefix(FINDINGS_AT) else {
+        return report;
+    };
+    if findings.is_empty() {
+        return report;
+    }
+    let parts: Vec<String> = findings
+        .par_iter()
+        .map(|f| {
+            let text = serde_json::to_string_pretty(f).unwrap_or_else(|e| {
+                serde_json::to_string(&format!("internal error: {e}")).unwrap_or_default()
+            });
+            // JSON strings never hold a raw newline: every newline is the formatter's.
+            format!("    {}", text.replace('\n', "\n    "))
+        })
+        .collect();
+    let size = report.len() + parts.iter().map(|p| p.len() + 2).sum::<usize>() + 8;
+    let mut out = String::with_capacity(size);
+    out.push_str(FINDINGS_AT.trim_end_matches(']'));
+    out.push('\n');
+    out.push_str(&parts.join(",\n"));
+    out.push_str("\n  ]");
+    out.push_str(rest);
+    out
+}
+
 /// Money in JSON: rounded to cents at output time.
 fn cents(x: f64) -> f64 {
     // `+ 0.0` turns the -0.0 of an empty sum into 0.0.
@@ -107,9 +143,10 @@ fn cents(x: f64) -> f64 {
 
 pub fn render(result: &CheckResult) -> String {
     let sources = &result.sources;
-    let findings = result
+    // Line/column lookups and fix checks per finding, in parallel (order kept).
+    let findings: Vec<JsonFinding> = result
         .findings
-        .iter()
+        .par_iter()
         .map(|f| {
             let (start, end) = sources.line_col(f.primary.span);
             let fix = f.fix.as_ref().map(|fix| {
@@ -168,7 +205,7 @@ pub fn render(result: &CheckResult) -> String {
         .collect();
     let report = JsonReport {
         version: 1,
-        findings,
+        findings: Vec::new(),
         errors,
         summary: JsonSummary {
             files: result.files,
@@ -199,8 +236,83 @@ pub fn render(result: &CheckResult) -> String {
             region_source: result.region_source,
         },
     };
-    let mut out = serde_json::to_string_pretty(&report)
-        .unwrap_or_else(|e| format!("{{\"version\": 1, \"internal_error\": \"{e}\"}}"));
+    let mut out = match serde_json::to_string_pretty(&report) {
+        Ok(text) => splice_findings(text, &findings),
+        Err(e) => format!("{{\"version\": 1, \"internal_error\": \"{e}\"}}"),
+    };
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding<'a>(message: &'a str, related: Vec<JsonRelated<'a>>) -> JsonFinding<'a> {
+        JsonFinding {
+            rule: "ebs-io1-to-io2",
+            severity: Severity::Warning,
+            category: crate::finding::Category::Cost,
+            message,
+            help: "a \"quoted\"\nhelp",
+            file: "main.tf",
+            line: 3,
+            column: 1,
+            end_line: 3,
+            end_column: 9,
+            resource: "aws_ebs_volume.data",
+            monthly_cost_usd: Some(1.5),
+            region: None,
+            roots: &[],
+            related,
+            fix: None,
+        }
+    }
+
+    fn report<'a>(findings: Vec<JsonFinding<'a>>) -> JsonReport<'a> {
+        JsonReport {
+            version: 1,
+            findings,
+            errors: Vec::new(),
+            summary: JsonSummary {
+                files: 1,
+                resources: 1,
+                findings: 0,
+                errors: 0,
+                suppressed: 0,
+                baselined: 0,
+                fixed: 0,
+                monthly_cost_usd: 0.0,
+                monthly_cost_usd_by_rule: Default::default(),
+                silenced: Vec::new(),
+                region: "us-east-1".into(),
+                regions: Vec::new(),
+                region_source: "default",
+            },
+        }
+    }
+
+    /// The spliced report is byte for byte what serializing it whole gives.
+    #[test]
+    fn spliced_findings_are_what_serde_writes() {
+        let make = || {
+            vec![
+                finding("first", Vec::new()),
+                finding(
+                    "second\twith \u{1f4b8} and\nlines",
+                    vec![JsonRelated {
+                        file: "vars.tf",
+                        line: 1,
+                        column: 2,
+                        message: "from here",
+                    }],
+                ),
+            ]
+        };
+        let whole = serde_json::to_string_pretty(&report(make())).unwrap();
+        let empty = serde_json::to_string_pretty(&report(Vec::new())).unwrap();
+        assert!(empty.starts_with(FINDINGS_AT));
+        assert_eq!(splice_findings(empty.clone(), &make()), whole);
+        assert_eq!(splice_findings(empty.clone(), &[]), empty);
+    }
 }
