@@ -404,3 +404,72 @@ fn terraform_rejects_eight_partitions_at_plan_time() {
         "{error}"
     );
 }
+
+/// The plan's model, as `tests/plan.rs` builds it.
+fn plan_model(case: &str) -> infralint::model::Model {
+    use infralint::model::{from_terraform, UnitId};
+    use infralint::parse::plan;
+    let text = std::fs::read_to_string(plan_dir().join(format!("{case}.json"))).unwrap();
+    let parsed = plan::parse(&text).expect("a plan");
+    let resolved = plan::resolve(
+        UnitId(0),
+        infralint::source::FileId(0),
+        case,
+        &parsed,
+        &from_terraform::adapts,
+    );
+    from_terraform::adapt(&resolved)
+}
+
+/// The three plan-frontend defects the plans of `lb-idle` and `ec2-ssh-open-to-world` showed,
+/// at the model: (1) a planned resource had no references, so an ECS service's use of a
+/// target group was no escape (lb-idle fired on `aws_lb.ecs`); (2) a root output escaped the
+/// whole resource whatever it read, so `orphan_dns = aws_lb.orphan.dns_name` silenced lb-idle;
+/// (3) `security_groups = [aws_security_group.workers.name]` is a known name in the plan,
+/// which designated nothing (ec2-ssh-open-to-world missed `aws_launch_configuration.workers`).
+#[test]
+fn plan_references_output_attributes_and_names() {
+    let m = plan_model("lb-idle");
+    let escapes: Vec<(&str, Option<&str>, &str)> = m
+        .escapes
+        .iter()
+        .map(|e| (e.address.as_str(), e.attr.as_deref(), e.context.as_str()))
+        .collect();
+    assert!(
+        escapes.contains(&(
+            "aws_lb_target_group.ecs",
+            Some("arn"),
+            "`aws_ecs_service` resource `aws_ecs_service.api`"
+        )),
+        "{escapes:#?}"
+    );
+    assert!(
+        escapes.contains(&("aws_lb.orphan", Some("dns_name"), "output `orphan_dns`")),
+        "{escapes:#?}"
+    );
+    assert!(
+        escapes.contains(&("aws_lb.exported", Some("arn"), "output `exported_arn`")),
+        "{escapes:#?}"
+    );
+    // A listener reads its balancer: no escape; the bare `aws_lb.web` Terraform lists after
+    // `aws_lb.web.arn` is not a use of the whole object.
+    assert!(!escapes.iter().any(|e| e.0 == "aws_lb.web"), "{escapes:#?}");
+
+    let m = plan_model("ec2-ssh-open-to-world");
+    let groups = |address: &str| -> Vec<Option<String>> {
+        m.launch_access
+            .iter()
+            .find(|l| l.resource.address == address)
+            .unwrap_or_else(|| panic!("{address}"))
+            .security_groups
+            .iter()
+            .map(|f| f.known().cloned())
+            .collect()
+    };
+    assert_eq!(
+        groups("aws_launch_configuration.workers"),
+        [Some("aws_security_group.workers".to_string())]
+    );
+    // A literal id designates nothing of the plan.
+    assert!(groups("aws_instance.outside_groups").is_empty());
+}
