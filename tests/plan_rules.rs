@@ -178,7 +178,12 @@ fn findings(path: &Path, rule: &str) -> Vec<(String, String, Option<String>)> {
         ..Default::default()
     })
     .expect("check runs");
-    assert!(result.errors.is_empty(), "{}: {:?}", path.display(), result.errors);
+    assert!(
+        result.errors.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        result.errors
+    );
     let mut out: Vec<_> = result
         .findings
         .iter()
@@ -229,10 +234,7 @@ fn each_rule_fires_on_its_plan_exactly_where_the_configuration_does() {
         let on_plan = findings(&plan_path, case.rule);
         let fired: Vec<&str> = on_plan.iter().map(|(r, _, _)| r.as_str()).collect();
         assert_eq!(fired, case.fire, "{}: fired on the plan", case.rule);
-        let on_config = findings(
-            &plan_dir().join(format!("{}-config", case.rule)),
-            case.rule,
-        );
+        let on_config = findings(&plan_dir().join(format!("{}-config", case.rule)), case.rule);
         assert_eq!(
             on_plan, on_config,
             "{}: the plan and its configuration disagree",
@@ -275,7 +277,11 @@ fn plan_findings_are_priced() {
     );
     // 100 GiB at $0.05/GB-month; a volume from outside: not priced.
     assert_eq!(
-        cost("ebs-snapshot-unmanaged", "aws_ebs_snapshot.before_migration").as_deref(),
+        cost(
+            "ebs-snapshot-unmanaged",
+            "aws_ebs_snapshot.before_migration"
+        )
+        .as_deref(),
         Some("5.00")
     );
     assert_eq!(
@@ -305,7 +311,11 @@ fn terraform_plan(config: &Path) -> Result<serde_json::Value, String> {
             .unwrap()
     };
     let init = run(&["init", "-input=false", "-plugin-dir=/opt/tf-plugins"]);
-    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
     let plan = run(&[
         "plan",
         "-no-color",

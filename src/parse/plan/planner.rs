@@ -454,11 +454,13 @@ impl<'a, 'w> Planner<'a, 'w> {
             Val::List(items) if items.iter().any(|v| matches!(v, Val::Str(_))) => {
                 let items = items
                     .iter()
-                    .map(|item| match item {
-                        Val::Str(s) => self.named(&module, &refs, s, cx),
-                        _ => None,
-                    }
-                    .unwrap_or_else(|| item.clone()))
+                    .map(|item| {
+                        match item {
+                            Val::Str(s) => self.named(&module, &refs, s, cx),
+                            _ => None,
+                        }
+                        .unwrap_or_else(|| item.clone())
+                    })
                     .collect();
                 attr.value = Val::List(items);
             }
