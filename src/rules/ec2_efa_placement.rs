@@ -137,15 +137,45 @@ impl Rule for Ec2EfaPlacement {
     }
 }
 
-/// The EFA interfaces of a launch placement: inline ones whose type is known to be EFA, and
-/// existing interfaces of the unit (`network_interface_id`) created as EFA; each with the
+/// The EFA interfaces of a launch placement: inline ones whose type is known to be EFA,
+/// existing interfaces of the unit (`network_interface_id`) created as EFA, and, for an
+/// instance, EFA interfaces of the unit attached to it (`aws_network_interface_attachment`,
+/// an interface's `attachment` block, `AWS::EC2::NetworkInterfaceAttachment`); each with the
 /// subnet it is in when written (its own, or the instance's).
 fn efa_list<'m>(model: &'m Model, p: &'m LaunchPlacement) -> Vec<(Span, Option<&'m Designation>)> {
     let is_efa = |t: Option<&crate::model::Field<String>>| {
         t.and_then(|t| t.known())
             .is_some_and(|t| t == "efa" || t == "efa-only")
     };
+    let interface = |address: &str| {
+        model
+            .network_interfaces
+            .iter()
+            .find(|n| n.resource.unit == p.resource.unit && n.resource.address == address)
+    };
     let mut out = Vec::new();
+    let mut attached = Vec::new();
+    if p.kind == ComputeKind::Instance {
+        for attachment in &model.interface_attachments {
+            if attachment.declared_by.unit != p.resource.unit {
+                continue;
+            }
+            // Only sure attachments: an unknown or conditional one adds nothing.
+            let (Some(instance), Some(nic)) = (
+                attachment.instance.resource(),
+                attachment.interface.resource(),
+            ) else {
+                continue;
+            };
+            let this = instance == p.resource.address
+                || without_instance_key(instance) == without_instance_key(&p.resource.address);
+            if let Some(nic) = interface(nic).filter(|_| this) {
+                if is_efa(nic.interface_type.as_ref()) {
+                    attached.push((attachment.interface.span, nic.subnet.as_ref()));
+                }
+            }
+        }
+    }
     for i in &p.interfaces {
         if is_efa(i.interface_type.as_ref()) {
             out.push((i.span, i.subnet.as_ref().or(p.subnet.as_ref())));
@@ -154,16 +184,13 @@ fn efa_list<'m>(model: &'m Model, p: &'m LaunchPlacement) -> Vec<(Span, Option<&
         let Some(existing) = i.existing.as_ref().and_then(Designation::resource) else {
             continue;
         };
-        let nic = model
-            .network_interfaces
-            .iter()
-            .find(|n| n.resource.unit == p.resource.unit && n.resource.address == existing);
-        if let Some(nic) = nic {
+        if let Some(nic) = interface(existing) {
             if is_efa(nic.interface_type.as_ref()) {
                 out.push((i.span, nic.subnet.as_ref()));
             }
         }
     }
+    out.extend(attached);
     out
 }
 

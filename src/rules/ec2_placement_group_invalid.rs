@@ -45,6 +45,7 @@ impl Rule for Ec2PlacementGroupInvalid {
                 "partition" => partitions(group, out),
                 "cluster" => {
                     burstable(model, group, out);
+                    burstable_in_groups(model, group, out);
                     zones(model, group, out);
                 }
                 "spread" => spread(model, group, out),
@@ -159,6 +160,89 @@ fn burstable(model: &Model, group: &PlacementGroup, out: &mut Vec<Finding>) {
         }
         f.secondary.extend(origin_labels(&field.via));
         out.push(f);
+    }
+}
+
+/// The instance types an Auto Scaling group launches, each with the resource that writes it:
+/// the overrides of its mixed instances policy when it lists them (they replace the launch
+/// template's type), else the types of its launch templates and launch configurations. `None`
+/// when they cannot all be listed (overrides from an unknown collection).
+fn group_types<'m>(
+    model: &'m Model,
+    g: &'m AutoScalingGroup,
+) -> Option<Vec<(&'m str, &'m Field<String>)>> {
+    if let Some(mixed) = &g.mixed_instances {
+        let overrides = mixed.override_types.as_ref()?;
+        if !overrides.is_empty() {
+            return Some(
+                overrides
+                    .iter()
+                    .map(|t| (g.resource.address.as_str(), t))
+                    .collect(),
+            );
+        }
+    }
+    let mut out = Vec::new();
+    for d in g.launch_templates.iter().chain(&g.launch_configurations) {
+        let Some(address) = d.resource() else {
+            continue;
+        };
+        let settings = model.launch_settings.iter().find(|s| {
+            s.resource.unit == g.resource.unit
+                && (s.resource.address == address
+                    || without_instance_key(&s.resource.address) == without_instance_key(address))
+        });
+        if let Some(s) = settings {
+            if let Some(t) = &s.instance_type {
+                out.push((s.resource.address.as_str(), t));
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Auto Scaling groups in a cluster group that launch a burstable type: from their launch
+/// template or configuration (which does not name the group itself: those are reported as
+/// users), or their overrides.
+fn burstable_in_groups(model: &Model, group: &PlacementGroup, out: &mut Vec<Finding>) {
+    let users: Vec<&str> = users(model, group)
+        .iter()
+        .map(|u| u.resource.address.as_str())
+        .collect();
+    for g in groups_of(model, group) {
+        let Some(types) = group_types(model, g) else {
+            continue;
+        };
+        for (writer, field) in types {
+            let Some(t) = field.known() else {
+                continue;
+            };
+            let family = t.split('.').next().unwrap_or("");
+            if !BURSTABLE.contains(&family) || users.contains(&writer) {
+                continue;
+            }
+            let ga = &g.resource.address;
+            let from = if writer == ga.as_str() {
+                "an override".to_string()
+            } else {
+                format!("`{writer}`")
+            };
+            let mut f = finding(
+                &META,
+                ga,
+                Label::new(field.span, format!("{t}: burstable")),
+                format!(
+                    "Auto Scaling group `{ga}` launches `{t}` (from {from}) into cluster placement group `{}`: cluster placement groups do not support burstable performance instances, so the launch fails",
+                    group.resource.address
+                ),
+                "Use a current-generation non-burstable type (for example c7i, m7i) in the cluster group, or leave the placement group out.".to_string(),
+            );
+            if let Some(d) = &g.placement_group {
+                f.secondary.push(Label::new(d.span, "cluster placement group"));
+            }
+            f.secondary.extend(origin_labels(&field.via));
+            out.push(f);
+        }
     }
 }
 

@@ -18,6 +18,8 @@ pub(super) struct Target {
     pub name: String,
     /// The literal index, when the reference has one.
     pub index: Option<Json>,
+    /// The attribute read (`arn` of `aws_lb.web.arn`); `None` for the whole object.
+    pub attr: Option<String>,
 }
 
 /// The attributes whose known value designates a resource of the plan (ids, and the public

@@ -33,6 +33,16 @@ type Vars = HashMap<String, Origin>;
 
 static EMPTY: std::sync::LazyLock<Obj> = std::sync::LazyLock::new(Obj::new);
 
+/// The attributes whose value names the resource where other resources take a name, not an
+/// id: a value equal to the planned one designates the resource it was read from.
+const NAMES: &[(&str, &str)] = &[
+    ("aws_security_group", "name"),
+    ("aws_launch_configuration", "name"),
+    ("aws_launch_template", "name"),
+    ("aws_placement_group", "name"),
+    ("aws_key_pair", "key_name"),
+];
+
 /// What the references of one expression designate.
 #[derive(Debug, Default)]
 struct Resolution {
@@ -40,6 +50,8 @@ struct Resolution {
     /// A reference we cannot see through (a local, a data source, an unresolved module
     /// output): the value may come from it instead.
     opaque: bool,
+    /// Among them a local, which may hold a reference to any resource of the module.
+    local: bool,
 }
 
 pub(super) struct Planner<'a, 'w> {
@@ -133,12 +145,18 @@ impl<'a, 'w> Planner<'a, 'w> {
             plan: &plan,
             mentioned: plan.mentioned(self.root).into(),
         };
+        let mut shared: HashMap<(String, &str, &str), Arc<[Mention]>> = HashMap::new();
         for r in &resources {
             let body = if (self.wanted)(r.kind) {
                 self.body(r, &Node::of(r), "", &context)
             } else {
                 Body::default()
             };
+            // The instances of one declaration in one module instance share their references.
+            let references = shared
+                .entry((format!("{:?}", r.module), r.kind, r.name))
+                .or_insert_with(|| self.references(r, &context))
+                .clone();
             out.resources.push(Resource {
                 kind: r.kind.to_string(),
                 address: r.address.clone(),
@@ -150,7 +168,7 @@ impl<'a, 'w> Planner<'a, 'w> {
                 data: false,
                 provider: None,
                 body,
-                references: Arc::from([]),
+                references,
             });
         }
         out.region = self.region();
@@ -353,6 +371,38 @@ impl<'a, 'w> Planner<'a, 'w> {
         out
     }
 
+    /// Every resource of the plan the resource's configuration references, with the attribute
+    /// read, whatever its type: what the adapters need to see a use by a resource whose
+    /// meaning they do not read (an ECS service registering tasks with a target group, an EIP's
+    /// allocation handed to a resource we do not model). Before, a plan had none, so such
+    /// uses were not escapes in plans as they are in the configuration. A reference through
+    /// a local of a type no adapter reads may be any resource the configuration mentions.
+    fn references(&self, r: &PlanResource<'a>, cx: &Context) -> Arc<[Mention]> {
+        let Some(config) = r.config else {
+            return Arc::from([]);
+        };
+        let mut lists = Vec::new();
+        for expression in config.values() {
+            expression_references(expression, 0, &mut lists);
+        }
+        let module = ModSel::exact(&r.module);
+        let mut out: Vec<Mention> = Vec::new();
+        for refs in &lists {
+            let mut resolution = Resolution::default();
+            self.resolve(&module, refs, 0, &mut resolution);
+            let mut found = mentions(cx.plan, &resolution.targets, r.span);
+            if resolution.local && !(self.wanted)(r.kind) {
+                found.extend(cx.mentioned.iter().cloned());
+            }
+            for m in found {
+                if m.address != r.address && !out.contains(&m) {
+                    out.push(m);
+                }
+            }
+        }
+        out.into()
+    }
+
     /// One planned attribute, with the resources it designates.
     fn attr(
         &self,
@@ -397,7 +447,22 @@ impl<'a, 'w> Planner<'a, 'w> {
                     .collect();
                 if !matched.is_empty() {
                     attr.value = one_of(matched);
+                } else if let Some(named) = self.named(&module, &refs, s, cx) {
+                    attr.value = named;
                 }
+            }
+            Val::List(items) if items.iter().any(|v| matches!(v, Val::Str(_))) => {
+                let items = items
+                    .iter()
+                    .map(|item| {
+                        match item {
+                            Val::Str(s) => self.named(&module, &refs, s, cx),
+                            _ => None,
+                        }
+                        .unwrap_or_else(|| item.clone())
+                    })
+                    .collect();
+                attr.value = Val::List(items);
             }
             Val::Unknown => {
                 let mut resolution = Resolution::default();
@@ -428,6 +493,35 @@ impl<'a, 'w> Planner<'a, 'w> {
             _ => {}
         }
         attr
+    }
+
+    /// A known name that designates a resource the expression references: the planned name
+    /// of that resource (`security_groups = [aws_security_group.web.name]`, known in the plan
+    /// when the configuration writes the group's name), as a reference to it, the way the
+    /// configuration frontend reads it. Before, the plan had only the name, which designates
+    /// nothing of the unit.
+    fn named(&self, module: &ModSel, refs: &[String], value: &str, cx: &Context) -> Option<Val> {
+        if refs.is_empty() || value.is_empty() {
+            return None;
+        }
+        let mut resolution = Resolution::default();
+        self.resolve(module, refs, 0, &mut resolution);
+        let mut found = Vec::new();
+        for t in &resolution.targets {
+            let Some(attr) = t.attr.as_deref() else {
+                continue;
+            };
+            if !NAMES.contains(&(t.kind.as_str(), attr)) {
+                continue;
+            }
+            for e in cx.plan.instances_of(std::slice::from_ref(t)) {
+                let planned = e.values.and_then(|v| v.get(attr)).and_then(Json::as_str);
+                if planned == Some(value) && !found.contains(&reference(&e.address)) {
+                    found.push(reference(&e.address));
+                }
+            }
+        }
+        (!found.is_empty()).then(|| one_of(found))
     }
 
     /// The value comes straight from a root variable (`type = var.volume_type`).
@@ -488,18 +582,27 @@ impl<'a, 'w> Planner<'a, 'w> {
                 }
                 Some("module") => self.resolve_output(module, refs, reference, &segs, depth, out),
                 // Locals (not in the plan's configuration), data sources.
-                Some("local" | "data") | None => out.opaque = true,
+                Some("local") => {
+                    out.opaque = true;
+                    out.local = true;
+                }
+                Some("data") | None => out.opaque = true,
+                // Terraform lists `aws_lb.web` and `aws_lb.web[0]` after `aws_lb.web[0].arn`:
+                // a prefix of a longer reference is not a use of the whole object.
+                Some(_) if is_prefix_of_another(reference, refs) => {}
                 Some(kind) => match name_at(1) {
                     Some(name) => {
-                        let index = match segs.get(2) {
-                            Some(TSeg::Index(k)) if !k.is_null() => Some(k.clone()),
-                            _ => None,
+                        let (index, attr_at) = match segs.get(2) {
+                            Some(TSeg::Index(k)) if !k.is_null() => (Some(k.clone()), 3),
+                            Some(TSeg::Index(_)) => (None, 3),
+                            _ => (None, 2),
                         };
                         let target = Target {
                             module: module.clone(),
                             kind: kind.to_string(),
                             name: name.to_string(),
                             index,
+                            attr: name_at(attr_at).map(str::to_string),
                         };
                         if !out.targets.contains(&target) {
                             out.targets.push(target);
@@ -672,19 +775,36 @@ impl<'a, 'w> Planner<'a, 'w> {
             let span = self.span(self.spans.outputs.get(name));
             let mut resolution = Resolution::default();
             self.resolve(&root, &refs, 0, &mut resolution);
-            for e in plan.instances_of(&resolution.targets) {
+            // With the attribute handed out: an output of a balancer's `dns_name` cannot give
+            // it a listener (before, every output escaped the whole resource).
+            for e in mentions(plan, &resolution.targets, span) {
                 out.escapes.push(Escape {
-                    mention: Mention {
-                        address: e.address.clone(),
-                        attr: None,
-                        span: if span.is_empty() { e.span } else { span },
-                    },
+                    mention: e,
                     context: format!("output `{name}`"),
                     followed: false,
                 });
             }
         }
     }
+}
+
+/// The instances the targets designate, each with the attribute read, at `span` (where the
+/// plan names them when empty).
+fn mentions(plan: &Resources<'_, '_>, targets: &[Target], span: Span) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    for t in targets {
+        for e in plan.instances_of(std::slice::from_ref(t)) {
+            let m = Mention {
+                address: e.address.clone(),
+                attr: t.attr.clone(),
+                span: if span.is_empty() { e.span } else { span },
+            };
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+    }
+    out
 }
 
 /// What attributes are resolved against.
@@ -721,6 +841,49 @@ fn read_values(values: Option<&Obj>, span: Span) -> Body {
         }
     }
     body
+}
+
+/// The reference list of each expression of a configuration object (its attributes and, in
+/// nested blocks, theirs).
+fn expression_references(object: &Json, depth: usize, out: &mut Vec<Vec<String>>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match object {
+        Json::Object(entries) => {
+            if let Some(Json::Array(refs)) = entries.get("references") {
+                let refs: Vec<String> = refs
+                    .iter()
+                    .filter_map(Json::as_str)
+                    .map(str::to_string)
+                    .collect();
+                if !refs.is_empty() {
+                    out.push(refs);
+                }
+            }
+            for (key, value) in entries {
+                if key != "references" && key != "constant_value" {
+                    expression_references(value, depth + 1, out);
+                }
+            }
+        }
+        Json::Array(items) => {
+            for item in items {
+                expression_references(item, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether `reference` is a prefix of another reference of the list (`aws_lb.web` of
+/// `aws_lb.web.arn`, `aws_eip.nat[1]` of `aws_eip.nat[1].id`).
+fn is_prefix_of_another(reference: &str, refs: &[String]) -> bool {
+    refs.iter().any(|other| {
+        other
+            .strip_prefix(reference)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+    })
 }
 
 fn reference(address: &str) -> Val {
