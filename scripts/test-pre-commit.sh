@@ -6,6 +6,10 @@
 #      finding is located in the module file, which is not staged; the tfvars line is a
 #      related location of it).
 #   3. infralint-system (language: system): the same, with the binary found on PATH.
+#   4. infralint-system: an edit in a caller passes although the modules it calls have old
+#      findings (located in their own files, not staged); an edit that passes io1 to a module
+#      fails. The system hook, as each `try-repo` of the rust hook compiles infralint anew
+#      (a temporary store), and the hook's scope is the binary's.
 # pre-commit comes from PATH, else from a virtualenv in target/ (installed from PyPI once).
 # Where neither works (no python3, no network), the test is skipped, saying so: CI must not
 # fail for lack of a tool.
@@ -50,6 +54,7 @@ expect_failure() { # expect_failure WHAT GREP -- pre-commit args...
   status=$?
   set -e
   echo "$out"
+  last_output=$out
   if [ $status -eq 0 ]; then
     echo "FAIL: the hook passed on $what"
     exit 1
@@ -137,5 +142,74 @@ else
   echo 'db_volume_type = "gp3"' > infra/terraform.tfvars
   git add -A
   env PATH="$work/bin:$PATH" "$pre_commit" try-repo "$repo" infralint-system --files infra/terraform.tfvars
+
+  # 4. An edit in a caller: the old findings of the modules it calls (an io1 volume and an
+  #    unattached EIP, located in the module files, not staged) do not block it.
+  scratch caller
+  mkdir -p modules/disk modules/ip
+  cat > main.tf <<'TF'
+module "disk" {
+  source = "./modules/disk"
+}
+module "ip" {
+  source = "./modules/ip"
+}
+TF
+  cat > modules/disk/main.tf <<'TF'
+variable "volume_type" {
+  type    = string
+  default = "gp3"
+}
+resource "aws_ebs_volume" "data" {
+  availability_zone = "us-east-1a"
+  size              = 500
+  type              = var.volume_type
+  iops              = 10000
+  encrypted         = true
+}
+resource "aws_ebs_volume" "logs" {
+  availability_zone = "us-east-1a"
+  size              = 500
+  type              = "io1"
+  iops              = 10000
+  encrypted         = true
+}
+resource "aws_volume_attachment" "data" {
+  device_name = "/dev/sdf"
+  volume_id   = aws_ebs_volume.data.id
+  instance_id = "i-0123456789abcdef0"
+}
+resource "aws_volume_attachment" "logs" {
+  device_name = "/dev/sdg"
+  volume_id   = aws_ebs_volume.logs.id
+  instance_id = "i-0123456789abcdef0"
+}
+TF
+  cat > modules/ip/main.tf <<'TF'
+resource "aws_eip" "idle" {
+  domain = "vpc"
+}
+TF
+  git add -A
+  git commit -q -m base
+  # The old findings are there: the whole repository fails.
+  expect_failure "the old findings of the modules (all files)" eip-unattached -- \
+    env PATH="$work/bin:$PATH" "$pre_commit" try-repo "$repo" infralint-system --all-files
+  # A one-line edit of the caller that introduces nothing passes.
+  sed -i.bak 's|source = "./modules/ip"|source = "./modules/ip" # the public address|' main.tf
+  rm main.tf.bak
+  git add -A
+  env PATH="$work/bin:$PATH" "$pre_commit" try-repo "$repo" infralint-system --files main.tf
+  # An edit that passes io1 to the module fails, on that finding only.
+  sed -i.bak 's|source = "./modules/disk"|source      = "./modules/disk"\
+  volume_type = "io1"|' main.tf
+  rm main.tf.bak
+  git add -A
+  expect_failure "an io1 argument passed to a module" 'module.disk.aws_ebs_volume.data' -- \
+    env PATH="$work/bin:$PATH" "$pre_commit" try-repo "$repo" infralint-system --files main.tf
+  if grep -q -e eip-unattached -e aws_ebs_volume.logs <<<"$last_output"; then
+    echo "FAIL: the hook reported the modules' old findings on an edit of the caller"
+    exit 1
+  fi
 fi
 echo "pre-commit hooks: all passed"

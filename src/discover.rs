@@ -41,9 +41,34 @@ pub enum FileKind {
 pub struct Candidate {
     pub path: PathBuf,
     pub kind: FileKind,
-    /// Findings are reported for this file. False for files loaded only as context (the other
-    /// files of the module of a `.tf` file named on the command line).
-    pub reported: bool,
+    /// How the run reached the file, which decides what of it is reported.
+    pub scope: Scope,
+}
+
+/// How a file came into the run. A named file is what a pre-commit hook passes (the staged
+/// files): what it changes is in scope, not the old findings of the code around it. Ordered
+/// by reach: a file reached twice keeps the wider scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// Loaded only so that references resolve (the other files of the module of a file
+    /// named on the command line, the modules a named file calls): its findings are reported
+    /// only through a related location in a reported file.
+    Context,
+    /// Named on the command line as a file: its findings are reported, and so is every
+    /// finding with a related location in it (a module argument, a tfvars line); the modules
+    /// it calls are context.
+    Named,
+    /// Found under a directory named on the command line, or in a module such a file calls:
+    /// its findings are reported, and the modules it calls are walked too (findings inside a
+    /// module called from the linted code are the linted code's findings).
+    Walked,
+}
+
+impl Scope {
+    /// Whether findings located in the file are reported.
+    pub fn is_reported(self) -> bool {
+        self != Scope::Context
+    }
 }
 
 /// A path that could not be walked.
@@ -143,7 +168,7 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Ve
                     out.push(Candidate {
                         path: root.clone(),
                         kind,
-                        reported: true,
+                        scope: Scope::Named,
                     });
                     // A named variables file is read with its module: what it sets shows
                     // in the module's findings (as a related location).
@@ -174,12 +199,12 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Candidate>, Ve
     for dir in &context_dirs {
         module_context(dir, &mut out);
     }
-    out.sort_by(|a, b| a.path.cmp(&b.path).then(b.reported.cmp(&a.reported)));
-    // The same file reached twice (named and walked, or as context): keep one, reported if
-    // any occurrence is.
+    out.sort_by(|a, b| a.path.cmp(&b.path).then(b.scope.cmp(&a.scope)));
+    // The same file reached twice (named and walked, or as context): keep one, with the
+    // widest scope of its occurrences.
     out.dedup_by(|later, earlier| {
         if later.path == earlier.path {
-            earlier.reported |= later.reported;
+            earlier.scope = earlier.scope.max(later.scope);
             true
         } else {
             false
@@ -238,7 +263,7 @@ fn walk(
                     out.push(Candidate {
                         path: entry.into_path(),
                         kind,
-                        reported: true,
+                        scope: Scope::Walked,
                     });
                 }
             }
@@ -246,7 +271,7 @@ fn walk(
                 WalkProblem::BrokenLink(path, kind) => out.push(Candidate {
                     path,
                     kind,
-                    reported: true,
+                    scope: Scope::Walked,
                 }),
                 WalkProblem::Error(error) => errors.push(error),
                 WalkProblem::None => {}
@@ -378,7 +403,7 @@ fn module_context(dir: &Path, out: &mut Vec<Candidate>) {
         out.push(Candidate {
             path,
             kind,
-            reported: false,
+            scope: Scope::Context,
         });
     }
 }

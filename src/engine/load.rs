@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::discover::{self, Candidate, FileKind};
+use crate::discover::{self, Candidate, FileKind, Scope};
 use crate::display::display_path;
 use crate::finding::Label;
 use crate::parse::{self, LoadedFile, Loader, Parsed};
@@ -17,8 +17,8 @@ use super::RunError;
 #[derive(Default)]
 pub(super) struct Run {
     pub sources: SourceMap,
-    /// Per file id: whether findings in it are reported.
-    pub reported: Vec<bool>,
+    /// Per file id: how the run reached it (whether findings in it are reported).
+    pub scope: Vec<Scope>,
     pub errors: Vec<RunError>,
     pub suppressions: FileSuppressions,
 }
@@ -26,18 +26,30 @@ pub(super) struct Run {
 impl Run {
     pub fn reserve(&mut self, count: usize) -> FileId {
         let first = self.sources.reserve(count);
-        self.reported.resize(self.sources.len(), false);
+        self.scope.resize(self.sources.len(), Scope::Context);
         first
     }
 
     pub fn add(&mut self, file: SourceFile) -> FileId {
         let id = self.sources.add(file);
-        self.reported.resize(self.sources.len(), false);
+        self.scope.resize(self.sources.len(), Scope::Context);
         id
     }
 
+    pub fn scope(&self, file: FileId) -> Scope {
+        self.scope
+            .get(file.0 as usize)
+            .copied()
+            .unwrap_or(Scope::Context)
+    }
+
     pub fn is_reported(&self, file: FileId) -> bool {
-        self.reported.get(file.0 as usize).copied().unwrap_or(false)
+        self.scope(file).is_reported()
+    }
+
+    /// Per file id: whether findings in it are reported.
+    pub fn reported(&self) -> Vec<bool> {
+        self.scope.iter().map(|s| s.is_reported()).collect()
     }
 
     /// A file that failed to parse, as an error of the run.
@@ -64,8 +76,8 @@ impl Run {
     /// Takes a loaded file's text, suppressions and errors (its tree has been taken or
     /// dropped before).
     pub fn absorb(&mut self, l: LoadedFile) {
-        if let Some(r) = self.reported.get_mut(l.id.0 as usize) {
-            *r = l.candidate.reported;
+        if let Some(s) = self.scope.get_mut(l.id.0 as usize) {
+            *s = l.candidate.scope;
         }
         let Some(source) = l.source else {
             // Unreadable (no source to point into), or not part of the run.
@@ -184,17 +196,17 @@ impl Loader for RunLoader<'_> {
         self.run.sources.get(id).map(|s| s.text.as_str())
     }
 
-    fn is_reported(&self, id: FileId) -> bool {
-        self.run.is_reported(id)
+    fn scope(&self, id: FileId) -> Scope {
+        self.run.scope(id)
     }
 
-    fn report(&mut self, id: FileId, path: &Path) -> bool {
+    fn walk(&mut self, id: FileId, path: &Path) -> bool {
         if (self.excluded)(path) {
             return false;
         }
-        match self.run.reported.get_mut(id.0 as usize) {
-            Some(r) if !*r => {
-                *r = true;
+        match self.run.scope.get_mut(id.0 as usize) {
+            Some(s) if *s != Scope::Walked => {
+                *s = Scope::Walked;
                 true
             }
             _ => false,

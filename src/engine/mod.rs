@@ -119,11 +119,12 @@ fn check_discovered(
         .collect();
     let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
     attribution::attribute(&mut findings, &model, &ctx, &run.sources);
+    let reported = run.reported();
     let Run {
         sources,
-        reported,
         mut errors,
         suppressions,
+        ..
     } = run;
     let outcome = postprocess::postprocess(
         findings,
@@ -185,7 +186,7 @@ fn nothing_to_check(options: &CheckOptions) -> String {
         let excluded = options.exclude_matcher();
         let ignored = all
             .iter()
-            .filter(|c| c.reported)
+            .filter(|c| c.scope.is_reported())
             .filter(|c| !excluded.as_ref().is_some_and(|m| m.is_excluded(&c.path)))
             .count();
         if ignored > 0 {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use hcl_edit::structure::Body;
 
-use crate::discover::{Candidate, FileKind};
+use crate::discover::{Candidate, FileKind, Scope};
 use crate::parse::plan::PlanJson;
 use crate::parse::syntax::json::JsonFile;
 use crate::parse::syntax::yaml::YamlDoc;
@@ -79,9 +79,10 @@ pub trait Loader: Sync {
     fn canonical(&self, path: &Path) -> Option<PathBuf>;
     /// The text of a file absorbed before.
     fn text(&self, id: FileId) -> Option<&str>;
-    /// Whether findings in a file are reported.
-    fn is_reported(&self, id: FileId) -> bool;
-    /// Reports findings in file `id` at `path`, unless the configuration excludes it; true
-    /// when it was not reported before and now is.
-    fn report(&mut self, id: FileId, path: &Path) -> bool;
+    /// How the run reached a file (whether findings in it are reported).
+    fn scope(&self, id: FileId) -> Scope;
+    /// Makes file `id` at `path` part of the walked code (a module a walked file calls):
+    /// its findings are reported, and the modules it calls are walked too; unless the
+    /// configuration excludes it. True when it was not walked before and now is.
+    fn walk(&mut self, id: FileId, path: &Path) -> bool;
 }

@@ -15,7 +15,7 @@ use super::{
     parse_vars_json, resolve_module_tree, HclError, ModuleDir, ModuleLibrary, ModuleRoot,
     TfDiagnostic, TfFile, TfOptions, TfSource,
 };
-use crate::discover::{Candidate, FileKind};
+use crate::discover::{Candidate, FileKind, Scope};
 use crate::display::display_path;
 use crate::model::UnitId;
 use crate::parse::files::{LoadedFile, Loader, Parsed};
@@ -130,8 +130,6 @@ pub struct TfDir {
     /// Its resolved unit, when it was resolved on its own in the parallel stage (a directory
     /// without local module calls); used if it turns out to be a root.
     resolved: Option<Resolved>,
-    /// Loaded only because a directory of the run calls it.
-    on_demand: bool,
 }
 
 impl TfDir {
@@ -168,7 +166,7 @@ fn tfvars_rank(path: &Path) -> (u8, String) {
 }
 
 /// Groups a directory's loaded files into a [`TfDir`], moving their trees into it.
-fn tf_dir(path: PathBuf, loaded: &mut [LoadedFile], on_demand: bool) -> TfDir {
+fn tf_dir(path: PathBuf, loaded: &mut [LoadedFile]) -> TfDir {
     let dir = normalize_path(&path);
     let mut d = TfDir {
         dir,
@@ -181,7 +179,6 @@ fn tf_dir(path: PathBuf, loaded: &mut [LoadedFile], on_demand: bool) -> TfDir {
         calls: Vec::new(),
         trees: BTreeMap::new(),
         resolved: None,
-        on_demand,
     };
     let mut files: Vec<(&str, FileId)> = Vec::new();
     let mut tfvars: Vec<(u8, String, FileId)> = Vec::new();
@@ -269,7 +266,7 @@ pub fn directory(
     tf_options: &TfOptions,
     wanted: Wanted<'_>,
 ) -> TfDir {
-    let mut d = tf_dir(path, files, false);
+    let mut d = tf_dir(path, files);
     if d.calls.is_empty() && !d.files.is_empty() {
         let empty = ModuleLibrary::new();
         d.resolved = Some(resolve_dir(unit, &d, tf_options, &empty, wanted));
@@ -414,24 +411,26 @@ impl Linker<'_> {
         Some((target, paths))
     }
 
-    /// Marks reported the modules loaded on demand that a reported file calls, transitively.
-    fn report_called(&self, loader: &mut impl Loader) {
+    /// Walks the modules that walked code calls, transitively: their files become walked
+    /// (reported, and their own calls followed), whether they were loaded on demand or as
+    /// the context of a named file. A named file's calls are not followed: a one-line edit
+    /// in a caller is not the called modules' old findings (those that a named file causes
+    /// are reported through their related locations in it).
+    fn walk_called(&self, loader: &mut impl Loader) {
         loop {
             let mut changed = false;
             for d in self.dirs.iter() {
                 for (target, caller) in &d.calls {
-                    if !loader.is_reported(*caller) {
+                    if loader.scope(*caller) != Scope::Walked {
                         continue;
                     }
                     let target = self.graph.aliases.get(target).unwrap_or(target);
-                    let Some(&j) = self.index.get(target) else {
-                        continue;
-                    };
-                    let Some(called) = self.dirs.get(j).filter(|c| c.on_demand) else {
+                    let Some(called) = self.index.get(target).and_then(|&j| self.dirs.get(j))
+                    else {
                         continue;
                     };
                     for m in &called.members {
-                        if !loader.is_reported(m.id) && loader.report(m.id, &m.path) {
+                        if loader.scope(m.id) != Scope::Walked && loader.walk(m.id, &m.path) {
                             changed = true;
                         }
                     }
@@ -463,7 +462,7 @@ fn load_batch(
                     let candidate = Candidate {
                         path,
                         kind,
-                        reported: false,
+                        scope: Scope::Context,
                     };
                     (candidate, id)
                 })
@@ -486,9 +485,9 @@ fn load_batch(
 
 /// Builds the graph of local module calls and loads the `.tf`/`.tf.json` files of the called
 /// directories the run has not loaded, directory by directory (a called module's variables
-/// files are not loaded: Terraform ignores them). A module loaded this way is reported when a
-/// reported file calls it (and the config does not exclude it): findings inside a module
-/// called from the linted code are the linted code's findings.
+/// files are not loaded: Terraform ignores them). A module that walked code calls is walked
+/// (unless the config excludes it): findings inside a module called from the linted code
+/// are the linted code's findings; a module that only a named file calls is context.
 fn resolve_module_calls(dirs: &mut Vec<TfDir>, loader: &mut impl Loader) -> ModuleGraph {
     let index = dirs
         .iter()
@@ -511,7 +510,7 @@ fn resolve_module_calls(dirs: &mut Vec<TfDir>, loader: &mut impl Loader) -> Modu
             break;
         }
         for (target, mut files) in load_batch(batch, loader) {
-            let d = tf_dir(target, &mut files, true);
+            let d = tf_dir(target, &mut files);
             for l in files {
                 loader.absorb(l);
             }
@@ -519,7 +518,7 @@ fn resolve_module_calls(dirs: &mut Vec<TfDir>, loader: &mut impl Loader) -> Modu
             linker.dirs.push(d);
         }
     }
-    linker.report_called(loader);
+    linker.walk_called(loader);
     linker.graph
 }
 
