@@ -109,6 +109,7 @@ pub fn diff(
     }
     let base_version = lint(
         input,
+        &repo.prefix,
         &base_tree,
         &rel_paths,
         fail_on,
@@ -118,6 +119,7 @@ pub fn diff(
     )?;
     let head_version = lint(
         input,
+        &repo.prefix,
         &head_tree,
         &rel_paths,
         fail_on,
@@ -143,6 +145,7 @@ pub fn diff(
 /// Lints one version: the paths below its tree, with the command line's options.
 fn lint(
     input: &InputArgs,
+    prefix: &Path,
     tree: &Tree,
     rel_paths: &[PathBuf],
     fail_on: Option<crate::config::FailOn>,
@@ -152,6 +155,8 @@ fn lint(
 ) -> Result<(Version, crate::config::FailOn), String> {
     let mut args = input.clone();
     args.paths = rel_paths.iter().map(|p| tree.root.join(p)).collect();
+    // The run's configuration: the current directory's, in this version.
+    args.config_root = Some(tree.root.join(prefix));
     // A path missing from this version (added or deleted since the other) has no findings
     // here; `diff` has checked that each path exists in one version at least.
     args.ignore_missing = true;
