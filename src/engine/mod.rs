@@ -111,6 +111,11 @@ fn check_discovered(
         },
     );
     let mut run = loader.run;
+    // `--var` for a variable no root module declares stops the run, as in Terraform.
+    let undeclared = parse::undeclared_cli_vars(units.iter().map(|u| &u.resolved), &options.vars);
+    if !undeclared.is_empty() {
+        return Err(undeclared.join("\nerror: "));
+    }
     // Files checked: reported, read and part of the run (parsed or not).
     let files = run
         .sources
