@@ -507,8 +507,17 @@ fn check(args: CheckArgs) -> i32 {
         }
     }
     // The last line of defence, before anything is written: no output is a file the run
-    // read (a template in a checked directory, a module loaded on demand).
+    // read (a template in a checked directory, a module loaded on demand, a configuration
+    // file met during the walk).
+    let mut configs = Inputs::new(&[]);
+    for path in options.configs.files() {
+        configs.add("the configuration file", &path);
+    }
     for (path, option) in &outputs {
+        if let Err(e) = configs.refuse(path, option) {
+            eprintln!("error: {e}");
+            return 2;
+        }
         if let Err(e) = output_guard::refuse_read(path, option, &result.sources) {
             eprintln!("error: {e}");
             return 2;

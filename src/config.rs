@@ -820,6 +820,7 @@ enabled = false
     fn exclude_globs_are_relative_to_the_config() {
         let mut c = parse("exclude = [\"legacy/**\", \"**/*.gen.tf\"]\n").unwrap();
         c.path = Some(PathBuf::from("/repo/.infralint.toml"));
+        c.exclude_from = c.path.clone();
         let m = c.exclude_matcher().unwrap();
         assert!(m.is_excluded(Path::new("/repo/legacy/a/main.tf")));
         assert!(m.is_excluded(Path::new("/repo/x/y.gen.tf")));

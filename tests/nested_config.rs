@@ -286,6 +286,37 @@ fn per_run_keys_come_from_the_current_directory_config() {
     assert_eq!(check(dir.path(), &["team-b"]).1, Some(0));
     assert_eq!(check(dir.path(), &["team-a", "team-b"]).1, Some(0));
     assert_eq!(check(dir.path(), &["team-a"]).1, Some(0));
+    // Said, not silently ignored.
+    let o = infralint(&["check", "team-a"], dir.path());
+    assert!(
+        stderr(&o).contains("warning: team-a/.infralint.toml: `fail_on` not applied: it holds for the whole run, from --config or the current directory's configuration (.infralint.toml)"),
+        "{}",
+        stderr(&o)
+    );
     // From inside team-a, its file is the run's.
     assert_eq!(check(&dir.path().join("team-a"), &["."]).1, Some(1));
+}
+
+/// A configuration met during the walk is an input of the run: no output overwrites it.
+#[test]
+fn an_output_over_a_nested_config_is_refused() {
+    let config = "[rules.eip-unattached]\nseverity = \"error\"\n";
+    let dir = scratch(&[
+        ("team-a/.infralint.toml", config),
+        ("team-a/main.tf", IDLE_EIP),
+    ]);
+    let o = infralint(
+        &["check", "-f", "json", "-o", "team-a/.infralint.toml", "."],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("it is the configuration file"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("team-a/.infralint.toml")).unwrap(),
+        config
+    );
 }

@@ -113,6 +113,32 @@ impl ConfigTree {
         self.errors.lock().map(|e| e.clone()).unwrap_or_default()
     }
 
+    /// Every configuration file read so far (with the files they extend), sorted: inputs of
+    /// the run, which no output may overwrite.
+    pub fn files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = self
+            .fixed
+            .iter()
+            .map(|g| g.config.files.clone())
+            .chain(
+                self.by_dir
+                    .lock()
+                    .map(|cache| {
+                        cache
+                            .values()
+                            .flatten()
+                            .flat_map(|g| g.config.files.clone())
+                            .collect::<Vec<_>>()
+                    })
+                    .into_iter(),
+            )
+            .flatten()
+            .collect();
+        files.sort();
+        files.dedup();
+        files
+    }
+
     /// `dir` is absolute and normalized.
     fn nearest(&self, dir: &Path) -> Option<Arc<Governing>> {
         if let Some(hit) = self.by_dir.lock().ok()?.get(dir) {

@@ -50,6 +50,56 @@ impl FileConfigs {
         }
     }
 
+    /// A warning for each configuration judging files of the run that sets a key of the
+    /// whole run ([`crate::config::PER_RUN_KEYS`]) to another value than the run's
+    /// configuration `run`: it is not applied, and silence would let a team believe it is.
+    pub fn per_run_warnings(&self, run: &Config) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for g in &self.groups {
+            let c = &g.config;
+            let Some(path) = &c.path else { continue };
+            if run.path.as_ref() == Some(path) {
+                continue;
+            }
+            let differ = |declared: bool, same: bool| declared && !same;
+            let keys: Vec<&str> = [
+                ("fail_on", differ(c.fail_on.is_some(), c.fail_on == run.fail_on)),
+                ("region", differ(c.region.is_some(), c.region == run.region)),
+                (
+                    "pricing",
+                    differ(
+                        c.pricing != Default::default(),
+                        c.pricing == run.pricing,
+                    ),
+                ),
+                ("usage", differ(c.usage.is_some(), c.usage == run.usage)),
+                (
+                    "ami_inventory",
+                    differ(c.ami_inventory.is_some(), c.ami_inventory == run.ami_inventory),
+                ),
+            ]
+            .into_iter()
+            .filter(|(_, d)| *d)
+            .map(|(k, _)| k)
+            .collect();
+            if keys.is_empty() {
+                continue;
+            }
+            let run_config = match &run.path {
+                Some(p) => crate::display::display_path(p),
+                None => "none".to_string(),
+            };
+            let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+            warnings.push(format!(
+                "{}: {} not applied: {} for the whole run, from --config or the current directory's configuration ({run_config})",
+                crate::display::display_path(path),
+                keys.join(", "),
+                if keys.len() == 1 { "it holds" } else { "they hold" },
+            ));
+        }
+        warnings
+    }
+
     /// The index in `groups` of the configuration judging `file`.
     pub fn group_of(&self, file: FileId) -> usize {
         self.of_file.get(file.0 as usize).copied().unwrap_or(0)

@@ -131,6 +131,7 @@ fn check_discovered(
     let usage = read_usage(options, &model, &mut run, &mut warnings);
     let file_configs = file_configs::FileConfigs::new(&options.configs, &run.sources);
     config_errors(options)?;
+    warnings.extend(file_configs.per_run_warnings(&options.config));
     let mut findings: Vec<Finding> = Vec::new();
     let mut region_source = "default";
     for (group, governing) in file_configs.groups.iter().enumerate() {
