@@ -37,7 +37,14 @@ fn stdout(o: &Output) -> String {
 fn an_undeclared_var_is_an_error_naming_the_declared_ones() {
     let dir = scratch(&[("live/main.tf", MODULE)]);
     let o = infralint(
-        &["check", "-f", "compact", "--var", "instance_typ=m7i.xlarg", "live"],
+        &[
+            "check",
+            "-f",
+            "compact",
+            "--var",
+            "instance_typ=m7i.xlarg",
+            "live",
+        ],
         dir.path(),
     );
     assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
@@ -45,14 +52,25 @@ fn an_undeclared_var_is_an_error_naming_the_declared_ones() {
         stderr(&o).trim_end(),
         "error: --var instance_typ: a variable named `instance_typ` was assigned on the command line, but the root module live does not declare a variable of that name (it declares: `instance_count`, `instance_type`); did you mean `instance_type`?"
     );
-    assert_eq!(stdout(&o), "", "no report of a run that judged the wrong value");
+    assert_eq!(
+        stdout(&o),
+        "",
+        "no report of a run that judged the wrong value"
+    );
 }
 
 #[test]
 fn a_declared_var_sets_the_value() {
     let dir = scratch(&[("live/main.tf", MODULE)]);
     let o = infralint(
-        &["check", "-f", "compact", "--var", "instance_type=m7i.xlarg", "live"],
+        &[
+            "check",
+            "-f",
+            "compact",
+            "--var",
+            "instance_type=m7i.xlarg",
+            "live",
+        ],
         dir.path(),
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -68,7 +86,10 @@ fn a_declared_var_sets_the_value() {
 fn with_several_roots_undeclared_means_declared_in_none() {
     let dir = scratch(&[
         ("live/main.tf", MODULE),
-        ("other/main.tf", "variable \"env\" {\n  default = \"dev\"\n}\n"),
+        (
+            "other/main.tf",
+            "variable \"env\" {\n  default = \"dev\"\n}\n",
+        ),
     ]);
     // Exit 1: `ami-stale` on the pinned image.
     let o = infralint(&["check", "--var", "env=prod", "."], dir.path());
@@ -90,7 +111,10 @@ fn a_var_with_no_terraform_root_is_not_an_error() {
         "stack.yaml",
         "Resources:\n  Ip:\n    Type: AWS::EC2::EIP\n    Properties:\n      Domain: vpc\n",
     )]);
-    let o = infralint(&["check", "-f", "compact", "--var", "env=prod", "."], dir.path());
+    let o = infralint(
+        &["check", "-f", "compact", "--var", "env=prod", "."],
+        dir.path(),
+    );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stdout(&o).contains("eip-unattached"), "{}", stdout(&o));
 }

@@ -37,8 +37,13 @@ fn check(dir: &Path, args: &[&str]) -> (Vec<(String, String, String)>, Option<i3
     let mut all = vec!["check", "-f", "json"];
     all.extend_from_slice(args);
     let o = infralint(&all, dir);
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {} / {}", String::from_utf8_lossy(&o.stdout), stderr(&o)));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {} / {}",
+            String::from_utf8_lossy(&o.stdout),
+            stderr(&o)
+        )
+    });
     let mut findings: Vec<(String, String, String)> = json["findings"]
         .as_array()
         .unwrap()
@@ -65,14 +70,23 @@ fn finding(file: &str, rule: &str, severity: &str) -> (String, String, String) {
 #[test]
 fn two_team_directories_are_each_judged_by_their_own_config() {
     let dir = scratch(&[
-        ("team-a/.infralint.toml", "[rules.eip-unattached]\nseverity = \"error\"\n"),
+        (
+            "team-a/.infralint.toml",
+            "[rules.eip-unattached]\nseverity = \"error\"\n",
+        ),
         ("team-a/main.tf", IDLE_EIP),
-        ("team-b/.infralint.toml", "[rules.eip-unattached]\nenabled = false\n"),
+        (
+            "team-b/.infralint.toml",
+            "[rules.eip-unattached]\nenabled = false\n",
+        ),
         ("team-b/main.tf", IDLE_EIP),
     ]);
     let (findings, code) = check(dir.path(), &["team-a/main.tf", "team-b/main.tf"]);
     assert_eq!(code, Some(1));
-    assert_eq!(findings, [finding("team-a/main.tf", "eip-unattached", "error")]);
+    assert_eq!(
+        findings,
+        [finding("team-a/main.tf", "eip-unattached", "error")]
+    );
     // The same from the root, walking both.
     assert_eq!(check(dir.path(), &["."]).0, findings);
 }
@@ -82,12 +96,18 @@ fn two_team_directories_are_each_judged_by_their_own_config() {
 #[test]
 fn findings_do_not_depend_on_the_other_files_named() {
     let dir = scratch(&[
-        ("team-a/.infralint.toml", "[rules.eip-unattached]\nseverity = \"error\"\n"),
+        (
+            "team-a/.infralint.toml",
+            "[rules.eip-unattached]\nseverity = \"error\"\n",
+        ),
         ("team-a/main.tf", IDLE_EIP),
         ("team-b/main.tf", IDLE_EIP),
     ]);
     let (alone, _) = check(dir.path(), &["team-b/main.tf"]);
-    assert_eq!(alone, [finding("team-b/main.tf", "eip-unattached", "warning")]);
+    assert_eq!(
+        alone,
+        [finding("team-b/main.tf", "eip-unattached", "warning")]
+    );
     let (both, code) = check(dir.path(), &["team-a/main.tf", "team-b/main.tf"]);
     assert_eq!(code, Some(1));
     let of_b: Vec<_> = both
@@ -103,7 +123,10 @@ fn findings_do_not_depend_on_the_other_files_named() {
         .cloned()
         .collect();
     assert_eq!(of_a, a_alone);
-    assert_eq!(a_alone, [finding("team-a/main.tf", "eip-unattached", "error")]);
+    assert_eq!(
+        a_alone,
+        [finding("team-a/main.tf", "eip-unattached", "error")]
+    );
 }
 
 /// Rule options and `[account]` are per file too: the rules run with each file's own
@@ -171,7 +194,10 @@ fn extend_merges_a_chain_and_the_nearer_file_overrides() {
     ]);
     let (findings, code) = check(dir.path(), &["team"]);
     assert_eq!(code, Some(0), "only an info remains");
-    assert_eq!(findings, [finding("team/main.tf", "eip-unattached", "info")]);
+    assert_eq!(
+        findings,
+        [finding("team/main.tf", "eip-unattached", "info")]
+    );
 }
 
 /// A cycle of `extend` is an error at the `extend` line that closes it, with the cycle.
@@ -194,7 +220,10 @@ fn an_extend_cycle_is_a_located_error() {
 #[test]
 fn a_missing_extend_target_is_a_located_error() {
     let dir = scratch(&[
-        ("team/.infralint.toml", "region = \"eu-west-1\"\nextend = \"../org.toml\"\n"),
+        (
+            "team/.infralint.toml",
+            "region = \"eu-west-1\"\nextend = \"../org.toml\"\n",
+        ),
         ("team/main.tf", IDLE_EIP),
     ]);
     let o = infralint(&["check", "."], dir.path());
@@ -211,7 +240,10 @@ fn a_missing_extend_target_is_a_located_error() {
 #[test]
 fn a_nested_config_error_found_by_the_walk_is_exit_2() {
     let dir = scratch(&[
-        ("team/deep/.infralint.toml", "[rules.no-such-rule]\nseverity = \"error\"\n"),
+        (
+            "team/deep/.infralint.toml",
+            "[rules.no-such-rule]\nseverity = \"error\"\n",
+        ),
         ("team/deep/main.tf", IDLE_EIP),
     ]);
     let o = infralint(&["check", "team"], dir.path());
@@ -228,7 +260,10 @@ fn a_nested_config_error_found_by_the_walk_is_exit_2() {
 #[test]
 fn config_on_the_command_line_overrides_discovery_for_every_file() {
     let dir = scratch(&[
-        ("strict.toml", "[rules.eip-unattached]\nseverity = \"error\"\n"),
+        (
+            "strict.toml",
+            "[rules.eip-unattached]\nseverity = \"error\"\n",
+        ),
         (
             "team-b/.infralint.toml",
             "exclude = [\"legacy/**\"]\n[rules.eip-unattached]\nenabled = false\n",
@@ -264,7 +299,11 @@ fn a_nested_exclude_applies_below_its_file() {
     let files: Vec<&str> = findings.iter().map(|f| f.0.as_str()).collect();
     assert_eq!(
         files,
-        ["other/legacy/main.tf", "team-a/main.tf", "team-a/scratch/main.tf"]
+        [
+            "other/legacy/main.tf",
+            "team-a/main.tf",
+            "team-a/scratch/main.tf"
+        ]
     );
     // The same files from inside team-a.
     let (findings, _) = check(&dir.path().join("team-a"), &["."]);

@@ -119,21 +119,16 @@ impl ConfigTree {
         let mut files: Vec<PathBuf> = self
             .fixed
             .iter()
-            .map(|g| g.config.files.clone())
-            .chain(
-                self.by_dir
-                    .lock()
-                    .map(|cache| {
-                        cache
-                            .values()
-                            .flatten()
-                            .flat_map(|g| g.config.files.clone())
-                            .collect::<Vec<_>>()
-                    })
-                    .into_iter(),
-            )
-            .flatten()
+            .flat_map(|g| g.config.files.clone())
             .collect();
+        if let Ok(cache) = self.by_dir.lock() {
+            files.extend(
+                cache
+                    .values()
+                    .flatten()
+                    .flat_map(|g| g.config.files.clone()),
+            );
+        }
         files.sort();
         files.dedup();
         files

@@ -107,9 +107,13 @@ pub fn diff(
             ));
         }
     }
+    // Each version's run configuration: the current directory's, in that version.
+    let in_version = |tree: &Tree| InputArgs {
+        config_root: Some(tree.root.join(&repo.prefix)),
+        ..input.clone()
+    };
     let base_version = lint(
-        input,
-        &repo.prefix,
+        &in_version(&base_tree),
         &base_tree,
         &rel_paths,
         fail_on,
@@ -118,8 +122,7 @@ pub fn diff(
         |_| Ok(()),
     )?;
     let head_version = lint(
-        input,
-        &repo.prefix,
+        &in_version(&head_tree),
         &head_tree,
         &rel_paths,
         fail_on,
@@ -145,7 +148,6 @@ pub fn diff(
 /// Lints one version: the paths below its tree, with the command line's options.
 fn lint(
     input: &InputArgs,
-    prefix: &Path,
     tree: &Tree,
     rel_paths: &[PathBuf],
     fail_on: Option<crate::config::FailOn>,
@@ -155,8 +157,6 @@ fn lint(
 ) -> Result<(Version, crate::config::FailOn), String> {
     let mut args = input.clone();
     args.paths = rel_paths.iter().map(|p| tree.root.join(p)).collect();
-    // The run's configuration: the current directory's, in this version.
-    args.config_root = Some(tree.root.join(prefix));
     // A path missing from this version (added or deleted since the other) has no findings
     // here; `diff` has checked that each path exists in one version at least.
     args.ignore_missing = true;

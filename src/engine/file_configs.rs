@@ -63,19 +63,22 @@ impl FileConfigs {
             }
             let differ = |declared: bool, same: bool| declared && !same;
             let keys: Vec<&str> = [
-                ("fail_on", differ(c.fail_on.is_some(), c.fail_on == run.fail_on)),
+                (
+                    "fail_on",
+                    differ(c.fail_on.is_some(), c.fail_on == run.fail_on),
+                ),
                 ("region", differ(c.region.is_some(), c.region == run.region)),
                 (
                     "pricing",
-                    differ(
-                        c.pricing != Default::default(),
-                        c.pricing == run.pricing,
-                    ),
+                    differ(c.pricing != Default::default(), c.pricing == run.pricing),
                 ),
                 ("usage", differ(c.usage.is_some(), c.usage == run.usage)),
                 (
                     "ami_inventory",
-                    differ(c.ami_inventory.is_some(), c.ami_inventory == run.ami_inventory),
+                    differ(
+                        c.ami_inventory.is_some(),
+                        c.ami_inventory == run.ami_inventory,
+                    ),
                 ),
             ]
             .into_iter()
@@ -107,10 +110,7 @@ impl FileConfigs {
 
     /// The configuration judging `file`.
     pub fn config(&self, file: FileId) -> &Config {
-        let group = self
-            .groups
-            .get(self.group_of(file))
-            .or(self.groups.first());
+        let group = self.groups.get(self.group_of(file)).or(self.groups.first());
         match group {
             Some(g) => &g.config,
             None => &self.fallback,

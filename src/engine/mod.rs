@@ -135,13 +135,7 @@ fn check_discovered(
     let mut findings: Vec<Finding> = Vec::new();
     let mut region_source = "default";
     for (group, governing) in file_configs.groups.iter().enumerate() {
-        let (ctx, source) = rule_context(
-            options,
-            &governing.config,
-            data,
-            &model,
-            usage.as_ref(),
-        );
+        let (ctx, source) = rule_context(options, &governing.config, data, &model, usage.as_ref());
         region_source = source;
         // The rules read the model independently: run them in parallel, keep catalog order.
         let per_rule: Vec<Vec<Finding>> = rules::registry()

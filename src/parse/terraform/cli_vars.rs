@@ -40,7 +40,13 @@ pub fn undeclared_cli_vars<'a>(
         reported.push(name);
         let modules: Vec<String> = roots
             .iter()
-            .map(|(m, _)| if m.is_empty() { ".".to_string() } else { m.to_string() })
+            .map(|(m, _)| {
+                if m.is_empty() {
+                    ".".to_string()
+                } else {
+                    m.to_string()
+                }
+            })
             .collect();
         let (who, what) = match modules.as_slice() {
             [one] => (
@@ -86,7 +92,10 @@ mod tests {
     }
 
     fn vars(names: &[&str]) -> Vec<(String, String)> {
-        names.iter().map(|n| (n.to_string(), "1".to_string())).collect()
+        names
+            .iter()
+            .map(|n| (n.to_string(), "1".to_string()))
+            .collect()
     }
 
     #[test]
