@@ -359,3 +359,80 @@ fn an_output_over_a_nested_config_is_refused() {
         config
     );
 }
+
+/// `infralint diff` over two teams' directories: each version's files are judged by that
+/// version's nearest configurations (before: "the paths use different configuration files",
+/// exit 2). The base revision disables `eip-unattached` for team-b; the working tree turns it
+/// back on, so team-b's EIP is new, and team-a's unchanged.
+#[test]
+fn diff_judges_each_version_by_its_own_nested_configs() {
+    let ok = Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipped: `git` is not installed");
+        return;
+    }
+    let dir = scratch(&[
+        (
+            "team-a/.infralint.toml",
+            "[rules.eip-unattached]\nseverity = \"error\"\n",
+        ),
+        ("team-a/main.tf", IDLE_EIP),
+        (
+            "team-b/.infralint.toml",
+            "[rules.eip-unattached]\nenabled = false\n",
+        ),
+        ("team-b/main.tf", IDLE_EIP),
+    ]);
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "ci")
+            .env("GIT_AUTHOR_EMAIL", "ci@example.invalid")
+            .env("GIT_COMMITTER_NAME", "ci")
+            .env("GIT_COMMITTER_EMAIL", "ci@example.invalid")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+    };
+    git(&["init", "-q", "-b", "main", "."]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "base"]);
+    std::fs::write(
+        dir.path().join("team-b/.infralint.toml"),
+        "[rules.eip-unattached]\nseverity = \"warning\"\n",
+    )
+    .unwrap();
+    let o = infralint(
+        &[
+            "diff", "--base", "HEAD", "--format", "json", "team-a", "team-b",
+        ],
+        dir.path(),
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&o)));
+    let list = |key: &str| -> Vec<(String, String)> {
+        json[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_string(),
+                    f["severity"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        list("new"),
+        [("team-b/main.tf".to_string(), "warning".to_string())]
+    );
+    assert_eq!(json["unchanged"], 1, "team-a's EIP, in both versions");
+    assert!(list("fixed").is_empty());
+}
