@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::baseline::Baseline;
-use crate::config::{Config, FailOn, Level};
+use crate::config::{Config, ConfigTree, FailOn, Level};
 use crate::engine::{self, CheckOptions};
 use crate::option_file::OptionFile;
 use crate::output_guard::{self, Inputs};
@@ -67,9 +67,15 @@ pub struct InputArgs {
     /// AWS region whose prices are used (default: the config's `region`, else us-east-1).
     #[arg(long)]
     pub region: Option<String>,
-    /// Configuration file (default: the nearest .infralint.toml above the checked paths).
+    /// Configuration file for every checked file (default: each file's nearest
+    /// .infralint.toml; the one nearest to the current directory for fail_on, region,
+    /// pricing, usage and ami_inventory).
     #[arg(long, short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Where the run's own configuration is looked for (`diff`: the current directory in the
+    /// exported revision); `None`: the current directory.
+    #[arg(skip)]
+    pub config_root: Option<PathBuf>,
     /// CloudFormation parameter value, Name=Value (repeatable; wins over --parameter-file).
     #[arg(long = "parameter", value_name = "NAME=VALUE", value_parser = crate::parse::cloudformation::params::parse_parameter_arg)]
     pub parameters: Vec<(String, String)>,
@@ -315,27 +321,8 @@ fn write_output(path: &Path, text: &str) -> Result<(), String> {
 /// files they read, which no output may overwrite.
 pub(crate) fn options(input: InputArgs) -> Result<(CheckOptions, Inputs), String> {
     let mut inputs = Inputs::new(&input.paths);
-    let config = match &input.config {
-        Some(path) => Config::load(path, &rules::Catalog).map_err(|e| e.to_string())?,
-        None => {
-            let mut found: Vec<PathBuf> =
-                input.paths.iter().filter_map(|p| Config::find(p)).collect();
-            found.sort();
-            found.dedup();
-            match found.as_slice() {
-                [] => Config::default(),
-                [one] => Config::load(one, &rules::Catalog).map_err(|e| e.to_string())?,
-                many => {
-                    let names: Vec<String> = many.iter().map(|p| p.display().to_string()).collect();
-                    return Err(format!(
-                        "the paths use different configuration files ({}): check them separately or pass --config",
-                        names.join(", ")
-                    ));
-                }
-            }
-        }
-    };
-    if let Some(path) = &config.path {
+    let (config, configs) = run_configs(&input)?;
+    for path in &config.files {
         inputs.add("the configuration file", path);
     }
     let deploy_region = input.region.or_else(|| config.region.clone());
@@ -382,6 +369,7 @@ pub(crate) fn options(input: InputArgs) -> Result<(CheckOptions, Inputs), String
         paths,
         region,
         config,
+        configs,
         severity: input.severity,
         usage,
         inventory,
@@ -395,6 +383,33 @@ pub(crate) fn options(input: InputArgs) -> Result<(CheckOptions, Inputs), String
         ..defaults
     };
     Ok((options, inputs))
+}
+
+/// The run's configuration (the per-run keys, [`crate::config::PER_RUN_KEYS`]) and each
+/// file's: `--config` for both, else the nearest `.infralint.toml` to the current directory
+/// (to `InputArgs::config_root` in `diff`) for the run and the nearest to each file for the
+/// file, as ruff does. The configurations of the named paths are read now, so that an error
+/// in one stops the run before the walk.
+fn run_configs(input: &InputArgs) -> Result<(Config, std::sync::Arc<ConfigTree>), String> {
+    if let Some(path) = &input.config {
+        let config = Config::load(path, &rules::Catalog).map_err(|e| e.to_string())?;
+        let tree = ConfigTree::fixed(config.clone(), &rules::Catalog);
+        return Ok((config, std::sync::Arc::new(tree)));
+    }
+    let tree = ConfigTree::discovering(&rules::Catalog);
+    let root = input.config_root.clone().unwrap_or_default();
+    let config = tree.for_dir(&root).config.clone();
+    for path in &input.paths {
+        if path.is_dir() {
+            tree.for_dir(path);
+        } else {
+            tree.for_file(path);
+        }
+    }
+    if let Some(e) = tree.errors().first() {
+        return Err(e.to_string());
+    }
+    Ok((config, std::sync::Arc::new(tree)))
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -492,8 +507,17 @@ fn check(args: CheckArgs) -> i32 {
         }
     }
     // The last line of defence, before anything is written: no output is a file the run
-    // read (a template in a checked directory, a module loaded on demand).
+    // read (a template in a checked directory, a module loaded on demand, a configuration
+    // file met during the walk).
+    let mut configs = Inputs::new(&[]);
+    for path in options.configs.files() {
+        configs.add("the configuration file", &path);
+    }
     for (path, option) in &outputs {
+        if let Err(e) = configs.refuse(path, option) {
+            eprintln!("error: {e}");
+            return 2;
+        }
         if let Err(e) = output_guard::refuse_read(path, option, &result.sources) {
             eprintln!("error: {e}");
             return 2;

@@ -1,6 +1,7 @@
 //! `.infralint.toml`: rule severities, per-rule options, excludes, default region.
 //!
 //! ```toml
+//! extend = "../.infralint.toml"   # settings of another file, overridden key by key here
 //! region = "eu-west-1"            # prices used for cost estimates
 //! exclude = ["legacy/**"]         # globs, relative to the config file's directory
 //! fail_on = "warning"             # error | warning | info | never
@@ -13,6 +14,15 @@
 //! ```
 //! Unknown keys, unknown rule ids and options a rule does not declare are errors that name the
 //! key, the file and the line.
+//!
+//! Each file is judged by the nearest `.infralint.toml` above it, as ruff does ([`tree`]);
+//! `extend` merges another file explicitly ([`extend`]). Which keys are per file and which
+//! per run: see [`PER_RUN_KEYS`].
+
+mod extend;
+pub mod tree;
+
+pub use tree::ConfigTree;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +33,13 @@ use toml::Spanned;
 use crate::finding::Severity;
 
 pub const CONFIG_FILE_NAME: &str = ".infralint.toml";
+
+/// Keys that hold for a whole run, not for each file: the exit threshold (`fail_on`), the
+/// price tables and the pricing region (`region`, `[pricing]`: one basis for the totals), and
+/// the `usage` and `ami_inventory` files (read once). They come from the run's configuration
+/// (`--config`, else the nearest `.infralint.toml` to the current directory, as ruff's
+/// per-run settings do). Every other key (`[rules]`, `exclude`, `[account]`) is per file.
+pub const PER_RUN_KEYS: [&str; 5] = ["fail_on", "region", "pricing", "usage", "ami_inventory"];
 
 /// What the configuration needs to know of the rules, so that it depends on none of them:
 /// which ids exist, their default severity, and the options each accepts. The rule registry
@@ -110,9 +127,9 @@ impl FailOn {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    extend: Option<Spanned<String>>,
     region: Option<String>,
-    #[serde(default)]
-    exclude: Vec<Spanned<String>>,
+    exclude: Option<Vec<Spanned<String>>>,
     fail_on: Option<FailOn>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, RawRule>,
@@ -157,9 +174,18 @@ pub struct RuleSettings {
 pub struct Config {
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
+    /// Every file read for it: `path`, then the files it extends, nearest first (inputs of
+    /// the run, which no output may overwrite).
+    pub files: Vec<PathBuf>,
+    /// `extend = "..."` as written, resolved against the file's directory, with its line;
+    /// [`Config::load`] follows it and leaves `None`.
+    extend: Option<(PathBuf, usize)>,
     pub region: Option<String>,
     pub fail_on: Option<FailOn>,
     pub exclude: Vec<String>,
+    /// The file that declares `exclude` (its globs are relative to its directory); `None`
+    /// when no file does.
+    pub exclude_from: Option<PathBuf>,
     pub rules: BTreeMap<String, RuleSettings>,
     /// `usage = "..."`, resolved against the config file's directory.
     pub usage: Option<PathBuf>,
@@ -180,6 +206,9 @@ pub struct AccountSettings {
     /// `backup`: whether EBS volumes must be backed up by a Lifecycle Manager policy or an AWS
     /// Backup selection declared alongside them, even where none is declared.
     pub backup: BackupRequirement,
+    /// Whether the file declares `backup` (a file that extends another overrides only what
+    /// it declares).
+    pub backup_declared: bool,
     /// Defaults set outside the checked code, for every region.
     pub defaults: AccountDefaults,
     /// Per-region defaults (`[account.eu-west-1]`): they override `defaults` key by key.
@@ -406,7 +435,8 @@ impl Config {
             rules_out.insert(id.into_inner(), RuleSettings { level, options });
         }
         let mut exclude = Vec::new();
-        for glob in raw.exclude {
+        let exclude_from = raw.exclude.is_some().then(|| path.to_path_buf());
+        for glob in raw.exclude.unwrap_or_default() {
             if let Err(e) = globset::Glob::new(glob.get_ref()) {
                 return Err(err(
                     Some(glob.span().start),
@@ -444,6 +474,7 @@ impl Config {
         let mut account = AccountSettings::default();
         if let Some(raw) = raw.account {
             if let Some(backup) = raw.backup {
+                account.backup_declared = true;
                 account.backup = match backup.get_ref().as_str() {
                     "required" => BackupRequirement::Required,
                     "optional" => BackupRequirement::Optional,
@@ -499,6 +530,11 @@ impl Config {
         }
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Config {
+            extend: raw
+                .extend
+                .map(|e| (base.join(e.get_ref()), line_of(text, e.span().start))),
+            files: vec![path.to_path_buf()],
+            exclude_from,
             usage: raw.usage.map(|u| base.join(u)),
             ami_inventory: raw.ami_inventory.map(|a| base.join(a)),
             pricing,
@@ -511,8 +547,13 @@ impl Config {
         })
     }
 
-    /// Reads a config file.
+    /// Reads a config file and the files it extends (see [`extend`]).
     pub fn load(path: &Path, catalog: &dyn RuleCatalog) -> Result<Config, ConfigError> {
+        extend::load_chain(path, catalog)
+    }
+
+    /// Reads one config file, without following `extend`.
+    fn load_one(path: &Path, catalog: &dyn RuleCatalog) -> Result<Config, ConfigError> {
         let text = crate::option_file::read(path, crate::option_file::OptionFile::Config).map_err(
             |e| ConfigError {
                 path: path.to_path_buf(),
@@ -550,11 +591,12 @@ impl Config {
         self.rules.get(rule).and_then(|r| r.level)
     }
 
-    /// A matcher for `exclude`, relative to the config file's directory.
+    /// A matcher for `exclude`, relative to the directory of the file that declares it.
     pub fn exclude_matcher(&self) -> Option<ExcludeMatcher> {
         let base = self
-            .path
+            .exclude_from
             .as_ref()
+            .or(self.path.as_ref())
             .and_then(|p| p.parent())
             .map(Path::to_path_buf)
             .unwrap_or_default();
@@ -574,6 +616,8 @@ impl Config {
 #[derive(Debug, Clone, Default)]
 pub struct ExcludeMatcher {
     groups: Vec<ExcludeGroup>,
+    /// The `exclude` of the configuration judging each path (see [`tree`]).
+    tree: Option<std::sync::Arc<ConfigTree>>,
 }
 
 #[derive(Debug, Clone)]
@@ -609,13 +653,20 @@ impl ExcludeMatcher {
         Ok(self)
     }
 
+    /// Adds the `exclude` of the configuration that judges each path.
+    pub fn with_configs(mut self, tree: std::sync::Arc<ConfigTree>) -> Self {
+        self.tree = Some(tree);
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.groups.is_empty()
+        self.groups.is_empty() && self.tree.is_none()
     }
 
     /// A file (or any path) matched by a glob.
     pub fn is_excluded(&self, path: &Path) -> bool {
         self.groups.iter().any(|g| g.set.is_match(g.relative(path)))
+            || self.tree.as_ref().is_some_and(|t| t.excludes(path))
     }
 
     /// A directory whose whole content is excluded: the walk does not enter it.
@@ -624,7 +675,7 @@ impl ExcludeMatcher {
             let relative = g.relative(dir);
             !relative.as_os_str().is_empty()
                 && (g.set.is_match(&relative) || g.dirs.is_match(&relative))
-        })
+        }) || self.tree.as_ref().is_some_and(|t| t.excludes_dir(dir))
     }
 }
 
@@ -769,6 +820,7 @@ enabled = false
     fn exclude_globs_are_relative_to_the_config() {
         let mut c = parse("exclude = [\"legacy/**\", \"**/*.gen.tf\"]\n").unwrap();
         c.path = Some(PathBuf::from("/repo/.infralint.toml"));
+        c.exclude_from = c.path.clone();
         let m = c.exclude_matcher().unwrap();
         assert!(m.is_excluded(Path::new("/repo/legacy/a/main.tf")));
         assert!(m.is_excluded(Path::new("/repo/x/y.gen.tf")));

@@ -41,6 +41,9 @@ pub struct ResolvedUnit {
     /// Terraform: the `default_tags` of `provider "aws"` blocks, by alias (`None`: the default
     /// provider); the attribute is `None` when the block cannot be read (a `dynamic` block).
     pub default_tags: Vec<(Option<String>, Option<Attr>)>,
+    /// Terraform: the variables the root module declares (what `--var` may set), sorted;
+    /// `None` for a unit without input variables (a template, a plan).
+    pub declared_variables: Option<Vec<String>>,
 }
 
 impl ResolvedUnit {
@@ -54,6 +57,7 @@ impl ResolvedUnit {
             provider_aliases: Vec::new(),
             aws_provider_versions: Vec::new(),
             default_tags: Vec::new(),
+            declared_variables: None,
         }
     }
 

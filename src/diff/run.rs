@@ -107,8 +107,13 @@ pub fn diff(
             ));
         }
     }
+    // Each version's run configuration: the current directory's, in that version.
+    let in_version = |tree: &Tree| InputArgs {
+        config_root: Some(tree.root.join(&repo.prefix)),
+        ..input.clone()
+    };
     let base_version = lint(
-        input,
+        &in_version(&base_tree),
         &base_tree,
         &rel_paths,
         fail_on,
@@ -117,7 +122,7 @@ pub fn diff(
         |_| Ok(()),
     )?;
     let head_version = lint(
-        input,
+        &in_version(&head_tree),
         &head_tree,
         &rel_paths,
         fail_on,

@@ -20,6 +20,7 @@ use crate::source::{FileId, SourceFile, Span};
 use crate::usage::Usage;
 
 mod attribution;
+mod file_configs;
 mod fleet;
 mod load;
 mod options;
@@ -37,6 +38,21 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, String> {
     check_discovered(options, candidates, discover_errors)
 }
 
+/// The configuration files met so far that did not load: the run stops (exit 2).
+fn config_errors(options: &CheckOptions) -> Result<(), String> {
+    let errors: Vec<String> = options
+        .configs
+        .errors()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\nerror: "))
+    }
+}
+
 /// Runs a check on files already discovered (a file may have gone, or changed, since).
 fn check_discovered(
     options: &CheckOptions,
@@ -48,6 +64,7 @@ fn check_discovered(
     if let Some(matcher) = &excluder {
         candidates.retain(|c| !matcher.is_excluded(&c.path));
     }
+    config_errors(options)?;
     let known_rule = |id: &str| rules::find(id).is_some();
     let excluded = |p: &Path| excluder.as_ref().is_some_and(|m| m.is_excluded(p));
 
@@ -94,6 +111,11 @@ fn check_discovered(
         },
     );
     let mut run = loader.run;
+    // `--var` for a variable no root module declares stops the run, as in Terraform.
+    let undeclared = parse::undeclared_cli_vars(units.iter().map(|u| &u.resolved), &options.vars);
+    if !undeclared.is_empty() {
+        return Err(undeclared.join("\nerror: "));
+    }
     // Files checked: reported, read and part of the run (parsed or not).
     let files = run
         .sources
@@ -107,18 +129,31 @@ fn check_discovered(
         .collect();
     let model = adapt(units, &mut run, &mut warnings);
     let usage = read_usage(options, &model, &mut run, &mut warnings);
-    let (ctx, region_source) = rule_context(options, data, &model, usage.as_ref());
-    // The rules read the model independently: run them in parallel, keep catalog order.
-    let per_rule: Vec<Vec<Finding>> = rules::registry()
-        .par_iter()
-        .map(|rule| {
-            let mut out = Vec::new();
-            rule.check(&model, &ctx, &mut out);
-            out
-        })
-        .collect();
-    let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
-    attribution::attribute(&mut findings, &model, &ctx, &run.sources);
+    let file_configs = file_configs::FileConfigs::new(&options.configs, &run.sources);
+    config_errors(options)?;
+    warnings.extend(file_configs.per_run_warnings(&options.config));
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut region_source = "default";
+    for (group, governing) in file_configs.groups.iter().enumerate() {
+        let (ctx, source) = rule_context(options, &governing.config, data, &model, usage.as_ref());
+        region_source = source;
+        // The rules read the model independently: run them in parallel, keep catalog order.
+        let per_rule: Vec<Vec<Finding>> = rules::registry()
+            .par_iter()
+            .map(|rule| {
+                let mut out = Vec::new();
+                rule.check(&model, &ctx, &mut out);
+                out
+            })
+            .collect();
+        let mut judged: Vec<Finding> = per_rule.into_iter().flatten().collect();
+        attribution::attribute(&mut judged, &model, &ctx, &run.sources);
+        if file_configs.groups.len() > 1 {
+            // Each finding as the configuration of its own file judges it.
+            judged.retain(|f| file_configs.group_of(f.primary.span.file) == group);
+        }
+        findings.extend(judged);
+    }
     let reported = run.reported();
     let Run {
         sources,
@@ -135,7 +170,7 @@ fn check_discovered(
             suppressions: &suppressions,
             levels: postprocess::Levels {
                 severity: &options.severity,
-                config: &options.config,
+                config: &|file| file_configs.config(file),
                 off_by_default: &postprocess::Levels::off_by_default,
             },
             paths: &options.paths,
@@ -302,11 +337,12 @@ fn read_usage(
     Some(usage)
 }
 
-/// What the rules read besides the model: prices, configuration, usage, the AMI inventory,
-/// and the regions of units and resources (from their providers, when the run names no
-/// region). Also says where the pricing region came from.
+/// What the rules read besides the model: prices, a configuration (rule options,
+/// `[account]`), usage, the AMI inventory, and the regions of units and resources (from their
+/// providers, when the run names no region). Also says where the pricing region came from.
 fn rule_context<'a>(
     options: &'a CheckOptions,
+    config: &'a crate::config::Config,
     data: &'a AwsData,
     model: &Model,
     usage: Option<&'a Usage>,
@@ -316,7 +352,7 @@ fn rule_context<'a>(
         region: &options.region,
         region_given: options.deploy_region.is_some(),
         prices: data.region(&options.region),
-        config: &options.config,
+        config,
         usage,
         inventory: options.inventory.as_ref(),
         today: options.today,

@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::baseline::Baseline;
-use crate::config::{Config, FailOn, Level};
+use crate::config::{Config, ConfigTree, FailOn, Level};
 use crate::inventory::Inventory;
 use crate::usage::Usage;
 
@@ -16,8 +17,13 @@ pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     /// Region whose prices are used.
     pub region: String,
-    /// `.infralint.toml` (or the default configuration).
+    /// The run's configuration, for the keys that hold for a whole run
+    /// ([`crate::config::PER_RUN_KEYS`]): `--config`, else the nearest `.infralint.toml` to
+    /// the current directory, else the defaults.
     pub config: Config,
+    /// The configuration of each file (rule levels and options, `exclude`, `[account]`):
+    /// the nearest `.infralint.toml` above it, or `--config` for all.
+    pub configs: Arc<ConfigTree>,
     /// `--severity RULE=LEVEL`: wins over the config file.
     pub severity: Vec<(String, Level)>,
     /// `--fail-on`: wins over the config file.
@@ -46,9 +52,9 @@ pub struct CheckOptions {
 }
 
 impl CheckOptions {
-    /// The config's `exclude` and `--exclude`, in one matcher (`None`: nothing excluded).
+    /// Each path's configuration's `exclude` and `--exclude`, in one matcher.
     pub fn exclude_matcher(&self) -> Option<crate::config::ExcludeMatcher> {
-        let matcher = self.config.exclude_matcher().unwrap_or_default();
+        let matcher = crate::config::ExcludeMatcher::default().with_configs(self.configs.clone());
         // `--exclude` globs are validated when the command line is parsed.
         let matcher = matcher
             .clone()
@@ -72,6 +78,7 @@ impl Default for CheckOptions {
             paths: vec![PathBuf::from(".")],
             region: DEFAULT_REGION.to_string(),
             config: Config::default(),
+            configs: Arc::new(ConfigTree::fixed(Config::default(), &crate::rules::Catalog)),
             severity: Vec::new(),
             fail_on: None,
             baseline: None,

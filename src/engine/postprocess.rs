@@ -17,12 +17,13 @@ use crate::suppress::FileSuppressions;
 
 use super::RunError;
 
-/// Where a rule's level comes from: `--severity` (last one wins), then the config file, then
-/// the rule itself when it is off by default.
+/// Where a rule's level comes from: `--severity` (last one wins), then the configuration of
+/// the file the finding is in, then the rule itself when it is off by default.
 pub(super) struct Levels<'a> {
     /// `--severity RULE=LEVEL`, in command-line order.
     pub severity: &'a [(String, Level)],
-    pub config: &'a Config,
+    /// The configuration that judges a file (its nearest `.infralint.toml`).
+    pub config: &'a (dyn Fn(FileId) -> &'a Config + Sync),
     /// Whether a rule is off unless configured.
     pub off_by_default: &'a dyn Fn(&str) -> bool,
 }
@@ -33,20 +34,21 @@ impl Levels<'_> {
         rules::find(rule).is_some_and(|r| !r.meta().enabled_by_default)
     }
 
-    /// The level a rule runs at, when something sets one (`None`: the rule's own severity).
-    pub fn of(&self, rule: &str) -> Option<Level> {
+    /// The level a rule runs at in `file`, when something sets one (`None`: the rule's own
+    /// severity).
+    pub fn of(&self, rule: &str, file: FileId) -> Option<Level> {
         self.severity
             .iter()
             .rev()
             .find(|(id, _)| id == rule)
             .map(|(_, l)| *l)
-            .or_else(|| self.config.level(rule))
+            .or_else(|| (self.config)(file).level(rule))
             .or_else(|| (self.off_by_default)(rule).then_some(Level::Off))
     }
 
     /// Gives each finding its rule's level; drops those of rules that are off.
     pub fn apply(&self, findings: &mut Vec<Finding>) {
-        findings.retain_mut(|f| match self.of(f.rule) {
+        findings.retain_mut(|f| match self.of(f.rule, f.primary.span.file) {
             Some(level) => match level.severity() {
                 Some(s) => {
                     f.severity = s;
@@ -199,7 +201,7 @@ fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Findin
             .rules
             .iter()
             .zip(used)
-            .filter(|(r, used)| !**used && input.levels.of(r) != Some(Level::Off))
+            .filter(|(r, used)| !**used && input.levels.of(r, s.span.file) != Some(Level::Off))
             .map(|(r, _)| r.clone())
             .collect();
         if !unused.is_empty() && input.is_reported(s.span.file) {
@@ -365,7 +367,7 @@ mod tests {
         let config = Config::default();
         let levels = Levels {
             severity: &[],
-            config: &config,
+            config: &|_| &config,
             off_by_default: &never_off,
         };
         let findings = vec![
@@ -419,7 +421,7 @@ mod tests {
         let config = Config::default();
         let levels = Levels {
             severity: &[],
-            config: &config,
+            config: &|_| &config,
             off_by_default: &never_off,
         };
         // Located in b.tf (not reported), its value set in a.tf (reported): a tfvars line.
@@ -470,13 +472,13 @@ mod tests {
         let off = |rule: &str| rule == "ami-stale" || rule == "ec2-imdsv1";
         let levels = Levels {
             severity: &severity,
-            config: &config,
+            config: &|_| &config,
             off_by_default: &off,
         };
-        assert_eq!(levels.of("eip-unattached"), Some(Level::Off));
-        assert_eq!(levels.of("ebs-magnetic"), Some(Level::Error));
-        assert_eq!(levels.of("ec2-imdsv1"), Some(Level::Off));
-        assert_eq!(levels.of("ebs-gp2-iops-ceiling"), None);
+        assert_eq!(levels.of("eip-unattached", FileId(0)), Some(Level::Off));
+        assert_eq!(levels.of("ebs-magnetic", FileId(0)), Some(Level::Error));
+        assert_eq!(levels.of("ec2-imdsv1", FileId(0)), Some(Level::Off));
+        assert_eq!(levels.of("ebs-gp2-iops-ceiling", FileId(0)), None);
         let findings = vec![
             finding("eip-unattached", 0, 0, "a.one"),
             finding("ebs-magnetic", 0, 1, "a.one"),
@@ -536,7 +538,7 @@ mod tests {
         let severity = vec![("eip-unattached".to_string(), Level::Off)];
         let levels = Levels {
             severity: &severity,
-            config: &config,
+            config: &|_| &config,
             off_by_default: &never_off,
         };
         let findings = vec![
@@ -579,7 +581,7 @@ mod tests {
         let config = Config::default();
         let levels = Levels {
             severity: &[],
-            config: &config,
+            config: &|_| &config,
             off_by_default: &never_off,
         };
         let known = finding("ebs-magnetic", 0, 0, "a.one");

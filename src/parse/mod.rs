@@ -16,6 +16,7 @@ pub mod terraform;
 mod units;
 
 pub use files::{LoadedFile, Loader, Parsed};
+pub use terraform::cli_vars::undeclared_cli_vars;
 pub use units::{resolve_units, Adapts, Diagnostic, DiagnosticKind, Settings, UnitOut};
 
 use std::path::Path;

@@ -31,6 +31,7 @@
 
 mod big_numbers;
 mod budget;
+pub mod cli_vars;
 pub mod comments;
 mod eval;
 mod funcs;

@@ -423,6 +423,9 @@ pub fn resolve_module_tree(
 
     // One budget for the root and all its module instances.
     let mut scope = build_scope(&irs, &auto, &given, options.vars, Rc::default());
+    let mut declared_variables: Vec<String> =
+        scope.variables.keys().map(|k| k.to_string()).collect();
+    declared_variables.sort();
     let tree = root.zip(root_dir).map(|(r, dir)| {
         let tree = Rc::new(Tree {
             dirs: &dirs,
@@ -460,6 +463,7 @@ pub fn resolve_module_tree(
         }
     }
     let mut out = r.out;
+    out.declared_variables = Some(declared_variables);
     if let Some(block) = limited {
         diagnostics.push(limit_diagnostic(name, block, scope.budget()));
         incomplete = true;
