@@ -8,13 +8,15 @@
 //! value) the encryption is not ensured: the absence of `encrypted` is known, the AMI is not,
 //! and the info severity says so. An inventory that records the root snapshot decides.
 
+use std::collections::HashMap;
+
 use super::META;
 use crate::aws_data::{AwsData, PublicImages};
 use crate::finding::{first_few, Finding, Label, Severity};
 use crate::inventory::Inventory;
 use crate::model::{
-    ComputeKind, DeviceRole, ImageChoice, LaunchSettings, Model, ResourceRef, SourceKind,
-    Volume, VolumeOwner,
+    AmiRef, ComputeKind, DeviceRole, ImageChoice, LaunchSettings, Model, ResourceRef,
+    SourceKind, UnitId, Volume, VolumeOwner,
 };
 use crate::rules::{finding, origin_labels, RuleContext};
 
@@ -32,8 +34,9 @@ enum RootSnapshot {
 
 /// The root-volume findings of every instance, launch template and launch configuration.
 pub(super) fn check(model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
+    let index = ByResource::new(model);
     for settings in &model.launch_settings {
-        if let Some(mut f) = check_one(model, ctx, settings) {
+        if let Some(mut f) = check_one(model, ctx, &index, settings) {
             f.silenced_by =
                 super::account_defaults::encryption_by_default(model, &settings.resource, ctx);
             out.push(f);
@@ -41,28 +44,48 @@ pub(super) fn check(model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
     }
 }
 
-fn same(a: &ResourceRef, b: &ResourceRef) -> bool {
-    a.unit == b.unit && a.address == b.address
+/// The image and the root mappings of each launching resource, looked up once per run (a
+/// search of every volume per instance made the rule quadratic in the size of the model).
+struct ByResource<'m> {
+    /// The first image reference of each resource.
+    amis: HashMap<(UnitId, &'m str), &'m AmiRef>,
+    /// Root device mappings (not standalone volumes), in model order.
+    roots: HashMap<(UnitId, &'m str), Vec<&'m Volume>>,
 }
 
-fn check_one(model: &Model, ctx: &RuleContext, settings: &LaunchSettings) -> Option<Finding> {
+impl<'m> ByResource<'m> {
+    fn new(model: &'m Model) -> ByResource<'m> {
+        let key = |r: &'m ResourceRef| (r.unit, r.address.as_str());
+        let mut amis = HashMap::new();
+        for a in &model.ami_refs {
+            amis.entry(key(&a.resource)).or_insert(a);
+        }
+        let mut roots: HashMap<_, Vec<&Volume>> = HashMap::new();
+        for v in &model.volumes {
+            if v.owner != VolumeOwner::Standalone && v.role == DeviceRole::Root {
+                roots.entry(key(&v.resource)).or_default().push(v);
+            }
+        }
+        ByResource { amis, roots }
+    }
+}
+
+fn check_one(
+    model: &Model,
+    ctx: &RuleContext,
+    index: &ByResource,
+    settings: &LaunchSettings,
+) -> Option<Finding> {
     let resource = &settings.resource;
-    let ami = model.ami_refs.iter().find(|a| same(&a.resource, resource));
+    let key = (resource.unit, resource.address.as_str());
+    let ami = index.amis.get(&key).copied();
     // An instance launched from a launch template takes the template's mappings (its root
     // mapping among them) where it does not override them, and its image unless it names
     // one: the template is judged on its own.
     if settings.launch_template.is_some() {
         return None;
     }
-    let roots: Vec<&Volume> = model
-        .volumes
-        .iter()
-        .filter(|v| {
-            v.owner != VolumeOwner::Standalone
-                && v.role == DeviceRole::Root
-                && same(&v.resource, resource)
-        })
-        .collect();
+    let roots: &[&Volume] = index.roots.get(&key).map_or(&[], Vec::as_slice);
     // A root mapping that says anything about encryption (reported on its own when `false`),
     // restores another snapshot, or names a key: the AMI does not decide.
     if roots
