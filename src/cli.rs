@@ -524,6 +524,9 @@ fn check(args: CheckArgs) -> i32 {
                 && std::io::stdout().is_terminal()
         }
     };
+    let report_options = crate::report::ReportOptions {
+        show_suppressed: args.show_suppressed,
+    };
     let text = match args.format {
         Format::Human => human::render(
             &result,
@@ -535,7 +538,7 @@ fn check(args: CheckArgs) -> i32 {
             },
         ),
         Format::Compact => compact::render(&result),
-        Format::Json => json::render(&result),
+        Format::Json => json::render_with(&result, report_options),
         Format::Sarif => sarif::render_rooted(&result, &sarif::source_root(args.root.as_deref())),
         Format::Junit => junit::render(&result),
         Format::Github => github::render(&result),

@@ -41,6 +41,27 @@ pub struct ResolvedUnit {
     /// Terraform: the `default_tags` of `provider "aws"` blocks, by alias (`None`: the default
     /// provider); the attribute is `None` when the block cannot be read (a `dynamic` block).
     pub default_tags: Vec<(Option<String>, Option<Attr>)>,
+    /// Terraform: every instance of a local module call in the tree, with the `module` block
+    /// that made it (what a suppression on that block covers).
+    pub module_calls: Vec<ModuleCall>,
+}
+
+/// One instance of a local module call: the `module "x"` block (in the caller's file) and the
+/// address prefix of the resources it holds (`module.x.`, `module.a.module.x[0].`), nested
+/// calls below it included.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleCall {
+    /// The whole `module` block.
+    pub block: Span,
+    /// The instance's address with a trailing `.`.
+    pub prefix: String,
+}
+
+impl ModuleCall {
+    /// Whether the resource at `address` lies in this instance or in a module it calls.
+    pub fn holds(&self, address: &str) -> bool {
+        address.starts_with(&self.prefix)
+    }
 }
 
 impl ResolvedUnit {
@@ -54,6 +75,7 @@ impl ResolvedUnit {
             provider_aliases: Vec::new(),
             aws_provider_versions: Vec::new(),
             default_tags: Vec::new(),
+            module_calls: Vec::new(),
         }
     }
 

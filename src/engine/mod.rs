@@ -105,6 +105,7 @@ fn check_discovered(
         .iter()
         .map(|w| format!("{}: {}", display_path(&w.path), w.message))
         .collect();
+    let module_calls = postprocess::module_calls(&units);
     let model = adapt(units, &mut run, &mut warnings);
     let usage = read_usage(options, &model, &mut run, &mut warnings);
     let (ctx, region_source) = rule_context(options, data, &model, usage.as_ref());
@@ -132,6 +133,7 @@ fn check_discovered(
             sources: &sources,
             reported: &reported,
             suppressions: &suppressions,
+            module_calls: &module_calls,
             levels: postprocess::Levels {
                 severity: &options.severity,
                 config: &options.config,
