@@ -215,6 +215,20 @@ fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Findin
         f.suppressed_because = suppressions.get(i).map(|s| s.reason.clone());
         f
     };
+    // The module calls a suppression is on, with those suppressions (most runs: none).
+    let suppressed_calls: Vec<(&CallSite, Vec<usize>)> = input
+        .module_calls
+        .iter()
+        .filter_map(|c| {
+            let on: Vec<usize> = suppressions
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.is_on(c.call.block))
+                .map(|(i, _)| i)
+                .collect();
+            (!on.is_empty()).then_some((c, on))
+        })
+        .collect();
     let mut suppressed = Vec::new();
     let mut kept = Vec::new();
     for f in findings {
@@ -231,15 +245,11 @@ fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Findin
             .roots
             .iter()
             .map(|root| {
-                input
-                    .module_calls
+                suppressed_calls
                     .iter()
-                    .filter(|c| &c.root == root && c.call.holds(&f.resource))
-                    .find_map(|c| {
-                        suppressions
-                            .iter()
-                            .position(|s| s.names(f.rule) && s.is_on(c.call.block))
-                    })
+                    .filter(|(c, _)| &c.root == root && c.call.holds(&f.resource))
+                    .flat_map(|(_, on)| on.iter().copied())
+                    .find(|i| suppressions.get(*i).is_some_and(|s| s.names(f.rule)))
             })
             .collect();
         let Some(first) = by_root.iter().flatten().next().copied() else {
