@@ -132,7 +132,8 @@ pub struct CheckArgs {
     /// Human format: print the findings only, without the summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Also list the findings silenced by suppressions.
+    /// Also list the findings silenced by suppressions, marked as such, in every format
+    /// (SARIF always carries them).
     #[arg(long)]
     pub show_suppressed: bool,
     /// SARIF: the directory locations are relative to (`%SRCROOT%`; default: the git root
@@ -548,6 +549,9 @@ fn check(args: CheckArgs) -> i32 {
                 && std::io::stdout().is_terminal()
         }
     };
+    let report_options = crate::report::ReportOptions {
+        show_suppressed: args.show_suppressed,
+    };
     let text = match args.format {
         Format::Human => human::render(
             &result,
@@ -558,13 +562,13 @@ fn check(args: CheckArgs) -> i32 {
                 ..Default::default()
             },
         ),
-        Format::Compact => compact::render(&result),
-        Format::Json => json::render(&result),
+        Format::Compact => compact::render_with(&result, report_options),
+        Format::Json => json::render_with(&result, report_options),
         Format::Sarif => sarif::render_rooted(&result, &sarif::source_root(args.root.as_deref())),
-        Format::Junit => junit::render(&result),
-        Format::Github => github::render(&result),
-        Format::Checkstyle => checkstyle::render(&result),
-        Format::Markdown => markdown::render(&result),
+        Format::Junit => junit::render_with(&result, report_options),
+        Format::Github => github::render_with(&result, report_options),
+        Format::Checkstyle => checkstyle::render_with(&result, report_options),
+        Format::Markdown => markdown::render_with(&result, report_options),
     };
     // `--baseline-update` just recorded today's findings: they are not new any more.
     let code = if fix_failed {

@@ -44,6 +44,27 @@ pub struct ResolvedUnit {
     /// Terraform: the variables the root module declares (what `--var` may set), sorted;
     /// `None` for a unit without input variables (a template, a plan).
     pub declared_variables: Option<Vec<String>>,
+    /// Terraform: every instance of a local module call in the tree, with the `module` block
+    /// that made it (what a suppression on that block covers).
+    pub module_calls: Vec<ModuleCall>,
+}
+
+/// One instance of a local module call: the `module "x"` block (in the caller's file) and the
+/// address prefix of the resources it holds (`module.x.`, `module.a.module.x[0].`), nested
+/// calls below it included.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleCall {
+    /// The whole `module` block.
+    pub block: Span,
+    /// The instance's address with a trailing `.`.
+    pub prefix: String,
+}
+
+impl ModuleCall {
+    /// Whether the resource at `address` lies in this instance or in a module it calls.
+    pub fn holds(&self, address: &str) -> bool {
+        address.starts_with(&self.prefix)
+    }
 }
 
 impl ResolvedUnit {
@@ -58,6 +79,7 @@ impl ResolvedUnit {
             aws_provider_versions: Vec::new(),
             default_tags: Vec::new(),
             declared_variables: None,
+            module_calls: Vec::new(),
         }
     }
 

@@ -4,6 +4,10 @@
 //!
 //! A comment inside a resource (a Terraform top-level block, a CloudFormation `Resources`
 //! entry), or on the lines just above it, suppresses the listed rules for that whole resource.
+//! On a Terraform `module "x"` block it also suppresses them in the resources of that call's
+//! instances (`module.x.`, `module.x[0].`, and the modules they call), for the root module
+//! the block is reached from only: postprocessing matches findings to the calls
+//! ([`Suppression::is_on`]), since only the frontend knows which resources a call made.
 //!
 //! Format-neutral: the frontends find the comments, the scopes they may apply to (the
 //! resources), and the suppressions declared in data (CloudFormation metadata:
@@ -32,6 +36,17 @@ impl Suppression {
             && span.start >= self.scope.start
             && span.start <= self.scope.end
             && self.rules.iter().any(|r| r == rule)
+    }
+
+    /// Whether the suppression is attached to exactly this block (a comment inside or above
+    /// a `module` block): then it also covers what the block makes elsewhere.
+    pub fn is_on(&self, block: Span) -> bool {
+        block.file == self.file && block.start == self.scope.start && block.end == self.scope.end
+    }
+
+    /// Whether it names `rule`.
+    pub fn names(&self, rule: &str) -> bool {
+        self.rules.iter().any(|r| r == rule)
     }
 }
 

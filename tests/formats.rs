@@ -394,13 +394,21 @@ fn sarif_lists_every_registered_rule() {
         assert!(tags.contains(&meta.category.as_str()), "{tags:?}");
         assert!(tags.contains(&"terraform") && tags.contains(&"cloudformation"));
         let security = &entry["properties"]["security-severity"];
-        if meta.category == Category::Compliance {
-            let score: f64 = security.as_str().expect("a string").parse().unwrap();
-            assert!((0.0..=10.0).contains(&score));
-            assert!(tags.contains(&"security"));
-        } else {
-            assert!(security.is_null());
+        // The rule's own grade, on every compliance and security rule (tagged `security`,
+        // which GitHub requires to read it).
+        match meta.security_severity {
+            Some(score) => {
+                assert_eq!(security.as_str(), Some(format!("{score:.1}").as_str()));
+                assert!(tags.contains(&"security"), "{}: {tags:?}", meta.id);
+            }
+            None => assert!(security.is_null()),
         }
+        assert_eq!(
+            meta.security_severity.is_some(),
+            matches!(meta.category, Category::Compliance | Category::Security),
+            "{}",
+            meta.id
+        );
     }
     // Results point at their rule.
     for r in log["runs"][0]["results"].as_array().unwrap() {

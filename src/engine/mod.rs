@@ -127,6 +127,7 @@ fn check_discovered(
         .iter()
         .map(|w| format!("{}: {}", display_path(&w.path), w.message))
         .collect();
+    let module_calls = postprocess::module_calls(&units);
     let model = adapt(units, &mut run, &mut warnings);
     let usage = read_usage(options, &model, &mut run, &mut warnings);
     let file_configs = file_configs::FileConfigs::new(&options.configs, &run.sources);
@@ -168,6 +169,7 @@ fn check_discovered(
             sources: &sources,
             reported: &reported,
             suppressions: &suppressions,
+            module_calls: &module_calls,
             levels: postprocess::Levels {
                 severity: &options.severity,
                 config: &|file| file_configs.config(file),

@@ -11,6 +11,9 @@ use rayon::prelude::*;
 use crate::baseline::{self, Baseline, BaselineEntry};
 use crate::config::{Config, ExcludeMatcher, Level};
 use crate::finding::Finding;
+use crate::model::SourceKind;
+use crate::parse::UnitOut;
+use crate::resolved::ModuleCall;
 use crate::rules;
 use crate::source::{FileId, SourceMap};
 use crate::suppress::FileSuppressions;
@@ -67,6 +70,9 @@ pub(super) struct Inputs<'a> {
     /// Per file id: whether findings in it are reported.
     pub reported: &'a [bool],
     pub suppressions: &'a FileSuppressions,
+    /// The local module calls of every Terraform root (what a suppression on a `module`
+    /// block covers).
+    pub module_calls: &'a [CallSite],
     pub levels: Levels<'a>,
     /// The paths the run was given (the baseline's scope).
     pub paths: &'a [PathBuf],
@@ -78,6 +84,27 @@ impl Inputs<'_> {
     fn is_reported(&self, file: FileId) -> bool {
         self.reported.get(file.0 as usize).copied().unwrap_or(false)
     }
+}
+
+/// One instance of a local module call in a Terraform root module.
+pub(super) struct CallSite {
+    /// The root module, named as `Finding::roots` names it.
+    pub root: String,
+    pub call: ModuleCall,
+}
+
+/// The module calls of the Terraform units (CloudFormation and plans have none).
+pub(super) fn module_calls(units: &[UnitOut]) -> Vec<CallSite> {
+    units
+        .iter()
+        .filter(|u| u.resolved.unit.kind == SourceKind::Terraform)
+        .flat_map(|u| {
+            u.resolved.module_calls.iter().map(|call| CallSite {
+                root: u.resolved.unit.name.clone(),
+                call: call.clone(),
+            })
+        })
+        .collect()
 }
 
 /// The findings as reported.
@@ -166,6 +193,10 @@ fn dedupe(findings: &mut Vec<Finding>) {
 /// Silences what the suppressions cover, then reports the unused ones (of rules that are
 /// on) and the invalid ones, in reported files, as findings of their own. Returns the kept
 /// and the suppressed findings.
+///
+/// A suppression on a `module` block covers the findings of the resources its instances make,
+/// root by root: a finding that holds for several roots (a module called by each) is split
+/// into the roots whose call suppresses it (suppressed) and the others (kept).
 fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Finding>) {
     let suppressions = &input.suppressions.suppressions;
     // Per suppression, which of its rule ids silenced something.
@@ -173,27 +204,81 @@ fn suppress(findings: Vec<Finding>, input: &Inputs) -> (Vec<Finding>, Vec<Findin
         .iter()
         .map(|s| vec![false; s.rules.len()])
         .collect();
+    let mut mark_used = |i: usize, rule: &str| {
+        let at = suppressions
+            .get(i)
+            .and_then(|s| s.rules.iter().position(|r| r == rule));
+        if let Some(u) = at.and_then(|r| used.get_mut(i)?.get_mut(r)) {
+            *u = true;
+        }
+    };
+    let silenced = |f: &Finding, i: usize| {
+        let mut f = f.clone();
+        f.suppressed_because = suppressions.get(i).map(|s| s.reason.clone());
+        f
+    };
+    // The module calls a suppression is on, with those suppressions (most runs: none).
+    let suppressed_calls: Vec<(&CallSite, Vec<usize>)> = input
+        .module_calls
+        .iter()
+        .filter_map(|c| {
+            let on: Vec<usize> = suppressions
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.is_on(c.call.block))
+                .map(|(i, _)| i)
+                .collect();
+            (!on.is_empty()).then_some((c, on))
+        })
+        .collect();
     let mut suppressed = Vec::new();
     let mut kept = Vec::new();
     for f in findings {
-        let hit = suppressions
+        if let Some(i) = suppressions
             .iter()
-            .position(|s| s.covers(f.rule, f.primary.span));
-        match hit {
-            Some(i) => {
-                let rule = suppressions
-                    .get(i)
-                    .and_then(|s| s.rules.iter().position(|r| r == f.rule));
-                if let Some(u) = rule.and_then(|r| used.get_mut(i)?.get_mut(r)) {
-                    *u = true;
-                }
-                let mut f = f;
-                f.suppressed_because = suppressions.get(i).map(|s| s.reason.clone());
-                suppressed.push(f);
+            .position(|s| s.covers(f.rule, f.primary.span))
+        {
+            mark_used(i, f.rule);
+            suppressed.push(silenced(&f, i));
+            continue;
+        }
+        // Per root the finding holds for, the suppression on a call it was made through.
+        let by_root: Vec<Option<usize>> = f
+            .roots
+            .iter()
+            .map(|root| {
+                suppressed_calls
+                    .iter()
+                    .filter(|(c, _)| &c.root == root && c.call.holds(&f.resource))
+                    .flat_map(|(_, on)| on.iter().copied())
+                    .find(|i| suppressions.get(*i).is_some_and(|s| s.names(f.rule)))
+            })
+            .collect();
+        let Some(first) = by_root.iter().flatten().next().copied() else {
+            kept.push(f);
+            continue;
+        };
+        for i in by_root.iter().flatten() {
+            mark_used(*i, f.rule);
+        }
+        let mut quiet = Vec::new();
+        let mut loud = Vec::new();
+        for (root, hit) in f.roots.iter().zip(&by_root) {
+            match hit {
+                Some(_) => quiet.push(root.clone()),
+                None => loud.push(root.clone()),
             }
-            None => kept.push(f),
+        }
+        let mut s = silenced(&f, first);
+        s.roots = quiet;
+        suppressed.push(s);
+        if !loud.is_empty() {
+            let mut k = f;
+            k.roots = loud;
+            kept.push(k);
         }
     }
+
     let mut meta = Vec::new();
     for (s, used) in suppressions.iter().zip(&used) {
         // Every id that silenced nothing (one of several included), unless its rule is off.
@@ -339,6 +424,7 @@ mod tests {
             sources,
             reported: REPORTED,
             suppressions,
+            module_calls: &[],
             levels,
             paths: &[],
             exclude: None,

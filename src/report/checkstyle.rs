@@ -1,12 +1,15 @@
 //! `--format checkstyle`: Checkstyle XML (version 4.3), read by reviewdog, Jenkins warnings-ng,
 //! SonarQube and many CI systems. One `<file>` per file read for the run or that had an
-//! error; findings and errors sorted by line, then column.
+//! error; findings and errors sorted by line, then column. With `--show-suppressed`, the
+//! findings silenced by suppressions are entries of Checkstyle's own `ignore` severity, their
+//! message ending with the reason.
 
 use std::collections::BTreeMap;
 
 use crate::engine::CheckResult;
 
 use super::junit::escape_xml;
+use super::ReportOptions;
 
 struct Entry<'a> {
     /// `None` for an error without a location (an unreadable file).
@@ -17,7 +20,27 @@ struct Entry<'a> {
 }
 
 pub fn render(result: &CheckResult) -> String {
+    render_with(result, ReportOptions::default())
+}
+
+/// [`render`], with the suppressed findings when asked.
+pub fn render_with(result: &CheckResult, options: ReportOptions) -> String {
     let sources = &result.sources;
+    let suppressed_messages: Vec<String> = if options.show_suppressed {
+        result
+            .suppressed
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} (suppressed: {})",
+                    f.message,
+                    f.suppressed_because.as_deref().unwrap_or("")
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut files: BTreeMap<&str, Vec<Entry>> = BTreeMap::new();
     for (_, file) in sources.iter() {
         files.entry(file.display.as_str()).or_default();
@@ -31,6 +54,18 @@ pub fn render(result: &CheckResult) -> String {
                 at: Some((start.line, start.column)),
                 severity: f.severity.as_str(),
                 message: &f.message,
+                source: format!("infralint.{}", f.rule),
+            });
+    }
+    for (f, message) in result.suppressed.iter().zip(&suppressed_messages) {
+        let (start, _) = sources.line_col(f.primary.span);
+        files
+            .entry(sources.display(f.primary.span.file))
+            .or_default()
+            .push(Entry {
+                at: Some((start.line, start.column)),
+                severity: "ignore",
+                message,
                 source: format!("infralint.{}", f.rule),
             });
     }

@@ -4,10 +4,17 @@
 //! ```text
 //! ::warning file=main.tf,line=3,col=1,endLine=3,endColumn=27,title=eip-unattached::Elastic IP ...
 //! ```
+//!
+//! With `--show-suppressed`, a finding silenced by a suppression is a `notice` titled
+//! `rule (suppressed)` whose message ends with the reason: visible on the diff without
+//! reading as a problem (the step's exit code never depends on annotations; GitHub shows at
+//! most 10 notices per step, so they may crowd out `info` findings).
 
 use crate::engine::{CheckResult, RunError};
 use crate::finding::{Finding, Severity};
 use crate::source::SourceMap;
+
+use super::ReportOptions;
 
 /// Escapes a command's message (after `::`): `%`, CR and LF.
 pub fn escape_data(s: &str) -> String {
@@ -43,17 +50,37 @@ fn command(severity: Severity) -> &'static str {
 }
 
 fn finding_command(f: &Finding, sources: &SourceMap) -> String {
+    annotation(f, command(f.severity), f.rule, &f.message, sources)
+}
+
+fn suppressed_command(f: &Finding, sources: &SourceMap) -> String {
+    let title = format!("{} (suppressed)", f.rule);
+    let message = format!(
+        "{} (suppressed: {})",
+        f.message,
+        f.suppressed_because.as_deref().unwrap_or("")
+    );
+    annotation(f, "notice", &title, &message, sources)
+}
+
+fn annotation(
+    f: &Finding,
+    command: &str,
+    title: &str,
+    message: &str,
+    sources: &SourceMap,
+) -> String {
     let (start, end) = sources.line_col(f.primary.span);
     format!(
         "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-        command(f.severity),
+        command,
         escape_property(sources.display(f.primary.span.file)),
         start.line,
         start.column,
         end.line,
         end.column,
-        escape_property(f.rule),
-        escape_data(&f.message)
+        escape_property(title),
+        escape_data(message)
     )
 }
 
@@ -80,10 +107,21 @@ fn error_command(e: &RunError, sources: &SourceMap) -> String {
 }
 
 pub fn render(result: &CheckResult) -> String {
+    render_with(result, ReportOptions::default())
+}
+
+/// [`render`], with the suppressed findings as notices when asked.
+pub fn render_with(result: &CheckResult, options: ReportOptions) -> String {
     let mut out = String::new();
     for f in &result.findings {
         out.push_str(&finding_command(f, &result.sources));
         out.push('\n');
+    }
+    if options.show_suppressed {
+        for f in &result.suppressed {
+            out.push_str(&suppressed_command(f, &result.sources));
+            out.push('\n');
+        }
     }
     for e in &result.errors {
         out.push_str(&error_command(e, &result.sources));

@@ -4,13 +4,19 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::engine::CheckResult;
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
+use crate::source::SourceMap;
+
+use super::ReportOptions;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
     version: u32,
     /// Serialized empty: the array is rendered in parallel and spliced in ([`splice_findings`]).
     findings: Vec<JsonFinding<'a>>,
+    /// `--show-suppressed`: the findings silenced by suppressions (absent without the flag).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<Vec<JsonFinding<'a>>>,
     errors: Vec<JsonError<'a>>,
     summary: JsonSummary<'a>,
 }
@@ -40,6 +46,9 @@ struct JsonFinding<'a> {
     /// What `check --fix` can do about it (omitted when the rule has no fix for it).
     #[serde(skip_serializing_if = "Option::is_none")]
     fix: Option<JsonFix<'a>>,
+    /// In `suppressed`: the reason the suppression gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed_because: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -141,55 +150,70 @@ fn cents(x: f64) -> f64 {
     (x * 100.0).round() / 100.0 + 0.0
 }
 
+fn json_finding<'a>(f: &'a Finding, sources: &'a SourceMap) -> JsonFinding<'a> {
+    let (start, end) = sources.line_col(f.primary.span);
+    let fix = f.fix.as_ref().map(|fix| {
+        let skipped = crate::fix::run::byte_edits(sources, f).and_then(Result::err);
+        JsonFix {
+            safety: fix.safety.as_str(),
+            description: &fix.description,
+            applicable: skipped.is_none(),
+            skipped,
+        }
+    });
+    JsonFinding {
+        rule: f.rule,
+        severity: f.severity,
+        category: f.category,
+        message: &f.message,
+        help: &f.help,
+        file: sources.display(f.primary.span.file),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        resource: &f.resource,
+        monthly_cost_usd: f.monthly_cost_usd.map(cents),
+        region: f.region.as_deref(),
+        roots: &f.roots,
+        related: f
+            .secondary
+            .iter()
+            .map(|l| {
+                let (at, _) = sources.line_col(l.span);
+                JsonRelated {
+                    file: sources.display(l.span.file),
+                    line: at.line,
+                    column: at.column,
+                    message: &l.message,
+                }
+            })
+            .collect(),
+        fix,
+        suppressed_because: f.suppressed_because.as_deref(),
+    }
+}
+
 pub fn render(result: &CheckResult) -> String {
+    render_with(result, ReportOptions::default())
+}
+
+/// [`render`], with the suppressed findings in a `suppressed` array when asked.
+pub fn render_with(result: &CheckResult, options: ReportOptions) -> String {
     let sources = &result.sources;
     // Line/column lookups and fix checks per finding, in parallel (order kept).
     let findings: Vec<JsonFinding> = result
         .findings
         .par_iter()
-        .map(|f| {
-            let (start, end) = sources.line_col(f.primary.span);
-            let fix = f.fix.as_ref().map(|fix| {
-                let skipped = crate::fix::run::byte_edits(sources, f).and_then(Result::err);
-                JsonFix {
-                    safety: fix.safety.as_str(),
-                    description: &fix.description,
-                    applicable: skipped.is_none(),
-                    skipped,
-                }
-            });
-            JsonFinding {
-                rule: f.rule,
-                severity: f.severity,
-                category: f.category,
-                message: &f.message,
-                help: &f.help,
-                file: sources.display(f.primary.span.file),
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-                resource: &f.resource,
-                monthly_cost_usd: f.monthly_cost_usd.map(cents),
-                region: f.region.as_deref(),
-                roots: &f.roots,
-                related: f
-                    .secondary
-                    .iter()
-                    .map(|l| {
-                        let (at, _) = sources.line_col(l.span);
-                        JsonRelated {
-                            file: sources.display(l.span.file),
-                            line: at.line,
-                            column: at.column,
-                            message: &l.message,
-                        }
-                    })
-                    .collect(),
-                fix,
-            }
-        })
+        .map(|f| json_finding(f, sources))
         .collect();
+    let suppressed = options.show_suppressed.then(|| {
+        result
+            .suppressed
+            .iter()
+            .map(|f| json_finding(f, sources))
+            .collect()
+    });
     let errors = result
         .errors
         .iter()
@@ -206,6 +230,7 @@ pub fn render(result: &CheckResult) -> String {
     let report = JsonReport {
         version: 1,
         findings: Vec::new(),
+        suppressed,
         errors,
         summary: JsonSummary {
             files: result.files,
@@ -266,6 +291,7 @@ mod tests {
             roots: &[],
             related,
             fix: None,
+            suppressed_because: None,
         }
     }
 
@@ -273,6 +299,7 @@ mod tests {
         JsonReport {
             version: 1,
             findings,
+            suppressed: None,
             errors: Vec::new(),
             summary: JsonSummary {
                 files: 1,

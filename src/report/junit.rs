@@ -8,10 +8,14 @@
 //! - at most one `<failure>` per test case, carrying every finding of the rule in the file,
 //!   and only when one of them is at or above `--fail-on`: findings below it leave the test
 //!   passing and are listed in its `<system-out>` (the report agrees with the exit code);
-//! - a file that could not be checked is a `parse` (or `read`) test case with one `<error>`.
+//! - a file that could not be checked is a `parse` (or `read`) test case with one `<error>`;
+//! - with `--show-suppressed`, findings silenced by a suppression are listed in their rule's
+//!   test case: a case holding only suppressed findings is `<skipped>` (with the reason), one
+//!   that also has findings lists them after those in `<system-out>`; never a failure.
 //!
 //! Counts follow the usual JUnit meaning: `tests` is the number of test cases, `failures` the
-//! number of test cases with a `<failure>`, `errors` the number with an `<error>`.
+//! number of test cases with a `<failure>`, `errors` the number with an `<error>`, `skipped`
+//! (only when there is one) the number of `<skipped>` ones.
 
 use std::collections::BTreeMap;
 
@@ -19,7 +23,7 @@ use crate::engine::{CheckResult, RunError};
 use crate::finding::Finding;
 use crate::source::SourceMap;
 
-use super::compact;
+use super::{compact, ReportOptions};
 
 /// The test case of a file with no finding and no error.
 pub const CLEAN_CASE: &str = "checked";
@@ -57,10 +61,17 @@ struct Case<'a> {
     /// Where its first finding is, for ordering.
     at: usize,
     findings: Vec<&'a Finding>,
+    /// `--show-suppressed`: the rule's findings in the file silenced by suppressions.
+    suppressed: Vec<&'a Finding>,
     errors: Vec<&'a RunError>,
 }
 
 impl Case<'_> {
+    /// Only suppressed findings: the case is skipped.
+    fn skipped(&self) -> bool {
+        self.findings.is_empty() && self.errors.is_empty() && !self.suppressed.is_empty()
+    }
+
     fn fails(&self, threshold: Option<crate::finding::Severity>) -> bool {
         threshold.is_some_and(|t| self.findings.iter().any(|f| f.severity >= t))
     }
@@ -73,11 +84,13 @@ struct Suite<'a> {
 }
 
 impl Suite<'_> {
-    fn counts(&self, threshold: Option<crate::finding::Severity>) -> (usize, usize, usize) {
+    /// Tests, failures, errors and skipped test cases.
+    fn counts(&self, threshold: Option<crate::finding::Severity>) -> [usize; 4] {
         let tests = self.cases.len().max(1);
         let failures = self.cases.values().filter(|c| c.fails(threshold)).count();
         let errors = self.cases.values().filter(|c| !c.errors.is_empty()).count();
-        (tests, failures, errors)
+        let skipped = self.cases.values().filter(|c| c.skipped()).count();
+        [tests, failures, errors, skipped]
     }
 }
 
@@ -100,7 +113,26 @@ fn failure_text(f: &Finding, sources: &SourceMap) -> String {
     text
 }
 
+/// A suppressed finding as listed: its line, marked suppressed, with the reason.
+fn suppressed_text(f: &Finding, sources: &SourceMap) -> String {
+    compact::suppressed_line(f, sources)
+}
+
+/// ` skipped="N"` when there are skipped test cases (absent otherwise, as before the flag).
+fn skipped_attr(n: usize) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(" skipped=\"{n}\"")
+    }
+}
+
 pub fn render(result: &CheckResult) -> String {
+    render_with(result, ReportOptions::default())
+}
+
+/// [`render`], with the suppressed findings listed when asked.
+pub fn render_with(result: &CheckResult, options: ReportOptions) -> String {
     let sources = &result.sources;
     let threshold = result.fail_on.threshold();
     // Display path -> suite. Every file read for the run, and every path with an error.
@@ -121,6 +153,24 @@ pub fn render(result: &CheckResult) -> String {
         case.at = case.at.min(f.primary.span.start);
         case.findings.push(f);
     }
+    let suppressed: &[Finding] = if options.show_suppressed {
+        &result.suppressed
+    } else {
+        &[]
+    };
+    for f in suppressed {
+        let case = suites
+            .entry(sources.display(f.primary.span.file))
+            .or_default()
+            .cases
+            .entry(f.rule.to_string())
+            .or_insert(Case {
+                at: f.primary.span.start,
+                ..Case::default()
+            });
+        case.at = case.at.min(f.primary.span.start);
+        case.suppressed.push(f);
+    }
     for e in &result.errors {
         let name = if e.span.is_some() { "parse" } else { "read" };
         suites
@@ -133,22 +183,24 @@ pub fn render(result: &CheckResult) -> String {
             .push(e);
     }
 
-    let (mut tests, mut failures, mut errors) = (0, 0, 0);
+    let mut total = [0; 4];
     for suite in suites.values() {
-        let (t, f, e) = suite.counts(threshold);
-        tests += t;
-        failures += f;
-        errors += e;
+        for (sum, n) in total.iter_mut().zip(suite.counts(threshold)) {
+            *sum += n;
+        }
     }
+    let [tests, failures, errors, skipped] = total;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
-        "<testsuites name=\"infralint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n"
+        "<testsuites name=\"infralint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\"{}>\n",
+        skipped_attr(skipped)
     ));
     for (path, suite) in &suites {
-        let (t, f, e) = suite.counts(threshold);
+        let [t, f, e, skipped] = suite.counts(threshold);
         let path = escape_xml(path);
         out.push_str(&format!(
-            "  <testsuite name=\"{path}\" tests=\"{t}\" failures=\"{f}\" errors=\"{e}\">\n"
+            "  <testsuite name=\"{path}\" tests=\"{t}\" failures=\"{f}\" errors=\"{e}\"{}>\n",
+            skipped_attr(skipped)
         ));
         if suite.cases.is_empty() {
             out.push_str(&format!(
@@ -175,25 +227,56 @@ pub fn render(result: &CheckResult) -> String {
                     escape_xml(&lines.join("\n"))
                 ));
             }
-            if !case.findings.is_empty() {
+            if case.skipped() {
+                let text: Vec<String> = case
+                    .suppressed
+                    .iter()
+                    .map(|f| suppressed_text(f, sources))
+                    .collect();
+                let reason = case
+                    .suppressed
+                    .first()
+                    .and_then(|f| f.suppressed_because.as_deref())
+                    .unwrap_or("");
+                out.push_str(&format!(
+                    "      <skipped message=\"{}\">{}</skipped>\n",
+                    escape_xml(&format!("suppressed: {reason}")),
+                    escape_xml(&text.join("\n\n"))
+                ));
+            } else if !case.findings.is_empty() {
                 let text: Vec<String> = case
                     .findings
                     .iter()
                     .map(|f| failure_text(f, sources))
                     .collect();
-                let text = escape_xml(&text.join("\n\n"));
-                if case.fails(threshold) {
+                let listed: Vec<String> = case
+                    .suppressed
+                    .iter()
+                    .map(|f| suppressed_text(f, sources))
+                    .collect();
+                let fails = case.fails(threshold);
+                if fails {
                     let message = match case.findings.as_slice() {
                         [one] => one.message.clone(),
                         many => format!("{} findings of {name}", many.len()),
                     };
                     out.push_str(&format!(
-                        "      <failure type=\"{}\" message=\"{}\">{text}</failure>\n",
+                        "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
                         escape_xml(name),
                         escape_xml(&message),
+                        escape_xml(&text.join("\n\n")),
                     ));
-                } else {
-                    out.push_str(&format!("      <system-out>{text}</system-out>\n"));
+                }
+                // Findings below `--fail-on`, then the suppressed ones, as output.
+                let out_text: Vec<String> = if fails { Vec::new() } else { text }
+                    .into_iter()
+                    .chain(listed)
+                    .collect();
+                if !out_text.is_empty() {
+                    out.push_str(&format!(
+                        "      <system-out>{}</system-out>\n",
+                        escape_xml(&out_text.join("\n\n"))
+                    ));
                 }
             }
             out.push_str("    </testcase>\n");

@@ -1,7 +1,8 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 //!
 //! One run. `tool.driver.rules` lists every registered rule (so alerts keep their rule
-//! metadata even when a run has no finding of it); results point into files relative to
+//! metadata even when a run has no finding of it; compliance and security rules with their
+//! own `security-severity`, `RuleMeta::security_severity`); results point into files relative to
 //! `%SRCROOT%`, the repository's root (the nearest directory above the current one with a
 //! `.git`, or `--root DIR`), so that code scanning maps alerts to files whatever directory
 //! the CI step ran in; a file outside the root is an absolute `file:` URI. `automationDetails`
@@ -106,14 +107,10 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// GitHub's `security-severity` (a CVSS-like score as a string) for compliance rules:
-/// high for errors, medium for warnings, low for info.
-pub fn security_severity(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "8.0",
-        Severity::Warning => "5.0",
-        Severity::Info => "2.0",
-    }
+/// GitHub's `security-severity`: the rule's score ([`RuleMeta::security_severity`]) as a
+/// string with one decimal.
+pub fn security_severity(score: f64) -> String {
+    format!("{score:.1}")
 }
 
 /// Percent-encodes a path for a URI: everything but RFC 3986 unreserved characters and `/`
@@ -239,13 +236,12 @@ pub(crate) fn rule_descriptor(meta: &RuleMeta) -> Value {
     let full = what_it_does(meta.doc).unwrap_or_else(|| meta.summary.to_string());
     let mut tags = vec![meta.category.as_str()];
     let mut properties = Map::new();
-    if meta.category == Category::Compliance {
+    if let Some(score) = meta.security_severity {
         // GitHub reads `security-severity` only on rules tagged `security`.
-        tags.push("security");
-        properties.insert(
-            "security-severity".into(),
-            json!(security_severity(meta.default_severity)),
-        );
+        if meta.category != Category::Security {
+            tags.push("security");
+        }
+        properties.insert("security-severity".into(), json!(security_severity(score)));
     }
     tags.extend(["terraform", "cloudformation"]);
     properties.insert("tags".into(), json!(tags));

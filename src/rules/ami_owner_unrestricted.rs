@@ -18,6 +18,7 @@ static META: RuleMeta = RuleMeta {
     applies_to: AppliesTo::Terraform,
     enabled_by_default: true,
     saving: Saving::None,
+    security_severity: Some(8.1),
 };
 
 /// The AWS provider major version from which `most_recent = true` without `owners` or an

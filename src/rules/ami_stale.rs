@@ -22,6 +22,7 @@ static META: RuleMeta = RuleMeta {
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
     saving: Saving::None,
+    security_severity: Some(4.0),
 };
 
 /// Images older than this are stale, with an inventory (`max_age_days` overrides it). 90 days:

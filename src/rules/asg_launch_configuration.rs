@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
     saving: Saving::None,
+    security_severity: Some(2.0),
 };
 
 impl Rule for AsgLaunchConfiguration {

@@ -21,6 +21,7 @@ static META: RuleMeta = RuleMeta {
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
     saving: Saving::None,
+    security_severity: Some(3.0),
 };
 
 /// The most policies named on one finding.

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
     saving: Saving::Part,
+    security_severity: None,
 };
 
 impl Rule for EbsGp2IopsCeiling {

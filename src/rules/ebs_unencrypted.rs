@@ -22,6 +22,7 @@ static META: RuleMeta = RuleMeta {
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
     saving: Saving::None,
+    security_severity: Some(5.0),
 };
 
 impl Rule for EbsUnencrypted {

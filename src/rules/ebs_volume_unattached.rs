@@ -19,6 +19,7 @@ static META: RuleMeta = RuleMeta {
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
     saving: Saving::Whole,
+    security_severity: None,
 };
 
 impl Rule for EbsVolumeUnattached {

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
     saving: Saving::None,
+    security_severity: Some(7.5),
 };
 
 impl Rule for Ec2Imdsv1 {

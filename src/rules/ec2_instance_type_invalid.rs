@@ -24,6 +24,7 @@ static META: RuleMeta = RuleMeta {
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
     saving: Saving::None,
+    security_severity: None,
 };
 
 /// `[rules.ec2-instance-type-invalid]` options.

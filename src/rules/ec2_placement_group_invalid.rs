@@ -22,6 +22,7 @@ static META: RuleMeta = RuleMeta {
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
     saving: Saving::None,
+    security_severity: None,
 };
 
 /// Running instances per Availability Zone in a rack spread group; partitions per zone in a

@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
     saving: Saving::None,
+    security_severity: Some(6.5),
 };
 
 const SSH_PORT: f64 = 22.0;

@@ -18,6 +18,7 @@ static META: RuleMeta = RuleMeta {
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
     saving: Saving::Part,
+    security_severity: None,
 };
 
 impl Rule for EipExcessiveRemaps {

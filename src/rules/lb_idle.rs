@@ -23,6 +23,7 @@ static META: RuleMeta = RuleMeta {
     applies_to: AppliesTo::Both,
     enabled_by_default: true,
     saving: Saving::Whole,
+    security_severity: None,
 };
 
 /// Attributes through which a load balancer escaping to an output or module cannot get a

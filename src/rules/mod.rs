@@ -72,6 +72,25 @@ pub struct RuleMeta {
     pub enabled_by_default: bool,
     /// What a cost rule's figure saves, so that totals count each resource's money once.
     pub saving: Saving,
+    /// Compliance and security rules: how severe a finding is as a security problem, on the
+    /// CVSS-like 0.1-10.0 scale GitHub code scanning reads from SARIF's `security-severity`
+    /// (see [`security_level`]); graded per rule and stated in its doc
+    /// (`Security severity: 7.5 (high)`); `None` for the others.
+    pub security_severity: Option<f64>,
+}
+
+/// GitHub code scanning's level of a `security-severity` score: over 9.0 critical, 7.0 to
+/// 8.9 high, 4.0 to 6.9 medium, 0.1 to 3.9 low.
+pub fn security_level(score: f64) -> &'static str {
+    if score > 9.0 {
+        "critical"
+    } else if score >= 7.0 {
+        "high"
+    } else if score >= 4.0 {
+        "medium"
+    } else {
+        "low"
+    }
 }
 
 /// What a finding's monthly figure is the saving of.

@@ -14,7 +14,7 @@ use super::mentions::{self, MentionMap};
 use super::value::{Evaluated, Val};
 use crate::model::{Field, UnitId, Val as ModelVal};
 use crate::resolved::{
-    Attr, Block, BlockExpansion, Body, Escape, Mention, ResolvedUnit, Resource, Wanted,
+    Attr, Block, BlockExpansion, Body, Escape, Mention, ModuleCall, ResolvedUnit, Resource, Wanted,
 };
 use crate::source::Span;
 
@@ -146,7 +146,7 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
                 let context = format!("module `{name}`");
                 // A local module is resolved here (`modules.rs`): its uses of what is passed
                 // to it are seen.
-                let followed = self.instantiate_module(name);
+                let followed = self.instantiate_module(name, block.span);
                 for attr in &block.body.attrs {
                     self.escapes(attr, &context, followed);
                 }
@@ -450,7 +450,8 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
     /// Resolves every instance of local module `name` into this unit. False when the call
     /// is not a local module that could be instantiated (remote, missing, cyclic, over a
     /// limit): its arguments then escape.
-    pub(super) fn instantiate_module(&mut self, name: &str) -> bool {
+    /// Each instance is recorded with its `block` (for suppressions on the call).
+    pub(super) fn instantiate_module(&mut self, name: &str, block: Span) -> bool {
         if !self.scope.is_local_call(name) {
             return false;
         }
@@ -461,6 +462,10 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
                 continue;
             };
             let files = child.modules.files;
+            self.out.module_calls.push(ModuleCall {
+                block,
+                prefix: child.modules.prefix.clone(),
+            });
             let empty = ResolvedUnit::new(self.out.unit.clone());
             let out = std::mem::replace(&mut self.out, empty);
             let mut r = Resolver::new(self.unit, &child, out, self.wanted);
