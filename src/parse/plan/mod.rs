@@ -31,6 +31,7 @@ mod attach;
 mod index;
 mod node;
 mod planner;
+mod references;
 mod spans;
 #[cfg(test)]
 mod tests;
