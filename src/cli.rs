@@ -1,5 +1,9 @@
 //! Command-line interface: `check`, `diff`, `rules`, `explain`.
 
+mod baseline;
+mod fix;
+mod pricing;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -12,6 +16,9 @@ use crate::option_file::OptionFile;
 use crate::output_guard::{self, Inputs};
 use crate::report::{checkstyle, compact, github, human, json, junit, markdown, sarif};
 use crate::rules::{self, RuleMeta};
+use baseline::baseline;
+use fix::{fix_apply, fix_diff};
+use pricing::pricing;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -592,201 +599,6 @@ fn check(args: CheckArgs) -> i32 {
         },
         None => print_or_fail(&text, code),
     }
-}
-
-/// `check --fix`: applies the fixes, says on standard error what was fixed and skipped, and
-/// returns the run after fixing, and whether a file could not be fixed.
-fn fix_apply(
-    options: &CheckOptions,
-    unsafe_fixes: bool,
-) -> Result<(engine::CheckResult, bool), String> {
-    let report = crate::fix::run::run(
-        options,
-        crate::fix::run::FixOptions {
-            unsafe_fixes,
-            dry_run: false,
-        },
-    )?;
-    fix_notes(&report);
-    eprintln!(
-        "fixed {} finding{} in {} file{}",
-        report.applied.len(),
-        if report.applied.len() == 1 { "" } else { "s" },
-        report.files.len(),
-        if report.files.len() == 1 { "" } else { "s" },
-    );
-    let failed = !report.errors.is_empty();
-    Ok((report.result, failed))
-}
-
-/// `check --diff`: prints what `--fix` would change; 1 when there is something, 2 on errors.
-fn fix_diff(options: &CheckOptions, unsafe_fixes: bool) -> i32 {
-    let report = match crate::fix::run::run(
-        options,
-        crate::fix::run::FixOptions {
-            unsafe_fixes,
-            dry_run: true,
-        },
-    ) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
-    fix_notes(&report);
-    let code = if !report.errors.is_empty() || !report.result.errors.is_empty() {
-        2
-    } else if report.diff.is_empty() {
-        0
-    } else {
-        1
-    };
-    print_or_fail(&report.diff, code)
-}
-
-/// What `--fix` or `--diff` applied, skipped and left out, on standard error.
-fn fix_notes(report: &crate::fix::run::FixReport) {
-    for n in &report.applied {
-        eprintln!(
-            "fixed: {}: {} `{}`: {}",
-            n.location, n.rule, n.resource, n.text
-        );
-    }
-    for n in &report.skipped {
-        eprintln!(
-            "fix skipped: {}: {} `{}`: {}",
-            n.location, n.rule, n.resource, n.text
-        );
-    }
-    for e in &report.errors {
-        eprintln!("error: {e}");
-    }
-    if report.unsafe_available > 0 {
-        eprintln!(
-            "{} unsafe fix{} available with --unsafe-fixes",
-            report.unsafe_available,
-            if report.unsafe_available == 1 {
-                ""
-            } else {
-                "es"
-            }
-        );
-    }
-}
-
-fn baseline(args: BaselineArgs) -> i32 {
-    let (options, inputs) = match options(args.input) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
-    if let Err(e) = inputs.refuse(&args.output, "--output") {
-        eprintln!("error: {e}");
-        return 2;
-    }
-    let result = match engine::check(&options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
-    if let Err(e) = output_guard::refuse_read(&args.output, "--output", &result.sources) {
-        eprintln!("error: {e}");
-        return 2;
-    }
-    let b = Baseline::from_findings(&result.findings, &result.sources);
-    if let Err(e) = write_output(&args.output, &b.to_json()) {
-        eprintln!("error: {e}");
-        return 2;
-    }
-    eprintln!(
-        "wrote {} findings to {}",
-        b.findings.len(),
-        args.output.display()
-    );
-    for e in &result.errors {
-        eprintln!("error: {}: {}", e.path, e.message);
-    }
-    if result.errors.is_empty() {
-        0
-    } else {
-        2
-    }
-}
-
-fn pricing(region: Option<String>, config: Option<PathBuf>, format: PricingFormat) -> i32 {
-    let config = match config.or_else(|| Config::find(std::path::Path::new("."))) {
-        Some(path) => match Config::load(&path, &rules::Catalog) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return 2;
-            }
-        },
-        None => Config::default(),
-    };
-    let data = match crate::aws_data::AwsData::embedded().and_then(|d| config.pricing.apply(d)) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
-    let region = region
-        .or(config.region.clone())
-        .unwrap_or_else(|| engine::DEFAULT_REGION.to_string());
-    let Some(prices) = data.region(&region) else {
-        let known: Vec<&str> = data.prices.keys().map(String::as_str).collect();
-        eprintln!(
-            "error: no price table for `{region}`; tables exist for: {}",
-            known.join(", ")
-        );
-        return 2;
-    };
-    if format == PricingFormat::Json {
-        // The table as `data/aws-data.toml` holds it (overrides applied), numbers as numbers.
-        let json = serde_json::json!({
-            "region": region,
-            "currency": "USD",
-            "hours_per_month": data.month.hours,
-            "prices": prices,
-        });
-        let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
-        text.push('\n');
-        return print_or_fail(&text, 0);
-    }
-    let mut out = format!(
-        "Prices for {region} (USD; a month is {} hours)\n",
-        data.month.hours
-    );
-    let entries: std::collections::BTreeMap<String, String> =
-        prices.entries().into_iter().collect();
-    for key in ["as_of", "source", "notes"] {
-        if let Some(value) = entries.get(key).filter(|v| !v.is_empty()) {
-            out.push_str(&format!("  {key:<28} {value}\n"));
-        }
-    }
-    // The prices in the table's order (storage, IOPS, throughput, addresses, remaps).
-    let keys = crate::aws_data::PRICE_KEYS
-        .iter()
-        .copied()
-        .chain(["eip_free_remaps_per_month"]);
-    for key in keys {
-        let Some(value) = entries.get(key) else {
-            continue;
-        };
-        let mark = if prices.is_assumed(key) {
-            "   (assumed: us-east-1's figure, no source found for this region)"
-        } else {
-            ""
-        };
-        out.push_str(&format!("  {key:<28} {value}{mark}\n"));
-    }
-    print_or_fail(&out, 0)
 }
 
 /// The rule catalog in the requested format, grouped by category.
