@@ -7,31 +7,9 @@
 
 mod support;
 use support::scratch_text as scratch;
-
-use std::path::Path;
-use std::process::{Command, Output};
+use support::{infralint, stderr, stdout};
 
 const MODULE: &str = "variable \"instance_type\" {\n  default = \"t3.micro\"\n}\nvariable \"instance_count\" {\n  default = 1\n}\nresource \"aws_instance\" \"web\" {\n  ami           = \"ami-0123456789abcdef0\"\n  instance_type = var.instance_type\n  count         = var.instance_count\n  metadata_options {\n    http_tokens = \"required\"\n  }\n  root_block_device {\n    encrypted = true\n  }\n}\n";
-
-fn infralint(args: &[&str], dir: &Path) -> Output {
-    let home = dir.join(".test-home");
-    Command::new(env!("CARGO_BIN_EXE_infralint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 #[test]
 fn an_undeclared_var_is_an_error_naming_the_declared_ones() {

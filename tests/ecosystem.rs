@@ -4,33 +4,12 @@
 
 mod support;
 use support::scratch_text as scratch;
+use support::{infralint, stderr, stdout};
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// A Terraform file with one finding (`eip-unattached`).
 const IDLE_EIP: &str = "resource \"aws_eip\" \"idle\" {\n  domain = \"vpc\"\n}\n";
-
-fn infralint(args: &[&str], dir: &Path) -> Output {
-    let home = dir.join(".test-home");
-    Command::new(env!("CARGO_BIN_EXE_infralint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// The files with a finding, from the compact format (`path:line:col: ...`), sorted.
 fn finding_files(o: &Output) -> Vec<String> {

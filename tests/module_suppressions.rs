@@ -6,7 +6,6 @@ mod support;
 use support::scratch_text as scratch;
 
 use std::path::Path;
-use std::process::Command;
 
 /// A module making one magnetic volume (`ebs-magnetic` fires on it).
 const DISK: &str = "variable \"type\" {}\nresource \"aws_ebs_volume\" \"this\" {\n  availability_zone = \"us-east-1a\"\n  size              = 100\n  type              = var.type\n}\n";
@@ -17,17 +16,21 @@ type Found = Vec<(String, String, Vec<String>)>;
 /// Runs `check --format json --show-suppressed` with only `ebs-magnetic` and the suppression
 /// rules on.
 fn check(dir: &Path, paths: &[&str]) -> (Found, Found, serde_json::Value) {
-    let home = dir.join(".test-home");
-    let out = Command::new(env!("CARGO_BIN_EXE_infralint"))
-        .args(["check", "--format", "json", "--show-suppressed"])
-        .args(["--severity", "ebs-unencrypted=off"])
-        .args(["--severity", "ebs-volume-unattached=off"])
-        .args(paths)
-        .current_dir(dir)
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .output()
-        .expect("the binary runs");
+    let args: Vec<&str> = [
+        "check",
+        "--format",
+        "json",
+        "--show-suppressed",
+        "--severity",
+        "ebs-unencrypted=off",
+        "--severity",
+        "ebs-volume-unattached=off",
+    ]
+    .iter()
+    .chain(paths)
+    .copied()
+    .collect();
+    let out = support::infralint(&args, dir);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "JSON output ({e}): {}\n{}",

@@ -5,32 +5,16 @@
 
 mod support;
 use support::scratch_text as scratch;
+use support::{infralint, stderr};
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 /// An idle Elastic IP (`eip-unattached`, a warning by default).
 const IDLE_EIP: &str = "resource \"aws_eip\" \"idle\" {\n  domain = \"vpc\"\n}\n";
 
 /// An unencrypted, unattached volume (`ebs-unencrypted`, `ebs-volume-unattached`).
 const PLAIN_VOLUME: &str = "resource \"aws_ebs_volume\" \"data\" {\n  availability_zone = \"us-east-1a\"\n  size              = 10\n  type              = \"gp3\"\n}\n";
-
-fn infralint(args: &[&str], dir: &Path) -> Output {
-    let home = dir.join(".test-home");
-    Command::new(env!("CARGO_BIN_EXE_infralint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// `check -f json ARGS...`: the findings as (file, rule, severity), sorted, and the exit code.
 fn check(dir: &Path, args: &[&str]) -> (Vec<(String, String, String)>, Option<i32>) {

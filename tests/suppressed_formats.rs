@@ -4,9 +4,10 @@
 
 mod support;
 use support::scratch_text as scratch;
+use support::stdout;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// `kept.tf` has one finding (`eip-unattached`); `quiet.tf` one suppressed finding.
 fn tree() -> tempfile::TempDir {
@@ -22,21 +23,9 @@ fn tree() -> tempfile::TempDir {
     ])
 }
 
+/// `check ARGS...` in `dir`.
 fn run(dir: &Path, args: &[&str]) -> Output {
-    let home = dir.join(".test-home");
-    Command::new(env!("CARGO_BIN_EXE_infralint"))
-        .arg("check")
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    support::infralint(&[&["check"], args].concat(), dir)
 }
 
 const FORMATS: &[&str] = &[

@@ -27,3 +27,27 @@ pub fn scratch_text(files: &[(&str, &str)]) -> tempfile::TempDir {
     let bytes: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, c.as_bytes())).collect();
     scratch(&bytes)
 }
+
+/// Runs the binary in `dir` with `args`, isolated from the machine it runs on: its own HOME
+/// and XDG config directory (no user-level or global git ignore settings leak in), no system
+/// git config, no colour.
+pub fn infralint(args: &[&str], dir: &std::path::Path) -> std::process::Output {
+    let home = dir.join(".test-home");
+    std::process::Command::new(env!("CARGO_BIN_EXE_infralint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
