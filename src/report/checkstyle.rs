@@ -45,26 +45,18 @@ pub fn render_with(result: &CheckResult, options: ReportOptions) -> String {
     for (_, file) in sources.iter() {
         files.entry(file.display.as_str()).or_default();
     }
-    for f in &result.findings {
+    let suppressed = result.suppressed.iter().zip(&suppressed_messages);
+    let shown = (result.findings.iter())
+        .map(|f| (f, f.severity.as_str(), f.message.as_str()))
+        .chain(suppressed.map(|(f, message)| (f, "ignore", message.as_str())));
+    for (f, severity, message) in shown {
         let (start, _) = sources.line_col(f.primary.span);
         files
             .entry(sources.display(f.primary.span.file))
             .or_default()
             .push(Entry {
                 at: Some((start.line, start.column)),
-                severity: f.severity.as_str(),
-                message: &f.message,
-                source: format!("infralint.{}", f.rule),
-            });
-    }
-    for (f, message) in result.suppressed.iter().zip(&suppressed_messages) {
-        let (start, _) = sources.line_col(f.primary.span);
-        files
-            .entry(sources.display(f.primary.span.file))
-            .or_default()
-            .push(Entry {
-                at: Some((start.line, start.column)),
-                severity: "ignore",
+                severity,
                 message,
                 source: format!("infralint.{}", f.rule),
             });

@@ -83,6 +83,26 @@ struct Suite<'a> {
     cases: BTreeMap<String, Case<'a>>,
 }
 
+/// The test case of `f`'s rule in `f`'s file (its suite), made on first use; it starts where
+/// the rule's first finding in the file is.
+fn case_of<'s, 'a>(
+    suites: &'s mut BTreeMap<&'a str, Suite<'a>>,
+    sources: &'a SourceMap,
+    f: &Finding,
+) -> &'s mut Case<'a> {
+    let case = suites
+        .entry(sources.display(f.primary.span.file))
+        .or_default()
+        .cases
+        .entry(f.rule.to_string())
+        .or_insert(Case {
+            at: f.primary.span.start,
+            ..Case::default()
+        });
+    case.at = case.at.min(f.primary.span.start);
+    case
+}
+
 impl Suite<'_> {
     /// Tests, failures, errors and skipped test cases.
     fn counts(&self, threshold: Option<crate::finding::Severity>) -> [usize; 4] {
@@ -141,17 +161,7 @@ pub fn render_with(result: &CheckResult, options: ReportOptions) -> String {
         suites.entry(file.display.as_str()).or_default();
     }
     for f in &result.findings {
-        let case = suites
-            .entry(sources.display(f.primary.span.file))
-            .or_default()
-            .cases
-            .entry(f.rule.to_string())
-            .or_insert(Case {
-                at: f.primary.span.start,
-                ..Case::default()
-            });
-        case.at = case.at.min(f.primary.span.start);
-        case.findings.push(f);
+        case_of(&mut suites, sources, f).findings.push(f);
     }
     let suppressed: &[Finding] = if options.show_suppressed {
         &result.suppressed
@@ -159,17 +169,7 @@ pub fn render_with(result: &CheckResult, options: ReportOptions) -> String {
         &[]
     };
     for f in suppressed {
-        let case = suites
-            .entry(sources.display(f.primary.span.file))
-            .or_default()
-            .cases
-            .entry(f.rule.to_string())
-            .or_insert(Case {
-                at: f.primary.span.start,
-                ..Case::default()
-            });
-        case.at = case.at.min(f.primary.span.start);
-        case.suppressed.push(f);
+        case_of(&mut suites, sources, f).suppressed.push(f);
     }
     for e in &result.errors {
         let name = if e.span.is_some() { "parse" } else { "read" };

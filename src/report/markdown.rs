@@ -10,7 +10,9 @@ use super::ReportOptions;
 use crate::diff::DiffFinding;
 use crate::engine::CheckResult;
 use crate::finding::{usd, Severity};
-use crate::report::diff::markdown::{count, plural, table, MarkdownOptions, Rows, MAX_CHARS};
+use crate::report::diff::markdown::{
+    assemble, count, plural, table, MarkdownOptions, Rows, MAX_CHARS,
+};
 
 /// The first line, to find the summary again.
 pub const MARKER: &str = "<!-- infralint-check -->";
@@ -143,11 +145,5 @@ pub fn render_with(result: &CheckResult, options: ReportOptions) -> String {
             Rows::Current,
         ));
     }
-    let mut out = head;
-    out.push_str(&body);
-    out.push_str(&tail);
-    while out.ends_with("\n\n") {
-        out.pop();
-    }
-    out
+    assemble(head, &body, &tail)
 }

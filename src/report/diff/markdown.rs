@@ -91,9 +91,14 @@ pub fn render_within(d: &DiffOutcome, options: &MarkdownOptions, budget: usize) 
         body.push_str(&table(&c.fixed, options, &mut room, Rows::Fixed));
         let _ = writeln!(body, "</details>\n");
     }
+    assemble(head, &body, &tail)
+}
+
+/// A comment from its parts, its trailing blank lines dropped.
+pub(crate) fn assemble(head: String, body: &str, tail: &str) -> String {
     let mut out = head;
-    out.push_str(&body);
-    out.push_str(&tail);
+    out.push_str(body);
+    out.push_str(tail);
     while out.ends_with("\n\n") {
         out.pop();
     }
