@@ -361,19 +361,21 @@ fn rule_context<'a>(
         resource_regions: if options.deploy_region.is_some() {
             HashMap::new()
         } else {
-            model
-                .resource_providers
-                .iter()
-                .filter_map(|(unit, address, alias)| {
-                    let region = model
-                        .provider_aliases
-                        .iter()
-                        .find(|(u, a, _)| u == unit && a == alias)?
-                        .2
-                        .known()?;
-                    Some(((*unit, address.clone()), region.clone()))
-                })
-                .collect()
+            let mut by_unit: HashMap<_, HashMap<String, String>> = HashMap::new();
+            for (unit, address, alias) in &model.resource_providers {
+                let region = model
+                    .provider_aliases
+                    .iter()
+                    .find(|(u, a, _)| u == unit && a == alias)
+                    .and_then(|(_, _, region)| region.known());
+                if let Some(region) = region {
+                    by_unit
+                        .entry(*unit)
+                        .or_default()
+                        .insert(address.clone(), region.clone());
+                }
+            }
+            by_unit
         },
         // A module's provider region prices its resources only when the run names none.
         unit_regions: if options.deploy_region.is_some() {

@@ -143,8 +143,10 @@ pub struct RuleContext<'a> {
     /// Regions of units whose Terraform provider names one, when the run has no explicit
     /// region (`--region`, config): they price those units' resources.
     pub unit_regions: std::collections::HashMap<crate::model::UnitId, String>,
-    /// Resources on an aliased provider with a known region (`provider = aws.west`).
-    pub resource_regions: std::collections::HashMap<(crate::model::UnitId, String), String>,
+    /// Resources on an aliased provider with a known region (`provider = aws.west`), by unit
+    /// then address (looked up by borrowed address on every priced finding).
+    pub resource_regions:
+        std::collections::HashMap<crate::model::UnitId, std::collections::HashMap<String, String>>,
 }
 
 impl RuleContext<'_> {
@@ -165,7 +167,8 @@ impl RuleContext<'_> {
             return Some(self.region);
         }
         self.resource_regions
-            .get(&(resource.unit, resource.address.clone()))
+            .get(&resource.unit)
+            .and_then(|by_address| by_address.get(resource.address.as_str()))
             .or_else(|| self.unit_regions.get(&resource.unit))
             .map(String::as_str)
     }
