@@ -259,5 +259,22 @@ pub struct Escape {
     pub followed: bool,
 }
 
-/// Which resource types a frontend resolves the bodies of (the types adapters read).
-pub type Wanted<'w> = &'w (dyn Fn(&str) -> bool + Sync);
+/// What a frontend resolves: the bodies of the resource types adapters read, and in them the
+/// attributes and nested blocks (CloudFormation: properties) adapters read, at any depth.
+#[derive(Clone, Copy)]
+pub struct Wanted<'w> {
+    pub kinds: &'w (dyn Fn(&str) -> bool + Sync),
+    pub keys: &'w (dyn Fn(&str) -> bool + Sync),
+}
+
+impl Wanted<'_> {
+    /// Whether the bodies of resources of type `kind` are resolved.
+    pub fn kind(&self, kind: &str) -> bool {
+        (self.kinds)(kind)
+    }
+
+    /// Whether attributes and nested blocks named `key` are resolved.
+    pub fn key(&self, key: &str) -> bool {
+        (self.keys)(key)
+    }
+}

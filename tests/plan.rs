@@ -23,7 +23,7 @@ fn normalize(
 }
 
 fn normalize_parsed(unit: UnitId, file: FileId, name: &str, parsed: &plan::PlanJson) -> Model {
-    let resolved = plan::resolve(unit, file, name, parsed, &from_terraform::adapts);
+    let resolved = plan::resolve(unit, file, name, parsed, from_terraform::WANTED);
     from_terraform::adapt(&resolved)
 }
 

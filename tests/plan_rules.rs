@@ -426,7 +426,7 @@ fn plan_model(case: &str) -> infralint::model::Model {
         infralint::source::FileId(0),
         case,
         &parsed,
-        &from_terraform::adapts,
+        from_terraform::WANTED,
     );
     from_terraform::adapt(&resolved)
 }

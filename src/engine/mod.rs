@@ -107,7 +107,7 @@ fn check_discovered(
             vars: &options.vars,
             parameters: &options.cfn_parameters,
             region: options.deploy_region.as_deref(),
-            adapts: &crate::model::adapt::adapts,
+            wanted: crate::model::adapt::wanted,
         },
     );
     let mut run = loader.run;

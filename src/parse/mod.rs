@@ -17,7 +17,7 @@ mod units;
 
 pub use files::{LoadedFile, Loader, Parsed};
 pub use terraform::cli_vars::undeclared_cli_vars;
-pub use units::{resolve_units, Adapts, Diagnostic, DiagnosticKind, Settings, UnitOut};
+pub use units::{resolve_units, Diagnostic, DiagnosticKind, Settings, UnitOut, WantedBy};
 
 use std::path::Path;
 

@@ -12,14 +12,13 @@ use super::terraform::workspace::{self, TfDir};
 use super::{cloudformation, plan, terraform};
 use crate::discover::{Candidate, FileKind};
 use crate::model::{SourceKind, UnitId};
-use crate::resolved::ResolvedUnit;
+use crate::resolved::{ResolvedUnit, Wanted};
 use crate::source::FileId;
 
 pub use terraform::{TfDiagnostic as Diagnostic, TfDiagnosticKind as DiagnosticKind};
 
-/// Which resource types the adapters of a source language read (the frontends resolve the
-/// bodies of those only).
-pub type Adapts<'a> = &'a (dyn Fn(SourceKind, &str) -> bool + Sync);
+/// What the adapters of a source language read (the frontends resolve only that).
+pub type WantedBy = fn(SourceKind) -> Wanted<'static>;
 
 /// What the frontends are told by the command line and the configuration.
 pub struct Settings<'a> {
@@ -31,7 +30,7 @@ pub struct Settings<'a> {
     pub parameters: &'a BTreeMap<String, String>,
     /// The region the run deploys to, when named.
     pub region: Option<&'a str>,
-    pub adapts: Adapts<'a>,
+    pub wanted: WantedBy,
 }
 
 /// One resolved unit, with the problems its frontend found.
@@ -53,8 +52,8 @@ enum Link {
 struct Frontends<'a> {
     tf: terraform::TfOptions<'a>,
     cfn: cloudformation::CfnOptions,
-    tf_wanted: &'a (dyn Fn(&str) -> bool + Sync),
-    cfn_wanted: &'a (dyn Fn(&str) -> bool + Sync),
+    tf_wanted: Wanted<'a>,
+    cfn_wanted: Wanted<'a>,
 }
 
 /// One piece of parallel work: a Terraform directory, or a template or plan file.
@@ -83,8 +82,6 @@ pub fn resolve_units<L: Loader>(
         .iter()
         .filter_map(|(id, p)| workspace::tf_file(*id, p))
         .collect();
-    let tf_wanted = |kind: &str| (settings.adapts)(SourceKind::Terraform, kind);
-    let cfn_wanted = |kind: &str| (settings.adapts)(SourceKind::CloudFormation, kind);
     let frontends = Frontends {
         tf: terraform::TfOptions {
             var_files: &var_files,
@@ -94,8 +91,8 @@ pub fn resolve_units<L: Loader>(
             parameters: settings.parameters.clone(),
             region: settings.region.map(str::to_string),
         },
-        tf_wanted: &tf_wanted,
-        cfn_wanted: &cfn_wanted,
+        tf_wanted: (settings.wanted)(SourceKind::Terraform),
+        cfn_wanted: (settings.wanted)(SourceKind::CloudFormation),
     };
 
     let work = group(candidates);

@@ -6,6 +6,7 @@ mod balancing;
 mod block_devices;
 mod eip;
 mod instance;
+pub(super) mod keys;
 mod launch_access;
 mod launch_template;
 mod network;
@@ -17,7 +18,7 @@ mod volume;
 use std::collections::HashMap;
 
 use super::{Escape, Field, Model, ResourceRef, Val, Value};
-use crate::resolved::{Attr, Body, ResolvedUnit, Resource};
+use crate::resolved::{Attr, Body, ResolvedUnit, Resource, Wanted};
 
 /// What adapters build a template's model with.
 pub(crate) struct Adapter<'u> {
@@ -110,6 +111,12 @@ const ADAPTERS: &[(&str, Adapt)] = &[
     ("AWS::DLM::LifecyclePolicy", backup::lifecycle_policy),
     ("AWS::Backup::BackupSelection", backup::backup_selection),
 ];
+
+/// What the CloudFormation frontend resolves: the types and properties the adapters read.
+pub const WANTED: Wanted<'static> = Wanted {
+    kinds: &adapts,
+    keys: &keys::reads,
+};
 
 /// Whether some adapter reads resources of type `kind`.
 pub fn adapts(kind: &str) -> bool {

@@ -10,6 +10,7 @@ mod block_devices;
 mod ebs_volume;
 mod eip;
 mod instance;
+pub(super) mod keys;
 mod launch_access;
 mod launch_settings;
 mod launch_template;
@@ -22,7 +23,7 @@ use std::collections::HashSet;
 
 use super::address::is_resource;
 use super::{EipKey, Escape, Model, ResourceRef, Val, Value};
-use crate::resolved::{ResolvedUnit, Resource};
+use crate::resolved::{ResolvedUnit, Resource, Wanted};
 
 /// What adapters build a unit's model with.
 pub(crate) struct Adapter<'u> {
@@ -117,6 +118,12 @@ const ADAPTERS: &[(&str, Adapt)] = &[
         network::vpc_ingress_rule,
     ),
 ];
+
+/// What the Terraform frontends resolve: the types and names the adapters read.
+pub const WANTED: Wanted<'static> = Wanted {
+    kinds: &adapts,
+    keys: &keys::reads,
+};
 
 /// Whether some adapter reads resources (or data sources) of type `kind`: the frontends
 /// resolve the bodies of those only.

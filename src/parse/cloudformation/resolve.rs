@@ -86,7 +86,7 @@ impl<'a> Template<'a> {
         self.assumed.set(assumed);
         let properties = def.get("Properties");
         let body = match self.pick_map(properties, &mut Vec::new()) {
-            Some(props) if wanted(kind) => self.body(props, 0),
+            Some(props) if wanted.kind(kind) => self.body(props, 0, wanted),
             _ => Body::default(),
         };
         let mut references = Vec::new();
@@ -124,9 +124,9 @@ impl<'a> Template<'a> {
         true
     }
 
-    /// The properties of a literal map: each evaluated; those that are (after a known
-    /// `Fn::If`) literal maps or lists are also blocks, one per map or list item.
-    fn body(&self, map: &Node, depth: usize) -> Body {
+    /// The properties of a literal map that adapters read: each evaluated; those that are
+    /// (after a known `Fn::If`) literal maps or lists are also blocks, one per map or list item.
+    fn body(&self, map: &Node, depth: usize, wanted: Wanted<'_>) -> Body {
         let mut out = Body::default();
         if depth > MAX_DEPTH {
             return out;
@@ -136,7 +136,7 @@ impl<'a> Template<'a> {
                 continue;
             };
             // A literal `null` is the property not set.
-            if v.is_null() && is_literal(v) {
+            if (v.is_null() && is_literal(v)) || !wanted.key(key) {
                 continue;
             }
             out.attrs.push((key.to_string(), self.attr(v)));
@@ -144,13 +144,13 @@ impl<'a> Template<'a> {
             match self.pick(v, &mut via) {
                 Some(p) if is_literal_map(p) => {
                     out.blocks
-                        .push((key.to_string(), self.block(p, via, depth)));
+                        .push((key.to_string(), self.block(p, via, depth, wanted)));
                 }
                 Some(p) if is_literal_seq(p) => {
                     for item in p.items() {
                         let mut item_via = via.clone();
                         let block = match self.pick(item, &mut item_via) {
-                            Some(q) if is_literal_map(q) => self.block(q, item_via, depth),
+                            Some(q) if is_literal_map(q) => self.block(q, item_via, depth, wanted),
                             // An item we cannot see into: its value, for what reads it
                             // whole.
                             Some(q) => Block {
@@ -171,9 +171,9 @@ impl<'a> Template<'a> {
         out
     }
 
-    fn block(&self, map: &Node, via: Vec<Origin>, depth: usize) -> Block {
+    fn block(&self, map: &Node, via: Vec<Origin>, depth: usize, wanted: Wanted<'_>) -> Block {
         Block {
-            body: self.body(map, depth + 1),
+            body: self.body(map, depth + 1, wanted),
             ..self.empty_block(map, via)
         }
     }

@@ -127,7 +127,7 @@ impl<'a, 'w> Planner<'a, 'w> {
         };
         let mut shared: HashMap<(String, &str, &str), Arc<[Mention]>> = HashMap::new();
         for r in &resources {
-            let body = if (self.wanted)(r.kind) {
+            let body = if self.wanted.kind(r.kind) {
                 self.body(r, &Node::of(r), "", &context)
             } else {
                 Body::default()
@@ -463,7 +463,7 @@ impl<'a, 'w> Planner<'a, 'w> {
 
     /// `data "aws_ami"` lookups read at plan time (`prior_state`).
     fn ami_lookups(&self, out: &mut ResolvedUnit) {
-        if !(self.wanted)("aws_ami") {
+        if !self.wanted.kind("aws_ami") {
             return;
         }
         let Some(module) = self

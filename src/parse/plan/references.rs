@@ -64,7 +64,7 @@ impl<'a, 'w> Planner<'a, 'w> {
             let mut resolution = Resolution::default();
             self.resolve(&module, refs, 0, &mut resolution);
             let mut found = mentions(cx.plan, &resolution.targets, r.span);
-            if resolution.local && !(self.wanted)(r.kind) {
+            if resolution.local && !self.wanted.kind(r.kind) {
                 found.extend(cx.mentioned.iter().cloned());
             }
             for m in found {

@@ -21,7 +21,7 @@ fn normalize(
         file,
         name,
         &plan,
-        &crate::model::from_terraform::adapts,
+        crate::model::from_terraform::WANTED,
     );
     Ok(crate::model::from_terraform::adapt(&resolved))
 }

@@ -104,7 +104,7 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
                     self.out.resources.push(r);
                 }
             }
-            ("data", [kind, name]) if (self.wanted)(kind) => {
+            ("data", [kind, name]) if self.wanted.kind(kind) => {
                 let address = format!("data.{kind}.{name}");
                 for inst in self.instances(&address, &block.body) {
                     let r = self.resource(block, kind, &inst, true, None);
@@ -224,7 +224,7 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
         data: bool,
         provider: Option<String>,
     ) -> Resource {
-        let body = if (self.wanted)(kind) {
+        let body = if self.wanted.kind(kind) {
             self.body(&block.body, &inst.env)
         } else {
             Body::default()
@@ -253,11 +253,14 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
         }
     }
 
-    /// Every attribute and nested block of `body`, `dynamic` blocks expanded.
+    /// Every attribute and nested block of `body` that adapters read, `dynamic` blocks
+    /// expanded.
     fn body(&mut self, body: &'a BodyIr<'a>, env: &Env<'a>) -> Body {
         let mut out = Body::default();
         for attr in &body.attrs {
-            if matches!(attr.key, "count" | "for_each" | "provider" | "depends_on") {
+            if matches!(attr.key, "count" | "for_each" | "provider" | "depends_on")
+                || !self.wanted.key(attr.key)
+            {
                 continue;
             }
             let a = self.attr(attr, env);
@@ -269,7 +272,7 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
                 ("dynamic", _) => continue,
                 (ident, _) => ident,
             };
-            if META_BLOCKS.contains(&name) {
+            if META_BLOCKS.contains(&name) || !self.wanted.key(name) {
                 continue;
             }
             for b in self.expand(block, name, env) {

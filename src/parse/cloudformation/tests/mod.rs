@@ -16,7 +16,7 @@ use crate::source::Span;
 
 /// A template's model: resolved by the frontend, read by the CloudFormation adapters.
 fn normalize(unit: UnitId, file: FileId, name: &str, doc: &YamlDoc, options: &CfnOptions) -> Model {
-    let resolved = resolve(unit, file, name, doc, options, &from_cloudformation::adapts);
+    let resolved = resolve(unit, file, name, doc, options, from_cloudformation::WANTED);
     from_cloudformation::adapt(&resolved)
 }
 

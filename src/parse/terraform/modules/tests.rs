@@ -66,7 +66,7 @@ impl Fixture {
                 dir: Path::new("root"),
                 library: &library,
             }),
-            &crate::model::from_terraform::adapts,
+            crate::model::from_terraform::WANTED,
         );
         (crate::model::from_terraform::adapt(&unit), diagnostics)
     }
@@ -551,7 +551,7 @@ resource "aws_ebs_volume" "b" {
         &[],
         true,
         &TfOptions::default(),
-        &crate::model::from_terraform::adapts,
+        crate::model::from_terraform::WANTED,
     );
     let model = crate::model::from_terraform::adapt(&resolved);
     assert_eq!(model.volumes.len(), 2);

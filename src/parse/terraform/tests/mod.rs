@@ -49,7 +49,7 @@ fn normalize_files(
         tfvars,
         complete,
         options,
-        &crate::model::from_terraform::adapts,
+        crate::model::from_terraform::WANTED,
     );
     crate::model::from_terraform::adapt(&resolved)
 }
