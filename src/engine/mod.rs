@@ -108,6 +108,7 @@ fn check_discovered(
             parameters: &options.cfn_parameters,
             region: options.deploy_region.as_deref(),
             wanted: crate::model::adapt::wanted,
+            adapt: &crate::model::adapt::adapt,
         },
     );
     let mut run = loader.run;
@@ -259,12 +260,19 @@ fn read_var_files(options: &CheckOptions, run: &mut Run) -> Result<Vec<(FileId, 
 
 /// The adapters: each resolved unit into the model, in parallel; the frontends' problems
 /// become errors, or warnings when they only mean that findings may be missing.
-fn adapt(units: Vec<UnitOut>, run: &mut Run, warnings: &mut Vec<String>) -> Model {
-    // Each unit's resolved resources are dropped on the worker that adapted them (dropping
-    // them all afterwards, on one thread, was a measurable serial step).
+fn adapt(units: Vec<UnitOut<Model>>, run: &mut Run, warnings: &mut Vec<String>) -> Model {
+    // Most units were adapted where they were resolved; the others here, each unit's
+    // resources dropped on the worker that adapted them (dropping them all afterwards, on
+    // one thread, was a measurable serial step).
     let (models, diagnostics): (Vec<Model>, Vec<Vec<Diagnostic>>) = units
         .into_par_iter()
-        .map(|u| (crate::model::adapt::adapt(&u.resolved), u.diagnostics))
+        .map(|u| {
+            let model = match u.adapted {
+                Some(model) => model,
+                None => crate::model::adapt::adapt(&u.resolved),
+            };
+            (model, u.diagnostics)
+        })
         .unzip();
     let mut module_problems = HashSet::new();
     for d in diagnostics.into_iter().flatten() {

@@ -94,7 +94,7 @@ pub(super) struct CallSite {
 }
 
 /// The module calls of the Terraform units (CloudFormation and plans have none).
-pub(super) fn module_calls(units: &[UnitOut]) -> Vec<CallSite> {
+pub(super) fn module_calls<M>(units: &[UnitOut<M>]) -> Vec<CallSite> {
     units
         .iter()
         .filter(|u| u.resolved.unit.kind == SourceKind::Terraform)

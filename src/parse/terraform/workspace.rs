@@ -133,6 +133,16 @@ pub struct TfDir {
 }
 
 impl TfDir {
+    /// Its normalized path.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Its resolved unit, when it was resolved on its own in the parallel stage.
+    pub fn resolved_mut(&mut self) -> Option<&mut ResolvedUnit> {
+        self.resolved.as_mut().map(|(unit, _)| unit)
+    }
+
     /// A parsed file of the directory as the Terraform frontend takes it (override files
     /// marked). Searches by id, never through the list: resolving a directory asks for each
     /// of its files, and a directory may hold 100,000 of them.
