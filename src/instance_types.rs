@@ -1,7 +1,7 @@
 //! The EC2 instance types that exist (`data/ec2-instance-types.toml`, generated from the EC2
 //! service model by `scripts/gen-instance-types.py`), for `ec2-instance-type-invalid`.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::sync::OnceLock;
 
 use serde::Deserialize;

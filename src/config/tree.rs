@@ -12,7 +12,7 @@
 //! a directory's configuration is read once per run. A file that does not load is recorded
 //! (see [`ConfigTree::errors`]): the run stops with exit 2 once the walk is done.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -59,7 +59,7 @@ impl ConfigTree {
             catalog,
             fixed: Some(Governing::new(config)),
             default: Governing::new(Config::default()),
-            by_dir: Mutex::new(HashMap::new()),
+            by_dir: Mutex::new(HashMap::default()),
             errors: Mutex::new(Vec::new()),
         }
     }
@@ -70,7 +70,7 @@ impl ConfigTree {
             catalog,
             fixed: None,
             default: Governing::new(Config::default()),
-            by_dir: Mutex::new(HashMap::new()),
+            by_dir: Mutex::new(HashMap::default()),
             errors: Mutex::new(Vec::new()),
         }
     }

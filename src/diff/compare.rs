@@ -1,6 +1,7 @@
 //! Matching the findings of two versions: new, fixed, unchanged, and the monthly cost delta.
 
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashMap;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -56,7 +57,7 @@ impl Comparison {
         in_base: impl Fn(&str) -> bool,
         in_head: impl Fn(&str) -> bool,
     ) -> Comparison {
-        let mut pool: HashMap<String, Vec<DiffFinding>> = HashMap::new();
+        let mut pool: HashMap<String, Vec<DiffFinding>> = HashMap::default();
         for f in base {
             pool.entry(f.fingerprint.clone()).or_default().push(f);
         }
@@ -70,7 +71,7 @@ impl Comparison {
         }
         let mut fixed: Vec<DiffFinding> = pool.into_values().flatten().collect();
         // Renames: base findings of files gone from the head, by identity without the file.
-        let mut moved: HashMap<String, Vec<DiffFinding>> = HashMap::new();
+        let mut moved: HashMap<String, Vec<DiffFinding>> = HashMap::default();
         let mut still_fixed = Vec::new();
         // A stable order before pairing, so that equal keys pair the same way every run.
         sort(&mut fixed);

@@ -5,7 +5,7 @@
 //! the finding lists every root it holds for. The region is the one `ctx.region_for` prices
 //! the finding's resource in (its provider's, else the run's).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use rayon::prelude::*;
 
@@ -21,7 +21,7 @@ pub(super) fn attribute(
     ctx: &RuleContext,
     sources: &SourceMap,
 ) {
-    let mut by_address: HashMap<&str, Vec<&ResourceRef>> = HashMap::new();
+    let mut by_address: HashMap<&str, Vec<&ResourceRef>> = HashMap::default();
     for r in model.resources() {
         let entry = by_address.entry(r.address.as_str()).or_default();
         if !entry.iter().any(|e| e.unit == r.unit) {
@@ -30,7 +30,7 @@ pub(super) fn attribute(
     }
     // How many copies of each finding the rules produced: one per root that yields it.
     let copies: Vec<usize> = {
-        let mut count: HashMap<_, usize> = HashMap::new();
+        let mut count: HashMap<_, usize> = HashMap::default();
         for f in findings.iter() {
             *count.entry(copy_key(f)).or_default() += 1;
         }

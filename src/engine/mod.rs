@@ -4,7 +4,7 @@
 //! What a file is and how files make units is the parse layer's business ([`crate::parse`]);
 //! what findings survive is [`postprocess`]'s.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -274,7 +274,7 @@ fn adapt(units: Vec<UnitOut<Model>>, run: &mut Run, warnings: &mut Vec<String>) 
             (model, u.diagnostics)
         })
         .unzip();
-    let mut module_problems = HashSet::new();
+    let mut module_problems = HashSet::default();
     for d in diagnostics.into_iter().flatten() {
         // A module called from several roots: its problem once.
         if !module_problems.insert((d.span, d.message.clone())) {
@@ -367,9 +367,9 @@ fn rule_context<'a>(
         inventory: options.inventory.as_ref(),
         today: options.today,
         resource_regions: if options.deploy_region.is_some() {
-            HashMap::new()
+            HashMap::default()
         } else {
-            let mut by_unit: HashMap<_, HashMap<String, String>> = HashMap::new();
+            let mut by_unit: HashMap<_, HashMap<String, String>> = HashMap::default();
             for (unit, address, alias) in &model.resource_providers {
                 let region = model
                     .provider_aliases
@@ -387,7 +387,7 @@ fn rule_context<'a>(
         },
         // A module's provider region prices its resources only when the run names none.
         unit_regions: if options.deploy_region.is_some() {
-            HashMap::new()
+            HashMap::default()
         } else {
             model
                 .unit_regions

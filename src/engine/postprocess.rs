@@ -3,7 +3,8 @@
 //! baseline cover, in a stable order. Knows nothing of formats or of rules' internals: it
 //! works on findings, spans and the suppressions the frontends collected.
 
-use std::collections::{BTreeSet, HashSet};
+use foldhash::HashSet;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -180,7 +181,7 @@ pub(super) fn postprocess(
 /// A module called by several roots reports the same finding at the same place once.
 fn dedupe(findings: &mut Vec<Finding>) {
     let keep: Vec<bool> = {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         findings
             .iter()
             .map(|f| seen.insert((f.rule, f.primary.span, &*f.resource, &*f.message)))

@@ -9,7 +9,8 @@
 //! run says why. Passes repeat until nothing is left to apply (a second `--fix` then changes
 //! nothing).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use super::text::{render, ByteEdit, FilePlan, Syntax};
@@ -107,7 +108,7 @@ pub fn run(options: &CheckOptions, fix: FixOptions) -> Result<FixReport, String>
         }
         // Write each file of the pass; keep what was there to restore it.
         let mut written: Vec<(PathBuf, String, String)> = Vec::new();
-        let mut fixed: HashMap<(&'static str, String, String), usize> = HashMap::new();
+        let mut fixed: HashMap<(&'static str, String, String), usize> = HashMap::default();
         let mut notes = Vec::new();
         for (file, (file_plan, planned)) in &plan.files {
             let Some(source) = result.sources.get(*file) else {
@@ -292,7 +293,7 @@ fn verify(
     written: &[(PathBuf, String, String)],
 ) -> Result<(), String> {
     let counts = |r: &CheckResult| {
-        let mut by: HashMap<(&'static str, String, String), usize> = HashMap::new();
+        let mut by: HashMap<(&'static str, String, String), usize> = HashMap::default();
         for f in &r.findings {
             *by.entry((
                 f.rule,

@@ -4,7 +4,8 @@
 //! needs resolved (a template; a root module without local calls and without a plan beside
 //! it) is adapted where it was resolved and its resources dropped there.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -130,7 +131,7 @@ pub fn resolve_units<L: Loader, M: Send>(
             .collect()
     };
     let mut dirs: Vec<TfDir> = Vec::new();
-    let mut dirs_adapted: HashMap<UnitId, M> = HashMap::new();
+    let mut dirs_adapted: HashMap<UnitId, M> = HashMap::default();
     let mut standalone: Vec<(Link, UnitOut<M>)> = Vec::new();
     for out in outs {
         for l in out.files {
@@ -205,9 +206,9 @@ fn attach_plans<M>(units: &mut [(Link, UnitOut<M>)]) {
 fn group(candidates: Vec<(Candidate, FileId)>) -> (Vec<Work>, HashSet<PathBuf>) {
     // Grouped by hash, then the directories (far fewer than files) sorted in path order:
     // ordering every file by path in a tree compared paths component by component.
-    let mut by_dir: HashMap<PathBuf, Vec<(Candidate, FileId)>> = HashMap::new();
+    let mut by_dir: HashMap<PathBuf, Vec<(Candidate, FileId)>> = HashMap::default();
     let mut files: Vec<Work> = Vec::new();
-    let mut plan_dirs = HashSet::new();
+    let mut plan_dirs = HashSet::default();
     for (c, id) in candidates {
         match c.kind {
             FileKind::CloudFormationCandidate => {

@@ -12,7 +12,7 @@
 //! primary source text, not the line, so alerts survive lines moving. Run errors are
 //! `toolExecutionNotifications` of the invocation.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use serde_json::{json, Map, Value};
 
@@ -387,7 +387,7 @@ pub fn render_rooted(result: &CheckResult, root: &std::path::Path) -> String {
 
     // Identical findings (same rule, file, resource and text) get distinct fingerprints by
     // occurrence, in source order.
-    let mut seen: HashMap<u64, usize> = HashMap::new();
+    let mut seen: HashMap<u64, usize> = HashMap::default();
     // Suppressed findings too, after the others: consumers show them as dismissed, and a
     // suppression that is removed later reopens the same alert.
     let results: Vec<Value> = result

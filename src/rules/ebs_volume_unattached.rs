@@ -1,6 +1,6 @@
 //! `ebs-volume-unattached`: standalone volumes that nothing attaches.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::aws_data::RegionPrices;
@@ -28,8 +28,8 @@ impl Rule for EbsVolumeUnattached {
     }
 
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
-        let mut attached: HashSet<(UnitId, &str)> = HashSet::new();
-        let mut units_with_unknown = HashSet::new();
+        let mut attached: HashSet<(UnitId, &str)> = HashSet::default();
+        let mut units_with_unknown = HashSet::default();
         for a in &model.volume_attachments {
             match &a.volume {
                 Value::Known(address) => {

@@ -1,6 +1,6 @@
 //! `eip-unattached`: an Elastic IP that nothing associates.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{usd, usd_rate, Category, Finding, Label, Severity};
@@ -27,9 +27,9 @@ impl Rule for EipUnattached {
     }
 
     fn check(&self, model: &Model, ctx: &RuleContext, out: &mut Vec<Finding>) {
-        let mut associated: HashSet<&EipKey> = HashSet::new();
+        let mut associated: HashSet<&EipKey> = HashSet::default();
         // Units with an association whose EIP we cannot resolve: any of their EIPs may be it.
-        let mut units_with_unknown = HashSet::new();
+        let mut units_with_unknown = HashSet::default();
         for assoc in &model.eip_associations {
             match &assoc.eip {
                 Value::Known(key) => {

@@ -1,6 +1,6 @@
 //! `lb-idle`: a load balancer that cannot serve anything, billed every hour.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::aws_data::RegionPrices;
@@ -144,7 +144,7 @@ fn idle_v2(model: &Model, lb: &LoadBalancer) -> Option<Idle> {
         return Some(Idle::NoListener);
     }
     // Every listener forwards, and only to target groups we can follow.
-    let mut groups: HashSet<&str> = HashSet::new();
+    let mut groups: HashSet<&str> = HashSet::default();
     for listener in &own {
         if listener.actions_open
             || listener.actions.is_empty()

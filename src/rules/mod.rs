@@ -142,11 +142,11 @@ pub struct RuleContext<'a> {
     pub today: i64,
     /// Regions of units whose Terraform provider names one, when the run has no explicit
     /// region (`--region`, config): they price those units' resources.
-    pub unit_regions: std::collections::HashMap<crate::model::UnitId, String>,
+    pub unit_regions: foldhash::HashMap<crate::model::UnitId, String>,
     /// Resources on an aliased provider with a known region (`provider = aws.west`), by unit
     /// then address (looked up by borrowed address on every priced finding).
     pub resource_regions:
-        std::collections::HashMap<crate::model::UnitId, std::collections::HashMap<String, String>>,
+        foldhash::HashMap<crate::model::UnitId, foldhash::HashMap<String, String>>,
 }
 
 impl RuleContext<'_> {

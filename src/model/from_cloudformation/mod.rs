@@ -15,7 +15,7 @@ mod scaling;
 mod uses;
 mod volume;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::{Escape, Field, Model, ResourceRef, Val, Value};
 use crate::resolved::{Attr, Body, ResolvedUnit, Resource, Wanted};

@@ -19,7 +19,7 @@ mod placement;
 mod scaling;
 mod uses;
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::address::is_resource;
 use super::{EipKey, Escape, Model, ResourceRef, Val, Value};
@@ -139,9 +139,9 @@ pub fn adapt(unit: &ResolvedUnit) -> Model {
     let mut a = Adapter {
         unit,
         model: Model::default(),
-        inexact: HashSet::new(),
-        seen_references: HashSet::new(),
-        seen_uses: HashSet::new(),
+        inexact: HashSet::default(),
+        seen_references: HashSet::default(),
+        seen_uses: HashSet::default(),
     };
     let id = unit.unit.id;
     a.model.units.push(unit.unit.clone());

@@ -3,7 +3,7 @@
 //! resources the template hands to something we do not see (outputs, nested stacks, custom
 //! resources).
 
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use super::sniff::has_generating_transform;
@@ -205,8 +205,7 @@ impl<'a> Template<'a> {
         } else {
             Arc::from([])
         };
-        let mut h = std::hash::DefaultHasher::new();
-        node.span.start.hash(&mut h);
+        let expression = foldhash::fast::FixedState::default().hash_one(node.span.start);
         Attr {
             span: self.span(node),
             value_span: self.span(node),
@@ -216,7 +215,7 @@ impl<'a> Template<'a> {
             chosen_by_condition,
             from_lookup: false,
             mentions,
-            expression: h.finish(),
+            expression,
         }
     }
 

@@ -2,8 +2,8 @@
 //! conditions by name, the run's options, and how a node in a structural position is picked
 //! through a known `Fn::If`.
 
+use foldhash::HashMap;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 use super::syntax::{call, is_literal_map, literal_str, Call, Func};
 use super::values::{extend_via, truth, Evaluated};
@@ -47,7 +47,7 @@ impl<'a> Template<'a> {
         options: &'a CfnOptions,
     ) -> Template<'a> {
         let named = |section: &str| {
-            let mut out = HashMap::new();
+            let mut out = HashMap::default();
             if let Some(node) = root.get(section) {
                 for (key, def) in node.entries() {
                     if let Some(name) = literal_str(key) {
@@ -75,7 +75,7 @@ impl<'a> Template<'a> {
             resources,
             mappings,
             conditions,
-            condition_memo: RefCell::new(HashMap::new()),
+            condition_memo: RefCell::new(HashMap::default()),
             assumed: Cell::new(None),
         }
     }

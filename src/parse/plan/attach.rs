@@ -12,7 +12,7 @@
 //! resolved to the same value (a `-var` given at plan time overrides the default the
 //! configuration shows).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::node::SET_BLOCKS;
 use crate::model::{without_instance_key, Origin, OriginKind, Val};
@@ -22,7 +22,7 @@ use crate::source::Span;
 /// Points the resources of `plan` at their declarations in `config`, the resolved
 /// configuration the plan was made from.
 pub fn attach(plan: &mut ResolvedUnit, config: &ResolvedUnit) {
-    let mut declared: HashMap<&str, &Resource> = HashMap::new();
+    let mut declared: HashMap<&str, &Resource> = HashMap::default();
     for r in &config.resources {
         declared.entry(r.address.as_str()).or_insert(r);
     }

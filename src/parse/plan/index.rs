@@ -1,7 +1,7 @@
 //! The planned resource instances, indexed by name, instance key and the ids they already
 //! have, for resolving references and known ids to the instances they designate.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use serde_json::Value as Json;
 
@@ -44,9 +44,9 @@ pub(super) struct Resources<'r, 'a> {
 
 impl<'r, 'a> Resources<'r, 'a> {
     pub fn new(all: &'r [PlanResource<'a>]) -> Resources<'r, 'a> {
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_index: HashMap<(String, String), Vec<usize>> = HashMap::new();
-        let mut by_value: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut by_index: HashMap<(String, String), Vec<usize>> = HashMap::default();
+        let mut by_value: HashMap<&'a str, Vec<usize>> = HashMap::default();
         for (i, r) in all.iter().enumerate() {
             let name = format!("{}.{}", r.kind, r.name);
             if let Some(key) = r.index.and_then(index_key) {
@@ -85,7 +85,7 @@ impl<'r, 'a> Resources<'r, 'a> {
     /// The planned instances the targets name.
     pub fn instances_of(&self, targets: &[Target]) -> Vec<&'r PlanResource<'a>> {
         // Per resource: its literal indexes if any reference has one, else all instances.
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut out = Vec::new();
         for t in targets {
             let indexed: Vec<&Json> = targets
@@ -126,7 +126,7 @@ impl<'r, 'a> Resources<'r, 'a> {
     /// The instances whose whole object or one of whose attributes the configuration
     /// references somewhere (the plan's `relevant_attributes`), each with the attribute.
     pub fn mentioned(&self, root: &Json) -> Vec<Mention> {
-        let mut wanted: HashMap<&str, Vec<Option<String>>> = HashMap::new();
+        let mut wanted: HashMap<&str, Vec<Option<String>>> = HashMap::default();
         for entry in root
             .get("relevant_attributes")
             .and_then(Json::as_array)

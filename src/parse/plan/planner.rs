@@ -10,8 +10,8 @@
 //! value, or an unknown value whose configuration references lead, through module outputs and
 //! arguments, to resources of the plan.
 
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use foldhash::HashMap;
+use std::hash::BuildHasher;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -53,7 +53,7 @@ impl<'a, 'w> Planner<'a, 'w> {
         wanted: Wanted<'w>,
     ) -> Planner<'a, 'w> {
         let (root, spans) = (&plan.root, &plan.spans);
-        let mut vars = Vars::new();
+        let mut vars = Vars::default();
         for (var, range) in &spans.variables {
             let value = root
                 .get("variables")
@@ -93,7 +93,7 @@ impl<'a, 'w> Planner<'a, 'w> {
             name: self.name.to_string(),
             complete,
         });
-        let mut changes: HashMap<&'a str, Change<'a>> = HashMap::new();
+        let mut changes: HashMap<&'a str, Change<'a>> = HashMap::default();
         if let Some(list) = self.root.get("resource_changes").and_then(Json::as_array) {
             for rc in list {
                 let (Some(address), Some(change)) =
@@ -125,7 +125,7 @@ impl<'a, 'w> Planner<'a, 'w> {
             plan: &plan,
             mentioned: plan.mentioned(self.root).into(),
         };
-        let mut shared: HashMap<(String, &str, &str), Arc<[Mention]>> = HashMap::new();
+        let mut shared: HashMap<(String, &str, &str), Arc<[Mention]>> = HashMap::default();
         for r in &resources {
             let body = if self.wanted.kind(r.kind) {
                 self.body(r, &Node::of(r), "", &context)
@@ -367,8 +367,8 @@ impl<'a, 'w> Planner<'a, 'w> {
         let module = ModSel::exact(&r.module);
         let refs = node.references(key);
         // The same expression in the same module instance resolves the same way.
-        let mut h = std::hash::DefaultHasher::new();
-        format!("{:?}|{}.{}|{part}|{key}", r.module, r.kind, r.name).hash(&mut h);
+        let expression = foldhash::fast::FixedState::default()
+            .hash_one(format!("{:?}|{}.{}|{part}|{key}", r.module, r.kind, r.name));
         let mut attr = Attr {
             span: r.span,
             value_span: r.span,
@@ -384,7 +384,7 @@ impl<'a, 'w> Planner<'a, 'w> {
             // not what the configuration pins.
             from_lookup: node.config.is_some() && !self.is_static(&module, &refs, 0),
             mentions: Arc::from([]),
-            expression: h.finish(),
+            expression,
         };
         match &attr.value {
             // A known id: a resource already in the state, matched by value. None of ours:

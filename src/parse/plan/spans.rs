@@ -1,7 +1,7 @@
 //! Where a plan names each resource: one scan of the JSON text tracking the path of each
 //! value.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 
 use crate::model::address::quoted_end;

@@ -7,9 +7,9 @@
 //! `can()` catch). Locals, variables and resource expansions are memoized; cycles and
 //! evaluation depth are bounded.
 
+use foldhash::HashMap;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator, UnaryOperator};

@@ -18,7 +18,7 @@
 //! types of [`JSON_NESTED_BLOCKS`] are blocks. Any other key may be either: it is read as a
 //! body, and its repetition is accepted (an error here would have to be proven).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::ir::JSON_NESTED_BLOCKS;
 use super::HclError;
@@ -93,7 +93,8 @@ fn block_shaped(node: &JNode) -> bool {
 }
 
 fn body(props: &[JProp], kind: Kind) -> Result<(), HclError> {
-    let mut first: HashMap<&str, &JProp> = HashMap::with_capacity(props.len());
+    let mut first: HashMap<&str, &JProp> =
+        HashMap::with_capacity_and_hasher(props.len(), Default::default());
     for p in props {
         if p.key == "//" {
             continue;
@@ -138,7 +139,8 @@ fn body(props: &[JProp], kind: Kind) -> Result<(), HclError> {
 fn expression_value(node: &JNode) -> Result<(), HclError> {
     match &node.kind {
         JKind::Object(props) => {
-            let mut first: HashMap<&str, &JProp> = HashMap::with_capacity(props.len());
+            let mut first: HashMap<&str, &JProp> =
+                HashMap::with_capacity_and_hasher(props.len(), Default::default());
             for p in props {
                 if let Some(earlier) = first.insert(&p.key, p) {
                     return Err(HclError {

@@ -51,7 +51,7 @@ mod expr_gen;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::rc::Rc;
 
 use hcl_edit::structure::Body;
@@ -263,7 +263,7 @@ fn build_scope<'a>(
             }
         }
     }
-    let mut values: HashMap<&'a str, VarValue<'a>> = HashMap::new();
+    let mut values: HashMap<&'a str, VarValue<'a>> = HashMap::default();
     for (files, label, kind) in [
         (auto, "value from tfvars", OriginKind::Tfvars),
         (given, "value from --var-file", OriginKind::VarFile),

@@ -32,8 +32,9 @@
 //! first block where it happened; at most [`MAX_MODULE_INSTANCES`] module instances are made
 //! per tree (past that the tree is incomplete).
 
+use foldhash::HashMap;
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::rc::{Rc, Weak};
 
@@ -395,7 +396,7 @@ pub fn resolve_module_tree(
 
     let mut diagnostics = Vec::new();
     let mut incomplete = false;
-    let mut dirs: HashMap<PathBuf, DirIrs> = HashMap::new();
+    let mut dirs: HashMap<PathBuf, DirIrs> = HashMap::default();
     let root_dir = root.map(|r| normalize_path(r.dir));
     if let (Some(r), Some(dir)) = (root, &root_dir) {
         let mut walk = Walk {
@@ -618,8 +619,8 @@ fn attach<'a>(
     dir: PathBuf,
     stack: Vec<PathBuf>,
 ) {
-    let mut calls = HashMap::new();
-    let mut outputs = HashMap::new();
+    let mut calls = HashMap::default();
+    let mut outputs = HashMap::default();
     for f in files {
         for block in &f.body.blocks {
             match (block.ident, block.labels.as_slice()) {

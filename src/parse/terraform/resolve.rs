@@ -2,8 +2,9 @@
 //! `for_each`), every attribute evaluated and every nested block (static and `dynamic`)
 //! expanded, for the adapters in `model::from_terraform`.
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use foldhash::HashMap;
+use std::collections::BTreeMap;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use hcl_edit::expr::Expression;
@@ -88,8 +89,8 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
             scope,
             out,
             wanted,
-            mentions: HashMap::new(),
-            references: HashMap::new(),
+            mentions: HashMap::default(),
+            references: HashMap::default(),
         }
     }
 
@@ -410,7 +411,7 @@ impl<'s, 'a, 'w> Resolver<'s, 'a, 'w> {
     /// The identity of an attribute's expression in this module instance: its place, and the
     /// `for_each` collections its bound names come from.
     fn expression_id(&self, attr: &AttrIr<'_>, env: &Env<'a>) -> u64 {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = foldhash::fast::FixedState::default().build_hasher();
         self.scope.modules.prefix.hash(&mut h);
         attr.value_span.hash(&mut h);
         for b in &env.bindings {

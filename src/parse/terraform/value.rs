@@ -1,6 +1,6 @@
 //! Values of the evaluator: what an expression is known to be.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use crate::model::Origin;
 use crate::parse::syntax::json::{JKind, JNode};

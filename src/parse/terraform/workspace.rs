@@ -5,7 +5,8 @@
 //! Terraform semantics only; the engine lends the I/O through [`Loader`]: this module never
 //! reads a file or a directory itself.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -351,7 +352,7 @@ impl Linker<'_> {
         loader: &impl Loader,
     ) -> Vec<(PathBuf, Vec<(PathBuf, FileKind)>)> {
         let mut batch = Vec::new();
-        let mut batch_dirs: HashSet<PathBuf> = HashSet::new();
+        let mut batch_dirs: HashSet<PathBuf> = HashSet::default();
         for next in from..self.dirs.len() {
             let caller = self.dirs[next].dir.clone();
             let targets: Vec<PathBuf> = self.dirs[next]
@@ -510,7 +511,7 @@ fn resolve_module_calls(dirs: &mut Vec<TfDir>, loader: &mut impl Loader) -> Modu
         graph: ModuleGraph::default(),
         index,
         canonical: None,
-        missing: HashSet::new(),
+        missing: HashSet::default(),
     };
     let mut next = 0;
     loop {

@@ -3,7 +3,7 @@
 //! the base). Paths are relative to the repository root (`%SRCROOT%`); `partialFingerprints`
 //! hold the diff fingerprint (`crate::diff::identity`).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use serde_json::{json, Value};
 

@@ -8,7 +8,7 @@
 //! value) the encryption is not ensured: the absence of `encrypted` is known, the AMI is not,
 //! and the info severity says so. An inventory that records the root snapshot decides.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::META;
 use crate::aws_data::{AwsData, PublicImages};
@@ -56,11 +56,11 @@ struct ByResource<'m> {
 impl<'m> ByResource<'m> {
     fn new(model: &'m Model) -> ByResource<'m> {
         let key = |r: &'m ResourceRef| (r.unit, r.address.as_str());
-        let mut amis = HashMap::new();
+        let mut amis = HashMap::default();
         for a in &model.ami_refs {
             amis.entry(key(&a.resource)).or_insert(a);
         }
-        let mut roots: HashMap<_, Vec<&Volume>> = HashMap::new();
+        let mut roots: HashMap<_, Vec<&Volume>> = HashMap::default();
         for v in &model.volumes {
             if v.owner != VolumeOwner::Standalone && v.role == DeviceRole::Root {
                 roots.entry(key(&v.resource)).or_default().push(v);

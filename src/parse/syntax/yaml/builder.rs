@@ -1,7 +1,7 @@
 //! The tree builder: granit-parser events into nodes, with aliases expanded, merge keys
 //! applied, duplicate keys rejected and limits enforced.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 
 use granit_parser::{Event, Parser, ScalarStyle, Span, StrInput, StructureStyle};
@@ -144,7 +144,7 @@ impl<'t> Builder<'t> {
             max_depth,
             max_nodes,
             frames: Vec::new(),
-            anchors: HashMap::new(),
+            anchors: HashMap::default(),
             total_nodes: 0,
             tree_nodes: 0,
             root: None,
@@ -437,7 +437,8 @@ fn check_duplicates(entries: &[(Node, Node)]) -> Result<(), YamlError> {
         }
         return Ok(());
     }
-    let mut seen: HashMap<&str, &Node> = HashMap::with_capacity(entries.len());
+    let mut seen: HashMap<&str, &Node> =
+        HashMap::with_capacity_and_hasher(entries.len(), Default::default());
     for (key, _) in entries {
         let Some(text) = key.as_str() else { continue };
         if let Some(first) = seen.insert(text, key) {
@@ -457,7 +458,7 @@ fn finish_map(entries: Vec<(Node, Node)>) -> Result<Vec<(Node, Node)>, YamlError
         .filter(|(k, _)| !is_merge_key(k))
         .filter_map(|(k, _)| k.as_str().map(str::to_owned))
         .collect();
-    let mut merged: HashSet<String> = HashSet::new();
+    let mut merged: HashSet<String> = HashSet::default();
     let mut out = Vec::with_capacity(entries.len());
     for (key, value) in entries {
         if !is_merge_key(&key) {

@@ -1,7 +1,7 @@
 //! Function calls (with `try` and `can`), `for` expressions, and values from the command
 //! line.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use hcl_edit::expr::{Expression, ForExpr, FuncCall};
 
@@ -90,7 +90,7 @@ impl<'a> Scope<'a> {
         let mut entries: Vec<(String, Val)> = Vec::new();
         let mut groups: Vec<(String, Vec<Val>)> = Vec::new();
         // Keys seen, and where each group is: a `for` may make thousands of keys.
-        let mut keys: HashMap<String, usize> = HashMap::new();
+        let mut keys: HashMap<String, usize> = HashMap::default();
         for (k, v) in items {
             let mut pushed = 0;
             if let Some(kv) = &f.intro.key_var {

@@ -7,7 +7,7 @@
 //! function whose result can be far larger than its arguments (`join`, `replace`, `range`,
 //! `split`) computes that size first and asks [`Budget::fits`] before allocating anything.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::budget::{Budget, BYTES_PER_UNIT};
 use super::value::{Fail, Val};
@@ -171,7 +171,7 @@ pub(crate) fn is_supported(name: &str) -> bool {
 /// `items` without repeats (the first of equal values kept, equality as `Val`'s `==`), in
 /// linear time: a list may have many thousands of items.
 fn without_repeats(items: impl IntoIterator<Item = Val>) -> Vec<Val> {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut out = Vec::new();
     for item in items {
         let mut key = String::new();

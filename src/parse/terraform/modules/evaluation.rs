@@ -1,7 +1,7 @@
 //! Module calls in expressions: a module instance's arguments (evaluated in the caller's
 //! scope), its outputs (in the instance's own scope), and the instances of a call.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::rc::Rc;
 
 use hcl_edit::expr::TraversalOperator;
