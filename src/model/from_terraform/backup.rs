@@ -251,8 +251,9 @@ pub(super) fn snapshot(r: &Resource, resource: &ResourceRef, a: &mut Adapter) {
 /// [`snapshot_use`] sees the reference. Nothing is modeled of them.
 pub(super) fn snapshot_consumer(_: &Resource, _: &ResourceRef, _: &mut Adapter) {}
 
-/// Where the unit uses snapshot `address`: a reference from another resource (a volume
-/// restored from it, an AMI registered from it, a copy), or an output or module argument.
+/// Where the unit uses snapshot `address`: a reference written in another resource, or a
+/// snapshot attribute of one resolving to it (a volume restored from it, an AMI registered
+/// from it, a copy), or an output or module argument.
 fn snapshot_use(a: &Adapter, address: &str) -> Option<Span> {
     let base = without_instance_key(address);
     let names = |other: &str| other == address || without_instance_key(other) == base;
@@ -274,14 +275,23 @@ fn snapshot_use(a: &Adapter, address: &str) -> Option<Span> {
         .map(|e| e.mention.span)
 }
 
+/// The attributes that name a snapshot to use (a volume restored from it, an AMI's block
+/// device, a copy's source), at any depth. The frontend resolves these (`keys.rs`): a
+/// reference through a local, a variable or a module output is seen in their values.
+const SNAPSHOT_ATTRIBUTES: &[&str] = &["snapshot_id", "source_snapshot_id"];
+
 fn body_refers(body: &Body, names: &dyn Fn(&str) -> bool) -> bool {
-    body.attrs.iter().any(|(_, attr)| {
-        val_refers(&attr.value, names)
-            || attr
-                .mentions
-                .iter()
-                .any(|m| is_resource(&m.address, "aws_ebs_snapshot") && names(&m.address))
-    }) || body.blocks.iter().any(|(_, b)| body_refers(&b.body, names))
+    body.attrs
+        .iter()
+        .filter(|(key, _)| SNAPSHOT_ATTRIBUTES.contains(&key.as_str()))
+        .any(|(_, attr)| {
+            val_refers(&attr.value, names)
+                || attr
+                    .mentions
+                    .iter()
+                    .any(|m| is_resource(&m.address, "aws_ebs_snapshot") && names(&m.address))
+        })
+        || body.blocks.iter().any(|(_, b)| body_refers(&b.body, names))
 }
 
 fn val_refers(v: &Val, names: &dyn Fn(&str) -> bool) -> bool {

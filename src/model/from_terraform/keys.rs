@@ -115,6 +115,7 @@ pub(crate) const READ_KEYS: &[&str] = &[
     "selection_tag",
     "size",
     "snapshot_id",
+    "source_snapshot_id",
     "spot_max_price",
     "spot_options",
     "spot_price",
