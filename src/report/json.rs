@@ -124,24 +124,33 @@ fn splice_findings(report: String, findings: &[JsonFinding]) -> String {
     if findings.is_empty() {
         return report;
     }
-    let parts: Vec<String> = findings
+    // Each finding at depth 2 (inside the report object and the array), after its indent.
+    let parts: Vec<Vec<u8>> = findings
         .par_iter()
         .map(|f| {
-            let text = serde_json::to_string_pretty(f).unwrap_or_else(|e| {
-                serde_json::to_string(&format!("internal error: {e}")).unwrap_or_default()
-            });
-            // JSON strings never hold a raw newline: every newline is the formatter's.
-            format!("    {}", text.replace('\n', "\n    "))
+            let mut part = b"    ".to_vec();
+            if let Err(e) = super::nested_json::write_nested(&mut part, f, 2) {
+                part.truncate(4);
+                let message = serde_json::to_string(&format!("internal error: {e}"));
+                part.extend_from_slice(message.unwrap_or_default().as_bytes());
+            }
+            part
         })
         .collect();
     let size = report.len() + parts.iter().map(|p| p.len() + 2).sum::<usize>() + 8;
-    let mut out = String::with_capacity(size);
-    out.push_str(FINDINGS_AT.trim_end_matches(']'));
-    out.push('\n');
-    out.push_str(&parts.join(",\n"));
-    out.push_str("\n  ]");
-    out.push_str(rest);
-    out
+    let mut out = Vec::with_capacity(size);
+    out.extend_from_slice(FINDINGS_AT.trim_end_matches(']').as_bytes());
+    out.push(b'\n');
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(part);
+    }
+    out.extend_from_slice(b"\n  ]");
+    out.extend_from_slice(rest.as_bytes());
+    // Serde writes UTF-8 only (from `&str`s and its own ASCII).
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Money in JSON: rounded to cents at output time.

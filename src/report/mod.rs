@@ -8,6 +8,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+mod nested_json;
 pub mod sarif;
 
 /// What a report is asked besides the result.
