@@ -252,12 +252,14 @@ pub fn byte_edits(sources: &SourceMap, finding: &Finding) -> Option<Result<Vec<B
             "the fix would edit another file than the finding's".to_string()
         ));
     }
-    if crate::parse::plan::is_plan(&source.text) {
+    let syntax = Syntax::of(&source.path, &source.text);
+    // Only a JSON document may be a plan (searching every file's text for the plan's keys
+    // was a measurable part of rendering a report).
+    if syntax == (Syntax::Json { terraform: false }) && crate::parse::plan::is_plan(&source.text) {
         return Some(Err(
             "a plan JSON is never edited: fix the configuration it was made from".to_string(),
         ));
     }
-    let syntax = Syntax::of(&source.path, &source.text);
     Some(render(&source.text, syntax, &fix.edits))
 }
 
