@@ -104,7 +104,7 @@ mod tests {
     }
 
     #[test]
-    fn key_lists_are_sorted_for_binary_search() {
+    fn key_lists_are_sorted() {
         for list in [
             super::from_terraform::keys::READ_KEYS,
             super::from_cloudformation::keys::READ_KEYS,

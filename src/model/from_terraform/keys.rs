@@ -4,7 +4,7 @@
 //! `model::adapt`'s tests compare the list with the string literals of the adapters' sources
 //! (every literal that could be a Terraform name, the `aws_` types aside), both ways.
 
-/// Sorted (binary search).
+/// Sorted, one name a line (a test compares it with the adapters' sources).
 pub(crate) const READ_KEYS: &[&str] = &[
     "allocation_id",
     "allow_unsafe_filter",
@@ -156,5 +156,8 @@ pub(crate) const READ_KEYS: &[&str] = &[
 
 /// Whether some adapter reads attributes or nested blocks named `key`.
 pub fn reads(key: &str) -> bool {
-    READ_KEYS.binary_search(&key).is_ok()
+    // By hash: the frontend asks once per attribute of every resource it resolves.
+    static SET: std::sync::LazyLock<foldhash::HashSet<&str>> =
+        std::sync::LazyLock::new(|| READ_KEYS.iter().copied().collect());
+    SET.contains(key)
 }
