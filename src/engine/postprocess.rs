@@ -3,7 +3,7 @@
 //! baseline cover, in a stable order. Knows nothing of formats or of rules' internals: it
 //! works on findings, spans and the suppressions the frontends collected.
 
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -332,20 +332,36 @@ fn order(
     errors: &mut [RunError],
     sources: &SourceMap,
 ) {
-    let order = |a: &Finding, b: &Finding| {
+    // Each file's place among the displayed paths (the same for two ids shown alike), so
+    // that comparing findings compares numbers, not paths.
+    let mut files: Vec<FileId> = findings
+        .iter()
+        .chain(suppressed.iter())
+        .map(|f| f.primary.span.file)
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files.sort_by(|a, b| sources.display(*a).cmp(sources.display(*b)));
+    let mut rank: HashMap<FileId, usize> = HashMap::default();
+    let mut place = 0;
+    for (i, id) in files.iter().enumerate() {
+        if i > 0 && sources.display(files[i - 1]) != sources.display(*id) {
+            place += 1;
+        }
+        rank.insert(*id, place);
+    }
+    let key = |f: &Finding| {
         (
-            sources.display(a.primary.span.file),
-            a.primary.span.start,
-            a.rule,
+            rank.get(&f.primary.span.file)
+                .copied()
+                .unwrap_or(usize::MAX),
+            f.primary.span.start,
+            f.rule,
         )
-            .cmp(&(
-                sources.display(b.primary.span.file),
-                b.primary.span.start,
-                b.rule,
-            ))
     };
-    findings.sort_by(order);
-    suppressed.sort_by(order);
+    // Stable, as before: findings equal by key keep the order the rules gave them.
+    findings.par_sort_by_key(key);
+    suppressed.par_sort_by_key(key);
     errors.sort_by(|a, b| {
         (&a.path, a.span.map(|s| s.start)).cmp(&(&b.path, b.span.map(|s| s.start)))
     });
@@ -445,6 +461,44 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    /// Findings by displayed path (not file id), then offset, then rule; two ids shown as
+    /// the same path sort as one file; findings equal by all three keep their order.
+    #[test]
+    fn findings_are_ordered_by_displayed_path_offset_and_rule() {
+        let mut sources = SourceMap::default();
+        for name in ["z.tf", "a.tf", "m.tf", "a.tf"] {
+            sources.add(SourceFile::new(name.into(), name.into(), TEXT.into()));
+        }
+        let mut findings = vec![
+            finding("r2", 0, 1, "z"),
+            finding("r2", 2, 5, "m"),
+            finding("r1", 3, 5, "a-second-id"),
+            finding("r2", 1, 5, "a-first"),
+            finding("r1", 1, 9, "a"),
+            finding("r1", 3, 5, "a-second-id-again"),
+            finding("r1", 2, 0, "m"),
+        ];
+        let mut suppressed = findings.clone();
+        order(&mut findings, &mut suppressed, &mut [], &sources);
+        let got: Vec<(&str, usize, &str)> = findings
+            .iter()
+            .map(|f| (f.rule, f.primary.span.start, f.resource.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("r1", 5, "a-second-id"),
+                ("r1", 5, "a-second-id-again"),
+                ("r2", 5, "a-first"),
+                ("r1", 9, "a"),
+                ("r1", 0, "m"),
+                ("r2", 5, "m"),
+                ("r2", 1, "z"),
+            ]
+        );
+        assert_eq!(summary(&suppressed), summary(&findings));
     }
 
     #[test]

@@ -366,6 +366,15 @@ pub struct SsmParameterLookup {
     pub name: Option<Field<String>>,
 }
 
+/// Lists one after the other, in one allocation.
+fn concat<T>(lists: Vec<Vec<T>>) -> Vec<T> {
+    let mut out = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+    for list in lists {
+        out.extend(list);
+    }
+    out
+}
+
 /// Declares the model's lists once: the struct, and how models of several units are joined.
 /// Adding a list to the model is one line here (and the adapters that fill it).
 macro_rules! model {
@@ -381,14 +390,23 @@ macro_rules! model {
 
         impl Model {
             /// Joins the models of many units into one, each list allocated once at its final
-            /// size. Unit ids must already be final.
+            /// size and the lists filled in parallel (on 8,000 files, joining them one after
+            /// the other was the longest serial step). Unit ids must already be final.
             pub fn merge(models: Vec<Model>) -> Model {
                 let mut out = Model::default();
                 out.units.reserve_exact(models.iter().map(|m| m.units.len()).sum());
-                $( out.$field.reserve_exact(models.iter().map(|m| m.$field.len()).sum()); )*
+                $( let mut $field: Vec<Vec<$ty>> = Vec::with_capacity(models.len()); )*
                 for m in models {
-                    out.extend(m);
+                    out.units.extend(m.units);
+                    out.resource_count += m.resource_count;
+                    $( $field.push(m.$field); )*
                 }
+                rayon::scope(|scope| {
+                    $(
+                        let list = &mut out.$field;
+                        scope.spawn(move |_| *list = concat($field));
+                    )*
+                });
                 out
             }
 
