@@ -1,8 +1,12 @@
 //! `asg-spot-single-type`: an Auto Scaling group whose Spot capacity has one instance type.
 
+use foldhash::HashMap;
+
 use super::{finding, AppliesTo, Rule, RuleContext, RuleMeta, Saving};
 use crate::finding::{Category, Finding, Label, Severity};
-use crate::model::{AutoScalingGroup, Field, Model, SourceKind};
+use crate::model::{
+    AutoScalingGroup, Field, LaunchPlacement, LaunchSettings, Model, SourceKind, UnitId,
+};
 use crate::source::Span;
 
 pub struct AsgSpotSingleType;
@@ -29,8 +33,10 @@ impl Rule for AsgSpotSingleType {
     }
 
     fn check(&self, model: &Model, _ctx: &RuleContext, out: &mut Vec<Finding>) {
+        let launchers = Launchers::new(model);
         for group in &model.auto_scaling_groups {
-            let Some((instance_type, type_span, spot_span)) = single_spot_type(model, group) else {
+            let Some((instance_type, type_span, spot_span)) = single_spot_type(&launchers, group)
+            else {
                 continue;
             };
             // A type written in the launch template or configuration: the group's reference
@@ -80,7 +86,38 @@ impl Rule for AsgSpotSingleType {
 /// The one instance type of a group that uses Spot: the mixed instances policy's overrides
 /// (when some capacity above the base is Spot), or the launch template or configuration of
 /// a group without a policy that requests Spot. `None` when not sure.
-fn single_spot_type(model: &Model, g: &AutoScalingGroup) -> Option<(String, Span, Option<Span>)> {
+/// Launch templates' and configurations' placement and settings, by unit and address (the
+/// first of each, as a search of the lists finds): looked up once per group.
+struct Launchers<'m> {
+    placements: HashMap<(UnitId, &'m str), &'m LaunchPlacement>,
+    settings: HashMap<(UnitId, &'m str), &'m LaunchSettings>,
+}
+
+impl<'m> Launchers<'m> {
+    fn new(model: &'m Model) -> Launchers<'m> {
+        let mut placements = HashMap::default();
+        for p in &model.launch_placements {
+            placements
+                .entry((p.resource.unit, p.resource.address.as_str()))
+                .or_insert(p);
+        }
+        let mut settings = HashMap::default();
+        for s in &model.launch_settings {
+            settings
+                .entry((s.resource.unit, s.resource.address.as_str()))
+                .or_insert(s);
+        }
+        Launchers {
+            placements,
+            settings,
+        }
+    }
+}
+
+fn single_spot_type(
+    model: &Launchers,
+    g: &AutoScalingGroup,
+) -> Option<(String, Span, Option<Span>)> {
     if let Some(policy) = &g.mixed_instances {
         let percentage = match &policy.on_demand_percentage_above_base {
             None => DEFAULT_ON_DEMAND_PERCENTAGE,
@@ -113,10 +150,7 @@ fn single_spot_type(model: &Model, g: &AutoScalingGroup) -> Option<(String, Span
     }
     // Without a policy: a launch template or configuration that asks for Spot.
     let launcher = launcher_address(g)?;
-    let placement = model
-        .launch_placements
-        .iter()
-        .find(|p| p.resource.unit == g.resource.unit && p.resource.address == launcher)?;
+    let placement = model.placements.get(&(g.resource.unit, launcher))?;
     let spot_span = match (&placement.market_type, &placement.spot_max_price) {
         (Some(m), _) if m.known().map(String::as_str) == Some("spot") => m.span,
         // A launch configuration's `spot_price` makes its instances Spot.
@@ -140,18 +174,15 @@ fn launcher_address(g: &AutoScalingGroup) -> Option<&str> {
     }
 }
 
-fn template_type(model: &Model, g: &AutoScalingGroup) -> Option<(String, Span)> {
+fn template_type(model: &Launchers, g: &AutoScalingGroup) -> Option<(String, Span)> {
     match g.launch_templates.as_slice() {
         [one] => type_of(model, g, one.resource()?),
         _ => None,
     }
 }
 
-fn type_of(model: &Model, g: &AutoScalingGroup, address: &str) -> Option<(String, Span)> {
-    let settings = model
-        .launch_settings
-        .iter()
-        .find(|s| s.resource.unit == g.resource.unit && s.resource.address == address)?;
+fn type_of(model: &Launchers, g: &AutoScalingGroup, address: &str) -> Option<(String, Span)> {
+    let settings = model.settings.get(&(g.resource.unit, address))?;
     let field: &Field<String> = settings.instance_type.as_ref()?;
     let t = field.known()?;
     if t.is_empty() {
