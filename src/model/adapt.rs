@@ -1,8 +1,34 @@
 //! Which adapters read a resolved unit: those of its language (Terraform, whether from a
 //! configuration or a plan, or CloudFormation).
 
+use std::sync::OnceLock;
+
+use foldhash::HashSet;
+
 use super::{from_cloudformation, from_terraform, Model, SourceKind};
 use crate::resolved::{ResolvedUnit, Wanted};
+
+/// A fixed list of names, looked up by hash (the set built on first use): the frontends ask
+/// once per attribute they resolve whether an adapter reads it.
+pub(crate) struct NameSet {
+    pub names: &'static [&'static str],
+    set: OnceLock<HashSet<&'static str>>,
+}
+
+impl NameSet {
+    pub const fn new(names: &'static [&'static str]) -> NameSet {
+        NameSet {
+            names,
+            set: OnceLock::new(),
+        }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.set
+            .get_or_init(|| self.names.iter().copied().collect())
+            .contains(name)
+    }
+}
 
 /// What the adapters of `source` read: the frontends resolve the bodies of those resource
 /// types only, and in them only the names the adapters read.
@@ -81,7 +107,7 @@ mod tests {
     fn terraform_frontends_resolve_every_name_the_adapters_read() {
         assert_keys_match(
             "src/model/from_terraform",
-            super::from_terraform::keys::READ_KEYS,
+            super::from_terraform::keys::READ_KEYS.names,
             |s| {
                 s.starts_with(|c: char| c.is_ascii_lowercase())
                     && s.chars()
@@ -95,7 +121,7 @@ mod tests {
     fn cloudformation_frontend_resolves_every_property_the_adapters_read() {
         assert_keys_match(
             "src/model/from_cloudformation",
-            super::from_cloudformation::keys::READ_KEYS,
+            super::from_cloudformation::keys::READ_KEYS.names,
             |s| {
                 s.starts_with(|c: char| c.is_ascii_uppercase())
                     && s.chars().all(|c| c.is_ascii_alphanumeric())
@@ -106,8 +132,8 @@ mod tests {
     #[test]
     fn key_lists_are_sorted() {
         for list in [
-            super::from_terraform::keys::READ_KEYS,
-            super::from_cloudformation::keys::READ_KEYS,
+            super::from_terraform::keys::READ_KEYS.names,
+            super::from_cloudformation::keys::READ_KEYS.names,
         ] {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
         }

@@ -409,13 +409,6 @@ macro_rules! model {
                 });
                 out
             }
-
-            /// Appends another unit's model.
-            pub fn extend(&mut self, other: Model) {
-                self.units.extend(other.units);
-                self.resource_count += other.resource_count;
-                $( self.$field.extend(other.$field); )*
-            }
         }
     };
 }

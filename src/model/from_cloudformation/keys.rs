@@ -4,8 +4,10 @@
 //! with the string literals of the adapters' sources (every literal that could be a property
 //! name), both ways.
 
+use crate::model::adapt::NameSet;
+
 /// Sorted, one name a line (a test compares it with the adapters' sources).
-pub(crate) const READ_KEYS: &[&str] = &[
+pub(crate) static READ_KEYS: NameSet = NameSet::new(&[
     "AllocationId",
     "AssociatePublicIpAddress",
     "AvailabilityZone",
@@ -130,12 +132,9 @@ pub(crate) const READ_KEYS: &[&str] = &[
     "VolumeSize",
     "VolumeType",
     "Volumes",
-];
+]);
 
 /// Whether some adapter reads properties named `key`.
 pub fn reads(key: &str) -> bool {
-    // By hash: the frontend asks once per attribute of every resource it resolves.
-    static SET: std::sync::LazyLock<foldhash::HashSet<&str>> =
-        std::sync::LazyLock::new(|| READ_KEYS.iter().copied().collect());
-    SET.contains(key)
+    READ_KEYS.contains(key)
 }

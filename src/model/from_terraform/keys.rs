@@ -4,8 +4,10 @@
 //! `model::adapt`'s tests compare the list with the string literals of the adapters' sources
 //! (every literal that could be a Terraform name, the `aws_` types aside), both ways.
 
+use crate::model::adapt::NameSet;
+
 /// Sorted, one name a line (a test compares it with the adapters' sources).
-pub(crate) const READ_KEYS: &[&str] = &[
+pub(crate) static READ_KEYS: NameSet = NameSet::new(&[
     "allocation_id",
     "allow_unsafe_filter",
     "ami",
@@ -152,12 +154,9 @@ pub(crate) const READ_KEYS: &[&str] = &[
     "vpc",
     "vpc_security_group_ids",
     "vpc_zone_identifier",
-];
+]);
 
 /// Whether some adapter reads attributes or nested blocks named `key`.
 pub fn reads(key: &str) -> bool {
-    // By hash: the frontend asks once per attribute of every resource it resolves.
-    static SET: std::sync::LazyLock<foldhash::HashSet<&str>> =
-        std::sync::LazyLock::new(|| READ_KEYS.iter().copied().collect());
-    SET.contains(key)
+    READ_KEYS.contains(key)
 }
